@@ -1,0 +1,447 @@
+"""The ask: pitchgen's input contract (shared/spec/ask.md), loaded from YAML or JSON.
+
+Every problem is reported at once by its path; nothing is truncated silently.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic.functional_validators import model_validator
+
+from pitchgen.errors import InvalidInput, Problem
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES",
+    "Ask",
+    "Channel",
+    "load_ask",
+    "parse_ask",
+    "validate_ask",
+    "vagueness_warnings",
+]
+
+MAX_DOCUMENT_BYTES = 64 * 1024
+NAME_LIMIT = 200
+TEXT_LIMIT = 1000
+LIST_LIMIT = 10
+
+
+def _blank_to_none(value: Any) -> Any:
+    # Forms and spreadsheets send "" for a field left empty; an optional field treats it as absent.
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+Name = Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)]
+Text = Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]
+OptName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
+OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
+OptEmail = Annotated[EmailStr | None, BeforeValidator(_blank_to_none)]
+
+
+def _no_duplicates(values: list) -> list:
+    if len(set(values)) != len(values):
+        raise ValueError("lists a value twice")
+    return values
+
+
+class Channel(StrEnum):
+    email = "email"
+    call_script = "call_script"
+    meeting_agenda = "meeting_agenda"
+
+
+class NeedType(StrEnum):
+    expertise = "expertise"
+    workspace = "workspace"
+    connections = "connections"
+    sponsorship = "sponsorship"
+    funding = "funding"
+    volunteers = "volunteers"
+    other = "other"
+
+
+class BenefitType(StrEnum):
+    co_sponsorship = "co_sponsorship"
+    name_recognition = "name_recognition"
+    email_list = "email_list"
+    event_sponsorship = "event_sponsorship"
+    speaking_slot = "speaking_slot"
+    reciprocal_support = "reciprocal_support"
+    media_exposure = "media_exposure"
+    payment = "payment"
+    other = "other"
+
+
+class Tone(StrEnum):
+    formal = "formal"
+    warm = "warm"
+    concise = "concise"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Sender(_Strict):
+    organization: Name
+    name: Name
+    role: OptName = None
+    email: OptEmail = None
+    phone: OptName = None
+
+
+class Partner(_Strict):
+    organization: Name
+    contact_name: OptName = None
+    contact_role: OptName = None
+    email: OptEmail = None
+    focus: OptText = None
+    relationship: OptText = None
+
+
+class Project(_Strict):
+    name: Name
+    summary: Text
+
+
+class Need(_Strict):
+    type: NeedType
+    description: Text
+    deliverables: Annotated[list[Text], Field(max_length=LIST_LIMIT)] = []
+
+
+class Benefit(_Strict):
+    type: BenefitType
+    description: Text
+
+
+class Milestone(_Strict):
+    date: date
+    milestone: Text
+
+
+class Budget(_Strict):
+    amount: Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)]
+    currency: str = "USD"
+    covers: OptText = None
+    partner_contribution: Annotated[Decimal, Field(ge=0, max_digits=15, decimal_places=2)] = (
+        Decimal(0)
+    )
+    negotiable: bool = False
+
+    @field_validator("currency")
+    @classmethod
+    def _iso_4217(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in ISO_4217:
+            raise ValueError(f"not an ISO 4217 currency code: {value!r}")
+        return code
+
+
+def _with_offset(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"needs a UTC offset: '{value.isoformat()}' (add +00:00 or Z)")
+    return value
+
+
+class Meeting(_Strict):
+    duration_minutes: Annotated[int, Field(ge=15, le=180)] = 30
+    location: OptText = None
+    proposed_times: Annotated[
+        list[Annotated[datetime, AfterValidator(_with_offset)]], Field(max_length=LIST_LIMIT)
+    ] = []
+
+
+class Ask(_Strict):
+    sender: Sender
+    partner: Partner
+    project: Project
+    need: Need
+    benefits: Annotated[list[Benefit], Field(min_length=1, max_length=LIST_LIMIT)]
+    timeline: Annotated[list[Milestone], Field(min_length=1, max_length=LIST_LIMIT)]
+    respond_by: date | None = None
+    budget: Budget | None = None
+    meeting: Meeting | None = None
+    tone: Tone = Tone.warm
+    channels: Annotated[
+        list[Channel], Field(min_length=1), AfterValidator(_no_duplicates)
+    ] = list(Channel)
+
+    @model_validator(mode="after")
+    def _timeline_in_order(self) -> Ask:
+        # Milestones are read as a plan; keep them in date order so every draft tells it forward.
+        ordered = sorted(self.timeline, key=lambda m: m.date)
+        if ordered != self.timeline:
+            object.__setattr__(self, "timeline", ordered)
+        return self
+
+    @property
+    def last_milestone(self) -> Milestone:
+        return self.timeline[-1]
+
+    @property
+    def reply_date(self) -> date:
+        """The date we need an answer by: `respond_by`, else the first milestone."""
+        return self.respond_by or self.timeline[0].date
+
+
+# Currencies in use (ISO 4217, 2024), held as data so an unknown code is named at once.
+ISO_4217 = frozenset(
+    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
+    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
+    GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS
+    KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR
+    MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF
+    SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD
+    TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG""".split()
+)
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+class _AskLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (so pydantic reports '2027-02-30' by its path,
+    instead of PyYAML failing on it) and refuses duplicate keys, which YAML would drop."""
+
+
+_AskLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping_without_duplicates(loader: _AskLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_AskLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def _decode(raw: bytes | str, fmt: str) -> Any:
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            raise InvalidInput([Problem("", f"not valid JSON at {where}: {exc.msg}")]) from None
+    try:
+        return yaml.load(text, Loader=_AskLoader)  # noqa: S506 - _AskLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        detail = exc.problem or exc.context or "syntax error"
+        raise InvalidInput([Problem("", f"not valid YAML{where}: {detail}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem("", f"not valid YAML: {exc}")]) from None
+
+
+def _sniff(text: bytes | str) -> str:
+    head = text.lstrip()[:1]
+    return "json" if head in ("{", b"{", "[", b"[") else "yaml"
+
+
+def parse_ask(raw: bytes | str, fmt: str | None = None) -> Ask:
+    """Parse and validate an ask from text; `fmt` is 'json' or 'yaml' (sniffed when None)."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            [Problem("", f"the document is {size:,} bytes; the limit is 64 KiB (65,536 bytes)")]
+        )
+    if isinstance(raw, bytes):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput([Problem("", f"not UTF-8 text (byte {exc.start})")]) from None
+    data = _decode(raw, fmt or _sniff(raw))
+    return validate_ask(data)
+
+
+def load_ask(source: str | Path) -> Ask:
+    """Load an ask from a file path ('-' reads stdin); the extension picks the format."""
+    if str(source) == "-":
+        return parse_ask(sys.stdin.buffer.read())
+    path = Path(source)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput([Problem("", f"cannot read {path}: {exc.strerror}")]) from None
+    suffix = path.suffix.lower()
+    fmt = "json" if suffix == ".json" else "yaml" if suffix in (".yaml", ".yml") else None
+    return parse_ask(raw, fmt)
+
+
+def validate_ask(data: Any) -> Ask:
+    """Validate already-decoded data (the API's JSON body) into an Ask."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else f"a {type(data).__name__}"
+        raise InvalidInput([Problem("", f"an ask must be a mapping of fields, not {kind}")])
+    try:
+        return Ask.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidInput(problems_from(exc)) from None
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(error: dict) -> str:
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    shown = repr(value) if isinstance(value, str | int | float) else None
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"too long: {len(value):,} characters; the limit is {ctx['max_length']:,}"
+    if kind == "too_long":
+        return f"too many items: {len(value)}; the limit is {ctx['max_length']}"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item" + ("s" if ctx["min_length"] > 1 else "")
+    if kind.startswith("date_") or kind == "date_type":
+        return f"not a date: {shown} (use YYYY-MM-DD)"
+    if kind.startswith("datetime_"):
+        return f"not a date and time: {shown} (use ISO 8601 with an offset, 2027-02-10T10:00-05:00)"
+    if kind == "enum":
+        return f"must be one of {ctx['expected']} (got {shown})"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        limit = ctx.get("ge", ctx.get("le"))
+        return f"must be {bound} {limit} (got {shown})"
+    if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "int_from_float"):
+        return f"not a number: {shown}" if kind != "int_from_float" else f"not a whole number: {shown}"
+    if kind in ("decimal_max_places",):
+        return f"at most {ctx['decimal_places']} decimal places (got {shown})"
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return f"too large: {shown}"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return f"must be true or false (got {shown})"
+    if kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
+        expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
+        return f"must be {expected}, not {type(value).__name__}"
+    if kind == "value_error":
+        message = str(ctx.get("error", error["msg"]))
+        if "email" in error["msg"] and shown:
+            return f"not an email address: {shown}"
+        return message
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    return [Problem(format_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
+
+
+# --- step 2 of the seed: "know your ask" -----------------------------------------------------
+
+_QUANTITY = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|"
+    r"hundred|thousand|dozen|single|half|an? (hour|day|week|morning|afternoon|evening))\b",
+    re.IGNORECASE,
+)
+_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|"
+    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|"
+    r"day of|by |before |until )",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(
+    r"\b(room|office|hall|venue|building|space|floor|at|in|on) [A-Z0-9]|"
+    r"\b(room|office|hall|venue|auditorium|studio|center|centre|campus)\b",
+)
+_VAGUE = re.compile(r"^(help|support|assist|something|anything|stuff)\b|\b(help|support) (with|for)\b",
+                    re.IGNORECASE)
+
+
+def vagueness_warnings(ask: Ask) -> list[Problem]:
+    """Warnings for an ask that is valid but not yet concrete (seed step 2: "know your ask")."""
+    need = ask.need
+    text = " ".join([need.description, *need.deliverables])
+    missing = [
+        label
+        for label, found in (
+            ("a quantity", _QUANTITY.search(text)),
+            ("a date or time", _DATE.search(text)),
+            ("a place", _PLACE.search(text)),
+            ("a deliverable", need.deliverables),
+        )
+        if not found
+    ]
+    words = len(need.description.split())
+    warnings: list[Problem] = []
+    if len(missing) == 4 or words < 5 or (_VAGUE.search(need.description) and len(missing) >= 3):
+        lacks = f"names no {', no '.join(m.split(' ', 1)[1] for m in missing)}" if missing else (
+            "too short to say exactly what they would do"
+        )
+        warnings.append(
+            Problem(
+                "need.description",
+                f"vague: {lacks}. Say exactly what they would do or provide, how much,"
+                " by when and where, so they know what they are agreeing to.",
+            )
+        )
+    if not ask.partner.contact_name:
+        warnings.append(
+            Problem("partner.contact_name", "no contact named: drafts greet the organization")
+        )
+    if not ask.partner.focus:
+        warnings.append(
+            Problem(
+                "partner.focus",
+                "their focus is not given: the benefit cannot be framed for what they care about",
+            )
+        )
+    if ask.respond_by is None:
+        warnings.append(
+            Problem(
+                "respond_by",
+                f"no reply date: drafts ask for an answer by the first milestone"
+                f" ({ask.timeline[0].date.isoformat()})",
+            )
+        )
+    return warnings

@@ -1,0 +1,168 @@
+"""What drafting produces: the channel content models (field names per rubric.md) and the
+draft envelope every surface shows (the JSON shape in interfaces.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pitchgen.ask import Channel
+
+__all__ = [
+    "CONTENT_MODELS",
+    "FALLBACK_REASONS",
+    "AgendaItem",
+    "CallScript",
+    "CheckResult",
+    "Content",
+    "Draft",
+    "DraftSet",
+    "Email",
+    "MeetingAgenda",
+    "NextStep",
+    "QA",
+    "Recommendation",
+    "RejectedOutput",
+    "Warning",
+]
+
+FALLBACK_REASONS = (
+    "llm_off",
+    "llm_not_configured",
+    "llm_unavailable",
+    "llm_rejected",
+    "llm_invalid_output",
+    "replay_miss",
+    "circuit_open",
+)
+FallbackReason = Literal[
+    "llm_off",
+    "llm_not_configured",
+    "llm_unavailable",
+    "llm_rejected",
+    "llm_invalid_output",
+    "replay_miss",
+    "circuit_open",
+]
+Status = Literal["draft", "approved", "rejected", "sent"]
+
+# Content is produced by a model or edited by a person: accept any text the model gives, and
+# let the rubric checks (not the parser) judge lengths and counts, so a reviewer sees why.
+_Content = ConfigDict(extra="forbid")
+Line = Annotated[str, Field(max_length=20_000)]
+
+
+class Email(BaseModel):
+    model_config = _Content
+    channel: ClassVar[Channel] = Channel.email
+    subject: Line
+    body: Line
+
+
+class QA(BaseModel):
+    model_config = _Content
+    question: Line
+    answer: Line
+
+
+class CallScript(BaseModel):
+    model_config = _Content
+    channel: ClassVar[Channel] = Channel.call_script
+    opener: Line
+    purpose: Line
+    value_for_partner: Line
+    the_ask: Line
+    plan: Line
+    anticipated_questions: list[QA]
+    negotiation: Line | None = None
+    close: Line
+    voicemail: Line
+
+
+class AgendaItem(BaseModel):
+    model_config = _Content
+    minutes: int
+    topic: Line
+    owner: Line
+    notes: Line = ""
+
+
+class NextStep(BaseModel):
+    model_config = _Content
+    action: Line
+    owner: Line
+    date: dt.date
+
+
+class MeetingAgenda(BaseModel):
+    model_config = _Content
+    channel: ClassVar[Channel] = Channel.meeting_agenda
+    title: Line
+    duration_minutes: int
+    attendees: list[Line]
+    objective: Line
+    items: list[AgendaItem]
+    decisions_needed: list[Line]
+    materials: list[Line]
+    next_steps: list[NextStep]
+
+
+Content = Email | CallScript | MeetingAgenda
+CONTENT_MODELS: dict[Channel, type[BaseModel]] = {
+    Channel.email: Email,
+    Channel.call_script: CallScript,
+    Channel.meeting_agenda: MeetingAgenda,
+}
+
+
+class CheckResult(BaseModel):
+    id: str
+    level: Literal["must", "advice"]
+    passed: bool
+    detail: str
+
+
+class RejectedOutput(BaseModel):
+    """An LLM draft that failed after the re-ask, kept beside its template replacement."""
+
+    text: str
+    checks: list[CheckResult] = []
+    error: str | None = None
+
+
+class Draft(BaseModel):
+    id: str
+    channel: Channel
+    source: Literal["llm", "template"]
+    fallback_reason: FallbackReason | None = None
+    model: str | None = None
+    prompt_version: str
+    content: dict
+    text: str
+    checks: list[CheckResult]
+    status: Status = "draft"
+    version: int = 1
+    rejected_llm_output: RejectedOutput | None = None
+
+    @property
+    def must_failures(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.level == "must" and not c.passed]
+
+
+class Warning(BaseModel):  # noqa: A001 - the contract's name for it
+    path: str
+    message: str
+
+
+class Recommendation(BaseModel):
+    channel: Channel
+    reason: str
+
+
+class DraftSet(BaseModel):
+    ask_id: str
+    recommended_channel: Recommendation
+    warnings: list[Warning]
+    drafts: list[Draft]

@@ -1,0 +1,68 @@
+"""Typed settings, read once from the environment (interfaces.md names the variables)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+__all__ = ["LLMMode", "Settings", "get_settings"]
+
+LLMMode = Literal["auto", "live", "replay", "record", "off"]
+
+
+def _default_database_url() -> str:
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path('pitchgen', ensure_exists=True) / 'pitchgen.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PITCHGEN_", extra="ignore", frozen=True)
+
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
+    model: str = Field(
+        default="gpt-4o-mini", validation_alias=AliasChoices("PITCHGEN_MODEL", "model")
+    )
+    llm: LLMMode = Field(default="auto", validation_alias=AliasChoices("PITCHGEN_LLM", "llm"))
+    fixtures: Path = Field(
+        default=Path("fixtures/llm"), validation_alias=AliasChoices("PITCHGEN_FIXTURES", "fixtures")
+    )
+    llm_deadline_seconds: float = Field(default=30.0, gt=0)
+    llm_temperature: float = Field(default=0.0, ge=0, le=2)
+
+    database_url: SecretStr | None = None
+    api_keys: Annotated[list[SecretStr], NoDecode] = []
+
+    smtp_host: str | None = None
+    smtp_port: int | None = None
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
+
+    @field_validator("api_keys", mode="before")
+    @classmethod
+    def _comma_separated(cls, raw: object) -> object:
+        # One variable holds every key: "key-one,key-two".
+        if isinstance(raw, str):
+            return [k.strip() for k in raw.split(",") if k.strip()]
+        return raw
+
+    @property
+    def llm_configured(self) -> bool:
+        return self.openai_api_key is not None or self.openai_base_url is not None
+
+    def store_url(self) -> str:
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return _default_database_url()
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read once; tests build their own `Settings(...)`."""
+    return Settings()

@@ -1,0 +1,45 @@
+"""The Jinja2 environments over `prompts/`: plain text (fallback drafts, LLM prompts, text and
+Markdown renderings) and HTML (the review page). StrictUndefined everywhere, so a template
+that names a missing field fails loudly instead of printing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+__all__ = ["prompts_dir", "template_hash", "text_env"]
+
+
+@cache
+def prompts_dir() -> Path:
+    """`prompts/` beside the package in a checkout, or `pitchgen/_prompts` in a wheel."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_prompts", here.parent / "prompts"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("pitchgen's prompts/ folder is missing from this installation")
+
+
+@cache
+def text_env() -> jinja2.Environment:
+    # Plain-text output only: autoescape would turn a partner's "&" into "&amp;" in an email.
+    return jinja2.Environment(  # noqa: S701
+        loader=jinja2.FileSystemLoader(prompts_dir()),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def template_hash(*names: str) -> str:
+    """A short hash over the named templates' source: changes whenever any of them changes."""
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        digest.update(name.encode())
+        digest.update((prompts_dir() / name).read_bytes())
+    return digest.hexdigest()[:12]
