@@ -13,6 +13,7 @@ from pitchgen.ask import Channel
 __all__ = [
     "CONTENT_MODELS",
     "FALLBACK_REASONS",
+    "QA",
     "AgendaItem",
     "CallScript",
     "CheckResult",
@@ -22,7 +23,6 @@ __all__ = [
     "Email",
     "MeetingAgenda",
     "NextStep",
-    "QA",
     "Recommendation",
     "RejectedOutput",
     "Warning",
@@ -146,12 +146,16 @@ class Draft(BaseModel):
     version: int = 1
     rejected_llm_output: RejectedOutput | None = None
 
+    def parsed_content(self) -> Content:
+        """`content` as its channel's model (drafts travel as JSON-ready dicts)."""
+        return CONTENT_MODELS[self.channel].model_validate(self.content)
+
     @property
     def must_failures(self) -> list[CheckResult]:
         return [c for c in self.checks if c.level == "must" and not c.passed]
 
 
-class Warning(BaseModel):  # noqa: A001 - the contract's name for it
+class Warning(BaseModel):
     path: str
     message: str
 

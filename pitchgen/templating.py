@@ -26,10 +26,10 @@ def prompts_dir() -> Path:
 @cache
 def text_env() -> jinja2.Environment:
     # Plain-text output only: autoescape would turn a partner's "&" into "&amp;" in an email.
-    return jinja2.Environment(  # noqa: S701
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(prompts_dir()),
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=False,  # noqa: S701 - plain text, never HTML
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,

@@ -1,0 +1,96 @@
+"""`pitchgen draft` and `pitchgen recommend`."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from pitchgen.ask import Channel, load_ask
+from pitchgen.errors import InvalidInput, PitchgenError, Problem
+
+__all__ = ["draft_command", "recommend_command"]
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Mode(StrEnum):
+    auto = "auto"
+    live = "live"
+    replay = "replay"
+    record = "record"
+    off = "off"
+
+
+ASK_HELP = "The ask as a YAML or JSON file ('-' reads standard input)."
+_SUFFIX = {Format.text: "txt", Format.json: "json", Format.markdown: "md"}
+
+
+def draft_command(
+    ask_file: str = typer.Argument(..., metavar="ASK_FILE", help=ASK_HELP),
+    channel: list[Channel] | None = typer.Option(
+        None, "--channel", "-c", help="Draft only this channel (repeatable)."
+    ),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", file_okay=False, help="Write one file per draft into this folder."
+    ),
+    llm: Mode | None = typer.Option(
+        None, "--llm", help="Model mode (default: PITCHGEN_LLM, else auto)."
+    ),
+) -> None:
+    """Draft the ask for each channel, check every draft, and print them."""
+    from pitchgen import drafting
+    from pitchgen.cli import output
+    from pitchgen.settings import get_settings
+
+    ask = load_ask(ask_file)
+    result = drafting.draft(
+        ask, channel or None, settings=get_settings(), llm=llm.value if llm else None
+    )
+    for warning in result.warnings:
+        print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
+    if out is None:
+        output.write(sys.stdout, result, fmt.value)
+        return
+    written = _write_files(out, result, fmt)
+    for path in written:
+        print(path)
+
+
+def _write_files(out: Path, result, fmt: Format) -> list[Path]:
+    from pitchgen.cli import output
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidInput([Problem("--out", f"cannot create {out}: {exc.strerror}")]) from None
+    paths = []
+    for item in result.drafts:
+        path = out / f"{item.channel.value}.{_SUFFIX[fmt]}"
+        try:
+            path.write_text(output.render_one(result, item, fmt.value), encoding="utf-8")
+        except OSError as exc:
+            raise PitchgenError(f"cannot write {path}: {exc.strerror}") from None
+        paths.append(path)
+    return paths
+
+
+def recommend_command(
+    ask_file: str = typer.Argument(..., metavar="ASK_FILE", help=ASK_HELP),
+    fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
+) -> None:
+    """Say which channel to lead with for this ask, and why."""
+    from pitchgen.recommend import recommend
+
+    choice = recommend(load_ask(ask_file))
+    if fmt is Format.json:
+        print(choice.model_dump_json(indent=2))
+    else:
+        print(f"{choice.channel.value}: {choice.reason}")

@@ -1,0 +1,90 @@
+"""How drafting results look on a terminal, in a pipe, and in files."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from pitchgen.models import CheckResult, Draft, DraftSet
+
+__all__ = ["render_one", "write"]
+
+TITLES = {"email": "Email", "call_script": "Call script", "meeting_agenda": "Meeting agenda"}
+
+
+def _origin(draft: Draft) -> str:
+    if draft.source == "llm":
+        return f"LLM ({draft.model})"
+    return f"template ({draft.fallback_reason})"
+
+
+def _check_line(check: CheckResult) -> str:
+    mark = "✓" if check.passed else "✗"
+    return f"{mark} {check.id} ({check.level}): {check.detail}"
+
+
+def _plain(result: DraftSet, draft: Draft) -> str:
+    head = f"== {TITLES[draft.channel]} · {_origin(draft)} · id {draft.id} =="
+    checks = "\n".join(f"  {_check_line(c)}" for c in draft.checks)
+    return f"{head}\n\n{draft.text}\n\nChecks:\n{checks}\n"
+
+
+def _markdown(result: DraftSet, draft: Draft) -> str:
+    from pitchgen.render import to_markdown
+
+    checks = "\n".join(f"- {_check_line(c)}" for c in draft.checks)
+    return (
+        f"# {TITLES[draft.channel]}\n\n*{_origin(draft)} · id `{draft.id}`*\n\n"
+        f"{to_markdown(draft.parsed_content())}\n\n## Checks\n\n{checks}\n"
+    )
+
+
+def render_one(result: DraftSet, draft: Draft, fmt: str) -> str:
+    if fmt == "json":
+        return draft.model_dump_json(indent=2) + "\n"
+    if fmt == "markdown":
+        return _markdown(result, draft)
+    return _plain(result, draft)
+
+
+def _lead(result: DraftSet) -> str:
+    rec = result.recommended_channel
+    return f"Lead with the {TITLES[rec.channel].lower()}: {rec.reason}."
+
+
+def write(stream: TextIO, result: DraftSet, fmt: str) -> None:
+    if fmt == "json":
+        stream.write(result.model_dump_json(indent=2) + "\n")
+    elif fmt == "markdown":
+        stream.write(f"> {_lead(result)}\n\n")
+        stream.write("\n".join(_markdown(result, d) for d in result.drafts))
+    elif stream.isatty():
+        _rich(stream, result)
+    else:
+        stream.write(_lead(result) + "\n\n")
+        stream.write("\n".join(_plain(result, d) for d in result.drafts))
+
+
+def _rich(stream: TextIO, result: DraftSet) -> None:
+    # rich costs ~40 ms to import: only a person at a terminal gets (and pays for) panels.
+    from rich.console import Console, Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    console = Console(file=stream)
+    console.print(Text(_lead(result), style="bold"))
+    for draft in result.drafts:
+        checks = Text()
+        for check in draft.checks:
+            style = "green" if check.passed else ("bold red" if check.level == "must" else "yellow")
+            checks.append(("✓ " if check.passed else "✗ ") + check.id, style=style)
+            checks.append(f" ({check.level}) {check.detail}\n", style="dim" if check.passed else "")
+        body = Group(Text(draft.text), Text(""), checks)
+        console.print(
+            Panel(
+                body,
+                title=Text(f"{TITLES[draft.channel]} · {_origin(draft)}"),
+                subtitle=Text(f"id {draft.id}"),
+                title_align="left",
+                subtitle_align="left",
+            )
+        )
