@@ -1,18 +1,18 @@
 """One error tree for pitchgen, translated to exit codes and problem+json only at the edges.
 
-    PitchgenError                 exit 1, HTTP 500
-    ├── InvalidInput              exit 2, HTTP 422   (carries every Problem at once)
-    ├── NotFound                  exit 1, HTTP 404
-    ├── Conflict                  exit 1, HTTP 409   (stale version, illegal transition)
-    ├── ConfigError               exit 1, HTTP 500   (bad settings; never echoes a secret)
-    ├── StoreError                exit 1, HTTP 503   (the draft store could not be read or written)
-    ├── SendError                 exit 1, HTTP 502   (SMTP refused or failed)
-    └── LLMError                  never reaches a user: drafting turns it into a fallback_reason
-        ├── LLMUnavailable        connection, timeout, 5xx after retries
-        ├── LLMRejected           4xx other than 408/409/429
-        ├── LLMInvalidOutput      unparseable or failing must checks after the re-ask
-        ├── ReplayMiss            no recorded exchange for this request
-        └── CircuitOpen           too many recent failures; not called at all
+PitchgenError                 exit 1, HTTP 500
+├── InvalidInput              exit 2, HTTP 422   (carries every Problem at once)
+├── NotFound                  exit 1, HTTP 404
+├── Conflict                  exit 1, HTTP 409   (stale version, illegal transition)
+├── ConfigError               exit 1, HTTP 500   (bad settings; never echoes a secret)
+├── StoreError                exit 1, HTTP 503   (the draft store could not be read or written)
+├── SendError                 exit 1, HTTP 502   (SMTP refused or failed)
+└── LLMError                  never reaches a user: drafting turns it into a fallback_reason
+    ├── LLMUnavailable        connection, timeout, 5xx after retries
+    ├── LLMRejected           4xx other than 408/409/429
+    ├── LLMInvalidOutput      unparseable or failing must checks after the re-ask
+    ├── ReplayMiss            no recorded exchange for this request
+    └── CircuitOpen           too many recent failures; not called at all
 """
 
 from __future__ import annotations
