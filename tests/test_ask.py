@@ -63,16 +63,25 @@ def test_every_shared_example_loads(example_path: Path):
         (with_("budget", {"amount": -5}), "budget.amount: must be at least 0 (got -5)"),
         (with_("budget", {"amount": 5, "currency": "XYZ"}), "not an ISO 4217 currency code"),
         (with_("benefits", []), "benefits: needs at least 1 item"),
-        (with_("meeting", {"duration_minutes": 200}), "meeting.duration_minutes: must be at most 180"),
+        (
+            with_("meeting", {"duration_minutes": 200}),
+            "meeting.duration_minutes: must be at most 180",
+        ),
         (
             with_("meeting", {"proposed_times": ["2027-02-10T10:00:00"]}),
             "meeting.proposed_times[0]: needs a UTC offset",
         ),
         (with_("channels", ["email", "email"]), "channels: lists a value twice"),
         (with_("channels", ["fax"]), "channels[0]: must be one of"),
-        (with_("project.name", "x" * 201), "project.name: too long: 201 characters; the limit is 200"),
+        (
+            with_("project.name", "x" * 201),
+            "project.name: too long: 201 characters; the limit is 200",
+        ),
         (with_("project.summary", "x" * 1001), "the limit is 1,000"),
-        (with_("need.deliverables", ["a"] * 11), "need.deliverables: too many items: 11; the limit is 10"),
+        (
+            with_("need.deliverables", ["a"] * 11),
+            "need.deliverables: too many items: 11; the limit is 10",
+        ),
         (with_("budget", {"amount": "lots"}), "budget.amount: not a number: 'lots'"),
     ],
 )
@@ -155,7 +164,10 @@ def test_milestones_are_kept_in_date_order():
         ("help with our event", True),
         ("Support", True),
         ("A one-hour review of our draft brief's zoning data by one of your researchers", False),
-        ("Use of your Capitol Hill conference room, which seats 80, on the morning of the summit", False),
+        (
+            "Use of your Capitol Hill room, which seats 80, on the morning of the summit",
+            False,
+        ),
     ],
 )
 def test_a_vague_need_is_accepted_with_a_warning_that_says_what_is_missing(description, vague):

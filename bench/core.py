@@ -1,0 +1,136 @@
+"""Core drafting speed and CLI start-up, printed as figures (not a test).
+
+    .venv/bin/python bench/core.py [--asks 1000] [--runs 20]
+
+1. In process: all three channels (template, checks, text) for one ask, median and p99 over
+   `--asks` distinct asks. Target: median <= 2 ms.
+2. Start-up, side by side in one run: a bare `python -c pass`; the floor of our stack (import
+   PyYAML, pydantic and Jinja2, validate an ask with a pydantic model, render three templates);
+   `pitchgen draft EXAMPLE --llm off` piped and with `--format json`. Targets: <= 1.3x the floor,
+   and <= 10x the bare interpreter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
+
+FLOOR = """
+import yaml, jinja2
+from pydantic import BaseModel, ConfigDict
+from datetime import date
+class Milestone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    date: date
+    milestone: str
+class Ask(BaseModel):
+    sender: dict
+    partner: dict
+    project: dict
+    need: dict
+    benefits: list[dict]
+    timeline: list[Milestone]
+    model_config = ConfigDict(extra="allow")
+ask = Ask.model_validate(yaml.safe_load(open({path!r})))
+env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+for source in ("Dear {{{{ a.partner.contact_name }}}},",
+               "{{{{ a.project.name }}}}: {{{{ a.need.description }}}}",
+               "{{% for m in a.timeline %}}{{{{ m.date }}}} {{{{ m.milestone }}}}{{% endfor %}}"):
+    print(env.from_string(source).render(a=ask))
+"""
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def variants(n: int):
+    """`n` distinct asks: the three shared examples with their names and dates varied."""
+    from pitchgen.ask import load_ask
+
+    bases = [
+        load_ask(p).model_dump(mode="json") for p in sorted((ROOT / "fixtures/asks").iterdir())
+    ]
+    from pitchgen.ask import validate_ask
+
+    for i in range(n):
+        data = json.loads(json.dumps(bases[i % len(bases)]))
+        data["partner"]["organization"] += f" {i}"
+        data["project"]["name"] += f" {i}"
+        data["timeline"][-1]["milestone"] += f" (round {i})"
+        yield validate_ask(data)
+
+
+def bench_in_process(n: int) -> None:
+    from pitchgen.ask import Channel
+    from pitchgen.drafting import draft
+    from pitchgen.settings import Settings
+
+    settings = Settings(llm="off")
+    asks = list(variants(n))
+    draft(asks[0], list(Channel), settings=settings)  # warm the template cache
+    times = []
+    for ask in asks:
+        start = time.perf_counter()
+        draft(ask, list(Channel), settings=settings)
+        times.append((time.perf_counter() - start) * 1000)
+    print(f"in process, 3 channels per ask, {n} asks:")
+    print(
+        f"  median {statistics.median(times):.3f} ms   p99 {percentile(times, 99):.3f} ms"
+        f"   (target: median <= 2 ms)"
+    )
+
+
+def timed(cmd: list[str], runs: int, env: dict) -> float:
+    subprocess.run(cmd, check=True, capture_output=True, env=env)  # warm the page cache
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def bench_startup(runs: int) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHGEN_", "OPENAI_"))}
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = Path(tmp) / "floor.py"
+        floor.write_text(FLOOR.format(path=str(EXAMPLE)))
+        pitchgen = [sys.executable, "-m", "pitchgen", "draft", str(EXAMPLE), "--llm", "off"]
+        rows = [
+            ("python -c pass", [sys.executable, "-c", "pass"]),
+            ("floor: yaml+pydantic+jinja2, 3 templates", [sys.executable, str(floor)]),
+            ("pitchgen draft --llm off (piped text)", pitchgen),
+            ("pitchgen draft --llm off --format json", [*pitchgen, "--format", "json"]),
+            ("pitchgen recommend", [sys.executable, "-m", "pitchgen", "recommend", str(EXAMPLE)]),
+        ]
+        figures = [(name, timed(cmd, runs, env)) for name, cmd in rows]
+    bare, floor_ms = figures[0][1], figures[1][1]
+    print(f"start-up, median of {runs} runs each (side by side):")
+    for name, ms in figures:
+        print(f"  {name:44s} {ms:7.1f} ms  {ms / bare:5.1f}x bare  {ms / floor_ms:4.2f}x floor")
+    print("  targets: pitchgen draft <= 1.3x floor and <= 10x bare")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--asks", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    bench_in_process(args.asks)
+    bench_startup(args.runs)
+
+
+if __name__ == "__main__":
+    main()

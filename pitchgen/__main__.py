@@ -1,0 +1,5 @@
+import sys
+
+from pitchgen.cli import main
+
+sys.exit(main())
