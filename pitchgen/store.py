@@ -1,0 +1,554 @@
+"""The draft store: asks, drafts, their revisions and review events, kept in SQLite or PostgreSQL.
+
+Every public method is one transaction, so a process killed mid-request leaves no half-written
+draft. Nothing here deletes a row: the workflow only ever adds revisions and events. Database
+errors surface as `StoreError`, whose message never carries the database password.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.dialects.postgresql import JSONB
+
+from pitchgen.ask import Ask, Channel
+from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
+from pitchgen.models import CheckResult, Draft, DraftSet, Status
+
+__all__ = [
+    "MAX_PAGE",
+    "SCHEMA_REVISION",
+    "Change",
+    "Event",
+    "NewRevision",
+    "Revision",
+    "StaleVersion",
+    "Store",
+    "StoredDraft",
+]
+
+# The newest Alembic revision; a database already there is opened without loading Alembic,
+# which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
+SCHEMA_REVISION = "0001"
+MAX_PAGE = 200
+STATUSES = ("draft", "approved", "rejected", "sent")
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+_Json = sa.JSON().with_variant(JSONB(), "postgresql")
+_When = sa.DateTime(timezone=True)
+# SQLite only auto-numbers a column declared exactly INTEGER PRIMARY KEY.
+_Seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+asks = sa.Table(
+    "asks",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("ask", _Json, nullable=False),
+    sa.Column("partner", sa.String(200), nullable=False, index=True),
+    sa.Column("created_at", _When, nullable=False),
+)
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    # `seq` orders the listing (newest first) and its keyset cursor; `id` is what users see.
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("fallback_reason", sa.String(30)),
+    sa.Column("model", sa.Text),
+    sa.Column("prompt_version", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content", _Json, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("checks", _Json, nullable=False),
+    sa.Column("rejected_llm_output", _Json),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
+    sa.Column("sent_at", _When),
+    sa.Column("message_id", sa.Text),
+    sa.Column("send_error", sa.Text),
+    sa.Index("ix_drafts_status_seq", "status", "seq"),
+    sa.Index("ix_drafts_channel_seq", "channel", "seq"),
+)
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("content", _Json, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("checks", _Json, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("note", sa.Text),
+)
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), nullable=False, index=True),
+    sa.Column("at", _When, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("from_status", sa.String(10)),
+    sa.Column("to_status", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("detail", _Json),
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _utc(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands timestamps back without their offset; every one we write is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+class StoredDraft(Draft):
+    """A draft as the store keeps it: the envelope plus where it came from and its send state."""
+
+    ask_id: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    sent_at: dt.datetime | None = None
+    message_id: str | None = None
+    send_error: str | None = None
+
+
+class Revision(BaseModel):
+    draft_id: str
+    version: int
+    content: dict
+    text: str
+    checks: list[CheckResult]
+    author: str
+    created_at: dt.datetime
+    note: str | None = None
+
+
+class Event(BaseModel):
+    draft_id: str
+    at: dt.datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status
+    reason: str | None = None
+    detail: dict | None = None
+
+
+@dataclass(frozen=True)
+class NewRevision:
+    content: dict
+    text: str
+    checks: list[CheckResult]
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One workflow step, applied to a draft as it was read (see `Store.apply`).
+
+    `revision` makes it an edit (version + 1). `send_error` is written on every step, so any
+    step but a failed send clears it; `sent_at` and `message_id` are written when given."""
+
+    action: str
+    actor: str
+    to_status: Status
+    reason: str | None = None
+    detail: dict | None = None
+    revision: NewRevision | None = None
+    sent_at: dt.datetime | None = None
+    message_id: str | None = None
+    send_error: str | None = None
+
+
+class StaleVersion(Conflict):
+    """The draft moved on since the caller read it; `current_version` is what to send next."""
+
+    def __init__(self, draft_id: str, current_version: int, current_status: str) -> None:
+        super().__init__(
+            f"draft {draft_id} has changed: it is now version {current_version}"
+            f" ({current_status}); reload it and try again with version {current_version}"
+        )
+        self.current_version = current_version
+        self.current_status = current_status
+
+
+def _encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps([seq]).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> int:
+    try:
+        (seq,) = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(seq, int) and not isinstance(seq, bool):
+            return seq
+    except (ValueError, TypeError):
+        pass
+    raise InvalidInput([Problem("cursor", "not a cursor from a previous page of this listing")])
+
+
+def _checks_json(checks: list[CheckResult]) -> list[dict]:
+    return [c.model_dump(mode="json") for c in checks]
+
+
+def _draft(row: sa.Row) -> StoredDraft:
+    m = row._mapping
+    return StoredDraft(
+        id=m["id"],
+        ask_id=m["ask_id"],
+        channel=m["channel"],
+        source=m["source"],
+        fallback_reason=m["fallback_reason"],
+        model=m["model"],
+        prompt_version=m["prompt_version"],
+        content=m["content"],
+        text=m["text"],
+        checks=m["checks"],
+        status=m["status"],
+        version=m["version"],
+        rejected_llm_output=m["rejected_llm_output"],
+        created_at=_utc(m["created_at"]),
+        updated_at=_utc(m["updated_at"]),
+        sent_at=_utc(m["sent_at"]),
+        message_id=m["message_id"],
+        send_error=m["send_error"],
+    )
+
+
+class Store:
+    """The repository over one database; build it with `Store.from_url`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._url = engine.url
+
+    @classmethod
+    def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
+        """Open the store at a SQLAlchemy URL and, unless told not to, migrate it to the newest
+        schema. A malformed URL, a missing driver or an unreachable server is a `StoreError`."""
+        try:
+            parsed = sa.make_url(url)
+        except (sa.exc.ArgumentError, ValueError):
+            # Not chained: the parser's own message quotes the whole URL, password and all.
+            raise StoreError("the database URL is not a valid SQLAlchemy URL") from None
+        try:
+            engine = sa.create_engine(parsed, **_engine_options(parsed))
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError(
+                f"cannot use the database at {_safe(parsed)}: {type(exc).__name__}"
+            ) from None
+        if parsed.get_backend_name() == "sqlite":
+            _configure_sqlite(engine)
+        store = cls(engine)
+        if upgrade:
+            store.upgrade()
+        return store
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def upgrade(self) -> None:
+        """Apply any pending Alembic migrations, one process at a time."""
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two servers starting together must not both create the tables.
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext('pitchgen.upgrade'))"))
+            if self._schema_revision(conn) == SCHEMA_REVISION:
+                return
+            from alembic import command
+            from alembic.config import Config
+
+            config = Config()
+            config.set_main_option("script_location", str(_MIGRATIONS).replace("%", "%%"))
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+
+    def ping(self) -> None:
+        """Raise `StoreError` unless the database answers (readiness)."""
+        with self._read() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def save_draft_set(self, ask: Ask, draft_set: DraftSet, *, actor: str = "pitchgen") -> None:
+        """Store the ask and its drafts, each with revision 1 and a "created" event."""
+        now = _now()
+        with self._write() as conn:
+            conn.execute(
+                asks.insert().values(
+                    id=draft_set.ask_id,
+                    ask=ask.model_dump(mode="json"),
+                    partner=ask.partner.organization,
+                    created_at=now,
+                )
+            )
+            for d in draft_set.drafts:
+                checks = _checks_json(d.checks)
+                rejected = d.rejected_llm_output
+                conn.execute(
+                    drafts.insert().values(
+                        id=d.id,
+                        ask_id=draft_set.ask_id,
+                        channel=str(d.channel),
+                        source=d.source,
+                        fallback_reason=d.fallback_reason,
+                        model=d.model,
+                        prompt_version=d.prompt_version,
+                        status=d.status,
+                        version=d.version,
+                        content=d.content,
+                        text=d.text,
+                        checks=checks,
+                        rejected_llm_output=rejected.model_dump(mode="json") if rejected else None,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                conn.execute(
+                    revisions.insert().values(
+                        draft_id=d.id, version=d.version, content=d.content, text=d.text,
+                        checks=checks, author=actor, created_at=now,
+                    )
+                )  # fmt: skip
+                detail = {"source": d.source, "fallback_reason": d.fallback_reason}
+                conn.execute(
+                    events.insert().values(
+                        draft_id=d.id, at=now, actor=actor, action="created", from_status=None,
+                        to_status=d.status, detail=detail,
+                    )
+                )  # fmt: skip
+
+    def apply(self, draft: StoredDraft, change: Change) -> StoredDraft:
+        """Write one workflow step, with its event and (for an edit) its revision, only if the
+        draft is still at the version and status it was read with; else `StaleVersion`.
+
+        This compare-and-set is what keeps concurrent edits from losing an update."""
+        now = _now()
+        values: dict[str, Any] = {
+            "status": change.to_status,
+            "updated_at": now,
+            "send_error": change.send_error,
+        }
+        if change.sent_at is not None:
+            values["sent_at"] = change.sent_at
+        if change.message_id is not None:
+            values["message_id"] = change.message_id
+        rev = change.revision
+        if rev is not None:
+            values |= {
+                "version": draft.version + 1,
+                "content": rev.content,
+                "text": rev.text,
+                "checks": _checks_json(rev.checks),
+            }
+        with self._write() as conn:
+            updated = conn.execute(
+                drafts.update()
+                .where(
+                    drafts.c.id == draft.id,
+                    drafts.c.version == draft.version,
+                    drafts.c.status == draft.status,
+                )
+                .values(**values)
+            )
+            if updated.rowcount != 1:
+                current = self._one(conn, draft.id)
+                raise StaleVersion(draft.id, current.version, current.status)
+            if rev is not None:
+                conn.execute(
+                    revisions.insert().values(
+                        draft_id=draft.id, version=values["version"], content=rev.content,
+                        text=rev.text, checks=values["checks"], author=change.actor,
+                        created_at=now, note=rev.note,
+                    )
+                )  # fmt: skip
+            conn.execute(
+                events.insert().values(
+                    draft_id=draft.id, at=now, actor=change.actor, action=change.action,
+                    from_status=draft.status, to_status=change.to_status, reason=change.reason,
+                    detail=change.detail,
+                )
+            )  # fmt: skip
+            return self._one(conn, draft.id)
+
+    # --- reads ------------------------------------------------------------------------------
+
+    def get_draft(self, draft_id: str) -> StoredDraft:
+        with self._read() as conn:
+            return self._one(conn, draft_id)
+
+    def get_ask(self, ask_id: str) -> Ask:
+        with self._read() as conn:
+            data = conn.execute(sa.select(asks.c.ask).where(asks.c.id == ask_id)).scalar()
+        if data is None:
+            raise NotFound(f"no ask with id {ask_id}")
+        return Ask.model_validate(data)
+
+    def list_drafts(
+        self,
+        *,
+        status: str | None = None,
+        channel: str | None = None,
+        partner: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> tuple[list[StoredDraft], str | None]:
+        """Drafts newest first, filtered by exact status and channel and by partner organization
+        (case-insensitive substring); returns the page and the cursor of the next, or None."""
+        problems = _filter_problems(status, channel, limit)
+        if problems:
+            raise InvalidInput(problems)
+        query = sa.select(drafts).order_by(drafts.c.seq.desc()).limit(limit + 1)
+        if status:
+            query = query.where(drafts.c.status == status)
+        if channel:
+            query = query.where(drafts.c.channel == str(channel))
+        if partner:
+            partner_asks = sa.select(asks.c.id).where(
+                asks.c.partner.icontains(partner, autoescape=True)
+            )
+            query = query.where(drafts.c.ask_id.in_(partner_asks))
+        if cursor:
+            query = query.where(drafts.c.seq < _decode_cursor(cursor))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return [_draft(r) for r in rows], _encode_cursor(rows[-1].seq) if more else None
+
+    def revisions(self, draft_id: str) -> list[Revision]:
+        """Every revision of a draft, oldest first."""
+        query = revisions.select().where(revisions.c.draft_id == draft_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(revisions.c.version)).all()
+            if not rows:
+                self._one(conn, draft_id)
+        return [Revision.model_validate(_with_utc(r._asdict(), "created_at")) for r in rows]
+
+    def events(self, draft_id: str) -> list[Event]:
+        """The draft's audit log, oldest first: who did what, when, and why."""
+        query = events.select().where(events.c.draft_id == draft_id)
+        with self._read() as conn:
+            rows = conn.execute(query.order_by(events.c.seq)).all()
+            if not rows:
+                self._one(conn, draft_id)
+        return [Event.model_validate(_with_utc(r._asdict(), "at")) for r in rows]
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _one(conn: sa.Connection, draft_id: str) -> StoredDraft:
+        row = conn.execute(drafts.select().where(drafts.c.id == draft_id)).first()
+        if row is None:
+            raise NotFound(f"no draft with id {draft_id}")
+        return _draft(row)
+
+    @staticmethod
+    def _schema_revision(conn: sa.Connection) -> str | None:
+        if not sa.inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        with self._errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with (
+            self._errors(),
+            self.engine.connect().execution_options(pitchgen_write=True) as conn,
+            conn.begin(),
+        ):
+            yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            raise StoreError(_store_message(self._url, exc.orig)) from None
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(_store_message(self._url, exc)) from None
+
+
+def _filter_problems(status: str | None, channel: str | None, limit: int) -> list[Problem]:
+    problems = []
+    if status and status not in STATUSES:
+        problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
+    if channel and channel not in set(Channel):
+        problems.append(Problem("channel", f"must be one of {', '.join(Channel)}"))
+    if not 1 <= limit <= MAX_PAGE:
+        problems.append(Problem("limit", f"must be between 1 and {MAX_PAGE} (got {limit})"))
+    return problems
+
+
+def _with_utc(row: dict, key: str) -> dict:
+    return {**row, key: _utc(row[key])}
+
+
+def _safe(url: sa.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _store_message(url: sa.URL, exc: BaseException | None) -> str:
+    # Only the driver's first line: SQLAlchemy's own text appends the statement and its
+    # parameters, which hold draft content.
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    if url.password:
+        reason = reason.replace(str(url.password), "***")
+    where = (
+        f"the SQLite database at {url.database}"
+        if url.get_backend_name() == "sqlite"
+        else (f"the database at {_safe(url)}")
+    )
+    return f"cannot read or write {where}: {reason}"
+
+
+def _engine_options(url: sa.URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 5}
+        return {"pool_pre_ping": True, "connect_args": connect_args}
+    return {}
+
+
+def _configure_sqlite(engine: sa.Engine) -> None:
+    # pysqlite's own transaction handling is off; we issue BEGIN ourselves, IMMEDIATE for
+    # writes so that two writers queue on the busy timeout instead of failing mid-transaction.
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        for pragma in (
+            "journal_mode = WAL",
+            "synchronous = NORMAL",
+            "foreign_keys = ON",
+            "busy_timeout = 10000",
+        ):
+            cur.execute(f"PRAGMA {pragma}")
+        cur.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("pitchgen_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")

@@ -1,0 +1,173 @@
+"""The draft store: what goes in comes back, listings page newest first, failures say why
+without a secret, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from pitchgen import store as store_module
+from pitchgen.ask import Ask, Channel
+from pitchgen.errors import InvalidInput, NotFound, StoreError
+from pitchgen.models import CheckResult, RejectedOutput
+from pitchgen.store import Change, Store
+
+pytest_plugins = ["conftest_store"]
+
+PASSWORD = "s3cret-Pa55word"  # the secret that must never leak
+
+
+def test_a_draft_set_comes_back_as_it_went_in(store: Store, summit: Ask, make_set) -> None:
+    rejected = RejectedOutput(
+        text="Dear [Name]",
+        checks=[CheckResult(id="no_placeholders", level="must", passed=False, detail="[Name]")],
+    )
+    saved = make_set(rejected_llm_output=rejected, model="smollm2")
+    store.save_draft_set(summit, saved, actor="ava")
+
+    assert store.get_ask(saved.ask_id) == summit
+    for original in saved.drafts:
+        stored = store.get_draft(original.id)
+        assert stored.model_dump(include=set(type(original).model_fields)) == original.model_dump()
+        assert stored.ask_id == saved.ask_id
+        assert stored.created_at.tzinfo is not None
+        assert stored.sent_at is None and stored.send_error is None
+        [revision] = store.revisions(original.id)
+        assert (revision.version, revision.author, revision.text) == (1, "ava", original.text)
+        assert revision.content == original.content
+        [event] = store.events(original.id)
+        assert (event.action, event.actor, event.from_status, event.to_status) == (
+            "created", "ava", None, "draft",
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("read", ["get_draft", "revisions", "events", "get_ask"])
+def test_an_unknown_id_is_not_found(store: Store, read: str) -> None:
+    with pytest.raises(NotFound, match=r"no (draft|ask) with id nope"):
+        getattr(store, read)("nope")
+
+
+@pytest.fixture
+def filled(store: Store, summit: Ask, make_set) -> list[str]:
+    """One draft set per partner, oldest first; returns every draft id, newest first."""
+    ids = []
+    for partner in ["Alpha Guild", "Beta Union", "Gamma Society"]:
+        ask = summit.model_copy(
+            update={"partner": summit.partner.model_copy(update={"organization": partner})}
+        )
+        saved = make_set()
+        store.save_draft_set(ask, saved)
+        ids += [d.id for d in saved.drafts]
+    return ids[::-1]
+
+
+def test_pages_walk_every_draft_newest_first_exactly_once(store: Store, filled: list[str]) -> None:
+    seen, cursor, pages = [], None, 0
+    while True:
+        page, cursor = store.list_drafts(limit=4, cursor=cursor)
+        seen += [d.id for d in page]
+        pages += 1
+        if cursor is None:
+            break
+    assert seen == filled
+    assert pages == 3
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        ({"channel": "email"}, 3),
+        ({"channel": Channel.meeting_agenda}, 3),
+        ({"partner": "beta union"}, 3),
+        ({"partner": "Beta Union Local"}, 0),
+        ({"partner": "GUILD"}, 3),  # a substring, in either case
+        ({"partner": "%"}, 0),  # a wildcard is matched literally
+        ({"partner": "Beta", "channel": "call_script"}, 1),
+        ({"status": "draft"}, 8),
+        ({"status": "rejected"}, 1),
+    ],
+)
+def test_listing_filters(store: Store, filled: list[str], filters: dict, expected: int) -> None:
+    store.apply(
+        store.get_draft(filled[0]),
+        Change(action="reject", actor="ava", to_status="rejected", reason="not now"),
+    )
+    page, cursor = store.list_drafts(**filters)
+    assert len(page) == expected
+    assert cursor is None
+    assert all(d.channel == filters.get("channel", d.channel) for d in page)
+
+
+@pytest.mark.parametrize(
+    ("filters", "path"),
+    [
+        ({"cursor": "not-a-cursor"}, "cursor"),
+        ({"cursor": "WyJ4Il0"}, "cursor"),  # valid base64 of ["x"]
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"status": "pending"}, "status"),
+        ({"channel": "fax"}, "channel"),
+    ],
+)
+def test_bad_listing_arguments_are_named(store: Store, filters: dict, path: str) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        store.list_drafts(**filters)
+    assert [p.path for p in caught.value.problems] == [path]
+
+
+def test_opening_twice_migrates_once_and_keeps_the_data(
+    store_url: str, summit: Ask, make_set
+) -> None:
+    first = Store.from_url(store_url)
+    saved = make_set()
+    first.save_draft_set(summit, saved)
+    first.close()
+    again = Store.from_url(store_url)
+    again.upgrade()
+    assert again.get_draft(saved.drafts[0].id).id == saved.drafts[0].id
+    again.close()
+
+
+def test_the_schema_revision_shortcut_names_the_newest_migration() -> None:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(store_module.__file__).with_name("migrations"))
+    )
+    assert ScriptDirectory.from_config(config).get_current_head() == store_module.SCHEMA_REVISION
+
+
+def _not_a_folder(tmp_path: Path) -> str:
+    (tmp_path / "plain-file").write_text("")
+    return f"sqlite:///{tmp_path / 'plain-file' / 'store.db'}"
+
+
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        (lambda _: f"postgresql+psycopg://pitchgen:{PASSWORD}@127.0.0.1:1/pitchgen", "127.0.0.1"),
+        (lambda _: f"postgresql+psycopg://pitchgen:{PASSWORD}@127.0.0.1:port/db", "not a valid"),
+        (lambda _: f"postgresql+nodriver://pitchgen:{PASSWORD}@127.0.0.1/db", "cannot use"),
+        (lambda _: f"nosuchdb://pitchgen:{PASSWORD}@127.0.0.1/db", "cannot use"),
+        (_not_a_folder, "SQLite database at"),
+    ],
+    ids=["unreachable", "malformed", "missing-driver", "unknown-dialect", "unwritable-path"],
+)
+def test_a_failing_store_says_why_without_the_password(tmp_path: Path, url, says: str) -> None:
+    with pytest.raises(StoreError) as caught:
+        Store.from_url(url(tmp_path))
+    shown = "".join(traceback.format_exception(caught.value))
+    assert says in str(caught.value)
+    assert PASSWORD not in shown
+
+
+def test_a_store_that_goes_away_raises_store_error(tmp_path: Path, summit: Ask, make_set) -> None:
+    opened = Store.from_url(f"sqlite:///{tmp_path / 'gone.db'}")
+    (tmp_path / "gone.db").unlink()
+    (tmp_path / "gone.db").mkdir()
+    opened.close()
+    with pytest.raises(StoreError, match=r"gone\.db"):
+        opened.save_draft_set(summit, make_set())
