@@ -1,0 +1,261 @@
+"""A draft as a file to hand on: an email as `.eml` (RFC 5322), a meeting agenda as `.ics`
+(iCalendar), and any draft as Markdown or plain text.
+
+An unapproved draft always carries a visible DRAFT mark (subject prefix and header, SUMMARY
+prefix and TENTATIVE status, or a first line), so a file that leaves the review page early can
+never pass for the approved message.
+
+A person with no address is still named: RFC 6854 lets From and To be an empty group
+(`Lucía Fernández:;`), which shows the name and invents no mailbox. Such a file opens in a mail
+client as a message to complete; `send.send_email` refuses to send it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.headerregistry import Address, Group
+from email.message import EmailMessage
+from email.utils import format_datetime
+from hashlib import sha256
+from typing import TYPE_CHECKING, Literal
+
+from email_validator import validate_email
+from pydantic import BaseModel, ValidationError
+
+from pitchgen.ask import Ask, Channel, problems_from
+from pitchgen.errors import InvalidInput, Problem
+from pitchgen.models import CONTENT_MODELS, Draft, Email, MeetingAgenda
+from pitchgen.render import to_markdown, to_text
+
+if TYPE_CHECKING:
+    import icalendar
+
+__all__ = ["FORMATS", "Exported", "Format", "draft_mark", "export", "mailbox", "message_id"]
+
+Format = Literal["eml", "ics", "md", "txt"]
+FORMATS: dict[Channel, tuple[Format, ...]] = {
+    Channel.email: ("eml", "md", "txt"),
+    Channel.call_script: ("md", "txt"),
+    Channel.meeting_agenda: ("ics", "md", "txt"),
+}
+_MEDIA_TYPES: dict[Format, str] = {
+    "eml": "message/rfc822",
+    "ics": "text/calendar; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+# A Message-ID needs a domain even when the sender has no address; `.invalid` is reserved for
+# names that must never resolve (RFC 6761).
+_NO_DOMAIN = "pitchgen.invalid"
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_SLUG_LIMIT = 60
+
+
+@dataclass(frozen=True)
+class Exported:
+    filename: str
+    media_type: str
+    data: bytes
+
+
+def export(draft: Draft, ask: Ask, fmt: Format, *, now: datetime | None = None) -> Exported:
+    """The draft as a file in `fmt`; `now` (timezone-aware) stamps the email's Date and the
+    calendar's DTSTAMP, the current time when None."""
+    allowed = FORMATS[draft.channel]
+    if fmt not in allowed:
+        kind = draft.channel.value.replace("_", " ")
+        raise InvalidInput(
+            [Problem("format", f"a {kind} draft exports as {', '.join(allowed)}, not {fmt!r}")]
+        )
+    content = _content(draft)
+    stamp = now or datetime.now(UTC)
+    if fmt == "eml":
+        data = _eml(draft, ask, content, stamp)
+    elif fmt == "ics":
+        data = _ics(draft, ask, content, stamp)
+    elif fmt == "md":
+        data = _document(draft, to_markdown(content), bold=True)
+    else:
+        data = _document(draft, to_text(content), bold=False)
+    return Exported(_filename(draft, ask, fmt), _MEDIA_TYPES[fmt], data)
+
+
+def draft_mark(draft: Draft) -> str | None:
+    """The warning an unapproved draft carries on export; None once approved or sent."""
+    if draft.status in ("approved", "sent"):
+        return None
+    return f"DRAFT — not approved for sending (status: {draft.status})"
+
+
+def message_id(draft: Draft, ask: Ask) -> str:
+    """The email's Message-ID: the same for every export and send of one revision, so a retried
+    send is recognisable; a DRAFT-marked export is a different message and gets its own."""
+    left = draft.id if _SAFE_ID.fullmatch(draft.id) else sha256(draft.id.encode()).hexdigest()[:32]
+    marked = ".draft" if draft_mark(draft) else ""
+    domain = _split(ask.sender.email)[1] if ask.sender.email else _NO_DOMAIN
+    return f"<pitchgen.{left}.v{draft.version}{marked}@{domain}>"
+
+
+def mailbox(email: str) -> str:
+    """The address as it travels in SMTP commands: the domain in its ASCII (IDNA) form."""
+    local, domain = _split(email)
+    return f"{local}@{domain}"
+
+
+def _split(email: str) -> tuple[str, str]:
+    # email-validator (which validated the ask) gives the IDNA 2008 form; Python's own "idna"
+    # codec is IDNA 2003 and would send straße.de to strasse.de, a different domain.
+    checked = validate_email(email, check_deliverability=False)
+    return checked.local_part, checked.ascii_domain
+
+
+def _content(draft: Draft) -> BaseModel:
+    try:
+        return CONTENT_MODELS[draft.channel].model_validate(draft.content)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [Problem(f"content.{p.path}", p.message) for p in problems_from(exc)]
+        ) from None
+
+
+def _one_line(text: str) -> str:
+    # A header is one line: a newline from an edit or a model must not start a new header.
+    return " ".join(text.split())
+
+
+def _filename(draft: Draft, ask: Ask, fmt: Format) -> str:
+    ascii_name = (
+        unicodedata.normalize("NFKD", ask.partner.organization).encode("ascii", "ignore").decode()
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    slug = slug[:_SLUG_LIMIT].rstrip("-") or "partner"
+    channel = draft.channel.value.replace("_", "-")
+    marked = "-draft" if draft_mark(draft) else ""
+    return f"{slug}-{channel}{marked}.{fmt}"
+
+
+def _document(draft: Draft, rendered: str, *, bold: bool) -> bytes:
+    mark = draft_mark(draft)
+    if mark:
+        rendered = f"**{mark}**\n\n{rendered}" if bold else f"{mark}\n\n{rendered}"
+    return (rendered.rstrip("\n") + "\n").encode("utf-8")
+
+
+# --- .eml ------------------------------------------------------------------------------------
+
+
+def _address(name: str, email: str | None) -> Address | Group:
+    if email is None:
+        return Group(_one_line(name), ())
+    local, domain = _split(email)
+    return Address(_one_line(name), username=local, domain=domain)
+
+
+def _eml(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
+    assert isinstance(content, Email)
+    sender = _address(ask.sender.name, ask.sender.email)
+    recipient = _address(ask.partner.contact_name or ask.partner.organization, ask.partner.email)
+    # An internationalised local part (zoë@…) cannot be encoded in 7-bit headers; such a
+    # message is written in UTF-8 and sent with SMTPUTF8.
+    utf8 = any(isinstance(a, Address) and not a.username.isascii() for a in (sender, recipient))
+    message = EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+    mark = draft_mark(draft)
+    message["From"] = sender
+    message["To"] = recipient
+    message["Subject"] = ("[DRAFT] " if mark else "") + _one_line(content.subject)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = message_id(draft, ask)
+    if mark:
+        message["X-Pitchgen-Status"] = draft.status
+    # Quoted-printable keeps the body 7-bit, so any relay carries it, yet readable as a file.
+    message.set_content(content.body, charset="utf-8", cte="quoted-printable")
+    return message.as_bytes()
+
+
+# --- .ics ------------------------------------------------------------------------------------
+
+
+def _written(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _ics(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
+    import icalendar
+
+    assert isinstance(content, MeetingAgenda)
+    if content.duration_minutes <= 0:
+        raise InvalidInput(
+            [Problem("content.duration_minutes", "must be positive to make a calendar event")]
+        )
+    mark = draft_mark(draft)
+    agenda = to_text(content).rstrip()
+    times = list(ask.meeting.proposed_times) if ask.meeting else []
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//pitchgen//meeting agenda//EN")
+    calendar.add("version", "2.0")
+    if not times:
+        first = ask.timeline[0]
+        note = (
+            f"No meeting time has been proposed yet: this all-day entry sits on the first"
+            f" milestone, {_written(first.date)} ({first.milestone}). Agree a time and move it."
+        )
+        event = _event(draft, ask, content, now, uid=f"pitchgen-{draft.id}", status="TENTATIVE")
+        event.add("dtstart", first.date)
+        event.add("dtend", first.date + timedelta(days=1))
+        event.add("description", f"{note}\n\n{agenda}")
+        calendar.add_component(event)
+    for n, start in enumerate(times, 1):
+        # Several proposed times are alternatives, so none of them is confirmed yet.
+        confirmed = not mark and len(times) == 1
+        event = _event(
+            draft,
+            ask,
+            content,
+            now,
+            uid=f"pitchgen-{draft.id}-{n}",
+            status="CONFIRMED" if confirmed else "TENTATIVE",
+        )
+        # UTC (…Z) rather than a bare offset: iCalendar has no fixed-offset form, and a TZID
+        # without its VTIMEZONE would be read as floating local time.
+        event.add("dtstart", start.astimezone(UTC))
+        event.add("dtend", (start + timedelta(minutes=content.duration_minutes)).astimezone(UTC))
+        option = (
+            f"Proposed time {n} of {len(times)}; the others are alternatives.\n\n"
+            if len(times) > 1
+            else ""
+        )
+        event.add("description", f"{option}{agenda}")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _event(
+    draft: Draft, ask: Ask, content: MeetingAgenda, now: datetime, *, uid: str, status: str
+) -> icalendar.Event:
+    import icalendar
+
+    event = icalendar.Event()
+    event.add("uid", uid)
+    event.add("dtstamp", now.astimezone(UTC))
+    # Each revision bumps SEQUENCE, so re-importing a later export updates the earlier one.
+    event.add("sequence", draft.version - 1)
+    event.add("summary", ("[DRAFT] " if draft_mark(draft) else "") + _one_line(content.title))
+    event.add("status", status)
+    if ask.meeting and ask.meeting.location:
+        event.add("location", ask.meeting.location)
+    if ask.sender.email:
+        organizer = icalendar.vCalAddress(f"mailto:{mailbox(ask.sender.email)}")
+        organizer.params["CN"] = _one_line(ask.sender.name)
+        event.add("organizer", organizer)
+    if ask.partner.email:
+        attendee = icalendar.vCalAddress(f"mailto:{mailbox(ask.partner.email)}")
+        attendee.params["CN"] = _one_line(ask.partner.contact_name or ask.partner.organization)
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+        event.add("attendee", attendee)
+    return event
