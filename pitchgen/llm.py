@@ -1,0 +1,373 @@
+"""The OpenAI-compatible client: one retry loop (ours), a deadline, a circuit breaker, and
+replay/record of fixtures.
+
+The SDK's own retries are off (`max_retries=0`) so exactly one policy runs: retry on 408, 409,
+429, 5xx, connection errors and timeouts with jittered exponential backoff, honouring
+`Retry-After` up to a cap (past it: give up at once, the draft falls back), all within the
+draft's deadline. 400/401/403/404 are not retried. Every failure leaves as an `LLMError`
+whose `reason` is the draft's `fallback_reason`; the API key never appears in a message.
+
+This module imports openai and tenacity; `drafting` imports it only on the LLM path.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import httpx2
+import openai
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from pitchgen.errors import CircuitOpen, LLMRejected, LLMUnavailable
+from pitchgen.prompts import Prompt
+from pitchgen.replay import FixtureStore
+from pitchgen.settings import Settings
+
+__all__ = [
+    "CIRCUIT_COOL_DOWN",
+    "CIRCUIT_THRESHOLD",
+    "MAX_ATTEMPTS",
+    "MAX_TOKENS",
+    "RETRY_AFTER_CAP",
+    "Circuit",
+    "LLMClient",
+    "Reply",
+]
+
+log = logging.getLogger("pitchgen.llm")
+
+MAX_ATTEMPTS = 4
+BACKOFF_SECONDS = 0.5
+BACKOFF_MAX_SECONDS = 8.0
+RETRY_AFTER_CAP = 10.0
+CIRCUIT_THRESHOLD = 5
+CIRCUIT_COOL_DOWN = 30.0
+MAX_TOKENS = {"email": 700, "call_script": 1500, "meeting_agenda": 1200}
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+REPLAY_BASE_URL = "http://replay.invalid/v1"
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    finish_reason: str | None
+    model: str | None
+    prompt_tokens: int
+    completion_tokens: int
+
+
+class _Transient(Exception):
+    """A failure worth another attempt; `retry_after` is the server's wish, if it said one."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Circuit:
+    """Opens after `threshold` failed calls in a row; after `cool_down` one probe may pass,
+    and its success closes the circuit (its failure reopens it for another cool-down)."""
+
+    def __init__(
+        self,
+        threshold: int = CIRCUIT_THRESHOLD,
+        cool_down: float = CIRCUIT_COOL_DOWN,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.threshold = threshold
+        self.cool_down = cool_down
+        self.clock = clock
+        self.failures = 0
+        self.opened_at: float | None = None
+        self.probing = False
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if self.clock() - self.opened_at >= self.cool_down else "open"
+
+    def before_call(self) -> None:
+        state = self.state
+        if state == "closed":
+            return
+        if state == "half_open" and not self.probing:
+            self.probing = True
+            return
+        wait = max(0.0, self.cool_down - (self.clock() - (self.opened_at or 0.0)))
+        raise CircuitOpen(
+            f"the model endpoint failed {self.failures} times; next try in {wait:.0f} s"
+        )
+
+    def succeeded(self) -> None:
+        self.failures = 0
+        self.opened_at = None
+        self.probing = False
+
+    def failed(self) -> None:
+        self.failures += 1
+        if self.probing or self.failures >= self.threshold:
+            self.opened_at = self.clock()
+        self.probing = False
+
+
+def _redactor(settings: Settings) -> Callable[[str], str]:
+    secret = settings.openai_api_key.get_secret_value() if settings.openai_api_key else ""
+
+    def redact(text: str) -> str:
+        return text.replace(secret, "***") if secret else text
+
+    return redact
+
+
+def _rejects_json_schema(error: openai.APIStatusError) -> bool:
+    said = f"{error.message} {error.response.text}".lower()
+    return error.status_code in (400, 422, 500) and (
+        "json_schema" in said or "response_format" in said
+    )
+
+
+def _retry_after(headers: httpx2.Headers) -> float | None:
+    for name, scale in (("retry-after-ms", 0.001), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is not None:
+            try:
+                return max(0.0, float(value) * scale)
+            except ValueError:
+                return None
+    return None
+
+
+def _reply(body: dict[str, Any]) -> Reply:
+    choice = (body.get("choices") or [{}])[0]
+    usage = body.get("usage") or {}
+    return Reply(
+        text=(choice.get("message") or {}).get("content") or "",
+        finish_reason=choice.get("finish_reason"),
+        model=body.get("model"),
+        prompt_tokens=usage.get("prompt_tokens") or 0,
+        completion_tokens=usage.get("completion_tokens") or 0,
+    )
+
+
+class LLMClient:
+    """One endpoint (live, replay or record), shared by every draft of a run.
+
+    `concurrency` bounds the HTTP calls in flight; `sleep` is the backoff's sleep (tests pass
+    one that returns at once). The structured-output mode starts at `json_schema` and drops to
+    `json_object` plus schema the first time the server rejects it, for the client's life.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        mode: str = "live",
+        store: FixtureStore | None = None,
+        http_client: httpx2.AsyncClient | None = None,
+        concurrency: int | None = None,
+        circuit: Circuit | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if mode in ("replay", "record") and store is None:
+            raise ValueError(f"{mode} mode needs a fixture store")
+        self.settings = settings
+        self.mode = mode
+        self.store = store
+        self.circuit = circuit or Circuit()
+        self.structured = "json_schema"
+        self.usage: dict[str, list[int]] = {}
+        self._sleep = sleep
+        self._slots = asyncio.Semaphore(concurrency) if concurrency else None
+        self._redact = _redactor(settings)
+        if mode == "replay":
+            http_client = http_client or httpx2.AsyncClient(
+                transport=httpx2.MockTransport(self._serve_fixture)
+            )
+        key = settings.openai_api_key
+        self._openai = openai.AsyncOpenAI(
+            # A local server wants no key, but the SDK refuses to start without one.
+            api_key=key.get_secret_value() if key else "unused",
+            base_url=REPLAY_BASE_URL if mode == "replay" else settings.openai_base_url,
+            max_retries=0,
+            http_client=http_client,
+        )
+
+    async def __aenter__(self) -> LLMClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._openai.close()
+
+    def body(self, prompt: Prompt, messages: Sequence[dict[str, str]]) -> dict[str, Any]:
+        return self.body_for(prompt, self.structured, self.settings, messages)
+
+    @staticmethod
+    def body_for(
+        prompt: Prompt,
+        structured: str,
+        settings: Settings,
+        messages: Sequence[dict[str, str]] | None = None,
+    ) -> dict[str, Any]:
+        """The `/chat/completions` body for `prompt` in a structured-output mode."""
+        if structured == "json_schema":
+            response_format: dict[str, Any] = {
+                "type": "json_schema",
+                "json_schema": {"name": prompt.channel.value, "schema": prompt.schema},
+            }
+        else:
+            response_format = {"type": "json_object", "schema": prompt.schema}
+        return {
+            "model": settings.model,
+            "messages": list(prompt.messages if messages is None else messages),
+            "temperature": settings.llm_temperature,
+            "max_tokens": MAX_TOKENS[prompt.channel.value],
+            "response_format": response_format,
+        }
+
+    async def complete(
+        self, prompt: Prompt, messages: Sequence[dict[str, str]], *, deadline: float
+    ) -> Reply:
+        """One completion within `deadline` (the event loop's clock), retried per the policy."""
+        channel = prompt.channel.value
+        self.circuit.before_call()
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+
+        def past_deadline(state: RetryCallState) -> bool:
+            return loop.time() + (state.upcoming_sleep or 0.0) >= deadline
+
+        retrying = AsyncRetrying(
+            retry=retry_if_exception_type(_Transient),
+            stop=stop_after_attempt(MAX_ATTEMPTS) | past_deadline,
+            wait=self._wait,
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            reply = await retrying(self._attempt, prompt, messages, deadline)
+        except _Transient as failed:
+            self.circuit.failed()
+            log.warning("%s: model unavailable after retries: %s", channel, failed)
+            raise LLMUnavailable(f"{channel}: {failed}") from None
+        except LLMUnavailable:
+            self.circuit.failed()
+            raise
+        except LLMRejected:
+            self.circuit.succeeded()
+            raise
+        self.circuit.succeeded()
+        tokens = self.usage.setdefault(channel, [0, 0])
+        tokens[0] += reply.prompt_tokens
+        tokens[1] += reply.completion_tokens
+        log.info(
+            "%s: %s replied in %.0f ms (%d+%d tokens, finish %s)",
+            channel,
+            reply.model,
+            (loop.time() - started) * 1000,
+            reply.prompt_tokens,
+            reply.completion_tokens,
+            reply.finish_reason,
+        )
+        return reply
+
+    @staticmethod
+    def _wait(state: RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, _Transient) and error.retry_after is not None:
+            return error.retry_after
+        return wait_random_exponential(multiplier=BACKOFF_SECONDS, max=BACKOFF_MAX_SECONDS)(state)
+
+    async def _attempt(
+        self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
+    ) -> Reply:
+        if self._slots is None:
+            return await self._exchange(prompt, messages, deadline)
+        async with self._slots:
+            return await self._exchange(prompt, messages, deadline)
+
+    async def _exchange(
+        self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
+    ) -> Reply:
+        try:
+            return await self._post(prompt, messages, deadline)
+        except openai.APIStatusError as error:
+            if self.structured == "json_schema" and _rejects_json_schema(error):
+                log.info("the endpoint rejects json_schema output; using json_object mode")
+                self.structured = "json_object"
+                return await self._post(prompt, messages, deadline)
+            raise
+
+    async def _post(
+        self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
+    ) -> Reply:
+        channel = prompt.channel.value
+        body = self.body(prompt, messages)
+        if self.mode == "replay":
+            assert self.store is not None
+            self.store.lookup(body, channel)
+        remaining = deadline - asyncio.get_running_loop().time()
+        if remaining <= 0:
+            raise LLMUnavailable(f"{channel}: the deadline passed before the model answered")
+        try:
+            async with asyncio.timeout(remaining):
+                raw = await self._openai.chat.completions.with_raw_response.create(
+                    **body, timeout=remaining
+                )
+                response = raw.http_response.json()
+        except (openai.APITimeoutError, TimeoutError):
+            raise _Transient(f"no answer within {remaining:.1f} s") from None
+        except openai.APIConnectionError as error:
+            raise _Transient(self._redact(f"connection failed: {error}")) from None
+        except openai.APIStatusError as error:
+            raise self._status_error(error, channel) from None
+        except ValueError as error:
+            raise _Transient(f"the reply was not JSON: {error}") from None
+        if self.mode == "record":
+            assert self.store is not None
+            self.store.write(
+                prefix=channel,
+                channel=channel,
+                prompt_version=prompt.version,
+                note=f"recorded from {response.get('model') or self.settings.model}",
+                request=body,
+                status=raw.status_code,
+                response=response,
+            )
+        return _reply(response)
+
+    def _status_error(self, error: openai.APIStatusError, channel: str) -> Exception:
+        status = error.status_code
+        said = self._redact(str(error.message))[:200]
+        if self.structured == "json_schema" and _rejects_json_schema(error):
+            return error
+        if status in RETRYABLE_STATUS or status >= 500:
+            wait = _retry_after(error.response.headers)
+            if wait is not None and wait > RETRY_AFTER_CAP:
+                return LLMUnavailable(
+                    f"{channel}: HTTP {status}, asked to retry after {wait:.0f} s"
+                    f" (past the {RETRY_AFTER_CAP:.0f} s cap)"
+                )
+            return _Transient(f"HTTP {status}: {said}", retry_after=wait)
+        log.warning("%s: model endpoint refused the request: HTTP %d", channel, status)
+        return LLMRejected(f"{channel}: HTTP {status} from the model endpoint: {said}")
+
+    def _serve_fixture(self, request: httpx2.Request) -> httpx2.Response:
+        assert self.store is not None
+        fixture = self.store.lookup(json.loads(request.content), "replay")
+        return httpx2.Response(fixture.status, json=fixture.response)
