@@ -1,0 +1,188 @@
+"""The deterministic template draft: the words live in `prompts/fallback/`, this module only
+decides the structure (which questions, which agenda items, how many minutes each) and
+formats the ask's own figures, so every number in a draft comes from the ask.
+
+Each channel template defines one `{% set %}` block or macro per content field; the draft is
+read off `template.make_module(context)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+from functools import partial
+
+from pitchgen.ask import Ask, Channel
+from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
+from pitchgen.templating import text_env
+
+__all__ = ["render_content", "template_names"]
+
+_COMMON = "fallback/_common.j2"
+_TEMPLATES = {
+    Channel.email: "fallback/email.j2",
+    Channel.call_script: "fallback/call_script.j2",
+    Channel.meeting_agenda: "fallback/meeting_agenda.j2",
+}
+DEFAULT_MEETING_MINUTES = 30
+
+# Relative weight of each agenda item; the ask itself gets the most time.
+_AGENDA_WEIGHTS = (
+    ("welcome", 1),
+    ("project", 2),
+    ("ask", 3),
+    ("benefits", 2),
+    ("plan", 2),
+    ("budget", 2),
+    ("questions", 2),
+    ("next_steps", 1),
+)
+# Timeboxes in multiples of this many minutes when the meeting's length allows it.
+_ROUND_MINUTES = 5
+
+
+def template_names(channel: Channel) -> tuple[str, ...]:
+    """The template files a channel's draft is rendered from (for `template_hash`)."""
+    return (_COMMON, _TEMPLATES[Channel(channel)])
+
+
+def render_content(ask: Ask, channel: Channel) -> Content:
+    """The template draft of `ask` for `channel`: same ask, byte-identical draft."""
+    channel = Channel(channel)
+    template = text_env().get_template(_TEMPLATES[channel])
+    module = template.make_module(_context(ask))
+    return _BUILDERS[channel](ask, module)
+
+
+def _context(ask: Ask) -> dict:
+    currency = ask.budget.currency if ask.budget else "USD"
+    return {
+        "ask": ask,
+        "tone": ask.tone.value,
+        "reply_date": ask.reply_date,
+        "times": [_written_time(t) for t in ask.meeting.proposed_times] if ask.meeting else [],
+        "negotiates": _negotiates(ask),
+        "day": _written_date,
+        "money": partial(_money, currency=currency),
+    }
+
+
+def _negotiates(ask: Ask) -> bool:
+    budget = ask.budget
+    return budget is not None and (budget.partner_contribution > 0 or budget.negotiable)
+
+
+def _written_date(day: dt.date) -> str:
+    # Month names spelled out here, not by strftime, so the system locale cannot change them.
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _written_time(moment: dt.datetime) -> str:
+    hour = moment.hour % 12 or 12
+    half = "AM" if moment.hour < 12 else "PM"
+    offset = moment.utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    zone = "UTC"
+    if minutes:
+        sign = "+" if minutes > 0 else "-"
+        zone += f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return f"{_written_date(moment.date())} at {hour}:{moment.minute:02d} {half} ({zone})"
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    whole = amount == amount.to_integral_value()
+    figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
+    return f"${figure}" if currency == "USD" else f"{figure} {currency}"
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _field(value: object) -> str:
+    return str(value).strip()
+
+
+def _email(ask: Ask, module) -> Email:
+    return Email(subject=_field(module.subject), body=_field(module.body))
+
+
+def _call_script(ask: Ask, module) -> CallScript:
+    topics = ["what", "gain", *(["cost"] if ask.budget else []), "when"]
+    return CallScript(
+        opener=_field(module.opener),
+        purpose=_field(module.purpose),
+        value_for_partner=_field(module.value_for_partner),
+        the_ask=_field(module.the_ask),
+        plan=_field(module.plan),
+        anticipated_questions=[
+            QA(question=_field(module.question(t)), answer=_field(module.answer(t))) for t in topics
+        ],
+        negotiation=_field(module.negotiation) if _negotiates(ask) else None,
+        close=_field(module.close),
+        voicemail=_field(module.voicemail),
+    )
+
+
+def _meeting_agenda(ask: Ask, module) -> MeetingAgenda:
+    duration = ask.meeting.duration_minutes if ask.meeting else DEFAULT_MEETING_MINUTES
+    weights = [(key, w) for key, w in _AGENDA_WEIGHTS if key != "budget" or ask.budget]
+    minutes = _allocate(duration, [w for _, w in weights])
+    materials = ["plan", "timeline", *(["budget"] if ask.budget else [])]
+    decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "dates"]
+    return MeetingAgenda(
+        title=_field(module.title),
+        duration_minutes=duration,
+        attendees=[_field(module.attendee(side)) for side in ("sender", "partner")],
+        objective=_field(module.objective),
+        items=[
+            AgendaItem(
+                minutes=m,
+                topic=_field(module.topic(key)),
+                owner=_field(module.owner(key)),
+                notes=_field(module.notes(key)),
+            )
+            for (key, _), m in zip(weights, minutes, strict=True)
+        ],
+        decisions_needed=[_field(module.decision(key)) for key in decisions],
+        materials=[_field(module.material(key)) for key in materials],
+        next_steps=[
+            NextStep(action=_field(module.step(key)), owner=_field(module.owner(key)), date=day)
+            for key, day in (("reply", ask.reply_date), ("confirm", ask.reply_date))
+        ],
+    )
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    """Split `total` minutes over items by weight: every item gets at least one unit, the
+    parts add up exactly to `total`, and ties go to the earlier item (largest remainder)."""
+    unit = _ROUND_MINUTES if total % _ROUND_MINUTES == 0 else 1
+    if total // unit < len(weights):
+        unit = 1
+    spare = total // unit - len(weights)
+    shares = [Fraction(spare * w, sum(weights)) for w in weights]
+    extra = [int(s) for s in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (extra[i] - shares[i], i))
+    for i in by_remainder[: spare - sum(extra)]:
+        extra[i] += 1
+    return [(1 + e) * unit for e in extra]
+
+
+_BUILDERS = {
+    Channel.email: _email,
+    Channel.call_script: _call_script,
+    Channel.meeting_agenda: _meeting_agenda,
+}
