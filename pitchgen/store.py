@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from pydantic import BaseModel
-from sqlalchemy.dialects.postgresql import JSONB
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
+from pitchgen.migrations.schema import asks, drafts, events, revisions
 from pitchgen.models import CheckResult, Draft, DraftSet, Status
 
 __all__ = [
@@ -43,71 +43,8 @@ MAX_PAGE = 200
 STATUSES = ("draft", "approved", "rejected", "sent")
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
-_Json = sa.JSON().with_variant(JSONB(), "postgresql")
-_When = sa.DateTime(timezone=True)
-# SQLite only auto-numbers a column declared exactly INTEGER PRIMARY KEY.
-_Seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-metadata = sa.MetaData()
-asks = sa.Table(
-    "asks",
-    metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("ask", _Json, nullable=False),
-    sa.Column("partner", sa.String(200), nullable=False, index=True),
-    sa.Column("created_at", _When, nullable=False),
-)
-drafts = sa.Table(
-    "drafts",
-    metadata,
-    # `seq` orders the listing (newest first) and its keyset cursor; `id` is what users see.
-    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
-    sa.Column("id", sa.String(36), nullable=False, unique=True),
-    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False, index=True),
-    sa.Column("channel", sa.String(20), nullable=False),
-    sa.Column("source", sa.String(10), nullable=False),
-    sa.Column("fallback_reason", sa.String(30)),
-    sa.Column("model", sa.Text),
-    sa.Column("prompt_version", sa.String(100), nullable=False),
-    sa.Column("status", sa.String(10), nullable=False),
-    sa.Column("version", sa.Integer, nullable=False),
-    sa.Column("content", _Json, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("checks", _Json, nullable=False),
-    sa.Column("rejected_llm_output", _Json),
-    sa.Column("created_at", _When, nullable=False),
-    sa.Column("updated_at", _When, nullable=False),
-    sa.Column("sent_at", _When),
-    sa.Column("message_id", sa.Text),
-    sa.Column("send_error", sa.Text),
-    sa.Index("ix_drafts_status_seq", "status", "seq"),
-    sa.Index("ix_drafts_channel_seq", "channel", "seq"),
-)
-revisions = sa.Table(
-    "revisions",
-    metadata,
-    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), primary_key=True),
-    sa.Column("version", sa.Integer, primary_key=True),
-    sa.Column("content", _Json, nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("checks", _Json, nullable=False),
-    sa.Column("author", sa.Text, nullable=False),
-    sa.Column("created_at", _When, nullable=False),
-    sa.Column("note", sa.Text),
-)
-events = sa.Table(
-    "events",
-    metadata,
-    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
-    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), nullable=False, index=True),
-    sa.Column("at", _When, nullable=False),
-    sa.Column("actor", sa.Text, nullable=False),
-    sa.Column("action", sa.String(30), nullable=False),
-    sa.Column("from_status", sa.String(10)),
-    sa.Column("to_status", sa.String(10), nullable=False),
-    sa.Column("reason", sa.Text),
-    sa.Column("detail", _Json),
-)
+M = TypeVar("M", bound=BaseModel)
+_DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
 
 
 def _now() -> dt.datetime:
@@ -210,28 +147,13 @@ def _checks_json(checks: list[CheckResult]) -> list[dict]:
     return [c.model_dump(mode="json") for c in checks]
 
 
+def _model(model: type[M], row: sa.Row, *times: str) -> M:
+    values = row._asdict()
+    return model.model_validate(values | {key: _utc(values[key]) for key in times})
+
+
 def _draft(row: sa.Row) -> StoredDraft:
-    m = row._mapping
-    return StoredDraft(
-        id=m["id"],
-        ask_id=m["ask_id"],
-        channel=m["channel"],
-        source=m["source"],
-        fallback_reason=m["fallback_reason"],
-        model=m["model"],
-        prompt_version=m["prompt_version"],
-        content=m["content"],
-        text=m["text"],
-        checks=m["checks"],
-        status=m["status"],
-        version=m["version"],
-        rejected_llm_output=m["rejected_llm_output"],
-        created_at=_utc(m["created_at"]),
-        updated_at=_utc(m["updated_at"]),
-        sent_at=_utc(m["sent_at"]),
-        message_id=m["message_id"],
-        send_error=m["send_error"],
-    )
+    return _model(StoredDraft, row, "created_at", "updated_at", "sent_at")
 
 
 class Store:
@@ -292,6 +214,7 @@ class Store:
     def save_draft_set(self, ask: Ask, draft_set: DraftSet, *, actor: str = "pitchgen") -> None:
         """Store the ask and its drafts, each with revision 1 and a "created" event."""
         now = _now()
+        rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
         with self._write() as conn:
             conn.execute(
                 asks.insert().values(
@@ -301,41 +224,27 @@ class Store:
                     created_at=now,
                 )
             )
-            for d in draft_set.drafts:
-                checks = _checks_json(d.checks)
-                rejected = d.rejected_llm_output
-                conn.execute(
-                    drafts.insert().values(
-                        id=d.id,
-                        ask_id=draft_set.ask_id,
-                        channel=str(d.channel),
-                        source=d.source,
-                        fallback_reason=d.fallback_reason,
-                        model=d.model,
-                        prompt_version=d.prompt_version,
-                        status=d.status,
-                        version=d.version,
-                        content=d.content,
-                        text=d.text,
-                        checks=checks,
-                        rejected_llm_output=rejected.model_dump(mode="json") if rejected else None,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-                conn.execute(
-                    revisions.insert().values(
-                        draft_id=d.id, version=d.version, content=d.content, text=d.text,
-                        checks=checks, author=actor, created_at=now,
-                    )
-                )  # fmt: skip
-                detail = {"source": d.source, "fallback_reason": d.fallback_reason}
-                conn.execute(
-                    events.insert().values(
-                        draft_id=d.id, at=now, actor=actor, action="created", from_status=None,
-                        to_status=d.status, detail=detail,
-                    )
-                )  # fmt: skip
+            if not rows:
+                return
+            stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
+            conn.execute(drafts.insert(), [r | stamp for r in rows])
+            conn.execute(
+                revisions.insert(),
+                [
+                    {"draft_id": r["id"], "author": actor, "created_at": now}
+                    | {k: r[k] for k in ("version", "content", "text", "checks")}
+                    for r in rows
+                ],
+            )
+            conn.execute(
+                events.insert(),
+                [
+                    {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
+                    | {"from_status": None, "to_status": r["status"]}
+                    | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
+                    for r in rows
+                ],
+            )
 
     def apply(self, draft: StoredDraft, change: Change) -> StoredDraft:
         """Write one workflow step, with its event and (for an edit) its revision, only if the
@@ -369,8 +278,9 @@ class Store:
                     drafts.c.status == draft.status,
                 )
                 .values(**values)
-            )
-            if updated.rowcount != 1:
+                .returning(*drafts.c)
+            ).first()
+            if updated is None:
                 current = self._one(conn, draft.id)
                 raise StaleVersion(draft.id, current.version, current.status)
             if rev is not None:
@@ -388,7 +298,7 @@ class Store:
                     detail=change.detail,
                 )
             )  # fmt: skip
-            return self._one(conn, draft.id)
+            return _draft(updated)
 
     # --- reads ------------------------------------------------------------------------------
 
@@ -442,7 +352,7 @@ class Store:
             rows = conn.execute(query.order_by(revisions.c.version)).all()
             if not rows:
                 self._one(conn, draft_id)
-        return [Revision.model_validate(_with_utc(r._asdict(), "created_at")) for r in rows]
+        return [_model(Revision, r, "created_at") for r in rows]
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
@@ -451,7 +361,7 @@ class Store:
             rows = conn.execute(query.order_by(events.c.seq)).all()
             if not rows:
                 self._one(conn, draft_id)
-        return [Event.model_validate(_with_utc(r._asdict(), "at")) for r in rows]
+        return [_model(Event, r, "at") for r in rows]
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -501,10 +411,6 @@ def _filter_problems(status: str | None, channel: str | None, limit: int) -> lis
     if not 1 <= limit <= MAX_PAGE:
         problems.append(Problem("limit", f"must be between 1 and {MAX_PAGE} (got {limit})"))
     return problems
-
-
-def _with_utc(row: dict, key: str) -> dict:
-    return {**row, key: _utc(row[key])}
 
 
 def _safe(url: sa.URL) -> str:

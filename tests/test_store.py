@@ -7,12 +7,15 @@ import traceback
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from pitchgen import store as store_module
 from pitchgen.ask import Ask, Channel
 from pitchgen.errors import InvalidInput, NotFound, StoreError
+from pitchgen.migrations import schema
 from pitchgen.models import CheckResult, RejectedOutput
 from pitchgen.store import Change, Store
 
@@ -138,6 +141,12 @@ def test_the_schema_revision_shortcut_names_the_newest_migration() -> None:
         "script_location", str(Path(store_module.__file__).with_name("migrations"))
     )
     assert ScriptDirectory.from_config(config).get_current_head() == store_module.SCHEMA_REVISION
+
+
+def test_the_migrations_build_exactly_the_tables_the_store_queries(store: Store) -> None:
+    with store.engine.connect() as conn:
+        context = MigrationContext.configure(conn)
+        assert compare_metadata(context, schema.metadata) == []
 
 
 def _not_a_folder(tmp_path: Path) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from pitchgen.store import metadata
+from pitchgen.migrations.schema import metadata
 
 config = context.config
 

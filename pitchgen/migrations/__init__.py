@@ -1,0 +1,1 @@
+"""The draft store's schema (`schema`) and the Alembic migrations that build it (`versions/`)."""

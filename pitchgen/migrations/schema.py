@@ -1,0 +1,79 @@
+"""The draft store's tables as they are after the newest migration.
+
+`pitchgen.store` queries them; Alembic's autogenerate compares a database against them, and
+tests/test_store.py checks that the migrations build exactly these. Nothing is ever deleted
+from them by the workflow: drafts change state, revisions and events only accumulate.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+__all__ = ["asks", "drafts", "events", "metadata", "revisions"]
+
+_Json = sa.JSON().with_variant(JSONB(), "postgresql")
+_When = sa.DateTime(timezone=True)
+# SQLite only auto-numbers a column declared exactly INTEGER PRIMARY KEY.
+_Seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+metadata = sa.MetaData()
+asks = sa.Table(
+    "asks",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("ask", _Json, nullable=False),
+    sa.Column("partner", sa.String(200), nullable=False, index=True),
+    sa.Column("created_at", _When, nullable=False),
+)
+drafts = sa.Table(
+    "drafts",
+    metadata,
+    # `seq` orders the listing (newest first) and its keyset cursor; `id` is what users see.
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(36), nullable=False, unique=True),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False, index=True),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(10), nullable=False),
+    sa.Column("fallback_reason", sa.String(30)),
+    sa.Column("model", sa.Text),
+    sa.Column("prompt_version", sa.String(100), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("content", _Json, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("checks", _Json, nullable=False),
+    sa.Column("rejected_llm_output", _Json),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
+    sa.Column("sent_at", _When),
+    sa.Column("message_id", sa.Text),
+    sa.Column("send_error", sa.Text),
+    sa.Index("ix_drafts_status_seq", "status", "seq"),
+    sa.Index("ix_drafts_channel_seq", "channel", "seq"),
+)
+revisions = sa.Table(
+    "revisions",
+    metadata,
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), primary_key=True),
+    sa.Column("version", sa.Integer, primary_key=True),
+    sa.Column("content", _Json, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("checks", _Json, nullable=False),
+    sa.Column("author", sa.Text, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("note", sa.Text),
+)
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), nullable=False, index=True),
+    sa.Column("at", _When, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(30), nullable=False),
+    sa.Column("from_status", sa.String(10)),
+    sa.Column("to_status", sa.String(10), nullable=False),
+    sa.Column("reason", sa.Text),
+    sa.Column("detail", _Json),
+)
