@@ -30,12 +30,12 @@ DEFAULT_MEETING_MINUTES = 30
 # Relative weight of each agenda item; the ask itself gets the most time.
 _AGENDA_WEIGHTS = (
     ("welcome", 1),
-    ("project", 2),
+    ("project", 1),
     ("ask", 3),
     ("benefits", 2),
     ("plan", 2),
     ("budget", 2),
-    ("questions", 2),
+    ("questions", 3),
     ("next_steps", 1),
 )
 # Timeboxes in multiples of this many minutes when the meeting's length allows it.
