@@ -38,7 +38,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0001"
+SCHEMA_REVISION = "0002"
 MAX_PAGE = 200
 STATUSES = ("draft", "approved", "rejected", "sent")
 _MIGRATIONS = Path(__file__).with_name("migrations")

@@ -12,15 +12,15 @@ from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from pitchgen import store as store_module
 from pitchgen.ask import Ask, Channel
 from pitchgen.errors import InvalidInput, NotFound, StoreError
 from pitchgen.migrations import schema
 from pitchgen.models import CheckResult, RejectedOutput
-from pitchgen.store import Change, Store
+from pitchgen.store import SCHEMA_REVISION, Change, Store
 
 pytest_plugins = ["conftest_store"]
 
+_MIGRATIONS = Path(schema.__file__).parent
 PASSWORD = "s3cret-Pa55word"  # the secret that must never leak
 
 
@@ -137,10 +137,27 @@ def test_opening_twice_migrates_once_and_keeps_the_data(
 
 def test_the_schema_revision_shortcut_names_the_newest_migration() -> None:
     config = Config()
-    config.set_main_option(
-        "script_location", str(Path(store_module.__file__).with_name("migrations"))
-    )
-    assert ScriptDirectory.from_config(config).get_current_head() == store_module.SCHEMA_REVISION
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == SCHEMA_REVISION
+
+
+def test_an_older_database_is_brought_up_to_date_on_open(store_url: str) -> None:
+    from alembic import command
+
+    old = Store.from_url(store_url, upgrade=False)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    with old.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+        # Early API builds made their idempotency table themselves.
+        schema.api_idempotency.create(conn)
+    old.close()
+
+    current = Store.from_url(store_url)
+    with current.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == SCHEMA_REVISION
+    current.close()
 
 
 def test_the_migrations_build_exactly_the_tables_the_store_queries(store: Store) -> None:

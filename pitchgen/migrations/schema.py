@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["asks", "drafts", "events", "metadata", "revisions"]
+__all__ = ["api_idempotency", "asks", "drafts", "events", "metadata", "revisions"]
 
 _Json = sa.JSON().with_variant(JSONB(), "postgresql")
 _When = sa.DateTime(timezone=True)
@@ -76,4 +76,15 @@ events = sa.Table(
     sa.Column("to_status", sa.String(10), nullable=False),
     sa.Column("reason", sa.Text),
     sa.Column("detail", _Json),
+)
+# The API's `Idempotency-Key` records (pitchgen.api.idempotency): scoped by API key.
+api_idempotency = sa.Table(
+    "api_idempotency",
+    metadata,
+    sa.Column("scope", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
 )
