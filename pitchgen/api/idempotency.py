@@ -1,0 +1,121 @@
+"""`Idempotency-Key` for `POST /v1/drafts`: the first response is kept, and replayed for a retry
+with the same body instead of drafting again.
+
+Records live in the store's database (table `api_idempotency`, created by its migrations), so
+every server process behind a load balancer sees them. Keys are scoped by API key: one client
+cannot replay another's drafts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+
+from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
+from pitchgen.migrations.schema import api_idempotency as _records
+
+__all__ = ["MAX_KEY_LENGTH", "Idempotency", "Record", "check_key", "fingerprint"]
+
+MAX_KEY_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class Record:
+    fingerprint: str
+    status: int
+    body: str
+
+
+def fingerprint(payload: Any) -> str:
+    """The same JSON body, however it is spaced or ordered, gives the same fingerprint."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_key(key: str) -> str:
+    if not 1 <= len(key) <= MAX_KEY_LENGTH or not key.isascii() or not key.isprintable():
+        raise InvalidInput(
+            [
+                Problem(
+                    "Idempotency-Key",
+                    f"must be 1 to {MAX_KEY_LENGTH} printable ASCII characters",
+                )
+            ]
+        )
+    return key
+
+
+class Idempotency:
+    """The records, plus the keys this process is working on right now."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self._engine = engine
+        self._in_flight: set[tuple[str, str]] = set()
+
+    @contextmanager
+    def claim(self, scope: str, key: str) -> Iterator[None]:
+        """Hold `key` for one request; a concurrent retry gets 409 rather than a second draft."""
+        slot = (scope, check_key(key))
+        if slot in self._in_flight:
+            raise Conflict(
+                "a request with this Idempotency-Key is still being processed; retry shortly"
+            )
+        self._in_flight.add(slot)
+        try:
+            yield
+        finally:
+            self._in_flight.discard(slot)
+
+    def get(self, scope: str, key: str) -> Record | None:
+        query = sa.select(_records.c.fingerprint, _records.c.status, _records.c.body).where(
+            _records.c.scope == scope, _records.c.key == key
+        )
+        with self._errors(), self._engine.connect() as conn:
+            row = conn.execute(query).first()
+        return Record(*row) if row else None
+
+    def put(self, scope: str, key: str, record: Record) -> Record:
+        """Keep `record` unless another process kept one first; returns the one that counts."""
+        row = {
+            "scope": scope,
+            "key": key,
+            "fingerprint": record.fingerprint,
+            "status": record.status,
+            "body": record.body,
+            "created_at": dt.datetime.now(dt.UTC),
+        }
+        try:
+            with self._errors(), self._engine.begin() as conn:
+                conn.execute(_records.insert().values(**row))
+        except StoreError as exc:
+            if not isinstance(exc.__cause__, sa.exc.IntegrityError):
+                raise
+            return self.get(scope, key) or record
+        return record
+
+    @staticmethod
+    def replay(record: Record, payload_fingerprint: str) -> Record:
+        if record.fingerprint != payload_fingerprint:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "Idempotency-Key",
+                        "already used with a different body; use a new key for a new request",
+                    )
+                ]
+            )
+        return record
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"idempotency records: {type(exc).__name__}") from exc

@@ -1,0 +1,415 @@
+"""The `/v1` routes: thin shells over drafting, the store, the review workflow and export.
+
+Handlers are `async`; the store's blocking calls go to the thread pool (`_run`), so a slow
+database or a writer waiting on SQLite's lock never stalls the event loop. Responses are
+serialized once by pydantic and sent as they are (`_json`), while `response_model` keeps the
+OpenAPI schema exact.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field, WrapValidator
+from starlette.responses import Response
+
+from pitchgen import drafting, review
+from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
+from pitchgen.api.idempotency import Idempotency, Record, fingerprint
+from pitchgen.api.problems import problem_responses
+from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.errors import InvalidInput, Problem
+from pitchgen.export import Format, export
+from pitchgen.models import CallScript, DraftSet, Email, MeetingAgenda, Recommendation, Status
+from pitchgen.recommend import recommend
+from pitchgen.store import MAX_PAGE, Event, Revision, StaleVersion, Store, StoredDraft
+
+__all__ = ["etag", "router"]
+
+router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+
+
+# --- request and response bodies ---------------------------------------------------------------
+
+
+def _ask(value: Any, _handler: Any) -> Ask:
+    # The CLI's validation, so the API names the same problems in the same words.
+    try:
+        return validate_ask(value)
+    except InvalidInput as exc:
+        raise InvalidInput(
+            [Problem(f"ask.{p.path}" if p.path else "ask", p.message) for p in exc.problems]
+        ) from None
+
+
+def _content(value: Any, _handler: Any) -> Any:
+    # Checked against the draft's own channel by `review.edit`, which knows which one it is.
+    if not isinstance(value, dict):
+        raise InvalidInput([Problem("content", "must be a mapping of the channel's fields")])
+    return value
+
+
+AskBody = Annotated[Ask, WrapValidator(_ask)]
+Content = Annotated[Email | CallScript | MeetingAgenda, WrapValidator(_content)]
+Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+Author = Annotated[
+    str | None,
+    Field(
+        default=None,
+        max_length=100,
+        description="The person acting; the audit log records it beside the API key's name.",
+    ),
+]
+Version = Annotated[
+    int | None,
+    Field(
+        default=None,
+        ge=1,
+        description="The version you read (stale: 409); or send `If-Match` with the ETag.",
+    ),
+]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class DraftRequest(_Body):
+    ask: AskBody
+    channels: list[Channel] | None = Field(
+        default=None, min_length=1, description="Default: the ask's own `channels`."
+    )
+
+
+class RecommendationRequest(_Body):
+    ask: AskBody
+
+
+class EditRequest(_Body):
+    content: Content
+    version: Version
+    note: Text | None = None
+    author: Author
+
+
+class ApproveRequest(_Body):
+    override_reason: Text | None = Field(
+        default=None, description="Required to approve while a must check fails; recorded."
+    )
+    version: Version
+    author: Author
+
+
+class RejectRequest(_Body):
+    reason: Text
+    version: Version
+    author: Author
+
+
+class ReopenRequest(_Body):
+    reason: Text | None = None
+    version: Version
+    author: Author
+
+
+class DraftPage(BaseModel):
+    drafts: list[StoredDraft]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end."
+    )
+
+
+class RevisionList(BaseModel):
+    revisions: list[Revision]
+
+
+class EventList(BaseModel):
+    events: list[Event]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+async def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    return await run_in_threadpool(functools.partial(fn, *args, **kwargs))
+
+
+async def _store(request: Request) -> Store:
+    return await request.app.state.backend.astore()
+
+
+def _actor(request: Request, author: str | None) -> str:
+    principal = request.state.principal
+    return f"{author.strip()} ({principal})" if author and author.strip() else principal
+
+
+def etag(draft: StoredDraft) -> str:
+    """Strong: every step moves `updated_at`, so equal tags mean an identical draft."""
+    return f'"{draft.version}-{draft.updated_at.timestamp():.6f}"'
+
+
+def _json(model: BaseModel, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(model.model_dump_json(), status, headers, media_type="application/json")
+
+
+def _draft(draft: StoredDraft) -> Response:
+    return _json(draft, headers={"ETag": etag(draft)})
+
+
+async def _expected_version(
+    store: Store, draft_id: str, version: int | None, if_match: str | None
+) -> int | None:
+    """The version the client last saw, from the body or from `If-Match`."""
+    if if_match is None:
+        return version
+    current = await _run(store.get_draft, draft_id)
+    tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
+    if ("*" not in tags and etag(current) not in tags) or version not in (None, current.version):
+        raise StaleVersion(current.id, current.version, current.status)
+    return current.version
+
+
+DraftId = Annotated[str, Path(max_length=64, description="A draft's id (a UUID).")]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", max_length=200, description="The ETag of the draft as you read it."),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=255,
+        description="Makes a retry safe: the same key and body replay the first response.",
+    ),
+]
+
+
+# --- routes ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/drafts",
+    status_code=201,
+    response_model=DraftSet,
+    responses=problem_responses(400, 409, 413),
+    summary="Draft an ask for its channels, check and store the drafts",
+)
+async def create_drafts(
+    request: Request,
+    body: Annotated[DraftRequest, Body(openapi_examples=ASK_EXAMPLES)],
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Idempotent with `Idempotency-Key`: a retry with the same body gets the first response
+    back (with `Idempotent-Replayed: true`) and drafts nothing; a different body gets 422."""
+    key = idempotency_key
+    if key is None:
+        return _json(await _draft_and_store(request, body), 201)
+    backend = request.app.state.backend
+    idempotency: Idempotency = await backend.aidempotency()
+    scope = request.state.principal
+    payload_fingerprint = fingerprint(await request.json())
+    with idempotency.claim(scope, key):
+        kept = await _run(idempotency.get, scope, key)
+        if kept is None:
+            draft_set = await _draft_and_store(request, body)
+            fresh = Record(payload_fingerprint, 201, draft_set.model_dump_json())
+            kept = await _run(idempotency.put, scope, key, fresh)
+            if kept is fresh:
+                return Response(fresh.body, 201, media_type="application/json")
+        kept = Idempotency.replay(kept, payload_fingerprint)
+    return Response(
+        kept.body, kept.status, {"Idempotent-Replayed": "true"}, media_type="application/json"
+    )
+
+
+async def _draft_and_store(request: Request, body: DraftRequest) -> DraftSet:
+    settings = request.app.state.backend.settings
+    adraft = getattr(drafting, "adraft", None)
+    if adraft is not None:
+        draft_set = await adraft(body.ask, body.channels, settings=settings)
+    else:
+        draft_set = await _run(drafting.draft, body.ask, body.channels, settings=settings)
+    store = await _store(request)
+    await _run(store.save_draft_set, body.ask, draft_set, actor=request.state.principal)
+    return draft_set
+
+
+@router.get(
+    "/drafts",
+    response_model=DraftPage,
+    summary="List drafts, newest first",
+)
+async def list_drafts(
+    request: Request,
+    status: Status | None = None,
+    channel: Channel | None = None,
+    partner: Annotated[
+        str | None, Query(max_length=200, description="Part of the partner's name, any case.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> Response:
+    store = await _store(request)
+    drafts, next_cursor = await _run(
+        store.list_drafts,
+        status=status,
+        channel=channel,
+        partner=partner,
+        limit=limit,
+        cursor=cursor,
+    )
+    return _json(DraftPage(drafts=drafts, next_cursor=next_cursor))
+
+
+@router.get(
+    "/drafts/{draft_id}",
+    response_model=StoredDraft,
+    responses=problem_responses(404),
+    summary="One draft with its checks; its ETag is for If-Match",
+)
+async def get_draft(request: Request, draft_id: DraftId) -> Response:
+    store = await _store(request)
+    return _draft(await _run(store.get_draft, draft_id))
+
+
+@router.patch(
+    "/drafts/{draft_id}",
+    response_model=StoredDraft,
+    responses=problem_responses(400, 404, 409, 413),
+    summary="Edit a draft: a new revision, checks re-run",
+)
+async def edit_draft(
+    request: Request,
+    draft_id: DraftId,
+    body: Annotated[EditRequest, Body(openapi_examples=EDIT_EXAMPLES)],
+    if_match: IfMatch = None,
+) -> Response:
+    """`content` replaces the draft's content whole. Send the `version` you edited, or
+    `If-Match` with its ETag; if the draft changed since, you get 409 and nothing is lost."""
+    store = await _store(request)
+    version = await _expected_version(store, draft_id, body.version, if_match)
+    if version is None:
+        raise InvalidInput(
+            [Problem("version", "required: the version you edited (or an If-Match header)")]
+        )
+    actor = _actor(request, body.author)
+    draft = await _run(review.edit, store, draft_id, body.content, version, actor, body.note)
+    return _draft(draft)
+
+
+@router.get(
+    "/drafts/{draft_id}/revisions",
+    response_model=RevisionList,
+    responses=problem_responses(404),
+    summary="Every revision of a draft, oldest first, with who and when",
+)
+async def list_revisions(request: Request, draft_id: DraftId) -> Response:
+    store = await _store(request)
+    return _json(RevisionList(revisions=await _run(store.revisions, draft_id)))
+
+
+@router.get(
+    "/drafts/{draft_id}/events",
+    response_model=EventList,
+    responses=problem_responses(404),
+    summary="The draft's audit log: who did what, when and why",
+)
+async def list_events(request: Request, draft_id: DraftId) -> Response:
+    store = await _store(request)
+    return _json(EventList(events=await _run(store.events, draft_id)))
+
+
+@router.post(
+    "/drafts/{draft_id}/approve",
+    response_model=StoredDraft,
+    responses=problem_responses(400, 404, 409, 413),
+    summary="Approve; refused (409) while a must check fails, unless an override reason is given",
+)
+async def approve_draft(
+    request: Request,
+    draft_id: DraftId,
+    body: ApproveRequest | None = None,
+    if_match: IfMatch = None,
+) -> Response:
+    body = body or ApproveRequest()
+    store = await _store(request)
+    version = await _expected_version(store, draft_id, body.version, if_match)
+    actor = _actor(request, body.author)
+    draft = await _run(review.approve, store, draft_id, actor, body.override_reason, version)
+    return _draft(draft)
+
+
+@router.post(
+    "/drafts/{draft_id}/reject",
+    response_model=StoredDraft,
+    responses=problem_responses(400, 404, 409, 413),
+    summary="Reject, with a reason",
+)
+async def reject_draft(
+    request: Request, draft_id: DraftId, body: RejectRequest, if_match: IfMatch = None
+) -> Response:
+    store = await _store(request)
+    version = await _expected_version(store, draft_id, body.version, if_match)
+    actor = _actor(request, body.author)
+    return _draft(await _run(review.reject, store, draft_id, actor, body.reason, version))
+
+
+@router.post(
+    "/drafts/{draft_id}/reopen",
+    response_model=StoredDraft,
+    responses=problem_responses(400, 404, 409, 413),
+    summary="Back to draft: a rejected draft gets another chance, an approval is withdrawn",
+)
+async def reopen_draft(
+    request: Request,
+    draft_id: DraftId,
+    body: ReopenRequest | None = None,
+    if_match: IfMatch = None,
+) -> Response:
+    body = body or ReopenRequest()
+    store = await _store(request)
+    version = await _expected_version(store, draft_id, body.version, if_match)
+    actor = _actor(request, body.author)
+    return _draft(await _run(review.reopen, store, draft_id, actor, body.reason, version))
+
+
+@router.get(
+    "/drafts/{draft_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The draft as a file; unapproved drafts carry a visible DRAFT mark.",
+            "content": {
+                t: {} for t in ("message/rfc822", "text/calendar", "text/markdown", "text/plain")
+            },
+        },
+        **problem_responses(404),
+    },
+    summary="The draft as a file: eml (email), ics (meeting agenda), md or txt (any)",
+)
+async def export_draft(
+    request: Request, draft_id: DraftId, format: Annotated[Format, Query()]
+) -> Response:
+    store = await _store(request)
+    draft = await _run(store.get_draft, draft_id)
+    ask = await _run(store.get_ask, draft.ask_id)
+    exported = export(draft, ask, format)
+    disposition = f'attachment; filename="{exported.filename}"'
+    return Response(
+        exported.data, media_type=exported.media_type, headers={"Content-Disposition": disposition}
+    )
+
+
+@router.post(
+    "/recommendation",
+    response_model=Recommendation,
+    responses=problem_responses(400, 413),
+    summary="The channel to lead with, and why",
+)
+async def recommendation(
+    body: Annotated[RecommendationRequest, Body(openapi_examples=ASK_EXAMPLES)],
+) -> Response:
+    return _json(recommend(body.ask))
