@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pitchgen.ask import Ask, Channel, Tone, load_ask, validate_ask
+from pitchgen.checks import run_checks
 from pitchgen.fallback import render_content, template_names
 from pitchgen.render import to_text
 from pitchgen.templating import prompts_dir
@@ -47,6 +48,16 @@ def all_text(ask: Ask) -> dict[Channel, str]:
 def test_the_same_ask_gives_a_byte_identical_draft(name: str, channel: Channel) -> None:
     first = render_content(EXAMPLES[name], channel).model_dump_json()
     assert render_content(EXAMPLES[name], channel).model_dump_json() == first
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_shared_examples_pass_every_rubric_check_in_every_tone(name: str, tone: Tone) -> None:
+    ask = variant(EXAMPLES[name], tone=tone)
+    for channel in Channel:
+        content = render_content(ask, channel)
+        results = run_checks(ask, content, to_text(content))
+        assert [(r.id, r.level, r.detail) for r in results if not r.passed] == [], channel
 
 
 @pytest.mark.parametrize("name", list(EXAMPLES))
@@ -129,7 +140,7 @@ def test_proposed_times_become_the_next_step_with_their_time_zone() -> None:
 
 def test_without_respond_by_the_reply_is_asked_by_the_first_milestone() -> None:
     close = render_content(variant(SUMMIT, respond_by=None), Channel.call_script).close
-    assert close == "Could you let me know by January 15, 2027 if you're in?"
+    assert close == "Could you let me know your answer by January 15, 2027?"
 
 
 def test_email_and_voicemail_end_with_the_signature() -> None:
