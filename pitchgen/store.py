@@ -172,11 +172,20 @@ class Store:
         except (sa.exc.ArgumentError, ValueError):
             # Not chained: the parser's own message quotes the whole URL, password and all.
             raise StoreError("the database URL is not a valid SQLAlchemy URL") from None
+        if parsed.drivername in ("postgresql", "postgres"):
+            # The bare scheme means psycopg2 to SQLAlchemy; pitchgen ships psycopg 3.
+            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
             engine = sa.create_engine(parsed, **_engine_options(parsed))
-        except (sa.exc.ArgumentError, ImportError) as exc:
+        except ImportError as exc:
+            hint = " (pip install 'psycopg[binary]')" if exc.name == "psycopg" else ""
             raise StoreError(
-                f"cannot use the database at {_safe(parsed)}: {type(exc).__name__}"
+                f"cannot use the database at {_safe(parsed)}: its driver {exc.name!r} is not"
+                f" installed{hint}"
+            ) from None
+        except sa.exc.ArgumentError:
+            raise StoreError(
+                f"cannot use the database at {_safe(parsed)}: not a database kind SQLAlchemy knows"
             ) from None
         if parsed.get_backend_name() == "sqlite":
             _configure_sqlite(engine)

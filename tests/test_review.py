@@ -69,23 +69,40 @@ def test_an_edit_that_changes_nothing_makes_no_revision(store: Store, email: Sto
     assert len(store.revisions(email.id)) == 1
 
 
+AGENDA = {
+    "title": "Summit room",
+    "duration_minutes": 30,
+    "attendees": ["Marcus Lee"],
+    "objective": "Agree on the room",
+    "decisions_needed": [],
+    "materials": [],
+    "next_steps": [],
+}
+
+
 @pytest.mark.parametrize(
-    ("content", "paths"),
+    ("channel", "content", "paths"),
     [
-        ({"subject": "Hello"}, ["content.body"]),
-        ({"subject": 5, "body": "Hi"}, ["content.subject"]),
-        ({"subject": "Hello", "body": "Hi", "cc": "x@y.org"}, ["content.cc"]),
-        ({}, ["content.subject", "content.body"]),
-        (["subject"], ["content"]),
+        ("email", {"subject": "Hello"}, ["content.body"]),
+        ("email", {"subject": 5, "body": "Hi"}, ["content.subject"]),
+        ("email", {"subject": "Hello", "body": "Hi", "cc": "x@y.org"}, ["content.cc"]),
+        ("email", {}, ["content.subject", "content.body"]),
+        ("email", ["subject"], ["content"]),
+        (
+            "meeting_agenda",
+            AGENDA | {"items": [{"minutes": "ten", "topic": "Room", "owner": "Ava"}]},
+            ["content.items[0].minutes"],
+        ),
     ],
 )
 def test_invalid_content_is_refused_by_path(
-    store: Store, email: StoredDraft, content: object, paths: list[str]
+    store: Store, email: StoredDraft, channel: str, content: object, paths: list[str]
 ) -> None:
+    [target], _ = store.list_drafts(channel=channel)
     with pytest.raises(InvalidInput) as caught:
-        review.edit(store, email.id, content, 1, author="marcus")
+        review.edit(store, target.id, content, 1, author="marcus")
     assert [p.path for p in caught.value.problems] == paths
-    assert store.get_draft(email.id).version == 1
+    assert store.get_draft(target.id).version == 1
 
 
 def test_a_stale_version_is_refused_naming_the_current_one(

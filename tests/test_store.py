@@ -174,13 +174,21 @@ def _not_a_folder(tmp_path: Path) -> str:
 @pytest.mark.parametrize(
     ("url", "says"),
     [
-        (lambda _: f"postgresql+psycopg://pitchgen:{PASSWORD}@127.0.0.1:1/pitchgen", "127.0.0.1"),
+        (lambda _: f"postgresql://pitchgen:{PASSWORD}@127.0.0.1:1/pitchgen", "127.0.0.1"),
+        (lambda _: f"postgres://pitchgen:{PASSWORD}@127.0.0.1:1/pitchgen", "Connection refused"),
         (lambda _: f"postgresql+psycopg://pitchgen:{PASSWORD}@127.0.0.1:port/db", "not a valid"),
-        (lambda _: f"postgresql+nodriver://pitchgen:{PASSWORD}@127.0.0.1/db", "cannot use"),
-        (lambda _: f"nosuchdb://pitchgen:{PASSWORD}@127.0.0.1/db", "cannot use"),
+        (lambda _: f"mssql+pymssql://pitchgen:{PASSWORD}@127.0.0.1/db", "not installed"),
+        (lambda _: f"nosuchdb://pitchgen:{PASSWORD}@127.0.0.1/db", "not a database kind"),
         (_not_a_folder, "SQLite database at"),
     ],
-    ids=["unreachable", "malformed", "missing-driver", "unknown-dialect", "unwritable-path"],
+    ids=[
+        "unreachable",
+        "postgres-scheme",
+        "malformed",
+        "missing-driver",
+        "unknown-kind",
+        "unwritable-path",
+    ],
 )
 def test_a_failing_store_says_why_without_the_password(tmp_path: Path, url, says: str) -> None:
     with pytest.raises(StoreError) as caught:

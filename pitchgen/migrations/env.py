@@ -1,8 +1,9 @@
 """Alembic environment for the draft store.
 
 `Store.upgrade()` runs it with an open connection (in `config.attributes["connection"]`).
-Developers may also run `alembic -x url=... revision --autogenerate -m "..."` against a
-scratch database, or `alembic -x url=... upgrade head --sql` for a DBA's script.
+With an alembic.ini whose `script_location` is `pitchgen/migrations`, developers may also run
+`alembic -x url=... revision --autogenerate -m "..."` against a scratch database, or
+`alembic -x url=... upgrade head --sql` to hand a DBA the SQL.
 """
 
 from __future__ import annotations

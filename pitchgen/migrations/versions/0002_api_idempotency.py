@@ -8,7 +8,7 @@ Create Date: 2025-01-02
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 revision = "0002"
 down_revision = "0001"
@@ -18,7 +18,8 @@ depends_on = None
 
 def upgrade() -> None:
     # Early builds of the API created this table themselves; such a database already has it.
-    if sa.inspect(op.get_bind()).has_table("api_idempotency"):
+    # (An offline SQL script cannot look, and is meant for a database that never ran them.)
+    if not context.is_offline_mode() and sa.inspect(op.get_bind()).has_table("api_idempotency"):
         return
     op.create_table(
         "api_idempotency",
