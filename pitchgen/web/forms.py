@@ -1,0 +1,220 @@
+"""The edit form of each channel, held as data, and the word diff between two revisions.
+
+A structured list (questions and answers, agenda items, next steps) is edited as one small
+group of inputs per entry, with a few blank entries to add more; an entry left blank is
+dropped. A list of plain strings is a textarea with one entry per line. Nothing here judges
+the content: `review.edit` validates it and the rubric checks it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from pitchgen.ask import Channel
+
+__all__ = [
+    "BLANK_ROWS",
+    "FIELDS",
+    "Column",
+    "Field",
+    "Segment",
+    "content_from_form",
+    "diff_segments",
+    "form_values",
+]
+
+Kind = Literal["text", "area", "number", "lines", "rows"]
+ColumnKind = Literal["text", "area", "number", "date"]
+BLANK_ROWS = 2
+_MAX_ROWS = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ColumnKind = "text"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: Kind
+    hint: str = ""
+    optional: bool = False
+    columns: tuple[Column, ...] = ()
+    item: str = ""
+
+
+def _area(name: str, label: str, hint: str = "", *, optional: bool = False) -> Field:
+    return Field(name, label, "area", hint, optional)
+
+
+def _lines(name: str, label: str) -> Field:
+    return Field(name, label, "lines", "One per line.")
+
+
+FIELDS: dict[Channel, tuple[Field, ...]] = {
+    Channel.email: (
+        Field("subject", "Subject", "text", "3 to 9 words, at most 60 characters."),
+        _area("body", "Body", "75 to 200 words, greeting to signature."),
+    ),
+    Channel.call_script: (
+        _area("opener", "Opener"),
+        _area("purpose", "Purpose"),
+        _area("value_for_partner", "Value for the partner"),
+        _area("the_ask", "The ask"),
+        _area("plan", "Plan"),
+        Field(
+            "anticipated_questions",
+            "Anticipated questions",
+            "rows",
+            "At least 3. Leave an entry blank to drop it.",
+            columns=(Column("question", "Question", "area"), Column("answer", "Answer", "area")),
+            item="Question",
+        ),
+        _area(
+            "negotiation",
+            "Negotiation",
+            "Only when money is asked of the partner or the budget is negotiable.",
+            optional=True,
+        ),
+        _area("close", "Close (the next step)"),
+        _area("voicemail", "Voicemail", "At most 90 words, signed."),
+    ),
+    Channel.meeting_agenda: (
+        Field("title", "Title", "text"),
+        Field("duration_minutes", "Duration (minutes)", "number"),
+        _lines("attendees", "Attendees"),
+        _area("objective", "Objective"),
+        Field(
+            "items",
+            "Agenda items",
+            "rows",
+            "Minutes must add up to the duration. Leave an item blank to drop it.",
+            columns=(
+                Column("minutes", "Minutes", "number"),
+                Column("topic", "Topic"),
+                Column("owner", "Owner"),
+                Column("notes", "Notes", "area"),
+            ),
+            item="Item",
+        ),
+        _lines("decisions_needed", "Decisions needed"),
+        _lines("materials", "Materials to bring"),
+        Field(
+            "next_steps",
+            "Next steps",
+            "rows",
+            "Each with an owner and a date.",
+            columns=(
+                Column("action", "Action"),
+                Column("owner", "Owner"),
+                Column("date", "Date", "date"),
+            ),
+            item="Step",
+        ),
+    ),
+}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def form_values(channel: Channel, content: Mapping) -> dict[str, object]:
+    """The content as the form shows it: strings, lines joined, rows padded with blanks."""
+    values: dict[str, object] = {}
+    for f in FIELDS[channel]:
+        raw = content.get(f.name)
+        if f.kind == "lines":
+            values[f.name] = "\n".join(_text(v) for v in raw or [])
+        elif f.kind == "rows":
+            rows = [{c.key: _text(r.get(c.key)) for c in f.columns} for r in raw or []]
+            blank = {c.key: "" for c in f.columns}
+            values[f.name] = rows + [dict(blank) for _ in range(BLANK_ROWS)]
+        else:
+            values[f.name] = _text(raw)
+    return values
+
+
+def _typed(text: str) -> str:
+    # Browsers send textarea line breaks as CRLF; the store keeps plain newlines.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def content_from_form(channel: Channel, form: Mapping[str, str]) -> dict[str, object]:
+    """The content a submitted form describes, for `review.edit` to validate.
+
+    Numbers and dates stay strings here, so a typo comes back from validation with its path."""
+    content: dict[str, object] = {}
+    for f in FIELDS[channel]:
+        if f.kind == "lines":
+            lines = (line.strip() for line in _typed(form.get(f.name, "")).split("\n"))
+            content[f.name] = [line for line in lines if line]
+        elif f.kind == "rows":
+            content[f.name] = _rows(f, form)
+        else:
+            value = _typed(form.get(f.name, ""))
+            if f.optional and not value.strip():
+                content[f.name] = None
+            elif f.kind == "number":
+                content[f.name] = value.strip()
+            else:
+                content[f.name] = value
+    return content
+
+
+def _rows(f: Field, form: Mapping[str, str]) -> list[dict[str, str]]:
+    rows = []
+    for i in range(_MAX_ROWS):
+        names = {c.key: f"{f.name}-{i}-{c.key}" for c in f.columns}
+        if not any(n in form for n in names.values()):
+            break
+        row = {k: _typed(form.get(n, "")) for k, n in names.items()}
+        if any(v.strip() for v in row.values()):
+            rows.append(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class Segment:
+    op: Literal["same", "del", "ins"]
+    text: str
+
+
+_TOKENS = re.compile(r"\s+|[^\s]+")
+
+
+def diff_segments(old: str, new: str) -> list[Segment]:
+    """The change from `old` to `new` word by word, whitespace kept, as runs to show inline.
+
+    A lone space between two changes joins them, so a replaced phrase reads as one removal and
+    one addition rather than alternating word by word."""
+    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
+    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    runs: list[list] = []
+    for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        was, now = "".join(a[i1:i2]), "".join(b[j1:j2])
+        between = 0 < k < len(opcodes) - 1 and not was.strip()
+        changed = op != "equal" or between
+        if changed and runs and runs[-1][0]:
+            runs[-1][1] += was
+            runs[-1][2] += now
+        else:
+            runs.append([changed, was, now])
+    segments = []
+    for changed, was, now in runs:
+        if not changed:
+            segments.append(Segment("same", was))
+            continue
+        if was:
+            segments.append(Segment("del", was))
+        if now:
+            segments.append(Segment("ins", now))
+    return segments
