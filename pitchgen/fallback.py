@@ -25,9 +25,9 @@ _TEMPLATES = {
     Channel.call_script: "fallback/call_script.j2",
     Channel.meeting_agenda: "fallback/meeting_agenda.j2",
 }
-DEFAULT_MEETING_MINUTES = 30
+_DEFAULT_MEETING_MINUTES = 30
 
-# Relative weight of each agenda item; the ask itself gets the most time.
+# Relative weight of each agenda item: the ask and their questions get the most time.
 _AGENDA_WEIGHTS = (
     ("welcome", 1),
     ("project", 1),
@@ -138,7 +138,7 @@ def _call_script(ask: Ask, module) -> CallScript:
 
 
 def _meeting_agenda(ask: Ask, module) -> MeetingAgenda:
-    duration = ask.meeting.duration_minutes if ask.meeting else DEFAULT_MEETING_MINUTES
+    duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
     weights = [(key, w) for key, w in _AGENDA_WEIGHTS if key != "budget" or ask.budget]
     minutes = _allocate(duration, [w for _, w in weights])
     materials = ["plan", "timeline", *(["budget"] if ask.budget else [])]
