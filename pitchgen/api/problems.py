@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
-from starlette.routing import Match
+from starlette.routing import compile_path
 
 from pitchgen.ask import format_path
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
@@ -182,12 +182,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def _allowed_methods(request: Request) -> list[str]:
     # Starlette names only the first route that matched the path; a path served by two routes
-    # (GET and POST /v1/drafts) allows the methods of both.
+    # (GET and POST /v1/drafts) allows the methods of both, as the schema says.
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": ""})
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.scope["path"]):
+            methods |= {method.upper() for method in operations}
     return sorted(methods)
 
 
