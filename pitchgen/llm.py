@@ -54,7 +54,7 @@ BACKOFF_MAX_SECONDS = 8.0
 RETRY_AFTER_CAP = 10.0
 CIRCUIT_THRESHOLD = 5
 CIRCUIT_COOL_DOWN = 30.0
-MAX_TOKENS = {"email": 700, "call_script": 1500, "meeting_agenda": 1200}
+MAX_TOKENS = {"email": 600, "call_script": 1200, "meeting_agenda": 1000}
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 REPLAY_BASE_URL = "http://replay.invalid/v1"
 
@@ -214,9 +214,6 @@ class LLMClient:
     async def aclose(self) -> None:
         await self._openai.close()
 
-    def body(self, prompt: Prompt, messages: Sequence[dict[str, str]]) -> dict[str, Any]:
-        return self.body_for(prompt, self.structured, self.settings, messages)
-
     @staticmethod
     def body_for(
         prompt: Prompt,
@@ -304,20 +301,27 @@ class LLMClient:
     async def _exchange(
         self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
     ) -> Reply:
+        structured = self.structured
         try:
-            return await self._post(prompt, messages, deadline)
+            return await self._post(prompt, messages, deadline, structured)
         except openai.APIStatusError as error:
-            if self.structured == "json_schema" and _rejects_json_schema(error):
-                log.info("the endpoint rejects json_schema output; using json_object mode")
+            # Concurrent first calls may all meet the rejection; each resends once.
+            if structured == "json_schema" and _rejects_json_schema(error):
+                if self.structured == "json_schema":
+                    log.info("the endpoint rejects json_schema output; using json_object mode")
                 self.structured = "json_object"
-                return await self._post(prompt, messages, deadline)
+                return await self._post(prompt, messages, deadline, "json_object")
             raise
 
     async def _post(
-        self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
+        self,
+        prompt: Prompt,
+        messages: Sequence[dict[str, str]],
+        deadline: float,
+        structured: str,
     ) -> Reply:
         channel = prompt.channel.value
-        body = self.body(prompt, messages)
+        body = self.body_for(prompt, structured, self.settings, messages)
         if self.mode == "replay":
             assert self.store is not None
             self.store.lookup(body, channel)
@@ -335,7 +339,7 @@ class LLMClient:
         except openai.APIConnectionError as error:
             raise _Transient(self._redact(f"connection failed: {error}")) from None
         except openai.APIStatusError as error:
-            raise self._status_error(error, channel) from None
+            raise self._status_error(error, channel, structured) from None
         except ValueError as error:
             raise _Transient(f"the reply was not JSON: {error}") from None
         if self.mode == "record":
@@ -351,10 +355,12 @@ class LLMClient:
             )
         return _reply(response)
 
-    def _status_error(self, error: openai.APIStatusError, channel: str) -> Exception:
+    def _status_error(
+        self, error: openai.APIStatusError, channel: str, structured: str
+    ) -> Exception:
         status = error.status_code
         said = self._redact(str(error.message))[:200]
-        if self.structured == "json_schema" and _rejects_json_schema(error):
+        if structured == "json_schema" and _rejects_json_schema(error):
             return error
         if status in RETRYABLE_STATUS or status >= 500:
             wait = _retry_after(error.response.headers)

@@ -8,6 +8,7 @@ the rubric checks read (dates, money, signature), so a small model copies rather
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -53,8 +54,12 @@ def _channel_template(channel: Channel) -> str:
 
 @cache
 def prompt_version(channel: Channel) -> str:
-    """A hash of every template that shapes this channel's prompts, re-ask included."""
-    return template_hash(SYSTEM_TEMPLATE, _channel_template(channel), _DATA_BLOCK, REASK_TEMPLATE)
+    """A hash of every template that shapes this channel's prompts, re-ask included, and of
+    the output schema the prompt asks for."""
+    templates = template_hash(
+        SYSTEM_TEMPLATE, _channel_template(channel), _DATA_BLOCK, REASK_TEMPLATE
+    )
+    return hashlib.sha256(f"{templates}\n{_schema(channel)}".encode()).hexdigest()[:12]
 
 
 @cache
@@ -119,7 +124,13 @@ def _clean(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         if "$ref" in node:
             return _clean(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
-        return {k: _clean(v, defs) for k, v in node.items() if k not in _SCHEMA_NOISE}
+        return {
+            k: {name: _clean(sub, defs) for name, sub in v.items()}
+            if k == "properties"
+            else _clean(v, defs)
+            for k, v in node.items()
+            if k not in _SCHEMA_NOISE
+        }
     if isinstance(node, list):
         return [_clean(v, defs) for v in node]
     return node

@@ -108,14 +108,26 @@ class FixtureStore:
     """The fixtures folder: looked up by key, written in record mode.
 
     `strict` turns a miss into `FixtureMissing` (a failed test) instead of `ReplayMiss` (a
-    template fallback). `served` collects the keys looked up, for `pitchgen fixtures verify`.
+    template fallback). `served` and `missed` collect the lookups, `written` the recordings,
+    for `pitchgen fixtures`. `prefix` and `note`, when given, name and describe what is
+    written (hand-written synthetic exchanges, say) instead of the recorder's defaults.
     """
 
-    def __init__(self, folder: Path, *, strict: bool = False) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        strict: bool = False,
+        prefix: str | None = None,
+        note: str | None = None,
+    ) -> None:
         self.folder = Path(folder)
         self.strict = strict
+        self.prefix = prefix
+        self.note = note
         self.served: set[str] = set()
         self.missed: set[tuple[str, str]] = set()
+        self.written: list[Path] = []
         self._index = {
             path.stem.rsplit("-", 1)[-1]: path for path in sorted(self.folder.glob("*.json"))
         }
@@ -150,17 +162,20 @@ class FixtureStore:
     ) -> Path:
         key = request_key(request)
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"{prefix}-{key}.json"
+        path = self.folder / f"{self.prefix or prefix}-{key}.json"
+        for older in self.folder.glob(f"*-{key}.json"):
+            older.unlink()
         record = {
             "format": FORMAT,
             "key": key,
             "channel": channel,
             "prompt_version": prompt_version,
-            "note": note,
+            "note": self.note or note,
             "request": request,
             "status": status,
             "response": response,
         }
         path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         self._index[key] = path
+        self.written.append(path)
         return path
