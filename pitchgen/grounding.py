@@ -1,0 +1,482 @@
+"""Facts parsed out of free text (money, dates, percentages, counts of people, phones, email
+addresses, URLs) and the facts an ask itself states, so `grounded` can tell a figure copied from
+the ask from one a model made up.
+
+Parsing is regex-only and precompiled: the whole rubric runs on every draft and every edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from pydantic import BaseModel
+
+from pitchgen.ask import ISO_4217, Ask
+
+__all__ = [
+    "AskFacts",
+    "Fact",
+    "Kind",
+    "Money",
+    "MonthDay",
+    "ask_facts",
+    "ask_texts",
+    "blank",
+    "blank_ask_text",
+    "fold",
+    "lower",
+    "parse_facts",
+    "phone_digits",
+    "verbatim_spans",
+]
+
+Kind = Literal["url", "email", "phone", "date", "money", "percent", "count"]
+
+
+class Money(NamedTuple):
+    amount: Decimal
+    currency: str
+
+
+class MonthDay(NamedTuple):
+    """A date written without its year ("March 4th"): it matches that day in any year."""
+
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: Kind
+    value: Money | date | MonthDay | Decimal | int | str
+    span: tuple[int, int]
+    text: str
+
+
+# --- rule tables -----------------------------------------------------------------------------
+
+SYMBOLS = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "$": "USD",
+           "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}  # fmt: skip
+CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian dollars": "AUD",
+                  "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+                  "pounds sterling": "GBP"}  # fmt: skip
+SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
+          "bn": 10**9, "billion": 10**9}  # fmt: skip
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+          "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+          "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+                "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+                "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}  # fmt: skip
+MULTIPLIERS = {"hundred": 100, "thousand": 1000}
+PEOPLE_NOUNS = ("people", "persons", "attendees", "guests", "members", "groups", "students",
+    "fellows", "volunteers", "seats", "legislators", "lawmakers", "staff", "staffers",
+    "organizations", "organisations", "partners", "participants", "speakers", "panelists",
+    "researchers", "experts", "donors", "sponsors", "businesses", "owners", "leaders",
+    "employees", "families", "residents", "voters", "advocates", "delegates", "officials",
+    "commissioners", "chapters", "coalitions", "nonprofits", "companies", "signatories",
+    "allies", "teams", "schools", "churches", "supporters")  # fmt: skip
+URL_TLDS = "org com net edu gov io us info co uk ca"
+# "our two organizations" is how an honest draft names the parties; a claim starts at three.
+SMALLEST_COUNT = 3
+
+# --- patterns --------------------------------------------------------------------------------
+# Speed: every pattern begins with a literal or a character class, so the regex engine skips
+# ordinary prose without trying a match; "not preceded by" rules sit just after the first
+# character (`X(?<!\w.)`) where a leading lookbehind would defeat that skip. Kinds that hinge
+# on a word after the number (counts, percentages) are found from that word backwards.
+
+_alternation = "|".join
+_AMOUNT = r"\d(?<![\w.,].)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
+_SCALE = r"(?:\s?(?P<scale>k|K|thousand|mn|m|M|million|bn|billion)\b)?"
+_SYMBOL = _alternation(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+_CURRENCY_WORD = _alternation(sorted(CURRENCY_WORDS, key=len, reverse=True))
+_MONEY = (
+    re.compile(rf"(?P<sym>{_SYMBOL})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    re.compile(rf"(?P<code>[A-Z](?<!\w.)[A-Z]{{2}})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    re.compile(
+        rf"(?P<amt>{_AMOUNT}){_SCALE}\s?(?:(?P<code>[A-Z]{{3}})|(?i:(?P<word>{_CURRENCY_WORD})))\b"
+    ),
+)
+_MONTH_NAME = _alternation(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_NAME})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?:,?\s+(?P<year>\d{4})(?!\d))?"
+_DATES = (
+    re.compile(r"(?P<year>\d(?<![\d-].)\d{3})-(?P<mon>\d{2})-(?P<day>\d{2})(?!\d)"),
+    re.compile(r"(?P<mon>\d(?<![\d/].)\d?)/(?P<day>\d{1,2})/(?P<year>\d{4})(?![\d/])"),
+    re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
+    re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
+)
+_PERCENT_SIGN = re.compile(r"%|[Pp]er\s?cent\b")
+_TOKEN = re.compile(r"\S+")
+_PLAIN_WORD = re.compile(r"[\w'-]+\Z")
+_DIGITS_TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\Z")
+_NUMBER_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
+_PHONE = re.compile(
+    r"[+(\d](?<![\w+].)(?:"
+    r"(?<=\+)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"
+    r"|(?<=\()\d{3}\) ?\d{3}[ .-]\d{4}"
+    r"|(?<=1)[ .-](?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}"
+    r"|(?<=\d)\d{2}[ .-]\d{3}[ .-]\d{4})(?!\w)"
+)
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
+_BARE_TLD = re.compile(r"\.(?:{})\b(?![@.\w-])".format(URL_TLDS.replace(" ", "|")))
+_URL_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
+_URL_PATH = re.compile(r"/[^\s<>\"']*")
+_URL_TRAILER = ".,;:!?)]}'\""
+_LOCAL_PART = frozenset("._+-")
+_HOST_PART = frozenset(".-")
+_LOOKBACK = 48
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def _words_value(words: str) -> int:
+    total, current = 0, 0
+    for word in re.split(r"[\s-]+", words.lower()):
+        if word in ("a", "an"):
+            current = 1
+        elif word in MULTIPLIERS:
+            current = max(current, 1) * MULTIPLIERS[word]
+            if word == "thousand":
+                total, current = total + current, 0
+        elif word == "dozen":
+            current = max(current, 1) * 12
+        else:
+            current += NUMBER_WORDS[word]
+    return total + current
+
+
+def _money(match: re.Match) -> Money | None:
+    groups = match.groupdict()
+    if groups.get("sym"):
+        currency = SYMBOLS[groups["sym"]]
+    elif groups.get("code"):
+        currency = groups["code"]
+        if currency not in ISO_4217:
+            return None
+    else:
+        currency = CURRENCY_WORDS[groups["word"].lower()]
+    amount = Decimal(groups["amt"].replace(",", ""))
+    if groups.get("scale"):
+        amount *= SCALES[groups["scale"].lower()]
+    return Money(amount, currency)
+
+
+def _date(match: re.Match) -> date | MonthDay | None:
+    groups = match.groupdict()
+    month = int(groups["mon"]) if groups.get("mon") else MONTHS[groups["month"].lower()]
+    day = int(groups["day"])
+    try:
+        if groups.get("year"):
+            return date(int(groups["year"]), month, day)
+        date(2000, month, day)  # a leap year, so February 29 stands
+    except ValueError:
+        return None
+    return MonthDay(month, day)
+
+
+def phone_digits(text: str) -> str:
+    """Digits only, without the North American country code, so +1 202 … matches (202) …."""
+    digits = re.sub(r"\D", "", text)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+Found = tuple[int, int, object]
+
+
+def _regex_facts(patterns: tuple[re.Pattern[str], ...], value_of, text: str) -> list[Found]:
+    found = []
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            try:
+                value = value_of(match)
+            except (InvalidOperation, KeyError):
+                continue
+            if value is not None:
+                found.append((*match.span(), value))
+    return found
+
+
+def _phone(match: re.Match) -> str | None:
+    digits = phone_digits(match[0])
+    return digits if 7 <= len(digits) <= 15 else None
+
+
+def _emails(text: str) -> list[Found]:
+    found = []
+    for match in _EMAIL_DOMAIN.finditer(text):
+        start = match.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_PART):
+            start -= 1
+        if start < match.start():
+            found.append((start, match.end(), text[start : match.end()].lower()))
+    return found
+
+
+def _urls(text: str) -> list[Found]:
+    spans = [match.span() for match in _URL.finditer(text)]
+    for match in _BARE_TLD.finditer(text):
+        start = match.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] in _HOST_PART):
+            start -= 1
+        if start < match.start() and (not start or text[start - 1] not in "@/"):
+            path = _URL_PATH.match(text, match.end())
+            spans.append((start, path.end() if path else match.end()))
+    found = []
+    for start, end in spans:
+        end = start + len(text[start:end].rstrip(_URL_TRAILER))
+        found.append((start, end, _URL_SCHEME.sub("", text[start:end].lower()).rstrip("/")))
+    return found
+
+
+def _is_number_word(token: str) -> bool:
+    return all(part in NUMBER_WORDS or part in MULTIPLIERS for part in token.split("-"))
+
+
+def _number_ending(tokens: list[re.Match], last: int) -> tuple[int, Decimal] | None:
+    """The number whose final token is tokens[last]: (index of its first token, value)."""
+    token = tokens[last][0]
+    if _DIGITS_TOKEN.match(token):
+        return last, Decimal(token.replace(",", ""))
+    first = last
+    while first >= 0 and _is_number_word(tokens[first][0].lower()):
+        first -= 1
+    if first == last:
+        return None
+    if first < 0 or tokens[first][0].lower() not in ("a", "an"):
+        first += 1
+    return first, Decimal(_words_value(" ".join(t[0] for t in tokens[first : last + 1])))
+
+
+def _number_before(text: str, at: int, words_between: int) -> tuple[int, Decimal] | None:
+    """The number that ends just before `at`, or up to `words_between` plain words earlier:
+    (where it starts, its value)."""
+    lo = text.rfind(" ", 0, max(0, at - _LOOKBACK)) + 1
+    tokens = list(_TOKEN.finditer(text, lo, at))[-6:]
+    for last in range(len(tokens) - 1, max(-1, len(tokens) - 2 - words_between), -1):
+        if last < len(tokens) - 1 and not _PLAIN_WORD.match(tokens[last + 1][0]):
+            break
+        number = _number_ending(tokens, last)
+        if number:
+            return tokens[number[0]].start(), number[1]
+    return None
+
+
+def _percents(text: str) -> list[Found]:
+    found = []
+    for sign in _PERCENT_SIGN.finditer(text):
+        if number := _number_before(text, sign.start(), 0):
+            found.append((number[0], sign.end(), number[1]))
+    return found
+
+
+def _counts(text: str) -> list[Found]:
+    low, found = lower(text), []
+    for noun in PEOPLE_NOUNS:
+        at = low.find(noun)
+        while at != -1:
+            end = at + len(noun)
+            whole = not (at and low[at - 1].isalnum()) and not low[end : end + 1].isalnum()
+            # "40 students", "25 graduate students": the number ends one or two words back.
+            number = _number_before(text, at, 1) if whole else None
+            if number and number[1] >= SMALLEST_COUNT and number[1] == int(number[1]):
+                found.append((number[0], end, int(number[1])))
+            at = low.find(noun, end)
+    return found
+
+
+def lower(text: str) -> str:
+    """`text` in lower case, character for character, so offsets stay valid in both."""
+    low = text.lower()
+    # A few characters lower to two ("İ"); keep offsets aligned with the original text.
+    return (
+        low
+        if len(low) == len(text)
+        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+    )
+
+
+# In priority order: a URL may hold a date, a phone number looks like three numbers, and so on;
+# a later kind never claims text an earlier kind already matched.
+_FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
+    ("url", _urls),
+    ("email", _emails),
+    ("phone", lambda text: _regex_facts((_PHONE,), _phone, text)),
+    ("date", lambda text: _regex_facts(_DATES, _date, text)),
+    ("money", lambda text: _regex_facts(_MONEY, _money, text)),
+    ("percent", _percents),
+    ("count", _counts),
+)
+
+
+def parse_facts(text: str) -> list[Fact]:
+    """Every fact in `text`, in reading order; overlapping matches go to the stronger kind."""
+    facts: list[Fact] = []
+    taken: list[tuple[int, int]] = []
+    for kind, finder in _FINDERS:
+        for start, end, value in sorted(finder(text), key=lambda f: (f[0], -f[1])):
+            if any(start < t_end and t_start < end for t_start, t_end in taken):
+                continue
+            taken.append((start, end))
+            facts.append(Fact(kind, value, (start, end), text[start:end]))
+    return sorted(facts, key=lambda f: f.span)
+
+
+def _numbers(text: str) -> set[Decimal]:
+    """Every number in `text`, in digits or words ("two hundred" gives 2 and 200)."""
+    tokens = list(_NUMBER_TOKEN.finditer(text))
+    return {number[1] for last in range(len(tokens)) if (number := _number_ending(tokens, last))}
+
+
+# --- the ask's own facts ---------------------------------------------------------------------
+
+
+# Asks are frozen: one walk per ask object serves every draft and edit checked against it.
+# The memo holds the ask itself, so its id cannot be reused while the entry lives.
+_texts_memo: dict[int, tuple[Ask, tuple[str, ...]]] = {}
+
+
+def ask_texts(ask: Ask) -> tuple[str, ...]:
+    """Every free-text field of the ask (names, descriptions, contacts), in document order."""
+    hit = _texts_memo.get(id(ask))
+    if hit and hit[0] is ask:
+        return hit[1]
+    out: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and not isinstance(value, Enum):
+            out.append(value)
+
+    walk(ask)
+    if len(_texts_memo) >= 64:
+        _texts_memo.clear()
+    _texts_memo[id(ask)] = (ask, tuple(out))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class AskFacts:
+    money: frozenset[Money]
+    dates: frozenset[date]
+    month_days: frozenset[MonthDay]
+    numbers: frozenset[Decimal]
+    percents: frozenset[Decimal]
+    phones: frozenset[str]
+    emails: frozenset[str]
+    urls: frozenset[str]
+
+    def grounds(self, fact: Fact) -> bool:
+        """Whether the ask states this fact. Money must be one of the budget's own figures:
+        a figure that only appears in an ask's prose may be an injected instruction."""
+        value = fact.value
+        if fact.kind != "date":
+            return value in getattr(self, _KNOWN[fact.kind])
+        if isinstance(value, MonthDay):
+            return value in self.month_days
+        return value in self.dates or MonthDay(value.month, value.day) in self.month_days
+
+
+_KNOWN = {"money": "money", "percent": "percents", "count": "numbers", "phone": "phones",
+          "email": "emails", "url": "urls"}  # fmt: skip
+
+
+def ask_facts(ask: Ask) -> AskFacts:
+    dates = [m.date for m in ask.timeline]
+    if ask.respond_by:
+        dates.append(ask.respond_by)
+    if ask.meeting:
+        dates.extend(t.date() for t in ask.meeting.proposed_times)
+    money: tuple[Money, ...] = ()
+    if ask.budget:
+        b = ask.budget
+        money = (Money(b.amount, b.currency), Money(b.partner_contribution, b.currency))
+    return _ask_facts(ask_texts(ask), tuple(dates), money, ask.sender.phone or "")
+
+
+@lru_cache(maxsize=64)
+def _ask_facts(
+    texts: tuple[str, ...], dates: tuple[date, ...], money: tuple[Money, ...], phone: str
+) -> AskFacts:
+    # Drafting checks three channels (and every edit) against one ask: parse its text once.
+    found: dict[str, set] = {kind: set() for kind, _ in _FINDERS}
+    for fact in (fact for text in texts for fact in parse_facts(text)):
+        found[fact.kind].add(fact.value)
+    numbers = {n for text in texts for n in _numbers(text)}
+    numbers |= {m.amount for m in (*found["money"], *money)}
+    full_dates = {d for d in found["date"] if isinstance(d, date)} | set(dates)
+    month_days = {d for d in found["date"] if isinstance(d, MonthDay)}
+    month_days |= {MonthDay(d.month, d.day) for d in full_dates}
+    # An organization's site is named by its email domain as much as by a link.
+    urls = found["url"] | {e.rsplit("@", 1)[1] for e in found["email"]}
+    phones = found["phone"] | ({phone_digits(phone)} if phone else set())
+    return AskFacts(
+        *map(frozenset, (money, full_dates, month_days, numbers, found["percent"], phones)),
+        *map(frozenset, (found["email"], urls)),
+    )
+
+
+def fold(text: str) -> str:
+    """Whitespace folded to single spaces: the form spans and verbatim matches refer to."""
+    return " ".join(text.split())
+
+
+def verbatim_spans(ask: Ask, folded: str) -> list[tuple[int, int]]:
+    """Where ask text fields occur verbatim in `folded` (see `fold`), ignoring case; a longer
+    field wins over a shorter one inside it, and a field never matches inside a word."""
+    low = lower(folded)
+    spans: list[tuple[int, int]] = []
+    covered = bytearray(len(low))
+    for needle in _needles(ask_texts(ask)):
+        at = low.find(needle)
+        while at != -1:
+            end = at + len(needle)
+            inside_word = (needle[0].isalnum() and at and low[at - 1].isalnum()) or (
+                needle[-1].isalnum() and end < len(low) and low[end].isalnum()
+            )
+            if not inside_word and covered.find(1, at, end) == -1:
+                covered[at:end] = b"\x01" * (end - at)
+                spans.append((at, end))
+            at = low.find(needle, at + 1)
+    return sorted(spans)
+
+
+@lru_cache(maxsize=64)
+def _needles(texts: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({lower(fold(t)) for t in texts if t.strip()}, key=len, reverse=True))
+
+
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each of the (sorted, disjoint) spans replaced by spaces, offsets kept."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], " " * (end - start)]
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def blank_ask_text(ask: Ask, text: str) -> str:
+    """`text`, whitespace folded, with every ask text field blanked out (ignoring case): copied
+    verbatim, the ask's own words are data, not claims and not placeholders."""
+    folded = fold(text)
+    return blank(folded, verbatim_spans(ask, folded))
