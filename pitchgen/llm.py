@@ -330,10 +330,16 @@ class LLMClient:
             raise LLMUnavailable(f"{channel}: the deadline passed before the model answered")
         try:
             async with asyncio.timeout(remaining):
-                raw = await self._openai.chat.completions.with_raw_response.create(
-                    **body, timeout=remaining
+                # The SDK's own client (auth, base URL, errors, timeouts), minus the type
+                # transform `chat.completions.create` runs over the body: the body is ours,
+                # already plain JSON, and walking it again cost more than the rest of a call.
+                raw = await self._openai.post(
+                    "/chat/completions",
+                    body=body,
+                    cast_to=httpx2.Response,
+                    options={"timeout": remaining},
                 )
-                response = raw.http_response.json()
+                response = raw.json()
         except (openai.APITimeoutError, TimeoutError):
             raise _Transient(f"no answer within {remaining:.1f} s") from None
         except openai.APIConnectionError as error:

@@ -163,6 +163,21 @@ async def test_json_schema_rejection_switches_to_json_object_once(prompt, sleeps
     assert sleeps == []
 
 
+async def test_concurrent_first_calls_meeting_the_rejection_resend_without_backoff(prompt, sleeps):
+    rejection = Answer(500, {"error": {"message": "response_format: json_schema unsupported"}})
+    server = Recorder(
+        lambda body: (
+            rejection if body["response_format"]["type"] == "json_schema" else completion(REPLY)
+        )
+    )
+    async with client_for(server, sleeps) as client:
+        await asyncio.gather(*(complete(client, prompt) for _ in range(3)))
+    kinds = [b["response_format"]["type"] for b in server.bodies]
+    assert kinds.count("json_object") == 3
+    assert len(kinds) <= 6
+    assert sleeps == []
+
+
 async def test_json_schema_is_sent_first_with_the_channel_schema(prompt, sleeps):
     server = scripted(completion(REPLY))
     async with client_for(server, sleeps) as client:
