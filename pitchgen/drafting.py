@@ -209,9 +209,12 @@ def _judge(ask: Ask, channel: Channel, reply: Reply) -> _Verdict:
     verdict.text = render.to_text(content)
     verdict.checks = run_checks(ask, content, verdict.text)
     for check in verdict.checks:
-        if not check.passed:
-            line = f"{check.id}: {check.detail}"
-            (verdict.failures if check.level == "must" else verdict.advice).append(line)
+        if check.passed:
+            continue
+        if check.level == "must":
+            verdict.failures.append(f"{check.id}: {check.detail}")
+        else:
+            verdict.advice.append(f"{check.id} (advice): {check.detail}")
     verdict.failures.extend(output_guards(ask, verdict.text))
     return verdict
 

@@ -147,6 +147,18 @@ async def test_advice_failures_are_fed_back_never_fatal():
     assert [c.id for c in made.checks if not c.passed] == ["channel_fit"]
 
 
+async def test_the_re_ask_also_feeds_back_failed_advice():
+    subject = "A request about the conference room for our summit in March"
+    unsigned = {"subject": subject, "body": SUMMIT_EMAIL["body"].replace("+1 202 555 0143", "")}
+    replies = iter([completion(unsigned), completion(SUMMIT_EMAIL)])
+    server = Recorder(lambda body: next(replies))
+    async with mocked(server) as client:
+        await adraft(summit(), [Channel.email], settings=live_settings(), client=client)
+    reask = server.bodies[1]["messages"][3]["content"]
+    assert "- signed: " in reask
+    assert "- channel_fit (advice): " in reask
+
+
 @pytest.mark.parametrize(
     ("answer", "reason"),
     [
