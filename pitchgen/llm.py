@@ -116,6 +116,10 @@ class Circuit:
         self.opened_at = None
         self.probing = False
 
+    def abandoned(self) -> None:
+        """A call that ended neither way (cancelled, say): let the next caller probe."""
+        self.probing = False
+
     def failed(self) -> None:
         self.failures += 1
         if self.probing or self.failures >= self.threshold:
@@ -267,6 +271,9 @@ class LLMClient:
             raise
         except LLMRejected:
             self.circuit.succeeded()
+            raise
+        except BaseException:
+            self.circuit.abandoned()
             raise
         self.circuit.succeeded()
         tokens = self.usage.setdefault(channel, [0, 0])

@@ -260,3 +260,16 @@ async def test_usage_is_counted_per_channel(prompt, sleeps):
         await complete(client, prompt)
         await complete(client, prompt)
     assert client.usage == {"email": [1400, 240]}
+
+
+def test_only_one_probe_passes_a_half_open_circuit_and_an_abandoned_one_is_replaced():
+    clock = Clock()
+    circuit = Circuit(threshold=1, cool_down=30, clock=clock)
+    circuit.failed()
+    clock.now += 31
+    circuit.before_call()  # the probe
+    with pytest.raises(CircuitOpen):
+        circuit.before_call()
+    circuit.abandoned()  # the probe was cancelled
+    circuit.before_call()
+    assert circuit.state == "half_open"
