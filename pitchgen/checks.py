@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import cache, cached_property, lru_cache
 from typing import Literal
 
-from pitchgen.ask import Ask, Channel
+from pitchgen.ask import Ask
 from pitchgen.grounding import (
     AskFacts,
     Fact,
@@ -56,7 +56,7 @@ PLACEHOLDERS = (
 )
 # Words that make a sentence ask for a reply or a meeting (a call to action), by stem.
 CTA_CUES = (r"repl|respon|let (?:me|us) know|confirm|answer|decision|decide|get back|hear (?:from"
-            r"|back)|meet|call|talk|chat|speak|schedule|available|availability|join|sign|agree|"
+            r"|back)|meet|call|talk|chat|speak|schedule|available|availability|join|sign up|agree|"
             r"commit|connect|follow up|touch base|book|RSVP")  # fmt: skip
 NOTHING_COSTS = re.compile(r"\bcosts? you nothing\b", re.IGNORECASE)
 
@@ -109,8 +109,8 @@ class _Draft:
     @cached_property
     def claims(self) -> list[Fact]:
         """Facts outside text copied verbatim from the ask: what the draft itself asserts."""
-        blanked = self.blanked
-        return [f for f in self.facts if blanked[f.span[0] : f.span[1]] == f.text.lower()]
+        blanked, low = self.blanked, self.low
+        return [f for f in self.facts if blanked[slice(*f.span)] == low[slice(*f.span)]]
 
     @cached_property
     def blanked(self) -> str:
@@ -120,10 +120,6 @@ class _Draft:
     @cached_property
     def known(self) -> AskFacts:
         return ask_facts(self.ask)
-
-    @property
-    def channel(self) -> Channel:
-        return self.content.channel
 
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
@@ -161,6 +157,10 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _all(items: list, noun: str) -> str:
+    return {1: f"its {noun}", 2: f"both {noun}s"}.get(len(items), f"all {len(items)} {noun}s")
+
+
 def _verdict(problems: list[str], passed: str) -> Verdict:
     return (False, "; ".join(problems)) if problems else (True, passed)
 
@@ -178,47 +178,40 @@ def _names_partner(d: _Draft) -> Verdict:
 
 def _states_ask(d: _Draft) -> Verdict:
     need = d.ask.need
-    problems = [f"misses the deliverable '{_short(x)}'" for x in need.deliverables if not d.says(x)]
+    missing = [x for x in need.deliverables if not d.says(x)]
+    problems = [f"misses the deliverable '{_short(x)}'" for x in missing]
     if not d.says(need.description):
         problems.insert(0, f"does not state the need as written ('{_short(need.description)}')")
-    extra = f" and all {len(need.deliverables)} deliverables" if need.deliverables else ""
+    extra = f" and {_all(need.deliverables, 'deliverable')}" if need.deliverables else ""
     return _verdict(problems, f"states the need{extra}")
 
 
 def _partner_benefit(d: _Draft) -> Verdict:
-    benefits, org = d.ask.benefits, d.ask.partner.organization
-    problems = [
-        f"misses the benefit '{_short(b.description)}'"
-        for b in benefits
-        if not d.says(b.description)
-    ]
+    benefits, org = [b.description for b in d.ask.benefits], d.ask.partner.organization
+    problems = [f"misses the benefit '{_short(b)}'" for b in benefits if not d.says(b)]
     if not (_YOU.search(d.text) or d.says(org)):
         problems.append(f"never addresses {org} as 'you' or by name")
-    return _verdict(problems, f"offers all {len(benefits)} benefits to {org}")
-
-
-def _gives(d: _Draft, day: date) -> bool:
-    return any(
-        f.kind == "date" and (f.value == day or f.value == MonthDay(day.month, day.day))
-        for f in d.facts
-    )
+    return _verdict(problems, f"offers {org} {_all(benefits, 'benefit')}")
 
 
 def _plan_timeline(d: _Draft) -> Verdict:
-    ask = d.ask
-    if d.channel is Channel.email:
-        wanted = [(ask.last_milestone, "the last milestone date")]
-        wanted += [(ask.respond_by, "the reply-by date")] if ask.respond_by else []
+    ask, given = d.ask, {f.value for f in d.facts if f.kind == "date"}
+    if isinstance(d.content, Email):
+        wanted = [("the last milestone date", ask.last_milestone.date, ask.last_milestone)]
+        if ask.respond_by:
+            wanted.append(("the reply-by date", ask.respond_by, None))
     else:
-        wanted = [(m, "the milestone date") for m in ask.timeline]
-    missing, given = [], []
-    for when, label in wanted:
-        day = getattr(when, "date", when)
-        named = f"{label} {_spoken(day)}"
-        given.append(named)
-        if not _gives(d, day):
-            missing.append(f"{named} ({_short(when.milestone, 40)})" if day is not when else named)
-    return (False, "misses " + _and(missing)) if missing else (True, "gives " + _and(given))
+        wanted = [("the milestone date", m.date, m) for m in ask.timeline]
+    missing = [
+        f"{label} {_spoken(day)}" + (f" ({_short(m.milestone, 40)})" if m else "")
+        for label, day, m in wanted
+        if day not in given and MonthDay(day.month, day.day) not in given
+    ]
+    if missing:
+        return False, "misses " + _and(missing)
+    if isinstance(d.content, Email):
+        return True, "gives " + _and(f"{label} {_spoken(day)}" for label, day, _ in wanted)
+    return True, f"gives {_all(wanted, 'milestone date')}"
 
 
 def _budget_clear(d: _Draft) -> Verdict:
@@ -297,45 +290,38 @@ def _structure_problems(ask: Ask, content: Content) -> list[str]:
         if name != "negotiation" and isinstance(value, str) and not value.strip()
     ]
     if isinstance(content, CallScript):
-        answered = [
-            q for q in content.anticipated_questions if q.question.strip() and q.answer.strip()
-        ]
-        if len(answered) < MIN_QUESTIONS:
-            problems.append(
-                f"has {len(answered)} answered questions; it needs at least {MIN_QUESTIONS}"
-            )
+        qas = content.anticipated_questions
+        answered = sum(1 for q in qas if q.question.strip() and q.answer.strip())
+        if answered < MIN_QUESTIONS:
+            problems.append(f"has {answered} answered questions; it needs at least {MIN_QUESTIONS}")
         budget = ask.budget
         asks_money = budget is not None and budget.partner_contribution > 0
         needed = asks_money or (budget is not None and budget.negotiable)
         present = bool(content.negotiation and content.negotiation.strip())
+        why = "the partner is asked for money" if asks_money else "the budget is negotiable"
         if needed and not present:
-            why = "the partner is asked for money" if asks_money else "the budget is negotiable"
             problems.append(f"has no negotiation section, but {why}")
         if present and not needed:
-            problems.append(
-                "has a negotiation section, but no money is asked of the partner"
-                " and the budget is not negotiable"
-            )
+            problems.append("has a negotiation section, but no money is asked of the partner"
+                            " and the budget is not negotiable")  # fmt: skip
     if isinstance(content, MeetingAgenda):
-        expected = ask.meeting.duration_minutes if ask.meeting else DEFAULT_MEETING_MINUTES
-        for name in ("attendees", "items", "decisions_needed", "materials"):
-            if not getattr(content, name):
-                problems.append(f"lists no {name.replace('_', ' ')}")
+        meeting = ask.meeting.duration_minutes if ask.meeting else DEFAULT_MEETING_MINUTES
+        problems += [
+            f"lists no {name.replace('_', ' ')}"
+            for name in ("attendees", "items", "decisions_needed", "materials")
+            if not getattr(content, name)
+        ]
         for i, item in enumerate(content.items, 1):
             lacks = [w for w, v in (("topic", item.topic), ("owner", item.owner)) if not v.strip()]
-            if item.minutes <= 0:
-                lacks.append("positive minutes")
-            if lacks:
-                problems.append(f"item {i} has no {_and(lacks)}")
+            lacks += ["positive minutes"] if item.minutes <= 0 else []
+            problems += [f"item {i} has no {_and(lacks)}"] if lacks else []
         total = sum(item.minutes for item in content.items)
-        if content.items and total != expected:
+        if content.items and total != meeting:
             problems.append(
-                f"the agenda's items add up to {total} minutes, the meeting is {expected}"
+                f"the agenda's items add up to {total} minutes, the meeting is {meeting}"
             )
-        if content.duration_minutes != expected:
-            problems.append(
-                f"the agenda says {content.duration_minutes} minutes, the meeting is {expected}"
-            )
+        if content.duration_minutes != meeting:
+            problems.append(f"the agenda says {content.duration_minutes} minutes, not {meeting}")
     return problems
 
 
@@ -376,10 +362,8 @@ def _channel_lengths(d: _Draft) -> Verdict:
 def _closing_lacks(ask: Ask, text: str) -> list[str]:
     fields = ("name", "organization", "role", "email", "phone")
     details = [(f, value) for f in fields if (value := getattr(ask.sender, f))]
-    words = text.translate(_QUOTES).split()
-    closing = lower(
-        " ".join(words[-sum(_words(v) + 0 for _, v in details) - CLOSING_SLACK_WORDS :])
-    )
+    tail = sum(_words(value) for _, value in details) + CLOSING_SLACK_WORDS
+    closing = lower(" ".join(text.translate(_QUOTES).split()[-tail:]))
     missing = []
     for field, value in details:
         digits = phone_digits(value) if field == "phone" else ""
@@ -390,15 +374,12 @@ def _closing_lacks(ask: Ask, text: str) -> list[str]:
 
 
 def _signed(d: _Draft) -> Verdict:
-    if isinstance(d.content, MeetingAgenda):
+    content = d.content
+    if isinstance(content, MeetingAgenda):
         return True, "agendas are not signed"
-    part, text = (
-        ("email body", d.content.body)
-        if isinstance(d.content, Email)
-        else ("voicemail", d.content.voicemail)
-    )
-    missing = _closing_lacks(d.ask, text)
-    if missing:
+    part, text = ("email body", content.body) if isinstance(content, Email) else (
+        "voicemail", content.voicemail)  # fmt: skip
+    if missing := _closing_lacks(d.ask, text):
         return False, f"the {part} does not close with the sender's {_and(missing)}"
     return True, f"the {part} closes with the sender's details"
 
@@ -459,11 +440,11 @@ CHECKS: tuple[tuple[str, Level], ...] = tuple((id_, level) for id_, level, _ in 
 def run_checks(ask: Ask, content: Content, text: str) -> list[CheckResult]:
     """Every rubric check on one draft: `text` is its plain-text rendering."""
     draft = _Draft(ask, content, text)
-    results = []
-    for id_, level, check in RUBRIC:
-        passed, detail = check(draft)
-        results.append(CheckResult(id=id_, level=level, passed=passed, detail=detail))
-    return results
+    return [
+        CheckResult(id=id_, level=level, passed=passed, detail=detail)
+        for id_, level, check in RUBRIC
+        for passed, detail in [check(draft)]
+    ]
 
 
 def must_failures(results: Iterable[CheckResult]) -> list[CheckResult]:

@@ -97,7 +97,7 @@ SMALLEST_COUNT = 3
 # on a word after the number (counts, percentages) are found from that word backwards.
 
 _alternation = "|".join
-_AMOUNT = r"\d(?<![\w.,].)(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?"
+_AMOUNT = r"\d(?<![\w.,].)(?>(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
 _SCALE = r"(?:\s?(?P<scale>k|K|thousand|mn|m|M|million|bn|billion)\b)?"
 _SYMBOL = _alternation(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CURRENCY_WORD = _alternation(sorted(CURRENCY_WORDS, key=len, reverse=True))
@@ -326,13 +326,12 @@ _FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
 def parse_facts(text: str) -> list[Fact]:
     """Every fact in `text`, in reading order; overlapping matches go to the stronger kind."""
     facts: list[Fact] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
     for kind, finder in _FINDERS:
         for start, end, value in sorted(finder(text), key=lambda f: (f[0], -f[1])):
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            taken.append((start, end))
-            facts.append(Fact(kind, value, (start, end), text[start:end]))
+            if taken.find(1, start, end) == -1:
+                taken[start:end] = b"\x01" * (end - start)
+                facts.append(Fact(kind, value, (start, end), text[start:end]))
     return sorted(facts, key=lambda f: f.span)
 
 

@@ -325,8 +325,9 @@ def test_each_check_notices_what_a_reviewer_would(
 
 
 def test_must_failures_are_what_blocks_sending(summit_data: dict) -> None:
-    content = _edit(EMAIL, [("body", "It costs", "We raised $9,000. It costs"),
-                            ("subject", "Your room", "Would you consider lending us your room")])  # fmt: skip
+    invented = ("body", "It costs", "We raised $9,000. It costs")
+    long_subject = ("subject", "Your room", "Would you consider lending us your room")
+    content = _edit(EMAIL, [invented, long_subject])
     results = run_checks(validate_ask(summit_data), content, _text(content))
     assert [r.id for r in results if not r.passed] == ["grounded", "channel_fit"]
     assert [(r.id, r.level) for r in must_failures(results)] == [("grounded", "must")]
