@@ -396,7 +396,7 @@ def _syllables(word: str) -> int:
     return len(_hyphenator().positions(word)) + 1
 
 
-def grade_level(text: str) -> float:
+def _grade_level(text: str) -> float:
     """Flesch-Kincaid grade. A line break ends a sentence too: a greeting and a signature are
     not run-on sentences. Addresses and links are not words a reader sounds out."""
     text = " ".join(w for w in text.split(" ") if "@" not in w and "/" not in w)
@@ -411,7 +411,7 @@ def grade_level(text: str) -> float:
 def _reading_ease(d: _Draft) -> Verdict:
     if not isinstance(d.content, Email):
         return True, "applies to emails only"
-    grade = grade_level(d.content.body)
+    grade = _grade_level(d.content.body)
     if grade > MAX_GRADE:
         advice = f"shorten sentences and prefer short words to reach {MAX_GRADE:.0f}"
         return False, f"reads at US grade {grade:.1f}; {advice}"
