@@ -45,9 +45,13 @@ def _root(
 
 def _register() -> None:
     from pitchgen.cli import draft
+    from pitchgen.cli.db import db_app
+    from pitchgen.cli.review import review_app
 
     app.command("draft")(draft.draft_command)
     app.command("recommend")(draft.recommend_command)
+    app.add_typer(review_app, name="review")
+    app.add_typer(db_app, name="db")
 
 
 _register()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from pitchgen.ask import Channel, load_ask
+from pitchgen.ask import Ask, Channel, load_ask
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
+
+if TYPE_CHECKING:
+    from pitchgen.models import DraftSet
 
 __all__ = ["draft_command", "recommend_command"]
 
@@ -44,8 +48,11 @@ def draft_command(
     llm: Mode | None = typer.Option(
         None, "--llm", help="Model mode (default: PITCHGEN_LLM, else auto)."
     ),
+    save: bool = typer.Option(
+        True, "--save/--no-save", help="Store the drafts for review (PITCHGEN_DATABASE_URL)."
+    ),
 ) -> None:
-    """Draft the ask for each channel, check every draft, and print them."""
+    """Draft the ask for each channel, check every draft, print them, and store them."""
     from pitchgen import drafting
     from pitchgen.cli import output
     from pitchgen.settings import get_settings
@@ -58,10 +65,36 @@ def draft_command(
         print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     if out is None:
         output.write(sys.stdout, result, fmt.value)
-        return
-    written = _write_files(out, result, fmt)
-    for path in written:
-        print(path)
+    else:
+        for path in _write_files(out, result, fmt):
+            print(path)
+    if save:
+        _save(ask, result)
+
+
+def _save(ask: Ask, result: DraftSet) -> None:
+    # Printed first, saved second: a store that cannot be written loses no draft, and the
+    # error still reaches the user. Imported here so --no-save never loads SQLAlchemy.
+    from pitchgen.cli.review import cli_actor
+    from pitchgen.errors import StoreError
+    from pitchgen.settings import get_settings
+    from pitchgen.store import Store
+
+    sys.stdout.flush()
+    try:
+        store = Store.from_url(get_settings().store_url())
+        try:
+            store.save_draft_set(ask, result, actor=cli_actor())
+        finally:
+            store.close()
+    except StoreError as exc:
+        raise StoreError(f"the drafts above were not saved: {exc.message}") from None
+    for item in result.drafts:
+        kind = item.channel.value.replace("_", " ")
+        print(
+            f"saved {kind} draft {item.id} (review: pitchgen review show {item.id})",
+            file=sys.stderr,
+        )
 
 
 def _write_files(out: Path, result, fmt: Format) -> list[Path]:

@@ -1,0 +1,484 @@
+"""`pitchgen review`: the review workflow over the draft store, the same steps as the API.
+
+The store (and with it SQLAlchemy) is opened inside each command, never at import, so the rest
+of the CLI starts without it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import typer
+
+from pitchgen.ask import Ask, Channel
+from pitchgen.errors import InvalidInput, PitchgenError, Problem
+
+if TYPE_CHECKING:
+    from pitchgen.models import CheckResult
+    from pitchgen.store import Event, Revision, Store, StoredDraft
+
+__all__ = ["cli_actor", "review_app"]
+
+review_app = typer.Typer(
+    help="Review stored drafts: list, read, edit, approve or reject, export and send them.",
+    no_args_is_help=True,
+)
+
+
+Status = Literal["draft", "approved", "rejected", "sent"]
+ExportFormat = Literal["eml", "ics", "md", "txt"]
+
+DRAFT_ID = typer.Argument(..., metavar="ID", help="The draft's id (see `pitchgen review list`).")
+AUTHOR = typer.Option(None, "--author", help="Who, for the audit log (default: cli:$USER).")
+EXPECT_VERSION = typer.Option(
+    None, "--expect-version", help="Refuse unless the draft is still at this version (as read)."
+)
+
+
+def cli_actor(author: str | None = None) -> str:
+    """The name the audit log records for a person at this terminal."""
+    if author and author.strip():
+        return author.strip()
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):  # no login name in the environment nor the password database
+        return "cli:unknown"
+
+
+@contextmanager
+def _opened() -> Iterator[Store]:
+    from pitchgen.settings import get_settings
+    from pitchgen.store import Store
+
+    store = Store.from_url(get_settings().store_url())
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _kind(draft: StoredDraft) -> str:
+    return draft.channel.value.replace("_", " ")
+
+
+def _when(at: dt.datetime | None) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "-"
+
+
+def _origin(draft: StoredDraft) -> str:
+    return (
+        f"llm ({draft.model})" if draft.source == "llm" else f"template ({draft.fallback_reason})"
+    )
+
+
+# --- list -----------------------------------------------------------------------------------
+
+COLUMNS = ("id", "channel", "status", "version", "partner", "source", "must ✗", "updated")
+
+
+@review_app.command("list")
+def list_command(
+    status: Status | None = typer.Option(None, "--status", help="Only drafts in this status."),
+    channel: Channel | None = typer.Option(None, "--channel", help="Only this channel."),
+    partner: str | None = typer.Option(None, "--partner", help="Part of the partner's name."),
+    limit: int = typer.Option(50, "--limit", help="At most this many drafts (1-200)."),
+    cursor: str | None = typer.Option(None, "--cursor", help="The page after this cursor."),
+    fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="Output format."),
+) -> None:
+    """List stored drafts, newest first."""
+    with _opened() as store:
+        drafts, next_cursor = store.list_drafts(
+            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor
+        )
+        partners = {a: store.get_ask(a).partner.organization for a in {d.ask_id for d in drafts}}
+    if fmt == "json":
+        page = {"drafts": [d.model_dump(mode="json") for d in drafts], "next_cursor": next_cursor}
+        print(json.dumps(page, indent=2, ensure_ascii=False))
+        return
+    rows = [
+        (d.id, d.channel.value, d.status, str(d.version), partners[d.ask_id], d.source,
+         str(len(d.must_failures)), _when(d.updated_at))
+        for d in drafts
+    ]  # fmt: skip
+    if not rows:
+        print("no drafts match", file=sys.stderr)
+    elif sys.stdout.isatty():
+        _rich_table(rows)
+    else:
+        widths = [max(len(r[i]) for r in (COLUMNS, *rows)) for i in range(len(COLUMNS))]
+        for row in (COLUMNS, *rows):
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    if next_cursor:
+        print(f"more: pitchgen review list --cursor {next_cursor}", file=sys.stderr)
+
+
+def _rich_table(rows: list[tuple[str, ...]]) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    width = max(len(row[0]) for row in rows)
+    for name in COLUMNS:  # an id is for copying: never cut or wrapped, however narrow
+        whole = name == "id"
+        table.add_column(name, no_wrap=whole, min_width=width if whole else None, overflow="fold")
+    for row in rows:
+        failing = "bold red" if row[6] != "0" else "green"
+        # Text, not markup: a partner called "[bold]…" is shown as written.
+        cells = [Text(cell, style=failing if i == 6 else "") for i, cell in enumerate(row)]
+        table.add_row(*cells)
+    Console().print(table)
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+@review_app.command("show")
+def show_command(
+    draft_id: str = DRAFT_ID,
+    fmt: Literal["text", "json", "markdown"] = typer.Option(
+        "text", "--format", "-f", help="Output format."
+    ),
+) -> None:
+    """Show a draft: its text, checks, status, revisions and audit log."""
+    from pitchgen.review import allowed_actions
+
+    with _opened() as store:
+        draft = store.get_draft(draft_id)
+        partner = store.get_ask(draft.ask_id).partner.organization
+        revisions, events = store.revisions(draft_id), store.events(draft_id)
+    if fmt == "json":
+        view = {
+            "draft": draft.model_dump(mode="json"),
+            "partner": partner,
+            "allowed_actions": allowed_actions(draft.status),
+            "revisions": [r.model_dump(mode="json") for r in revisions],
+            "events": [e.model_dump(mode="json") for e in events],
+        }
+        print(json.dumps(view, indent=2, ensure_ascii=False))
+        return
+    print(_show(draft, partner, revisions, events, md=fmt == "markdown"), end="")
+
+
+def _show(
+    draft: StoredDraft, partner: str, revisions: list[Revision], events: list[Event], *, md: bool
+) -> str:
+    item = "- " if md else "  "
+    title = f"{_kind(draft).capitalize()} draft {draft.id} for {partner}"
+    facts = [
+        f"status: {draft.status}",
+        f"version {draft.version}",
+        _origin(draft),
+        f"updated {_when(draft.updated_at)}",
+    ]
+    lines = [f"# {title}" if md else title, " · ".join(facts)]
+    if draft.message_id:
+        lines.append(f"sent {_when(draft.sent_at)} as {draft.message_id}")
+    elif draft.sent_at:
+        lines.append(f"marked done {_when(draft.sent_at)}")
+    if draft.send_error:
+        lines.append(f"last send failed: {draft.send_error}")
+
+    def section(name: str, body: list[str]) -> None:
+        lines.extend(["", f"## {name}" if md else f"{name}:", *([""] * md), *body])
+
+    section("Text", draft.text.rstrip("\n").splitlines())
+    section("Checks", [item + _check_line(c) for c in _ordered(draft.checks)])
+    section("Revisions", [item + _revision_line(r) for r in revisions])
+    section("Events", [item + _event_line(e) for e in events])
+    return "\n".join(lines) + "\n"
+
+
+def _ordered(checks: list[CheckResult]) -> list[CheckResult]:
+    # Must before advice, and within each the failures first: what blocks approval leads.
+    return sorted(checks, key=lambda c: (c.level != "must", c.passed))
+
+
+def _check_line(check: CheckResult) -> str:
+    return f"{'✓' if check.passed else '✗'} {check.id} ({check.level}): {check.detail}"
+
+
+def _revision_line(rev: Revision) -> str:
+    note = f": {rev.note}" if rev.note else ""
+    return f"v{rev.version} by {rev.author} at {_when(rev.created_at)}{note}"
+
+
+def _event_line(event: Event) -> str:
+    moved = f"{event.from_status} → {event.to_status}" if event.from_status else event.to_status
+    line = f"{_when(event.at)} {event.actor}: {event.action} ({moved})"
+    if event.reason:
+        line += f"; why: {event.reason}"
+    for key, value in (event.detail or {}).items():
+        if value not in (None, [], ""):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            line += f"; {key.replace('_', ' ')}: {shown}"
+    return line
+
+
+# --- edit -----------------------------------------------------------------------------------
+
+
+@review_app.command("edit")
+def edit_command(
+    draft_id: str = DRAFT_ID,
+    sets: list[str] | None = typer.Option(
+        None,
+        "--set",
+        metavar="FIELD=VALUE",
+        help="Set a top-level content field (repeatable); lists and numbers as YAML:"
+        " --set 'attendees=[a, b]'. Without --set, opens $EDITOR on the content.",
+    ),
+    author: str | None = AUTHOR,
+    note: str | None = typer.Option(None, "--note", help="Why, kept with the revision."),
+    expect_version: int | None = EXPECT_VERSION,
+) -> None:
+    """Edit a draft's content: a new revision, with the checks run again."""
+    from pitchgen import review
+
+    with _opened() as store:
+        draft = store.get_draft(draft_id)
+        version = draft.version if expect_version is None else expect_version
+        if sets:
+            content = _with_sets(draft, sets)
+            edited = review.edit(store, draft_id, content, version, cli_actor(author), note)
+        else:
+            edited = _edit_in_editor(store, draft, version, cli_actor(author), note)
+    if edited is None or edited.version == draft.version:
+        print(f"no change: {_kind(draft)} draft {draft.id} is still version {draft.version}")
+        return
+    print(f"saved {_kind(edited)} draft {edited.id} as version {edited.version} ({edited.status})")
+    for check in _ordered(edited.checks):
+        print(f"  {_check_line(check)}")
+
+
+def _with_sets(draft: StoredDraft, sets: list[str]) -> dict:
+    import yaml
+    from pydantic import TypeAdapter, ValidationError
+
+    from pitchgen.models import CONTENT_MODELS
+
+    fields = CONTENT_MODELS[draft.channel].model_fields
+    content, problems = dict(draft.content), []
+    for item in sets:
+        name, has_value, raw = item.partition("=")
+        name = name.strip()
+        if not has_value or name not in fields:
+            known = ", ".join(fields)
+            problems.append(Problem("--set", f"{item!r}: use FIELD=VALUE, FIELD one of {known}"))
+            continue
+        # A value that already fits the field is taken as typed ("Re: your room" stays a
+        # subject); only lists, numbers and the like are read as YAML.
+        adapter = TypeAdapter(fields[name].annotation)
+        try:
+            content[name] = adapter.dump_python(adapter.validate_python(raw), mode="json")
+            continue
+        except ValidationError:
+            pass
+        try:
+            content[name] = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            problems.append(Problem(f"--set {name}", f"not valid YAML: {exc.problem or exc}"))
+    if problems:
+        raise InvalidInput(problems)
+    return content
+
+
+def _edit_in_editor(
+    store: Store, draft: StoredDraft, version: int, author: str, note: str | None
+) -> StoredDraft | None:
+    from pitchgen import review
+
+    fd, name = tempfile.mkstemp(prefix=f"pitchgen-{draft.id[:8]}-", suffix=".yaml")
+    path = Path(name)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(_editable(draft))
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    try:
+        done = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603
+    except OSError as exc:
+        path.unlink()
+        raise PitchgenError(
+            f"cannot start the editor {editor!r}: {exc.strerror}; set EDITOR"
+        ) from None
+    try:
+        if done.returncode != 0:
+            raise PitchgenError(f"the editor exited with status {done.returncode}; nothing saved")
+        content = _parse_edited(path.read_text(encoding="utf-8"))
+        if content is None or content == draft.content:
+            path.unlink()
+            return None
+        edited = review.edit(store, draft.id, content, version, author, note)
+    except PitchgenError as exc:
+        # An edit is a person's work: never throw it away because it could not be saved.
+        exc.message = f"{exc.message} (your edit is kept in {path})"
+        raise
+    path.unlink()
+    return edited
+
+
+def _editable(draft: StoredDraft) -> str:
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> Any:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    head = (
+        f"# {_kind(draft).capitalize()} draft {draft.id}, version {draft.version}.\n"
+        "# Save and quit to store a new revision (the checks run again);\n"
+        "# leave it unchanged or empty to cancel. JSON works too.\n"
+    )
+    # No folding: a line of YAML is a line of the draft, so an edit lands where it is made.
+    return head + yaml.dump(
+        draft.content, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+    )
+
+
+def _parse_edited(text: str) -> dict | None:
+    import yaml
+
+    try:
+        content = yaml.safe_load(text)  # YAML reads JSON too
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise InvalidInput([Problem("content", f"not valid YAML{where}")]) from None
+    if content is None:
+        return None
+    if not isinstance(content, dict):
+        raise InvalidInput([Problem("content", "must be a mapping of field names to values")])
+    return json.loads(json.dumps(content, default=str))
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+@review_app.command("approve")
+def approve_command(
+    draft_id: str = DRAFT_ID,
+    override_reason: str | None = typer.Option(
+        None, "--override-reason", help="Approve although a must check fails, and say why."
+    ),
+    author: str | None = AUTHOR,
+    expect_version: int | None = EXPECT_VERSION,
+) -> None:
+    """Approve a draft; refused while a must check fails, unless you give an override reason."""
+    from pitchgen import review
+
+    with _opened() as store:
+        before = store.get_draft(draft_id)
+        draft = review.approve(store, draft_id, cli_actor(author), override_reason, expect_version)
+    overridden = [c.id for c in before.must_failures]
+    note = f", overriding the failed must checks {', '.join(overridden)}" if overridden else ""
+    print(f"approved {_kind(draft)} draft {draft.id} at version {draft.version}{note}")
+
+
+@review_app.command("reject")
+def reject_command(
+    draft_id: str = DRAFT_ID,
+    reason: str = typer.Option(..., "--reason", help="Why, for the audit log."),
+    author: str | None = AUTHOR,
+    expect_version: int | None = EXPECT_VERSION,
+) -> None:
+    """Reject a draft (it can be reopened later)."""
+    from pitchgen import review
+
+    with _opened() as store:
+        draft = review.reject(store, draft_id, cli_actor(author), reason, expect_version)
+    print(f"rejected {_kind(draft)} draft {draft.id}")
+
+
+@review_app.command("reopen")
+def reopen_command(
+    draft_id: str = DRAFT_ID,
+    reason: str | None = typer.Option(None, "--reason", help="Why, for the audit log."),
+    author: str | None = AUTHOR,
+    expect_version: int | None = EXPECT_VERSION,
+) -> None:
+    """Return a rejected or approved draft to draft, to edit it again."""
+    from pitchgen import review
+
+    with _opened() as store:
+        draft = review.reopen(store, draft_id, cli_actor(author), reason, expect_version)
+    print(f"reopened {_kind(draft)} draft {draft.id}: it is a draft again")
+
+
+# --- export and send ------------------------------------------------------------------------
+
+
+@review_app.command("export")
+def export_command(
+    draft_id: str = DRAFT_ID,
+    fmt: ExportFormat | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="eml for email, ics for an agenda with proposed times, else md (the defaults).",
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", "-o", help="File or folder to write ('-' for standard output)."
+    ),
+) -> None:
+    """Write the draft as a file; an unapproved draft carries a DRAFT mark."""
+    from pitchgen.export import export
+
+    with _opened() as store:
+        draft = store.get_draft(draft_id)
+        ask = store.get_ask(draft.ask_id)
+    exported = export(draft, ask, fmt or _default_format(draft, ask))
+    if out is not None and str(out) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(exported.data)
+        return
+    path = Path(exported.filename) if out is None else out
+    if out is not None and out.is_dir():
+        path = out / exported.filename
+    try:
+        path.write_bytes(exported.data)
+    except OSError as exc:
+        raise PitchgenError(f"cannot write {path}: {exc.strerror}") from None
+    print(path)
+
+
+def _default_format(draft: StoredDraft, ask: Ask) -> ExportFormat:
+    if draft.channel is Channel.email:
+        return "eml"
+    if draft.channel is Channel.meeting_agenda and ask.meeting and ask.meeting.proposed_times:
+        return "ics"
+    return "md"
+
+
+@review_app.command("send")
+def send_command(
+    draft_id: str = DRAFT_ID,
+    author: str | None = AUTHOR,
+) -> None:
+    """Send an approved email over SMTP (PITCHGEN_SMTP_*), or mark a call or meeting done."""
+    from pitchgen.outbox import send_draft
+    from pitchgen.settings import get_settings
+
+    with _opened() as store:
+        draft = send_draft(store, draft_id, cli_actor(author), get_settings())
+        to = store.get_ask(draft.ask_id).partner.email
+    if draft.message_id:
+        print(
+            f"sent email draft {draft.id} to {to} as {draft.message_id} at {_when(draft.sent_at)}"
+        )
+    else:
+        print(f"marked {_kind(draft)} draft {draft.id} done at {_when(draft.sent_at)}")
