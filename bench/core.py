@@ -105,14 +105,18 @@ def timed(cmd: list[str], runs: int, env: dict) -> float:
 def bench_startup(runs: int) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PITCHGEN_", "OPENAI_"))}
     with tempfile.TemporaryDirectory() as tmp:
+        env["PITCHGEN_DATABASE_URL"] = f"sqlite:///{tmp}/bench.db"
         floor = Path(tmp) / "floor.py"
         floor.write_text(FLOOR.format(path=str(EXAMPLE)))
         pitchgen = [sys.executable, "-m", "pitchgen", "draft", str(EXAMPLE), "--llm", "off"]
+        saved = [*pitchgen, "--format", "json"]
+        pitchgen = [*pitchgen, "--no-save"]
         rows = [
             ("python -c pass", [sys.executable, "-c", "pass"]),
             ("floor: yaml+pydantic+jinja2, 3 templates", [sys.executable, str(floor)]),
             ("pitchgen draft --llm off (piped text)", pitchgen),
             ("pitchgen draft --llm off --format json", [*pitchgen, "--format", "json"]),
+            ("pitchgen draft --llm off --format json (saved)", saved),
             ("pitchgen recommend", [sys.executable, "-m", "pitchgen", "recommend", str(EXAMPLE)]),
         ]
         figures = [(name, timed(cmd, runs, env)) for name, cmd in rows]

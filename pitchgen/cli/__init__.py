@@ -46,12 +46,16 @@ def _root(
 def _register() -> None:
     from pitchgen.cli import draft
     from pitchgen.cli.db import db_app
+    from pitchgen.cli.fixtures import fixtures_app
     from pitchgen.cli.review import review_app
+    from pitchgen.cli.serve import serve_command
 
     app.command("draft")(draft.draft_command)
     app.command("recommend")(draft.recommend_command)
     app.add_typer(review_app, name="review")
     app.add_typer(db_app, name="db")
+    app.add_typer(fixtures_app, name="fixtures")
+    app.command("serve")(serve_command)
 
 
 _register()
@@ -75,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         return report(error)
     except typer.Exit as done:
         return done.exit_code
+    except typer.TyperException as exc:  # usage errors: a bad option or a missing argument
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        return exc.exit_code
     except typer.Abort:
         print("error: aborted", file=sys.stderr)
         return 1
