@@ -475,3 +475,12 @@ async def test_the_openapi_schema_has_the_example_asks_and_problem_responses(
             assert errors, (path, "documents no error")
             for status, response in errors.items():
                 assert list(response["content"]) == ["application/problem+json"], (path, status)
+
+
+async def test_a_model_that_cannot_answer_falls_back_to_the_templates(tmp_path: Path) -> None:
+    app = create_app(Settings(llm="replay", fixtures=tmp_path), rate_limit=UNLIMITED)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        for _ in range(2):  # one model client serves every request
+            result = await drafted(client, channels=["email"])
+            assert [d["fallback_reason"] for d in result["drafts"]] == ["replay_miss"]

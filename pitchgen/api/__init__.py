@@ -10,14 +10,14 @@ import logging
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen import __version__
+from pitchgen import __version__, drafting
 from pitchgen.api import problems, routes
 from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
@@ -26,9 +26,16 @@ from pitchgen.errors import StoreError
 from pitchgen.settings import Settings, get_settings
 from pitchgen.store import Store
 
+if TYPE_CHECKING:
+    from pitchgen.llm import LLMClient
+
 __all__ = ["Backend", "RateLimit", "create_app"]
 
 log = logging.getLogger("pitchgen.api")
+
+# Model calls in flight at once, across all requests: a slow model queues drafts rather than
+# opening a connection per channel per request.
+LLM_CONCURRENCY = 8
 
 DESCRIPTION = """\
 Drafts coalition pitches (email, call script, meeting agenda) from a structured ask, checks
@@ -41,14 +48,17 @@ list each field by its path, e.g. `ask.timeline[1].date`.
 
 
 class Backend:
-    """The store and the idempotency records, opened on first use: a server whose database is
-    still starting comes up anyway and answers `/readyz` with 503 until it can reach it."""
+    """The store, the idempotency records and the model client, opened on first use: a server
+    whose database is still starting comes up anyway and answers `/readyz` with 503 until it
+    can reach it. One model client serves every request, so its circuit breaker sees every
+    failure: once the model is down, drafts fall back at once instead of each retrying it."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._store: Store | None = None
         self._idempotency: Idempotency | None = None
         self._lock = threading.Lock()
+        self._llm: LLMClient | None = None
 
     def store(self) -> Store:
         with self._lock:
@@ -69,7 +79,17 @@ class Backend:
     async def aidempotency(self) -> Idempotency:
         return self._idempotency or await run_in_threadpool(self.idempotency)
 
-    def close(self) -> None:
+    def llm(self) -> LLMClient | None:
+        """The shared model client; None when drafts come from the templates alone."""
+        if self._llm is None and drafting.llm_fallback_reason(self.settings.llm, self.settings):
+            return None
+        if self._llm is None:
+            self._llm = drafting._open_client(self.settings, self.settings.llm, LLM_CONCURRENCY)
+        return self._llm
+
+    async def aclose(self) -> None:
+        if self._llm is not None:
+            await self._llm.aclose()
         if self._store is not None:
             self._store.close()
 
@@ -91,7 +111,7 @@ def create_app(settings: Settings | None = None, *, rate_limit: RateLimit | None
         except StoreError as exc:
             log.warning("the draft store is not ready yet: %s", exc.message)
         yield
-        backend.close()
+        await backend.aclose()
 
     app = FastAPI(
         title="pitchgen",

@@ -1,0 +1,258 @@
+"""HTTP API throughput and latency, printed as figures (not a test).
+
+    .venv/bin/python bench/api.py [--requests 1000] [--rounds 3] [--clients 16]
+
+On 127.0.0.1, each server is one uvicorn worker in its own process with the access log off
+(as `pitchgen serve` runs it). 16 concurrent clients, each on its own connection, send:
+
+1. `POST /v1/drafts` (template drafting, PITCHGEN_LLM=off, a SQLite store) and
+   `GET /v1/drafts/{id}` against pitchgen;
+2. the same requests against a bare FastAPI app whose endpoints return a stored JSON document
+   of the same size as pitchgen's answer, served the same way.
+
+Targets: POST >= 0.5 and GET >= 0.8 of the bare endpoint's throughput. Then pitchgen's resident
+memory (VmRSS from /proc) once it has answered 10,000 requests.
+
+The load generator shares the machine with the server, so ratios read lower than a server on
+its own hardware would show, never higher.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI, Request, Response
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
+MEMORY_AFTER = 10_000
+
+
+# --- the servers (run in their own processes) ---------------------------------------------
+
+
+def _pitchgen_app() -> FastAPI:
+    from pitchgen.api import RateLimit, create_app
+    from pitchgen.settings import Settings
+
+    # The bench is one client address sending thousands of requests; the limiter still runs.
+    return create_app(Settings(llm="off"), rate_limit=RateLimit(per_second=1e9, burst=10**9))
+
+
+def _bare_app() -> FastAPI:
+    stored_set = Path(os.environ["BENCH_SET_JSON"]).read_bytes()
+    stored_draft = Path(os.environ["BENCH_DRAFT_JSON"]).read_bytes()
+    app = FastAPI()
+
+    @app.post("/v1/drafts")
+    async def post(request: Request) -> Response:
+        await request.body()
+        return Response(stored_set, 201, media_type="application/json")
+
+    @app.get("/v1/drafts/{draft_id}")
+    async def get(draft_id: str) -> Response:
+        return Response(stored_draft, media_type="application/json")
+
+    return app
+
+
+def _serve(which: str) -> None:
+    import uvicorn
+
+    app = _pitchgen_app() if which == "pitchgen" else _bare_app()
+    uvicorn.run(app, host="127.0.0.1", port=0, access_log=False, log_level="info")
+
+
+@contextmanager
+def server(which: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve", which],
+        env={**os.environ, **env},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in process.stderr:
+            if found := re.search(r"running on (http://127\.0\.0\.1:\d+)", line):
+                break
+        else:
+            raise SystemExit(f"the {which} server did not start")
+        yield found.group(1), process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far: what a request costs the server, whatever
+    else the machine is doing."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+
+# --- the load ------------------------------------------------------------------------------
+
+
+async def load(
+    base_url: str, requests: int, clients: int, make: Callable[[int], tuple]
+) -> tuple[float, list[float], list[httpx.Response]]:
+    """Send `requests` requests from `clients` concurrent clients; wall time and latencies."""
+    counter = itertools.count()
+    latencies: list[float] = []
+    responses: list[httpx.Response] = []
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+            while (n := next(counter)) < requests:
+                method, url, body = make(n)
+                start = time.perf_counter()
+                response = await http.request(method, url, json=body)
+                latencies.append(time.perf_counter() - start)
+                if response.status_code >= 300:
+                    raise SystemExit(f"{method} {url}: {response.status_code} {response.text}")
+                responses.append(response)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return time.perf_counter() - start, latencies, responses
+
+
+def percentiles(latencies: list[float]) -> tuple[float, float]:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return statistics.median(ordered) * 1000, p99 * 1000
+
+
+async def run(requests: int, clients: int, rounds: int) -> None:
+    from pitchgen.ask import load_ask
+
+    ask = load_ask(EXAMPLE).model_dump(mode="json", exclude_none=True)
+    post = ("POST", "/v1/drafts", {"ask": ask})
+    # name -> (wall seconds, latencies) per round; the servers take turns round by round, so
+    # whatever else the machine is doing weighs on both alike.
+    runs: dict[str, list[tuple[float, list[float]]]] = {}
+    cpu: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="pitchgen-bench-") as tmp:
+        env = {"PITCHGEN_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "PITCHGEN_LLM": "off"}
+        with server("pitchgen", env) as (url, pid):
+            await load(url, 100, clients, lambda n: post)  # warm-up: imports, caches, pages
+            _, _, responses = await load(url, 100, clients, lambda n: post)
+            ids = [d["id"] for r in responses for d in r.json()["drafts"]]
+            async with httpx.AsyncClient(base_url=url) as http:
+                got = await http.get(f"/v1/drafts/{ids[0]}")
+            set_json, draft_json = Path(tmp, "set.json"), Path(tmp, "draft.json")
+            set_json.write_bytes(responses[0].content)
+            draft_json.write_bytes(got.content)
+            sent = 201
+
+            def get(n: int) -> tuple:
+                return "GET", f"/v1/drafts/{ids[n % len(ids)]}", None
+
+            bare_env = {"BENCH_SET_JSON": str(set_json), "BENCH_DRAFT_JSON": str(draft_json)}
+            with server("bare", bare_env) as (bare_url, bare_pid):
+                await load(bare_url, 100, clients, lambda n: post)
+                for _ in range(rounds):
+                    for name, base, serving, make in (
+                        ("POST /v1/drafts", url, pid, lambda n: post),
+                        ("bare POST, same size", bare_url, bare_pid, lambda n: post),
+                        ("GET /v1/drafts/{id}", url, pid, get),
+                        ("bare GET, same size", bare_url, bare_pid, get),
+                    ):
+                        before = cpu_seconds(serving)
+                        wall, latencies, _ = await load(base, requests, clients, make)
+                        cpu[name] = cpu.get(name, 0) + cpu_seconds(serving) - before
+                        runs.setdefault(name, []).append((wall, latencies))
+                        sent += requests if base == url else 0
+
+            if sent < MEMORY_AFTER:
+                await load(url, MEMORY_AFTER - sent, clients, get)
+            memory = rss_mib(pid)
+
+    print(f"{clients} clients on 127.0.0.1, one uvicorn worker per server, access log off;")
+    print(f"{rounds} rounds of {requests} requests per endpoint, the servers taking turns")
+    print(f"{'endpoint':<24}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server CPU ms/req':>19}")
+    for name, measured in runs.items():
+        count = sum(len(lat) for _, lat in measured)
+        total = count / sum(wall for wall, _ in measured)
+        p50, p99 = percentiles([x for _, lat in measured for x in lat])
+        per_request = cpu[name] / count * 1000
+        print(f"{name:<24}{total:>9.0f}{p50:>9.1f}{p99:>9.1f}{per_request:>19.2f}")
+
+    def ratio(ours: str, bare: str) -> float:
+        # per round, then the median: a round is the two servers under the same conditions
+        rps = {k: [len(lat) / wall for wall, lat in v] for k, v in runs.items()}
+        return statistics.median(a / b for a, b in zip(rps[ours], rps[bare], strict=True))
+
+    post_ratio = ratio("POST /v1/drafts", "bare POST, same size")
+    get_ratio = ratio("GET /v1/drafts/{id}", "bare GET, same size")
+    print(f"POST throughput vs bare: {post_ratio:.2f} (target >= 0.5)")
+    print(f"GET throughput vs bare:  {get_ratio:.2f} (target >= 0.8)")
+    print(f"pitchgen RSS after {max(sent, MEMORY_AFTER):,} requests: {memory:.0f} MiB")
+    in_process()
+
+
+def in_process() -> None:
+    """Where a request's time goes without HTTP: the core's share of each endpoint."""
+    from pitchgen import drafting
+    from pitchgen.ask import load_ask
+    from pitchgen.settings import Settings
+    from pitchgen.store import Store
+
+    ask = load_ask(EXAMPLE)
+    settings = Settings(llm="off")
+    with tempfile.TemporaryDirectory(prefix="pitchgen-bench-") as tmp:
+        store = Store.from_url(f"sqlite:///{tmp}/core.db")
+        sets = [drafting.draft(ask, settings=settings) for _ in range(300)]
+        timings: dict[str, list[float]] = {"draft": [], "save": [], "read": []}
+        for draft_set in sets:
+            start = time.perf_counter()
+            drafting.draft(ask, settings=settings)
+            timings["draft"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            store.save_draft_set(ask, draft_set)
+            timings["save"].append(time.perf_counter() - start)
+            start = time.perf_counter()
+            store.get_draft(draft_set.drafts[0].id)
+            timings["read"].append(time.perf_counter() - start)
+        store.close()
+    medians = {k: statistics.median(v) * 1000 for k, v in timings.items()}
+    print(
+        f"in process, median ms: draft (3 channels) {medians['draft']:.2f},"
+        f" store the set {medians['save']:.2f}, read one draft {medians['read']:.2f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=1000, help="per endpoint per round")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--serve", choices=["pitchgen", "bare"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        _serve(args.serve)
+    else:
+        asyncio.run(run(args.requests, args.clients, args.rounds))
+
+
+if __name__ == "__main__":
+    main()
