@@ -9,14 +9,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import typer
 from fastapi import FastAPI
-from typer.testing import CliRunner
 
 from pitchgen.api import RateLimit, create_app
 from pitchgen.api.security import MAX_BODY_BYTES, TokenBuckets
 from pitchgen.ask import load_ask
-from pitchgen.cli import serve
+from pitchgen.cli import main, serve
 from pitchgen.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,35 +281,33 @@ def test_which_hosts_are_loopback(host: str, loopback: bool) -> None:
 
 
 @pytest.fixture
-def serve_app(monkeypatch: pytest.MonkeyPatch) -> tuple[typer.Typer, list]:
-    runs: list = []
+def uvicorn_runs(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    runs: list[dict] = []
     monkeypatch.setattr("uvicorn.run", lambda app, **options: runs.append(options))
-    app = typer.Typer()
-    app.command()(serve.serve_command)
-    return app, runs
+    return runs
 
 
-def test_serve_refuses_to_bind_beyond_loopback_without_keys(serve_app: tuple) -> None:
-    app, runs = serve_app
-    result = CliRunner().invoke(app, ["--host", "0.0.0.0"])
-    assert result.exit_code == 1
-    assert "PITCHGEN_API_KEYS" in result.output
-    assert runs == []
+def test_serve_refuses_to_bind_beyond_loopback_without_keys(
+    uvicorn_runs: list, capsys: pytest.CaptureFixture
+) -> None:
+    assert main(["serve", "--host", "0.0.0.0"]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("error: refusing to serve on 0.0.0.0 without API keys")
+    assert "PITCHGEN_API_KEYS" in error
+    assert uvicorn_runs == []
 
 
 @pytest.mark.parametrize(
     ("host", "keys"), [("127.0.0.1", None), ("0.0.0.0", KEY), ("::", f"{KEY},{OTHER_KEY}")]
 )
 def test_serve_starts_on_loopback_or_with_keys(
-    serve_app: tuple, monkeypatch: pytest.MonkeyPatch, host: str, keys: str | None
+    uvicorn_runs: list, monkeypatch: pytest.MonkeyPatch, host: str, keys: str | None
 ) -> None:
     if keys:
         monkeypatch.setenv("PITCHGEN_API_KEYS", keys)
     get_settings.cache_clear()
-    app, runs = serve_app
-    result = CliRunner().invoke(app, ["--host", host, "--port", "8123"])
-    assert result.exit_code == 0, result.output
-    assert runs == [
+    assert main(["serve", "--host", host, "--port", "8123"]) == 0
+    assert uvicorn_runs == [
         {
             "host": host,
             "port": 8123,

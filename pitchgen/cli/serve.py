@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-import sys
 
 import typer
+
+from pitchgen.errors import ConfigError
 
 __all__ = ["is_loopback", "serve_command"]
 
@@ -30,13 +31,11 @@ def serve_command(
 
     settings = get_settings()
     if not settings.api_keys and not is_loopback(host):
-        print(
-            f"error: refusing to serve on {host} without API keys: anyone who can reach it"
-            " could read and approve drafts. Set PITCHGEN_API_KEYS (comma-separated keys),"
-            " or serve on 127.0.0.1.",
-            file=sys.stderr,
+        raise ConfigError(
+            f"refusing to serve on {host} without API keys: anyone who can reach it could read"
+            " and approve drafts. Set PITCHGEN_API_KEYS (comma-separated keys), or serve on"
+            " 127.0.0.1."
         )
-        raise typer.Exit(1)
 
     import uvicorn
 
