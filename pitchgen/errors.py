@@ -35,6 +35,8 @@ class PitchgenError(Exception):
     exit_code = 1
     status = 500
     title = "Internal error"
+    # A 5xx message may name a database or a file: clients see it only where it is meant for them.
+    expose = False
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -66,6 +68,12 @@ class ConfigError(PitchgenError):
     title = "Configuration error"
 
 
+class SendingNotConfigured(ConfigError):
+    status = 503
+    title = "Sending is not configured"
+    expose = True
+
+
 class StoreError(PitchgenError):
     status = 503
     title = "Draft store unavailable"
@@ -74,6 +82,7 @@ class StoreError(PitchgenError):
 class SendError(PitchgenError):
     status = 502
     title = "Sending failed"
+    expose = True  # the mail server's answer, password scrubbed: what the reviewer must fix
 
 
 class LLMError(PitchgenError):

@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.errors import ConfigError, Conflict, InvalidInput, Problem, SendError
+from pitchgen.errors import (
+    ConfigError,
+    Conflict,
+    InvalidInput,
+    Problem,
+    SendError,
+    SendingNotConfigured,
+)
 from pitchgen.export import export, mailbox, message_id
 from pitchgen.models import Draft
 from pitchgen.settings import Settings
@@ -36,7 +43,7 @@ class SmtpConfig:
 
     def __post_init__(self) -> None:
         if not self.host:
-            raise ConfigError(
+            raise SendingNotConfigured(
                 "sending is not configured: set PITCHGEN_SMTP_HOST (and PITCHGEN_SMTP_PORT,"
                 " PITCHGEN_SMTP_TLS, PITCHGEN_SMTP_USER, PITCHGEN_SMTP_PASSWORD as your server"
                 " needs); export still works"

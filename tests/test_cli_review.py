@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from test_outbox import smtp_server  # noqa: F401 (a fixture)
 
 from pitchgen.cli import main
 from pitchgen.settings import get_settings
@@ -24,6 +23,8 @@ ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
 SUMMIT = ASKS / "summit-venue.yaml"
 SPONSORSHIP = ASKS / "sponsorship-negotiable.yaml"
 CHANNELS = ("email", "call_script", "meeting_agenda")
+
+pytest_plugins = ["conftest_smtp"]
 
 
 def kept_edit(err: str) -> Path:
@@ -346,8 +347,8 @@ def test_approval_is_refused_while_a_must_check_fails_unless_overridden(capsys, 
 
 def test_reject_needs_a_reason_and_reopen_brings_it_back(capsys, email_id):
     code, _, err = run(capsys, "review", "reject", email_id)
-    assert code != 0
-    assert "Missing parameter: reason" in err
+    assert code == 2
+    assert err == "error: Missing option '--reason'.\n"
     assert run(capsys, "review", "reject", email_id, "--reason", "wrong partner")[:2] == (
         0,
         f"rejected email draft {email_id}\n",
@@ -424,7 +425,7 @@ def test_export_refuses_a_format_the_channel_lacks(capsys, ids):
     assert "format: a call script draft exports as md, txt, not 'eml'" in err
 
 
-def test_draft_edit_approve_export_and_send(capsys, tmp_path, monkeypatch, smtp_server):  # noqa: F811
+def test_draft_edit_approve_export_and_send(capsys, tmp_path, monkeypatch, smtp_server):
     inbox, port = smtp_server()
     for name, value in {"HOST": "127.0.0.1", "PORT": str(port), "TLS": "none"}.items():
         monkeypatch.setenv(f"PITCHGEN_SMTP_{name}", value)

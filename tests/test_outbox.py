@@ -4,15 +4,11 @@ a race or a crash after the server took the message never puts a second copy in 
 
 from __future__ import annotations
 
-import socket
 import threading
-from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from email import policy
-from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
+from conftest_smtp import free_port
 
 from pitchgen import outbox, review, send
 from pitchgen.ask import Ask, Channel
@@ -21,48 +17,7 @@ from pitchgen.export import message_id
 from pitchgen.settings import Settings
 from pitchgen.store import Store, StoredDraft
 
-pytest_plugins = ["conftest_store"]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts, or refuses every recipient."""
-
-    def __init__(self, refuse: bool = False) -> None:
-        self.refuse = refuse
-        self.messages: list = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[Callable[..., tuple[Inbox, int]]]:
-    """Starts SMTP servers on 127.0.0.1; each call returns its inbox and port."""
-    controllers = []
-
-    def start(refuse: bool = False) -> tuple[Inbox, int]:
-        inbox, port = Inbox(refuse), free_port()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port)
-        controller.start()
-        controllers.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+pytest_plugins = ["conftest_store", "conftest_smtp"]
 
 
 def smtp_settings(port: int) -> Settings:

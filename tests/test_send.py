@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from conftest_smtp import Inbox, free_port
 
 from pitchgen.ask import Ask, Channel, validate_ask
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
@@ -23,6 +23,8 @@ from pitchgen.export import export
 from pitchgen.models import Draft
 from pitchgen.send import SendResult, SmtpConfig, send_email
 from pitchgen.settings import Settings
+
+pytest_plugins = ["conftest_smtp"]
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "asks"
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
@@ -57,51 +59,9 @@ def make_draft(channel: Channel = Channel.email, status: str = "approved", versi
     )
 
 
-class Inbox:
-    """An aiosmtpd handler that keeps what it receives and refuses one recipient."""
-
-    refused = "nobody@mainstreetalliance.org"
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address == self.refused:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def check_login(server, session, envelope, mechanism, auth_data) -> AuthResult:
     ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
     return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture
-def serve():
-    """Start an SMTP server on 127.0.0.1; returns its inbox and port."""
-    controllers = []
-
-    def start(inbox: Inbox | None = None, **options) -> tuple[Inbox, int]:
-        inbox, port = inbox or Inbox(), free_port()
-        controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        return inbox, port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -121,8 +81,8 @@ def parse(data: bytes):
 # --- delivery -------------------------------------------------------------------------------
 
 
-def test_an_approved_email_arrives_exactly_as_exported(serve):
-    inbox, port = serve()
+def test_an_approved_email_arrives_exactly_as_exported(smtp_server):
+    inbox, port = smtp_server()
     ask, draft = make_ask("summit-venue.yaml"), make_draft()
 
     result = send_email(draft, ask, plain(port), now=NOW)
@@ -135,8 +95,8 @@ def test_an_approved_email_arrives_exactly_as_exported(serve):
     assert result == SendResult(parse(exported)["Message-ID"], NOW)
 
 
-def test_settings_configure_the_server(serve):
-    inbox, port = serve()
+def test_settings_configure_the_server(smtp_server):
+    inbox, port = smtp_server()
     settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
 
     send_email(make_draft(), make_ask("summit-venue.yaml"), settings, now=NOW)
@@ -144,8 +104,8 @@ def test_settings_configure_the_server(serve):
     assert len(inbox.envelopes) == 1
 
 
-def test_a_retry_of_the_same_revision_carries_the_same_message_id(serve):
-    inbox, port = serve()
+def test_a_retry_of_the_same_revision_carries_the_same_message_id(smtp_server):
+    inbox, port = smtp_server()
     ask = make_ask("summit-venue.yaml")
 
     first = send_email(make_draft(), ask, plain(port), now=NOW)
@@ -157,8 +117,8 @@ def test_a_retry_of_the_same_revision_carries_the_same_message_id(serve):
     assert retry.message_id == first.message_id != revised.message_id
 
 
-def test_non_ascii_names_arrive_encoded(serve):
-    inbox, port = serve()
+def test_non_ascii_names_arrive_encoded(smtp_server):
+    inbox, port = smtp_server()
     ask = make_ask(
         "summit-venue.yaml",
         sender={"name": "Lucía Fernández"},
@@ -172,8 +132,8 @@ def test_non_ascii_names_arrive_encoded(serve):
     assert message["To"].addresses[0].display_name == "Zoë Ōtsuka"
 
 
-def test_an_internationalised_mailbox_is_sent_with_smtputf8(serve):
-    inbox, port = serve()  # aiosmtpd's Controller offers SMTPUTF8 unless told not to
+def test_an_internationalised_mailbox_is_sent_with_smtputf8(smtp_server):
+    inbox, port = smtp_server()  # aiosmtpd's Controller offers SMTPUTF8 unless told not to
     ask = make_ask("summit-venue.yaml", partner={"email": "zoë@example.org"})
 
     send_email(make_draft(), ask, plain(port), now=NOW)
@@ -184,8 +144,8 @@ def test_an_internationalised_mailbox_is_sent_with_smtputf8(serve):
     )
 
 
-def test_an_internationalised_mailbox_needs_a_server_that_takes_it(serve):
-    inbox, port = serve(enable_SMTPUTF8=False)
+def test_an_internationalised_mailbox_needs_a_server_that_takes_it(smtp_server):
+    inbox, port = smtp_server(enable_SMTPUTF8=False)
     ask = make_ask("summit-venue.yaml", partner={"email": "zoë@example.org"})
 
     with pytest.raises(SendError, match="SMTPUTF8"):
@@ -193,8 +153,8 @@ def test_an_internationalised_mailbox_needs_a_server_that_takes_it(serve):
     assert inbox.envelopes == []
 
 
-def test_login_with_the_configured_credentials(serve):
-    inbox, port = serve(authenticator=check_login, auth_require_tls=False)
+def test_login_with_the_configured_credentials(smtp_server):
+    inbox, port = smtp_server(authenticator=check_login, auth_require_tls=False)
 
     send_email(
         make_draft(),
@@ -206,7 +166,7 @@ def test_login_with_the_configured_credentials(serve):
     assert len(inbox.envelopes) == 1
 
 
-def test_starttls_encrypts_before_logging_in(serve, tmp_path, monkeypatch):
+def test_starttls_encrypts_before_logging_in(smtp_server, tmp_path, monkeypatch):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -217,7 +177,7 @@ def test_starttls_encrypts_before_logging_in(serve, tmp_path, monkeypatch):
     )  # fmt: skip
     tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     tls.load_cert_chain(cert, key)
-    inbox, port = serve(tls_context=tls, require_starttls=True, authenticator=check_login)
+    inbox, port = smtp_server(tls_context=tls, require_starttls=True, authenticator=check_login)
     # The client trusts only what the system trusts: point it at this test's certificate.
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
 
@@ -231,8 +191,8 @@ def test_starttls_encrypts_before_logging_in(serve, tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("status", ["draft", "rejected", "sent"])
-def test_only_an_approved_draft_is_sent(serve, status):
-    inbox, port = serve()
+def test_only_an_approved_draft_is_sent(smtp_server, status):
+    inbox, port = smtp_server()
     with pytest.raises(Conflict, match=status):
         send_email(make_draft(status=status), make_ask("summit-venue.yaml"), plain(port))
     assert inbox.envelopes == []
@@ -284,8 +244,8 @@ def silent_port(listener: socket.socket) -> int:
     return listener.getsockname()[1]
 
 
-def test_a_wrong_password_is_a_send_error_that_does_not_show_it(serve):
-    inbox, port = serve(authenticator=check_login, auth_require_tls=False)
+def test_a_wrong_password_is_a_send_error_that_does_not_show_it(smtp_server):
+    inbox, port = smtp_server(authenticator=check_login, auth_require_tls=False)
     config = plain(port, user=USER, password="wrong-" + PASSWORD)
 
     with pytest.raises(SendError, match=f"refused the login of user '{USER}'") as caught:
@@ -296,11 +256,12 @@ def test_a_wrong_password_is_a_send_error_that_does_not_show_it(serve):
     assert inbox.envelopes == []
 
 
-def test_a_refused_recipient_is_named(serve):
-    inbox, port = serve(authenticator=check_login, auth_require_tls=False)
-    ask = make_ask("summit-venue.yaml", partner={"email": Inbox.refused})
+def test_a_refused_recipient_is_named(smtp_server):
+    refused = "nobody@mainstreetalliance.org"
+    inbox, port = smtp_server(refuse={refused}, authenticator=check_login, auth_require_tls=False)
+    ask = make_ask("summit-venue.yaml", partner={"email": refused})
 
-    with pytest.raises(SendError, match=f"refused the recipient {Inbox.refused}: 550") as caught:
+    with pytest.raises(SendError, match=f"refused the recipient {refused}: 550") as caught:
         send_email(make_draft(), ask, plain(port, user=USER, password=PASSWORD))
 
     assert PASSWORD not in str(caught.value)
@@ -324,8 +285,8 @@ def test_a_server_that_never_answers_times_out():
             send_email(make_draft(), make_ask("summit-venue.yaml"), config)
 
 
-def test_starttls_is_never_skipped_when_the_server_lacks_it(serve):
-    inbox, port = serve()
+def test_starttls_is_never_skipped_when_the_server_lacks_it(smtp_server):
+    inbox, port = smtp_server()
     config = SmtpConfig("127.0.0.1", port, "starttls", USER, PASSWORD)
 
     with pytest.raises(SendError, match="STARTTLS") as caught:
@@ -335,8 +296,8 @@ def test_starttls_is_never_skipped_when_the_server_lacks_it(serve):
     assert inbox.envelopes == []
 
 
-def test_tls_against_a_plain_server_fails_cleanly(serve):
-    inbox, port = serve()
+def test_tls_against_a_plain_server_fails_cleanly(smtp_server):
+    inbox, port = smtp_server()
     config = SmtpConfig("127.0.0.1", port, "tls", timeout=5)
 
     with pytest.raises(SendError, match=f"TLS with 127.0.0.1:{port} failed"):
@@ -345,12 +306,12 @@ def test_tls_against_a_plain_server_fails_cleanly(serve):
     assert inbox.envelopes == []
 
 
-def test_a_server_that_echoes_the_password_does_not_leak_it(serve):
+def test_a_server_that_echoes_the_password_does_not_leak_it(smtp_server):
     class Echo(Inbox):
         async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
             return f"550 rejected; your password is {PASSWORD}"
 
-    _, port = serve(Echo(), authenticator=check_login, auth_require_tls=False)
+    _, port = smtp_server(Echo(), authenticator=check_login, auth_require_tls=False)
 
     with pytest.raises(SendError) as caught:
         send_email(

@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen import __version__, drafting
+from pitchgen import __version__, drafting, web
 from pitchgen.api import problems, routes
 from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, *, rate_limit: RateLimit | None
     app.state.backend = backend
     problems.install(app)
     app.include_router(routes.router)
+    web.mount(app, settings, backend.store)
     _health(app, backend)
     app.add_middleware(Guard, api_keys=settings.api_keys, rate_limit=rate_limit or RateLimit())
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]

@@ -130,7 +130,7 @@ def _field_problems(problems: list[Problem]) -> list[dict]:
 
 async def _pitchgen_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PitchgenError)
-    if exc.status >= 500:
+    if exc.status >= 500 and not exc.expose:
         # The message names a database, a file or a server; the operator needs it, the
         # client does not.
         log.error(

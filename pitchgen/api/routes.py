@@ -17,7 +17,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 from starlette.responses import Response
 
-from pitchgen import drafting, review
+from pitchgen import drafting, outbox, review
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
 from pitchgen.api.idempotency import Idempotency, Record, fingerprint
 from pitchgen.api.problems import problem_responses
@@ -113,6 +113,10 @@ class RejectRequest(_Body):
 class ReopenRequest(_Body):
     reason: Text | None = None
     version: Version
+    author: Author
+
+
+class SendRequest(_Body):
     author: Author
 
 
@@ -376,6 +380,22 @@ async def reopen_draft(
     version = await _expected_version(store, draft_id, body.version, if_match)
     actor = _actor(request, body.author)
     return _draft(await _run(review.reopen, store, draft_id, actor, body.reason, version))
+
+
+@router.post(
+    "/drafts/{draft_id}/send",
+    response_model=StoredDraft,
+    responses=problem_responses(400, 404, 409, 413, 502, 503),
+    summary="Send an approved email over SMTP, or mark an approved call or meeting as done",
+)
+async def send_draft(
+    request: Request, draft_id: DraftId, body: SendRequest | None = None
+) -> Response:
+    body = body or SendRequest()
+    store = await _store(request)
+    settings = request.app.state.backend.settings
+    actor = _actor(request, body.author)
+    return _draft(await _run(outbox.send_draft, store, draft_id, actor, settings))
 
 
 @router.get(

@@ -101,7 +101,7 @@ class Guard:
                 started = True
                 headers = message.setdefault("headers", [])
                 names = {name.lower() for name, _ in headers}
-                headers.extend(_HEADERS)
+                headers.extend(h for h in _HEADERS if h[0] not in names)
                 headers.append((b"x-request-id", request_id.encode()))
                 if b"content-security-policy" not in names:
                     headers.append(_CSP)

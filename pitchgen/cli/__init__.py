@@ -74,7 +74,8 @@ def report(error: PitchgenError) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode, click hands back a command's exit code instead of exiting.
+        code = app(args=argv, standalone_mode=False)
     except PitchgenError as error:
         return report(error)
     except typer.Exit as done:
@@ -93,4 +94,4 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
-    return 0
+    return code if isinstance(code, int) else 0
