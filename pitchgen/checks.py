@@ -10,8 +10,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from functools import cache, cached_property, lru_cache
 from typing import Literal
 
@@ -29,6 +27,7 @@ from pitchgen.grounding import (
     verbatim_spans,
 )
 from pitchgen.models import CallScript, CheckResult, Content, Email, MeetingAgenda
+from pitchgen.wording import money, written_date
 
 __all__ = ["CHECKS", "must_failures", "run_checks"]
 
@@ -144,15 +143,6 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _spoken(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    figure = f"{amount:,.0f}" if amount == amount.to_integral_value() else f"{amount:,.2f}"
-    return f"${figure}" if currency == "USD" else f"{figure} {currency}"
-
-
 def _words(text: str) -> int:
     return len(text.split())
 
@@ -203,27 +193,27 @@ def _plan_timeline(d: _Draft) -> Verdict:
     else:
         wanted = [("the milestone date", m.date, m) for m in ask.timeline]
     missing = [
-        f"{label} {_spoken(day)}" + (f" ({_short(m.milestone, 40)})" if m else "")
+        f"{label} {written_date(day)}" + (f" ({_short(m.milestone, 40)})" if m else "")
         for label, day, m in wanted
         if day not in given and MonthDay(day.month, day.day) not in given
     ]
     if missing:
         return False, "misses " + _and(missing)
     if isinstance(d.content, Email):
-        return True, "gives " + _and(f"{label} {_spoken(day)}" for label, day, _ in wanted)
+        return True, "gives " + _and(f"{label} {written_date(day)}" for label, day, _ in wanted)
     return True, f"gives {_all(wanted, 'milestone date')}"
 
 
 def _budget_clear(d: _Draft) -> Verdict:
     budget = d.ask.budget
     if budget is None:
-        money = [f.text for f in d.claims if f.kind == "money"]
-        if money:
-            return False, f"mentions {_and(money)}, but the ask has no budget"
+        figures = [f.text for f in d.claims if f.kind == "money"]
+        if figures:
+            return False, f"mentions {_and(figures)}, but the ask has no budget"
         return True, "no budget in the ask, and no money figure in the draft"
     stated = {f.value for f in d.facts if f.kind == "money"}
-    amount = _money(budget.amount, budget.currency)
-    contribution = _money(budget.partner_contribution, budget.currency)
+    amount = money(budget.amount, budget.currency)
+    contribution = money(budget.partner_contribution, budget.currency)
     problems = []
     if (budget.amount, budget.currency) not in stated:
         problems.append(f"does not state the budget of {amount} with its currency")
@@ -257,7 +247,7 @@ def _call_to_action(d: _Draft) -> Verdict:
             return True, f"asks for a next step by {fact.text}: '{_short(d.text[start:end])}'"
     return False, (
         "no sentence asks for a reply or a meeting with a date from the ask"
-        f" (the reply-by date is {_spoken(d.ask.reply_date)})"
+        f" (the reply-by date is {written_date(d.ask.reply_date)})"
     )
 
 

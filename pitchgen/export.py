@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.headerregistry import Address, Group
 from email.message import EmailMessage
@@ -30,6 +30,7 @@ from pitchgen.ask import Ask, Channel, problems_from
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.models import CONTENT_MODELS, Draft, Email, MeetingAgenda
 from pitchgen.render import to_markdown, to_text
+from pitchgen.wording import written_date
 
 if TYPE_CHECKING:
     import icalendar
@@ -179,10 +180,6 @@ def _eml(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
 # --- .ics ------------------------------------------------------------------------------------
 
 
-def _written(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
-
-
 def _ics(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
     import icalendar
 
@@ -201,7 +198,7 @@ def _ics(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
         first = ask.timeline[0]
         note = (
             f"No meeting time has been proposed yet: this all-day entry sits on the first"
-            f" milestone, {_written(first.date)} ({first.milestone}). Agree a time and move it."
+            f" milestone, {written_date(first.date)} ({first.milestone}). Agree a time and move it."
         )
         event = _event(draft, ask, content, now, uid=f"pitchgen-{draft.id}", status="TENTATIVE")
         event.add("dtstart", first.date)

@@ -8,14 +8,13 @@ read off `template.make_module(context)`.
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
 from pitchgen.templating import text_env
+from pitchgen.wording import money, written_date, written_time
 
 __all__ = ["render_content", "template_names"]
 
@@ -61,55 +60,16 @@ def _context(ask: Ask) -> dict:
         "ask": ask,
         "tone": ask.tone.value,
         "reply_date": ask.reply_date,
-        "times": [_written_time(t) for t in ask.meeting.proposed_times] if ask.meeting else [],
+        "times": [written_time(t) for t in ask.meeting.proposed_times] if ask.meeting else [],
         "negotiates": _negotiates(ask),
-        "day": _written_date,
-        "money": partial(_money, currency=currency),
+        "day": written_date,
+        "money": partial(money, currency=currency),
     }
 
 
 def _negotiates(ask: Ask) -> bool:
     budget = ask.budget
     return budget is not None and (budget.partner_contribution > 0 or budget.negotiable)
-
-
-def _written_date(day: dt.date) -> str:
-    # Month names spelled out here, not by strftime, so the system locale cannot change them.
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-def _written_time(moment: dt.datetime) -> str:
-    hour = moment.hour % 12 or 12
-    half = "AM" if moment.hour < 12 else "PM"
-    offset = moment.utcoffset() or dt.timedelta(0)
-    minutes = int(offset.total_seconds()) // 60
-    zone = "UTC"
-    if minutes:
-        sign = "+" if minutes > 0 else "-"
-        zone += f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    return f"{_written_date(moment.date())} at {hour}:{moment.minute:02d} {half} ({zone})"
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    whole = amount == amount.to_integral_value()
-    figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return f"${figure}" if currency == "USD" else f"{figure} {currency}"
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def _field(value: object) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from pitchgen.ask import Ask, Channel, NeedType
 from pitchgen.models import Recommendation
+from pitchgen.wording import money
 
 __all__ = ["LARGE_COMMITMENT", "RULES", "SEVERAL_DELIVERABLES", "SOON", "recommend"]
 
@@ -31,10 +32,7 @@ class Rule:
 
 
 def _money(ask: Ask, amount: Decimal) -> str:
-    whole = amount == amount.to_integral_value()
-    figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    currency = ask.budget.currency if ask.budget else "USD"
-    return f"${figure}" if currency == "USD" else f"{figure} {currency}"
+    return money(amount, ask.budget.currency if ask.budget else "USD")
 
 
 def _large_money(ask: Ask) -> Decimal | None:

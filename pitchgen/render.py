@@ -7,11 +7,11 @@ same once rendered but cannot start a heading, a link, a table, a code block or 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from pitchgen.models import Content
 from pitchgen.templating import text_env
+from pitchgen.wording import written_date
 
 __all__ = ["to_markdown", "to_text"]
 
@@ -29,27 +29,8 @@ def to_markdown(content: Content) -> str:
 def _render(content: Content, kind: str) -> str:
     template = text_env().get_template(f"render/{content.channel.value}.{kind}.j2")
     # A list's last line ends in a newline; a draft ends with its last word.
-    return template.render(c=content, day=_written_date, md=_markdown_escape).rstrip("\n")
+    return template.render(c=content, day=written_date, md=_markdown_escape).rstrip("\n")
 
-
-def _written_date(day: dt.date) -> str:
-    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
-
-
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 # Characters with a Markdown (or GitHub-flavoured) meaning anywhere in a line: emphasis, code,
 # links and images, raw HTML and autolinks, tables, strikethrough, entity references.
