@@ -4,7 +4,7 @@ draft envelope every surface shows (the JSON shape in interfaces.md)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,15 +28,6 @@ __all__ = [
     "Warning",
 ]
 
-FALLBACK_REASONS = (
-    "llm_off",
-    "llm_not_configured",
-    "llm_unavailable",
-    "llm_rejected",
-    "llm_invalid_output",
-    "replay_miss",
-    "circuit_open",
-)
 FallbackReason = Literal[
     "llm_off",
     "llm_not_configured",
@@ -46,6 +37,7 @@ FallbackReason = Literal[
     "replay_miss",
     "circuit_open",
 ]
+FALLBACK_REASONS: tuple[str, ...] = get_args(FallbackReason)
 Status = Literal["draft", "approved", "rejected", "sent"]
 
 # Content is produced by a model or edited by a person: accept any text the model gives, and

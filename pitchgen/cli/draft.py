@@ -11,6 +11,7 @@ import typer
 
 from pitchgen.ask import Ask, Channel, load_ask
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
+from pitchgen.settings import LLMMode
 
 if TYPE_CHECKING:
     from pitchgen.models import DraftSet
@@ -22,14 +23,6 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
-
-
-class Mode(StrEnum):
-    auto = "auto"
-    live = "live"
-    replay = "replay"
-    record = "record"
-    off = "off"
 
 
 ASK_HELP = "The ask as a YAML or JSON file ('-' reads standard input)."
@@ -45,7 +38,7 @@ def draft_command(
     out: Path | None = typer.Option(
         None, "--out", "-o", file_okay=False, help="Write one file per draft into this folder."
     ),
-    llm: Mode | None = typer.Option(
+    llm: LLMMode | None = typer.Option(
         None, "--llm", help="Model mode (default: PITCHGEN_LLM, else auto)."
     ),
     save: bool = typer.Option(
@@ -58,9 +51,7 @@ def draft_command(
     from pitchgen.settings import get_settings
 
     ask = load_ask(ask_file)
-    result = drafting.draft(
-        ask, channel or None, settings=get_settings(), llm=llm.value if llm else None
-    )
+    result = drafting.draft(ask, channel or None, settings=get_settings(), llm=llm)
     for warning in result.warnings:
         print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     if out is None:
