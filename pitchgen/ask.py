@@ -20,7 +20,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    EmailStr,
     Field,
     ValidationError,
     field_validator,
@@ -56,7 +55,22 @@ Name = Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)]
 Text = Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]
 OptName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
 OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
-OptEmail = Annotated[EmailStr | None, BeforeValidator(_blank_to_none)]
+
+
+def _email_address(value: str) -> str:
+    # Imported on use: pydantic's EmailStr loads email-validator (and package metadata) for
+    # every ask, address or not, and CLI start-up pays for it.
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"not an email address: {value!r} ({exc})") from None
+    return value
+
+
+Email = Annotated[str, Field(max_length=NAME_LIMIT), AfterValidator(_email_address)]
+OptEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
 
 
 def _no_duplicates(values: list) -> list:
@@ -369,10 +383,7 @@ def _message(error: dict) -> str:
         expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
         return f"must be {expected}, not {type(value).__name__}"
     if kind == "value_error":
-        message = str(ctx.get("error", error["msg"]))
-        if "email" in error["msg"] and shown:
-            return f"not an email address: {shown}"
-        return message
+        return str(ctx.get("error", error["msg"]))
     return error["msg"][0].lower() + error["msg"][1:]
 
 

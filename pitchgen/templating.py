@@ -4,6 +4,7 @@ that names a missing field fails loudly instead of printing nothing."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from functools import cache
 from pathlib import Path
@@ -23,11 +24,28 @@ def prompts_dir() -> Path:
     raise FileNotFoundError("pitchgen's prompts/ folder is missing from this installation")
 
 
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs (compiling ours costs more than the rest of a CLI
+    draft); a cache that cannot be written is only slower, never an error."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    try:
+        return _QuietBytecodeCache()  # a private folder under the system's temp directory
+    except OSError:
+        return None
+
+
 @cache
 def text_env() -> jinja2.Environment:
     # Plain-text output only: autoescape would turn a partner's "&" into "&amp;" in an email.
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(prompts_dir()),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # noqa: S701 - plain text, never HTML
         trim_blocks=True,
