@@ -26,7 +26,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import model_validator
 
-from pitchgen.errors import InvalidInput, Problem
+from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -327,68 +327,6 @@ def validate_ask(data: Any) -> Ask:
         return Ask.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(problems_from(exc)) from None
-
-
-# --- messages --------------------------------------------------------------------------------
-
-
-def format_path(loc: tuple[str | int, ...]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        elif part in ("function-after", "function-before") or "[" in str(part):
-            continue
-        else:
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def _message(error: dict) -> str:
-    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
-    shown = repr(value) if isinstance(value, str | int | float) else None
-    if kind == "missing":
-        return "required"
-    if kind == "extra_forbidden":
-        return "unknown field"
-    if kind == "string_too_short":
-        return "must not be empty"
-    if kind == "string_too_long":
-        return f"too long: {len(value):,} characters; the limit is {ctx['max_length']:,}"
-    if kind == "too_long":
-        return f"too many items: {len(value)}; the limit is {ctx['max_length']}"
-    if kind == "too_short":
-        return f"needs at least {ctx['min_length']} item" + ("s" if ctx["min_length"] > 1 else "")
-    if kind.startswith("date_") or kind == "date_type":
-        return f"not a date: {shown} (use YYYY-MM-DD)"
-    if kind.startswith("datetime_"):
-        return f"not a date and time: {shown} (use ISO 8601 with an offset, 2027-02-10T10:00-05:00)"
-    if kind == "enum":
-        return f"must be one of {ctx['expected']} (got {shown})"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = "at least" if kind == "greater_than_equal" else "at most"
-        limit = ctx.get("ge", ctx.get("le"))
-        return f"must be {bound} {limit} (got {shown})"
-    if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "int_from_float"):
-        return (
-            f"not a number: {shown}" if kind != "int_from_float" else f"not a whole number: {shown}"
-        )
-    if kind in ("decimal_max_places",):
-        return f"at most {ctx['decimal_places']} decimal places (got {shown})"
-    if kind in ("decimal_max_digits", "decimal_whole_digits"):
-        return f"too large: {shown}"
-    if kind == "bool_parsing" or kind == "bool_type":
-        return f"must be true or false (got {shown})"
-    if kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
-        expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
-        return f"must be {expected}, not {type(value).__name__}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    return error["msg"][0].lower() + error["msg"][1:]
-
-
-def problems_from(exc: ValidationError) -> list[Problem]:
-    return [Problem(format_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
 
 
 # --- step 2 of the seed: "know your ask" -----------------------------------------------------

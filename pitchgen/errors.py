@@ -18,6 +18,10 @@ PitchgenError                 exit 1, HTTP 500
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,66 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif part in ("function-after", "function-before") or "[" in str(part):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _message(error: dict) -> str:
+    kind, ctx, value = error["type"], error.get("ctx", {}), error.get("input")
+    shown = repr(value) if isinstance(value, str | int | float) else None
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        return "unknown field"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "string_too_long":
+        return f"too long: {len(value):,} characters; the limit is {ctx['max_length']:,}"
+    if kind == "too_long":
+        return f"too many items: {len(value)}; the limit is {ctx['max_length']}"
+    if kind == "too_short":
+        return f"needs at least {ctx['min_length']} item" + ("s" if ctx["min_length"] > 1 else "")
+    if kind.startswith("date_") or kind == "date_type":
+        return f"not a date: {shown} (use YYYY-MM-DD)"
+    if kind.startswith("datetime_"):
+        return f"not a date and time: {shown} (use ISO 8601 with an offset, 2027-02-10T10:00-05:00)"
+    if kind == "enum":
+        return f"must be one of {ctx['expected']} (got {shown})"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = "at least" if kind == "greater_than_equal" else "at most"
+        limit = ctx.get("ge", ctx.get("le"))
+        return f"must be {bound} {limit} (got {shown})"
+    if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "int_from_float"):
+        return (
+            f"not a number: {shown}" if kind != "int_from_float" else f"not a whole number: {shown}"
+        )
+    if kind in ("decimal_max_places",):
+        return f"at most {ctx['decimal_places']} decimal places (got {shown})"
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return f"too large: {shown}"
+    if kind == "bool_parsing" or kind == "bool_type":
+        return f"must be true or false (got {shown})"
+    if kind in ("string_type", "list_type", "model_type", "dict_type", "model_attributes_type"):
+        expected = {"string_type": "text", "list_type": "a list"}.get(kind, "a mapping of fields")
+        return f"must be {expected}, not {type(value).__name__}"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return error["msg"][0].lower() + error["msg"][1:]
+
+
+def problems_from(exc: ValidationError) -> list[Problem]:
+    """Every error pydantic found, as a Problem a person can act on, located by its path."""
+    return [Problem(format_path(e["loc"]), _message(e)) for e in exc.errors(include_url=False)]
 
 
 class PitchgenError(Exception):

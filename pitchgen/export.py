@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Literal
 from email_validator import validate_email
 from pydantic import BaseModel, ValidationError
 
-from pitchgen.ask import Ask, Channel, problems_from
-from pitchgen.errors import InvalidInput, Problem
+from pitchgen.ask import Ask, Channel
+from pitchgen.errors import InvalidInput, Problem, problems_from
 from pitchgen.models import CONTENT_MODELS, Draft, Email, MeetingAgenda
 from pitchgen.render import to_markdown, to_text
 from pitchgen.wording import written_date

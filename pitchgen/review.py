@@ -11,9 +11,9 @@ import datetime as dt
 
 from pydantic import ValidationError
 
-from pitchgen.ask import Channel, problems_from
+from pitchgen.ask import Channel
 from pitchgen.checks import run_checks
-from pitchgen.errors import Conflict, InvalidInput, Problem
+from pitchgen.errors import Conflict, InvalidInput, Problem, problems_from
 from pitchgen.models import CONTENT_MODELS, Status
 from pitchgen.render import to_text
 from pitchgen.store import Change, NewRevision, StaleVersion, Store, StoredDraft

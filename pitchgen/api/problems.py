@@ -20,8 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import compile_path
 
-from pitchgen.ask import format_path
-from pitchgen.errors import InvalidInput, PitchgenError, Problem
+from pitchgen.errors import InvalidInput, PitchgenError, Problem, format_path
 
 __all__ = [
     "MEDIA_TYPE",
