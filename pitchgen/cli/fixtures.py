@@ -9,7 +9,6 @@ answers.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 import typer
@@ -41,9 +40,13 @@ def record_command(
         None, "--channel", "-c", help="Record only this channel (repeatable)."
     ),
     fixtures: Path | None = typer.Option(None, "--fixtures", help=FIXTURES_HELP),
+    everything: bool = typer.Option(
+        False, "--all", help="Call the endpoint for every exchange, recorded or not."
+    ),
 ) -> None:
     """Draft each ask through the live endpoint (OPENAI_BASE_URL, OPENAI_API_KEY,
-    PITCHGEN_MODEL) and write every exchange, re-asks included."""
+    PITCHGEN_MODEL) and write every exchange, re-asks included. Exchanges already recorded
+    are reused unless --all, so after a prompt or check change only the new ones are asked."""
     import asyncio
 
     from pitchgen.drafting import adraft_many
@@ -60,14 +63,20 @@ def record_command(
     store = FixtureStore(folder)
 
     async def run():
-        async with LLMClient(settings, mode="record", store=store, concurrency=4) as client:
+        client = LLMClient(
+            settings, mode="record", store=store, concurrency=4, reuse_recorded=not everything
+        )
+        async with client:
             return await adraft_many(asks, channel or None, settings=settings, client=client)
 
     for path, result in zip(paths, asyncio.run(run()), strict=True):
         for made in result.drafts:
             outcome = "llm" if made.source == "llm" else f"template ({made.fallback_reason})"
             typer.echo(f"{path.name} {made.channel.value}: {outcome}")
-    typer.echo(f"wrote {len(store.written)} fixture(s) to {folder}")
+    typer.echo(
+        f"wrote {len(store.written)} fixture(s) to {folder}, reused {len(store.served)}"
+        " (run `pitchgen fixtures verify --prune` to drop the ones no draft asks for now)"
+    )
 
 
 def _fixture_asks(store, examples: list[Path]) -> dict[str, tuple[Ask, set[Channel]]]:
@@ -90,9 +99,12 @@ def _fixture_asks(store, examples: list[Path]) -> dict[str, tuple[Ask, set[Chann
 @fixtures_app.command("verify")
 def verify_command(
     fixtures: Path | None = typer.Option(None, "--fixtures", help=FIXTURES_HELP),
+    prune: bool = typer.Option(
+        False, "--prune", help="Delete the stale and orphaned recordings (not synthetic ones)."
+    ),
 ) -> None:
     """List stale fixtures (prompt changed), orphans, and the exchanges missing for the shared
-    examples and every ask the fixtures hold. Exit 1 when any is found."""
+    examples and every ask the fixtures hold. Exit 1 when any remains."""
     import asyncio
 
     from pitchgen.drafting import adraft
@@ -117,16 +129,21 @@ def verify_command(
     stale_paths = {f.path for f in stale}
     orphans = [f for f in fixtures_now if f.key not in store.served and f.path not in stale_paths]
     typer.echo(f"{folder}: {len(fixtures_now)} fixture(s), {len(store.served)} in use")
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for f in stale:
-        current = prompt_version(Channel(f.channel))
-        by_kind["stale"].append(f"{f.path.name} (prompt {f.prompt_version}, now {current})")
-    for f in orphans:
-        by_kind["orphan"].append(f.path.name)
-    for ch, key in sorted(store.missed):
-        by_kind["missing"].append(miss_message(ch, key))
-    for kind, lines in by_kind.items():
-        for line in lines:
-            typer.echo(f"{kind}: {line}")
-    if by_kind:
+    found: list[str] = []
+    for kind, fixture in [("stale", f) for f in stale] + [("orphan", f) for f in orphans]:
+        line = f"{kind}: {fixture.path.name}"
+        if kind == "stale":
+            current = prompt_version(Channel(fixture.channel))
+            line += f" (prompt {fixture.prompt_version}, now {current})"
+        if prune and not fixture.synthetic:
+            fixture.path.unlink()
+            typer.echo(f"{line}: deleted")
+            continue
+        if fixture.synthetic:
+            line += " (regenerate with `python tests/synthetic_fixtures.py`)"
+        found.append(line)
+    found += [f"missing: {miss_message(ch, key)}" for ch, key in sorted(store.missed)]
+    for line in found:
+        typer.echo(line)
+    if found:
         raise typer.Exit(1)

@@ -6,34 +6,39 @@ from typing import TextIO
 
 from pitchgen.models import CheckResult, Draft, DraftSet
 
-__all__ = ["render_one", "write"]
+__all__ = ["check_line", "kind", "origin", "render_one", "write"]
 
 TITLES = {"email": "Email", "call_script": "Call script", "meeting_agenda": "Meeting agenda"}
 
 
-def _origin(draft: Draft) -> str:
+def kind(draft: Draft) -> str:
+    """The channel as words: "call script"."""
+    return draft.channel.value.replace("_", " ")
+
+
+def origin(draft: Draft) -> str:
     if draft.source == "llm":
         return f"LLM ({draft.model})"
     return f"template ({draft.fallback_reason})"
 
 
-def _check_line(check: CheckResult) -> str:
+def check_line(check: CheckResult) -> str:
     mark = "✓" if check.passed else "✗"
     return f"{mark} {check.id} ({check.level}): {check.detail}"
 
 
 def _plain(result: DraftSet, draft: Draft) -> str:
-    head = f"== {TITLES[draft.channel]} · {_origin(draft)} · id {draft.id} =="
-    checks = "\n".join(f"  {_check_line(c)}" for c in draft.checks)
+    head = f"== {TITLES[draft.channel]} · {origin(draft)} · id {draft.id} =="
+    checks = "\n".join(f"  {check_line(c)}" for c in draft.checks)
     return f"{head}\n\n{draft.text}\n\nChecks:\n{checks}\n"
 
 
 def _markdown(result: DraftSet, draft: Draft) -> str:
     from pitchgen.render import to_markdown
 
-    checks = "\n".join(f"- {_check_line(c)}" for c in draft.checks)
+    checks = "\n".join(f"- {check_line(c)}" for c in draft.checks)
     return (
-        f"# {TITLES[draft.channel]}\n\n*{_origin(draft)} · id `{draft.id}`*\n\n"
+        f"# {TITLES[draft.channel]}\n\n*{origin(draft)} · id `{draft.id}`*\n\n"
         f"{to_markdown(draft.parsed_content())}\n\n## Checks\n\n{checks}\n"
     )
 
@@ -82,7 +87,7 @@ def _rich(stream: TextIO, result: DraftSet) -> None:
         console.print(
             Panel(
                 body,
-                title=Text(f"{TITLES[draft.channel]} · {_origin(draft)}"),
+                title=Text(f"{TITLES[draft.channel]} · {origin(draft)}"),
                 subtitle=Text(f"id {draft.id}"),
                 title_align="left",
                 subtitle_align="left",

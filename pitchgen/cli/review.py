@@ -9,20 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-import os
-import shlex
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import typer
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.errors import InvalidInput, PitchgenError, Problem
+from pitchgen.cli.edit import edit_in_editor, with_sets
+from pitchgen.cli.output import check_line, kind, origin
+from pitchgen.errors import PitchgenError
 
 if TYPE_CHECKING:
     from pitchgen.models import CheckResult
@@ -68,18 +66,8 @@ def _opened() -> Iterator[Store]:
         store.close()
 
 
-def _kind(draft: StoredDraft) -> str:
-    return draft.channel.value.replace("_", " ")
-
-
 def _when(at: dt.datetime | None) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "-"
-
-
-def _origin(draft: StoredDraft) -> str:
-    return (
-        f"llm ({draft.model})" if draft.source == "llm" else f"template ({draft.fallback_reason})"
-    )
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -176,11 +164,11 @@ def _show(
     draft: StoredDraft, partner: str, revisions: list[Revision], events: list[Event], *, md: bool
 ) -> str:
     item = "- " if md else "  "
-    title = f"{_kind(draft).capitalize()} draft {draft.id} for {partner}"
+    title = f"{kind(draft).capitalize()} draft {draft.id} for {partner}"
     facts = [
         f"status: {draft.status}",
         f"version {draft.version}",
-        _origin(draft),
+        origin(draft),
         f"updated {_when(draft.updated_at)}",
     ]
     lines = [f"# {title}" if md else title, " · ".join(facts)]
@@ -195,7 +183,7 @@ def _show(
         lines.extend(["", f"## {name}" if md else f"{name}:", *([""] * md), *body])
 
     section("Text", draft.text.rstrip("\n").splitlines())
-    section("Checks", [item + _check_line(c) for c in _ordered(draft.checks)])
+    section("Checks", [item + check_line(c) for c in _ordered(draft.checks)])
     section("Revisions", [item + _revision_line(r) for r in revisions])
     section("Events", [item + _event_line(e) for e in events])
     return "\n".join(lines) + "\n"
@@ -204,10 +192,6 @@ def _show(
 def _ordered(checks: list[CheckResult]) -> list[CheckResult]:
     # Must before advice, and within each the failures first: what blocks approval leads.
     return sorted(checks, key=lambda c: (c.level != "must", c.passed))
-
-
-def _check_line(check: CheckResult) -> str:
-    return f"{'✓' if check.passed else '✗'} {check.id} ({check.level}): {check.detail}"
 
 
 def _revision_line(rev: Revision) -> str:
@@ -251,119 +235,16 @@ def edit_command(
         draft = store.get_draft(draft_id)
         version = draft.version if expect_version is None else expect_version
         if sets:
-            content = _with_sets(draft, sets)
+            content = with_sets(draft.channel, draft.content, sets)
             edited = review.edit(store, draft_id, content, version, cli_actor(author), note)
         else:
-            edited = _edit_in_editor(store, draft, version, cli_actor(author), note)
+            edited = edit_in_editor(store, draft, version, cli_actor(author), note)
     if edited is None or edited.version == draft.version:
-        print(f"no change: {_kind(draft)} draft {draft.id} is still version {draft.version}")
+        print(f"no change: {kind(draft)} draft {draft.id} is still version {draft.version}")
         return
-    print(f"saved {_kind(edited)} draft {edited.id} as version {edited.version} ({edited.status})")
+    print(f"saved {kind(edited)} draft {edited.id} as version {edited.version} ({edited.status})")
     for check in _ordered(edited.checks):
-        print(f"  {_check_line(check)}")
-
-
-def _with_sets(draft: StoredDraft, sets: list[str]) -> dict:
-    import yaml
-    from pydantic import TypeAdapter, ValidationError
-
-    from pitchgen.models import CONTENT_MODELS
-
-    fields = CONTENT_MODELS[draft.channel].model_fields
-    content, problems = dict(draft.content), []
-    for item in sets:
-        name, has_value, raw = item.partition("=")
-        name = name.strip()
-        if not has_value or name not in fields:
-            known = ", ".join(fields)
-            problems.append(Problem("--set", f"{item!r}: use FIELD=VALUE, FIELD one of {known}"))
-            continue
-        # A value that already fits the field is taken as typed ("Re: your room" stays a
-        # subject); only lists, numbers and the like are read as YAML.
-        adapter = TypeAdapter(fields[name].annotation)
-        try:
-            content[name] = adapter.dump_python(adapter.validate_python(raw), mode="json")
-            continue
-        except ValidationError:
-            pass
-        try:
-            content[name] = yaml.safe_load(raw)
-        except yaml.YAMLError as exc:
-            problems.append(Problem(f"--set {name}", f"not valid YAML: {exc.problem or exc}"))
-    if problems:
-        raise InvalidInput(problems)
-    return content
-
-
-def _edit_in_editor(
-    store: Store, draft: StoredDraft, version: int, author: str, note: str | None
-) -> StoredDraft | None:
-    from pitchgen import review
-
-    fd, name = tempfile.mkstemp(prefix=f"pitchgen-{draft.id[:8]}-", suffix=".yaml")
-    path = Path(name)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(_editable(draft))
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-    try:
-        done = subprocess.run([*shlex.split(editor), str(path)], check=False)  # noqa: S603
-    except OSError as exc:
-        path.unlink()
-        raise PitchgenError(
-            f"cannot start the editor {editor!r}: {exc.strerror}; set EDITOR"
-        ) from None
-    try:
-        if done.returncode != 0:
-            raise PitchgenError(f"the editor exited with status {done.returncode}; nothing saved")
-        content = _parse_edited(path.read_text(encoding="utf-8"))
-        if content is None or content == draft.content:
-            path.unlink()
-            return None
-        edited = review.edit(store, draft.id, content, version, author, note)
-    except PitchgenError as exc:
-        # An edit is a person's work: never throw it away because it could not be saved.
-        exc.message = f"{exc.message} (your edit is kept in {path})"
-        raise
-    path.unlink()
-    return edited
-
-
-def _editable(draft: StoredDraft) -> str:
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text(dumper: yaml.SafeDumper, value: str) -> Any:
-        style = "|" if "\n" in value else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    Dumper.add_representer(str, text)
-    head = (
-        f"# {_kind(draft).capitalize()} draft {draft.id}, version {draft.version}.\n"
-        "# Save and quit to store a new revision (the checks run again);\n"
-        "# leave it unchanged or empty to cancel. JSON works too.\n"
-    )
-    # No folding: a line of YAML is a line of the draft, so an edit lands where it is made.
-    return head + yaml.dump(
-        draft.content, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
-    )
-
-
-def _parse_edited(text: str) -> dict | None:
-    import yaml
-
-    try:
-        content = yaml.safe_load(text)  # YAML reads JSON too
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise InvalidInput([Problem("content", f"not valid YAML{where}")]) from None
-    if content is None:
-        return None
-    if not isinstance(content, dict):
-        raise InvalidInput([Problem("content", "must be a mapping of field names to values")])
-    return json.loads(json.dumps(content, default=str))
+        print(f"  {check_line(check)}")
 
 
 # --- decisions ------------------------------------------------------------------------------
@@ -386,7 +267,7 @@ def approve_command(
         draft = review.approve(store, draft_id, cli_actor(author), override_reason, expect_version)
     overridden = [c.id for c in before.must_failures]
     note = f", overriding the failed must checks {', '.join(overridden)}" if overridden else ""
-    print(f"approved {_kind(draft)} draft {draft.id} at version {draft.version}{note}")
+    print(f"approved {kind(draft)} draft {draft.id} at version {draft.version}{note}")
 
 
 @review_app.command("reject")
@@ -401,7 +282,7 @@ def reject_command(
 
     with _opened() as store:
         draft = review.reject(store, draft_id, cli_actor(author), reason, expect_version)
-    print(f"rejected {_kind(draft)} draft {draft.id}")
+    print(f"rejected {kind(draft)} draft {draft.id}")
 
 
 @review_app.command("reopen")
@@ -416,7 +297,7 @@ def reopen_command(
 
     with _opened() as store:
         draft = review.reopen(store, draft_id, cli_actor(author), reason, expect_version)
-    print(f"reopened {_kind(draft)} draft {draft.id}: it is a draft again")
+    print(f"reopened {kind(draft)} draft {draft.id}: it is a draft again")
 
 
 # --- export and send ------------------------------------------------------------------------
@@ -481,4 +362,4 @@ def send_command(
             f"sent email draft {draft.id} to {to} as {draft.message_id} at {_when(draft.sent_at)}"
         )
     else:
-        print(f"marked {_kind(draft)} draft {draft.id} done at {_when(draft.sent_at)}")
+        print(f"marked {kind(draft)} draft {draft.id} done at {_when(draft.sent_at)}")
