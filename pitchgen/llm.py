@@ -170,8 +170,10 @@ class LLMClient:
     """One endpoint (live, replay or record), shared by every draft of a run.
 
     `concurrency` bounds the HTTP calls in flight; `sleep` is the backoff's sleep (tests pass
-    one that returns at once). The structured-output mode starts at `json_schema` and drops to
-    `json_object` plus schema the first time the server rejects it, for the client's life.
+    one that returns at once). In record mode, `reuse_recorded` answers a request already
+    recorded from its fixture and calls the endpoint only for the rest. The structured-output
+    mode starts at `json_schema` and drops to `json_object` plus schema the first time the
+    server rejects it, for the client's life.
     """
 
     def __init__(
@@ -184,12 +186,14 @@ class LLMClient:
         concurrency: int | None = None,
         circuit: Circuit | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        reuse_recorded: bool = False,
     ) -> None:
         if mode in ("replay", "record") and store is None:
             raise ValueError(f"{mode} mode needs a fixture store")
         self.settings = settings
         self.mode = mode
         self.store = store
+        self.reuse_recorded = reuse_recorded
         self.circuit = circuit or Circuit()
         self.structured = "json_schema"
         self.usage: dict[str, list[int]] = {}
@@ -332,6 +336,10 @@ class LLMClient:
         if self.mode == "replay":
             assert self.store is not None
             self.store.lookup(body, channel)
+        elif self.mode == "record" and self.reuse_recorded:
+            assert self.store is not None
+            if (known := self.store.find(body)) is not None:
+                return _reply(known.response)
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
             raise LLMUnavailable(f"{channel}: the deadline passed before the model answered")

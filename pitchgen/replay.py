@@ -135,6 +135,14 @@ class FixtureStore:
     def __len__(self) -> int:
         return len(self._index)
 
+    def find(self, body: dict[str, Any]) -> Fixture | None:
+        key = request_key(body)
+        path = self._index.get(key)
+        if path is None:
+            return None
+        self.served.add(key)
+        return _load(path)
+
     def lookup(self, body: dict[str, Any], channel: str) -> Fixture:
         key = request_key(body)
         path = self._index.get(key)

@@ -93,3 +93,39 @@ def test_record_writes_every_exchange_of_the_asks_given(tmp_path, monkeypatch):
     assert len(written) == 2  # the draft and its re-ask
     assert "wrote 2 fixture(s)" in result.output
     assert all(json.loads(p.read_text())["note"] == "recorded from local-model" for p in written)
+
+
+def test_verify_prune_deletes_orphaned_recordings_but_never_synthetic_ones(folder):
+    store = FixtureStore(folder)
+    (kept,) = [f for f in store.all() if f.path.name.startswith("synthetic-happy-email")]
+    orphan = store.write(
+        prefix="email",
+        channel="email",
+        prompt_version=kept.prompt_version,
+        note="recorded at another temperature",
+        request=kept.request | {"temperature": 0.7},
+        status=200,
+        response=kept.response,
+    )
+    data = json.loads(kept.path.read_text())
+    data["prompt_version"] = "0123456789ab"
+    kept.path.write_text(json.dumps(data))
+    result = runner.invoke(fixtures_app, ["verify", "--prune", "--fixtures", str(folder)])
+    assert result.exit_code == 1
+    assert f"orphan: {orphan.name}: deleted" in result.output
+    assert not orphan.exists()
+    assert kept.path.exists()
+    assert "regenerate with `python tests/synthetic_fixtures.py`" in result.output
+
+
+def test_record_reuses_what_is_recorded_unless_told_to_call_for_everything(tmp_path, monkeypatch):
+    args = ["record", str(ASKS / "summit-venue.yaml"), "-c", "email", "--fixtures", str(tmp_path)]
+    with FakeOpenAI(lambda body: completion("not json")) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        runner.invoke(fixtures_app, args)
+        calls = len(server.recorder.bodies)
+        again = runner.invoke(fixtures_app, args)
+        assert len(server.recorder.bodies) == calls
+        assert "wrote 0 fixture(s)" in again.output
+        runner.invoke(fixtures_app, [*args, "--all"])
+        assert len(server.recorder.bodies) == 2 * calls
