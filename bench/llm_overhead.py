@@ -7,8 +7,9 @@ latency L (with the template draft's content, which passes every must check, so 
 
 1. One ask, three channels: wall time. Target <= 1.2 x L (the channels run concurrently).
 2. 50 asks x 3 channels at concurrency 16: wall time. Target <= 1.2 x ceil(150/16) x L.
-3. Our own overhead per call (prompt, client, retry loop, parsing, checks, text), against a
-   bare SDK call to an in-process mock transport with no latency. Target < 1 ms.
+3. Our own overhead per call, per channel (prompt, client, retry loop, parsing, rubric checks,
+   guards, text, the draft set), against a bare SDK `chat.completions.create` of the same body
+   to an in-process mock transport with no latency. Target < 1 ms.
 4. Prompt and completion tokens per channel, from the recorded SmolLM2 fixtures (a real
    tokenizer) in fixtures/llm.
 """
@@ -103,43 +104,44 @@ def walls(latency: float) -> None:
 
 async def overhead(calls: int) -> None:
     conf = settings("http://127.0.0.1:9/v1")
-    prompt = build_prompt(ASK, Channel.email)
-    body = LLMClient.body_for(prompt, "json_schema", conf)
-    bare_sdk = openai.AsyncOpenAI(
-        api_key="sk-bench",
-        base_url=conf.openai_base_url,
-        max_retries=0,
-        http_client=mock_http_client(Recorder(answer)),
-    )
+    print(f"3. per call, median of {calls} (bare SDK `chat.completions.create` vs pitchgen):")
+    for channel in Channel:
+        body = LLMClient.body_for(build_prompt(ASK, channel), "json_schema", conf)
+        bare_sdk = openai.AsyncOpenAI(
+            api_key="sk-bench",
+            base_url=conf.openai_base_url,
+            max_retries=0,
+            http_client=mock_http_client(Recorder(answer)),
+        )
 
-    async def bare() -> None:
-        raw = await bare_sdk.chat.completions.with_raw_response.create(**body)
-        raw.http_response.json()
+        async def bare(sdk=bare_sdk, body=body) -> None:
+            raw = await sdk.chat.completions.with_raw_response.create(**body)
+            raw.http_response.json()
 
-    client = LLMClient(conf, http_client=mock_http_client(Recorder(answer)))
+        client = LLMClient(conf, http_client=mock_http_client(Recorder(answer)))
 
-    async def ours() -> None:
-        await adraft(ASK, [Channel.email], settings=conf, client=client)
+        async def ours(client=client, channel=channel) -> None:
+            await adraft(ASK, [channel], settings=conf, client=client)
 
-    async def timed(call) -> list[float]:
-        for _ in range(20):
-            await call()
-        out = []
-        for _ in range(calls):
-            start = time.perf_counter()
-            await call()
-            out.append(time.perf_counter() - start)
-        return out
+        bare_ms = statistics.median(await _timed(bare, calls)) * 1000
+        our_ms = statistics.median(await _timed(ours, calls)) * 1000
+        await client.aclose()
+        await bare_sdk.close()
+        print(
+            f"   {channel.value}: bare SDK {bare_ms:.2f} ms, pitchgen {our_ms:.2f} ms,"
+            f" our overhead {our_ms - bare_ms:.2f} ms (target < 1 ms)"
+        )
 
-    bare_times = await timed(bare)
-    our_times = await timed(ours)
-    await client.aclose()
-    await bare_sdk.close()
-    b, o = statistics.median(bare_times) * 1000, statistics.median(our_times) * 1000
-    print(
-        f"3. per call (email, median of {calls}): bare SDK {b:.2f} ms, pitchgen {o:.2f} ms,"
-        f" our overhead {o - b:.2f} ms (target < 1 ms)"
-    )
+
+async def _timed(call, calls: int) -> list[float]:
+    for _ in range(20):
+        await call()
+    out = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        await call()
+        out.append(time.perf_counter() - start)
+    return out
 
 
 def tokens() -> None:
