@@ -263,7 +263,8 @@ async def _draft_channel(
             {"role": "user", "content": reask_message(verdict.failures + verdict.advice)},
         ]
     assert verdict is not None
-    log.warning("%s: template draft (llm_invalid_output): %s", channel.value, verdict.failures)
+    # The reviewer sees the rejected draft and its failed checks on the draft itself.
+    log.info("%s: template draft (llm_invalid_output): %s", channel.value, verdict.failures)
     return template_draft(ask, channel, "llm_invalid_output", verdict.rejected())
 
 
