@@ -55,6 +55,7 @@ __all__ = [
     "draft_many",
     "llm_fallback_reason",
     "new_id",
+    "open_client",
     "ordered_channels",
     "output_guards",
     "parse_content",
@@ -277,13 +278,19 @@ def _draft_set(ask: Ask, drafts: list[Draft]) -> DraftSet:
     )
 
 
-def _open_client(settings: Settings, mode: LLMMode, concurrency: int | None) -> LLMClient:
+def open_client(settings: Settings, mode: LLMMode, concurrency: int | None = None) -> LLMClient:
+    """A client for `mode` (live, replay or record), for a caller that drafts many times (the
+    API): one circuit breaker, concurrency bound and fixture store across its drafts."""
     from pitchgen.llm import LLMClient
     from pitchgen.replay import FixtureStore
 
     store = FixtureStore(settings.fixtures) if mode in ("replay", "record") else None
     live = "live" if mode == "auto" else mode
     return LLMClient(settings, mode=live, store=store, concurrency=concurrency)
+
+
+# pitchgen.api calls it by this name until it moves to `open_client`.
+_open_client = open_client
 
 
 async def adraft(
@@ -306,7 +313,7 @@ async def adraft(
     if reason is not None:
         return _draft_set(ask, [template_draft(ask, ch, reason) for ch in wanted])
     if client is None:
-        async with _open_client(settings, llm or settings.llm, None) as own:
+        async with open_client(settings, llm or settings.llm) as own:
             return await adraft(ask, wanted, settings=settings, client=own)
     drafts = await asyncio.gather(*(_draft_channel(ask, ch, client, settings) for ch in wanted))
     return _draft_set(ask, list(drafts))
@@ -344,7 +351,7 @@ async def adraft_many(
     wanted = list(channels) if channels else None
     mode = llm or settings.llm
     if client is None and llm_fallback_reason(mode, settings) is None:
-        async with _open_client(settings, mode, concurrency) as own:
+        async with open_client(settings, mode, concurrency) as own:
             return await adraft_many(asks, wanted, settings=settings, client=own)
     return list(
         await asyncio.gather(
