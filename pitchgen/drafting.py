@@ -289,10 +289,6 @@ def open_client(settings: Settings, mode: LLMMode, concurrency: int | None = Non
     return LLMClient(settings, mode=live, store=store, concurrency=concurrency)
 
 
-# pitchgen.api calls it by this name until it moves to `open_client`.
-_open_client = open_client
-
-
 async def adraft(
     ask: Ask,
     channels: Iterable[Channel | str] | None = None,

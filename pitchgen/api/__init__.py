@@ -84,7 +84,7 @@ class Backend:
         if self._llm is None and drafting.llm_fallback_reason(self.settings.llm, self.settings):
             return None
         if self._llm is None:
-            self._llm = drafting._open_client(self.settings, self.settings.llm, LLM_CONCURRENCY)
+            self._llm = drafting.open_client(self.settings, self.settings.llm, LLM_CONCURRENCY)
         return self._llm
 
     async def aclose(self) -> None:
