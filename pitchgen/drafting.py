@@ -338,16 +338,18 @@ async def adraft_many(
     *,
     settings: Settings,
     llm: LLMMode | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,
     client: LLMClient | None = None,
 ) -> list[DraftSet]:
-    """Draft many asks over one client, at most `concurrency` model calls in flight."""
+    """Draft many asks over one client, at most `concurrency` model calls in flight
+    (default: `settings.llm_concurrency`)."""
     import asyncio
 
     wanted = list(channels) if channels else None
     mode = llm or settings.llm
     if client is None and llm_fallback_reason(mode, settings) is None:
-        async with open_client(settings, mode, concurrency) as own:
+        bound = concurrency or settings.llm_concurrency
+        async with open_client(settings, mode, bound) as own:
             return await adraft_many(asks, wanted, settings=settings, client=own)
     return list(
         await asyncio.gather(
@@ -362,7 +364,7 @@ def draft_many(
     *,
     settings: Settings,
     llm: LLMMode | None = None,
-    concurrency: int = 8,
+    concurrency: int | None = None,
 ) -> list[DraftSet]:
     """`adraft_many` for synchronous callers (scripts, the CLI)."""
     mode = llm or settings.llm

@@ -36,11 +36,7 @@ from pitchgen.replay import FixtureStore
 from pitchgen.settings import Settings
 
 __all__ = [
-    "CIRCUIT_COOL_DOWN",
-    "CIRCUIT_THRESHOLD",
-    "MAX_ATTEMPTS",
     "MAX_TOKENS",
-    "RETRY_AFTER_CAP",
     "Circuit",
     "LLMClient",
     "Reply",
@@ -48,12 +44,8 @@ __all__ = [
 
 log = logging.getLogger("pitchgen.llm")
 
-MAX_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 8.0
-RETRY_AFTER_CAP = 10.0
-CIRCUIT_THRESHOLD = 5
-CIRCUIT_COOL_DOWN = 30.0
 MAX_TOKENS = {"email": 600, "call_script": 1200, "meeting_agenda": 1000}
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 REPLAY_BASE_URL = "http://replay.invalid/v1"
@@ -82,8 +74,8 @@ class Circuit:
 
     def __init__(
         self,
-        threshold: int = CIRCUIT_THRESHOLD,
-        cool_down: float = CIRCUIT_COOL_DOWN,
+        threshold: int,
+        cool_down: float,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.threshold = threshold
@@ -194,7 +186,9 @@ class LLMClient:
         self.mode = mode
         self.store = store
         self.reuse_recorded = reuse_recorded
-        self.circuit = circuit or Circuit()
+        self.circuit = circuit or Circuit(
+            settings.llm_circuit_threshold, settings.llm_circuit_cool_down_seconds
+        )
         self.structured = "json_schema"
         self.usage: dict[str, list[int]] = {}
         self._sleep = sleep
@@ -259,7 +253,7 @@ class LLMClient:
 
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
-            stop=stop_after_attempt(MAX_ATTEMPTS) | past_deadline,
+            stop=stop_after_attempt(self.settings.llm_max_attempts) | past_deadline,
             wait=self._wait,
             sleep=self._sleep,
             reraise=True,
@@ -385,10 +379,11 @@ class LLMClient:
             return error
         if status in RETRYABLE_STATUS or status >= 500:
             wait = _retry_after(error.response.headers)
-            if wait is not None and wait > RETRY_AFTER_CAP:
+            cap = self.settings.llm_retry_after_cap_seconds
+            if wait is not None and wait > cap:
                 return LLMUnavailable(
                     f"{channel}: HTTP {status}, asked to retry after {wait:.0f} s"
-                    f" (past the {RETRY_AFTER_CAP:.0f} s cap)"
+                    f" (past the {cap:.0f} s cap)"
                 )
             return _Transient(f"HTTP {status}: {said}", retry_after=wait)
         log.warning("%s: model endpoint refused the request: HTTP %d", channel, status)

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     )
     llm_deadline_seconds: float = Field(default=30.0, gt=0)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_max_attempts: int = Field(default=4, ge=1, le=10)
+    # A server asking us to wait longer than this is treated as down: the draft falls back.
+    llm_retry_after_cap_seconds: float = Field(default=10.0, ge=0)
+    llm_circuit_threshold: int = Field(default=5, ge=1)
+    llm_circuit_cool_down_seconds: float = Field(default=30.0, gt=0)
+    # Model calls in flight at once across a server's requests (or one `draft_many`).
+    llm_concurrency: int = Field(default=8, ge=1, le=256)
 
     database_url: SecretStr | None = None
     api_keys: Annotated[list[SecretStr], NoDecode] = []

@@ -13,7 +13,7 @@ from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_clie
 
 from pitchgen.ask import Channel, load_ask
 from pitchgen.errors import CircuitOpen, LLMRejected, LLMUnavailable
-from pitchgen.llm import MAX_ATTEMPTS, RETRY_AFTER_CAP, Circuit, LLMClient
+from pitchgen.llm import Circuit, LLMClient
 from pitchgen.prompts import build_prompt
 from pitchgen.settings import Settings
 
@@ -87,8 +87,8 @@ async def test_one_retry_loop_makes_exactly_max_attempts_requests(prompt, sleeps
     async with client_for(server, sleeps) as client:
         with pytest.raises(LLMUnavailable):
             await complete(client, prompt)
-    assert len(server.bodies) == MAX_ATTEMPTS
-    assert len(sleeps) == MAX_ATTEMPTS - 1
+    assert len(server.bodies) == Settings().llm_max_attempts
+    assert len(sleeps) == Settings().llm_max_attempts - 1
     assert all(0 <= s <= 8 for s in sleeps)  # jittered, capped
 
 
@@ -100,7 +100,7 @@ async def test_connection_errors_are_retried_then_reported_unavailable(prompt, s
     async with client_for(server, sleeps) as client:
         with pytest.raises(LLMUnavailable) as failed:
             await complete(client, prompt)
-    assert len(server.bodies) == MAX_ATTEMPTS
+    assert len(server.bodies) == Settings().llm_max_attempts
     assert failed.value.reason == "llm_unavailable"
 
 
@@ -116,7 +116,7 @@ async def test_retry_after_is_honoured(header, value, expected, prompt, sleeps):
 
 
 async def test_retry_after_past_the_cap_falls_back_at_once(prompt, sleeps):
-    too_long = str(int(RETRY_AFTER_CAP) + 50)
+    too_long = str(int(Settings().llm_retry_after_cap_seconds) + 50)
     server = scripted(Answer(429, {"error": {}}, {"retry-after": too_long}), completion(REPLY))
     async with client_for(server, sleeps) as client:
         with pytest.raises(LLMUnavailable, match="past the"):

@@ -33,10 +33,6 @@ __all__ = ["Backend", "RateLimit", "create_app"]
 
 log = logging.getLogger("pitchgen.api")
 
-# Model calls in flight at once, across all requests: a slow model queues drafts rather than
-# opening a connection per channel per request.
-LLM_CONCURRENCY = 8
-
 DESCRIPTION = """\
 Drafts coalition pitches (email, call script, meeting agenda) from a structured ask, checks
 them against the rubric, stores them, and takes them through human review.
@@ -84,7 +80,9 @@ class Backend:
         if self._llm is None and drafting.llm_fallback_reason(self.settings.llm, self.settings):
             return None
         if self._llm is None:
-            self._llm = drafting.open_client(self.settings, self.settings.llm, LLM_CONCURRENCY)
+            self._llm = drafting.open_client(
+                self.settings, self.settings.llm, self.settings.llm_concurrency
+            )
         return self._llm
 
     async def aclose(self) -> None:
