@@ -7,6 +7,7 @@ server and its reply and never the password.
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ def send_email(
     try:
         _deliver(config, mailbox(sender), mailbox(recipient), data)
     except SendError as exc:
-        raise SendError(_scrub(exc.message, config.password)) from None
+        raise SendError(_scrub(exc.message, config.user, config.password)) from None
     return SendResult(message_id(draft, ask), sent_at)
 
 
@@ -174,7 +175,19 @@ def _reply(code: int, reply: bytes | str) -> str:
     return f"{code} {text}".strip()
 
 
-def _scrub(message: str, password: str | None) -> str:
-    # Server replies are outside our control; a server that echoes the password must not
-    # make it into an error, a log or the draft's recorded failure.
-    return message.replace(password, "********") if password else message
+def _scrub(message: str, user: str | None, password: str | None) -> str:
+    """Server replies are outside our control: a server that echoes the password, or the AUTH
+    line that carried it (base64 in PLAIN and LOGIN), must not make it into an error, a log or
+    the draft's recorded failure."""
+    if not password:
+        return message
+    forms = {password, _b64(password)}
+    if user is not None:
+        forms |= {_b64(f"\0{user}\0{password}"), _b64(f"{user}\0{user}\0{password}")}
+    for form in sorted(forms, key=len, reverse=True):
+        message = message.replace(form, "********")
+    return message
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()

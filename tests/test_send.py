@@ -3,6 +3,7 @@ exported, and every way it can fail is a SendError that never shows the password
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import ssl
@@ -320,3 +321,27 @@ def test_a_server_that_echoes_the_password_does_not_leak_it(smtp_server):
 
     assert PASSWORD not in str(caught.value)
     assert "550 rejected; your password is ********" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "echoed",
+    [
+        base64.b64encode(f"\0{USER}\0{PASSWORD}".encode()).decode(),  # AUTH PLAIN
+        base64.b64encode(PASSWORD.encode()).decode(),  # AUTH LOGIN's password line
+    ],
+    ids=["auth-plain", "auth-login"],
+)
+def test_a_server_that_echoes_the_auth_line_does_not_leak_the_password(smtp_server, echoed):
+    class Echo(Inbox):
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            return f"550 credentials rejected: AUTH PLAIN {echoed}"
+
+    _, port = smtp_server(Echo(), authenticator=check_login, auth_require_tls=False)
+
+    with pytest.raises(SendError) as caught:
+        send_email(
+            make_draft(), make_ask("summit-venue.yaml"), plain(port, user=USER, password=PASSWORD)
+        )
+
+    assert echoed not in str(caught.value)
+    assert "AUTH PLAIN ********" in str(caught.value)
