@@ -24,6 +24,7 @@ from conftest_browser import (
 from fastapi.testclient import TestClient
 
 from pitchgen.ask import Channel, load_ask
+from pitchgen.errors import StoreError
 from pitchgen.settings import Settings
 from pitchgen.store import Store
 from pitchgen.web import CSP, routes
@@ -275,6 +276,20 @@ def test_a_stale_edit_is_a_message_and_the_typed_text_survives(
     assert "see what changed since version 1" in response.text.lower()
     assert post_forms(response.text)["edit"]["subject"] == "Mine"
     assert review_store.get_draft(email).content["subject"] == "Someone else's subject"
+
+
+def test_an_edit_the_store_cannot_save_keeps_what_was_typed(
+    client: TestClient, review_store: Store, drafts: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unavailable(*args, **kwargs):
+        raise StoreError("cannot write the database: disk I/O error")
+
+    email = drafts[Channel.email]
+    monkeypatch.setattr(Store, "apply", unavailable)
+    html = submit(client, email, "edit", 503, subject="My careful rewrite")
+    assert "could not be written just now" in html
+    assert post_forms(html)["edit"]["subject"] == "My careful rewrite"
+    assert "disk I/O" not in html
 
 
 # --- decisions -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ the reason and the reviewer's unsaved input: a stale version is a message, never
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from urllib.parse import urlencode
 
@@ -16,7 +17,7 @@ from starlette.responses import Response
 
 from pitchgen import review
 from pitchgen.ask import Channel
-from pitchgen.errors import Conflict, InvalidInput, Problem
+from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
 from pitchgen.export import FORMATS, export
 from pitchgen.settings import Settings
 from pitchgen.store import StaleVersion, Store, StoredDraft
@@ -38,6 +39,8 @@ _DONE = {
 _PAST = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}
 
 router = APIRouter(prefix="/review", route_class=ReviewRoute, include_in_schema=False)
+
+log = logging.getLogger("pitchgen.web")
 
 
 def mount(app: FastAPI, settings: Settings, store: Store | Callable[[], Store]) -> None:
@@ -171,6 +174,15 @@ def _edit(request: Request, who: Reviewer, draft_id: str, form: Mapping[str, str
         )  # fmt: skip
     except Conflict as exc:
         return _draft_page(request, who, draft, 409, message=exc.message)
+    except StoreError as exc:
+        log.error("review page edit of %s not saved: %s", draft_id, exc.message)
+        message = (
+            "Not saved: the draft store could not be written just now. Your text is still in"
+            " the form; save again in a moment."
+        )
+        return _draft_page(
+            request, who, draft, 503, message=message, values=_redisplay(channel, form)
+        )
     except InvalidInput as exc:
         return _draft_page(
             request, who, draft, 422, message="Not saved: please correct the fields below.",
