@@ -35,6 +35,14 @@ class Problem:
         return f"{self.path}: {self.message}" if self.path else self.message
 
 
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "less_than_equal": ("at most", "le"),
+    "greater_than": ("more than", "gt"),
+    "less_than": ("less than", "lt"),
+}
+
+
 def format_path(loc: tuple[str | int, ...]) -> str:
     out = ""
     for part in loc:
@@ -66,12 +74,11 @@ def _message(error: dict) -> str:
         return f"not a date: {shown} (use YYYY-MM-DD)"
     if kind.startswith("datetime_"):
         return f"not a date and time: {shown} (use ISO 8601 with an offset, 2027-02-10T10:00-05:00)"
-    if kind == "enum":
+    if kind in ("enum", "literal_error"):
         return f"must be one of {ctx['expected']} (got {shown})"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        bound = "at least" if kind == "greater_than_equal" else "at most"
-        limit = ctx.get("ge", ctx.get("le"))
-        return f"must be {bound} {limit} (got {shown})"
+    if kind in _BOUNDS:
+        bound, key = _BOUNDS[kind]
+        return f"must be {bound} {ctx[key]} (got {shown})"
     if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "int_from_float"):
         return (
             f"not a number: {shown}" if kind != "int_from_float" else f"not a whole number: {shown}"

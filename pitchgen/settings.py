@@ -6,8 +6,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from pitchgen.errors import ConfigError, problems_from
 
 __all__ = ["LLMMode", "Settings", "get_settings"]
 
@@ -69,7 +71,31 @@ class Settings(BaseSettings):
         return _default_database_url()
 
 
+_SECRETS = frozenset({"OPENAI_API_KEY", "PITCHGEN_DATABASE_URL", "PITCHGEN_API_KEYS",
+                      "PITCHGEN_SMTP_PASSWORD"})  # fmt: skip
+
+
+def _variable(name: str) -> str:
+    """The environment variable behind a field name or alias in a validation error."""
+    if name not in Settings.model_fields:
+        return name  # already the alias, which is the variable
+    alias = Settings.model_fields[name].validation_alias
+    if isinstance(alias, AliasChoices):
+        alias = alias.choices[0]
+    return alias if isinstance(alias, str) else f"PITCHGEN_{name.upper()}"
+
+
 @cache
 def get_settings() -> Settings:
-    """The process's settings, read once; tests build their own `Settings(...)`."""
-    return Settings()
+    """The process's settings, read once; tests build their own `Settings(...)`.
+
+    A bad variable is a ConfigError naming it, in one line; a secret's value is never shown."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        parts = []
+        for problem, error in zip(problems_from(exc), exc.errors(), strict=True):
+            variable = _variable(str(error["loc"][0]))
+            shown = "not valid" if variable in _SECRETS else problem.message
+            parts.append(f"{variable}: {shown}")
+        raise ConfigError(f"invalid settings: {'; '.join(parts)}") from None
