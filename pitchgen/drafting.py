@@ -124,6 +124,8 @@ def llm_fallback_reason(mode: LLMMode, settings: Settings) -> FallbackReason | N
 
 def parse_content(channel: Channel, raw: str) -> Content:
     """The model's reply as the channel's content model; ValueError says what is wrong."""
+    if not isinstance(raw, str):
+        raise ValueError(f"the reply is a {type(raw).__name__}, not text")
     fenced = _FENCE.match(raw)
     text = fenced.group(1) if fenced else raw
     try:
@@ -199,6 +201,9 @@ class _Verdict:
 
 def _judge(ask: Ask, channel: Channel, reply: Reply) -> _Verdict:
     verdict = _Verdict(reply=reply)
+    if reply.problem is not None:
+        verdict.failures.append(f"invalid_output: {reply.problem}")
+        return verdict
     if reply.finish_reason == "length":
         verdict.failures.append("truncated: the reply hit the token limit; write it shorter")
     try:

@@ -7,6 +7,12 @@ The SDK's own retries are off (`max_retries=0`) so exactly one policy runs: retr
 draft's deadline. 400/401/403/404 are not retried. Every failure leaves as an `LLMError`
 whose `reason` is the draft's `fallback_reason`; the API key never appears in a message.
 
+A 200 whose JSON body is not a chat completion (no dict, no non-empty `choices` list, no
+`message` object, content that is neither text nor null) is not a transport failure: the
+`Reply` carries its `problem`, drafting judges it invalid output like unparseable content
+(one re-ask, then the template with `llm_invalid_output`), and the circuit counts it as a
+failed call, since an endpoint that does not speak the protocol wastes every call made to it.
+
 This module imports openai and tenacity; `drafting` imports it only on the LLM path.
 """
 
@@ -49,15 +55,21 @@ BACKOFF_MAX_SECONDS = 8.0
 MAX_TOKENS = {"email": 600, "call_script": 1200, "meeting_agenda": 1000}
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 REPLAY_BASE_URL = "http://replay.invalid/v1"
+# How much of a body that is not a chat completion the reviewer sees as the rejected text.
+RAW_LIMIT = 4000
 
 
 @dataclass(frozen=True)
 class Reply:
+    """One answer from the endpoint. `problem` says why a 200 body was not a chat completion
+    (`text` then holds what came instead, for the reviewer); drafting judges it invalid output."""
+
     text: str
     finish_reason: str | None
     model: str | None
     prompt_tokens: int
     completion_tokens: int
+    problem: str | None = None
 
 
 class _Transient(Exception):
@@ -146,15 +158,46 @@ def _retry_after(headers: httpx2.Headers) -> float | None:
     return None
 
 
-def _reply(body: dict[str, Any]) -> Reply:
-    choice = (body.get("choices") or [{}])[0]
-    usage = body.get("usage") or {}
+def _field(mapping: Any, key: str, kind: type) -> Any:
+    """`mapping[key]` when `mapping` is a dict and the value a `kind`, else None: a reply's
+    optional parts are read only when they have the shape the protocol gives them."""
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value if isinstance(value, kind) and not isinstance(value, bool) else None
+
+
+def _shape_problem(body: Any) -> str | None:
+    if not isinstance(body, dict):
+        return f"the reply is a JSON {type(body).__name__}, not a chat completion object"
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices:
+        return "the reply has no choices"
+    message = _field(choices[0], "message", dict)
+    if message is None:
+        return "the reply's first choice has no message object"
+    content = message.get("content")
+    # null is the protocol's own "no text" (a refusal, say): the model's answer, judged as such.
+    if content is not None and not isinstance(content, str):
+        return f"the message content is a JSON {type(content).__name__}, not text"
+    return None
+
+
+def _reply(body: Any) -> Reply:
+    """`body` read as a chat completion, whatever it turned out to be."""
+    problem = _shape_problem(body)
+    if problem is None:
+        choice = body["choices"][0]
+        text = choice["message"].get("content") or ""
+    else:
+        choice = None
+        text = json.dumps(body, ensure_ascii=False)[:RAW_LIMIT]
+    usage = _field(body, "usage", dict)
     return Reply(
-        text=(choice.get("message") or {}).get("content") or "",
-        finish_reason=choice.get("finish_reason"),
-        model=body.get("model"),
-        prompt_tokens=usage.get("prompt_tokens") or 0,
-        completion_tokens=usage.get("completion_tokens") or 0,
+        text=text,
+        finish_reason=_field(choice, "finish_reason", str),
+        model=_field(body, "model", str),
+        prompt_tokens=_field(usage, "prompt_tokens", int) or 0,
+        completion_tokens=_field(usage, "completion_tokens", int) or 0,
+        problem=problem,
     )
 
 
@@ -273,10 +316,16 @@ class LLMClient:
         except BaseException:
             self.circuit.abandoned()
             raise
-        self.circuit.succeeded()
         tokens = self.usage.setdefault(channel, [0, 0])
         tokens[0] += reply.prompt_tokens
         tokens[1] += reply.completion_tokens
+        if reply.problem is not None:
+            # The endpoint answered, but not in the protocol (a wrong base URL, a proxy): every
+            # call to it is wasted, which is what the circuit is for. Drafting still re-asks.
+            self.circuit.failed()
+            log.warning("%s: the reply is not a chat completion: %s", channel, reply.problem)
+            return reply
+        self.circuit.succeeded()
         log.info(
             "%s: %s replied in %.0f ms (%d+%d tokens, finish %s)",
             channel,
@@ -357,18 +406,19 @@ class LLMClient:
             raise self._status_error(error, channel, structured) from None
         except ValueError as error:
             raise _Transient(f"the reply was not JSON: {error}") from None
+        reply = _reply(response)
         if self.mode == "record":
             assert self.store is not None
             self.store.write(
                 prefix=channel,
                 channel=channel,
                 prompt_version=prompt.version,
-                note=f"recorded from {response.get('model') or self.settings.model}",
+                note=f"recorded from {reply.model or self.settings.model}",
                 request=body,
                 status=raw.status_code,
                 response=response,
             )
-        return _reply(response)
+        return reply
 
     def _status_error(
         self, error: openai.APIStatusError, channel: str, structured: str

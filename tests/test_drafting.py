@@ -13,7 +13,7 @@ from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_clie
 from synthetic_fixtures import CASES, INJECTION, SUMMIT_EMAIL, Case
 
 from pitchgen.ask import Ask, Channel, Tone, load_ask
-from pitchgen.drafting import adraft, adraft_many, draft
+from pitchgen.drafting import adraft, adraft_many, draft, parse_content
 from pitchgen.grounding import blank_ask_text
 from pitchgen.llm import Circuit, LLMClient
 from pitchgen.prompts import system_prompt
@@ -174,6 +174,36 @@ async def test_endpoint_failures_fall_back_with_their_reason(answer, reason):
     assert [d.fallback_reason for d in result.drafts] == [reason] * 3
     assert all(not must_failures(d) for d in result.drafts)
     assert SECRET not in result.model_dump_json()
+
+
+# 200 replies that are valid JSON but not a chat completion, each by what is wrong with it.
+NOT_A_COMPLETION = {
+    "a list": [1, 2, 3],
+    "no choices": {"id": "chatcmpl-x", "object": "chat.completion"},
+    "empty choices": {"choices": []},
+    "a text choice": {"choices": ["hi"]},
+    "a text message": {"choices": [{"message": "hi"}]},
+    "object content": {"choices": [{"message": {"content": SUMMIT_EMAIL}}]},
+    "odd usage": {"choices": [{"message": {"content": "{}"}}], "usage": "many", "model": 7},
+}
+
+
+@pytest.mark.parametrize("body", NOT_A_COMPLETION.values(), ids=list(NOT_A_COMPLETION))
+async def test_a_reply_that_is_not_a_chat_completion_is_re_asked_then_replaced(body):
+    server = Recorder(lambda request: Answer(200, body))
+    async with mocked(server) as client:
+        result = await adraft(summit(), [Channel.email], settings=live_settings(), client=client)
+    (made,) = result.drafts
+    assert made.fallback_reason == "llm_invalid_output"
+    assert must_failures(made) == []
+    assert len(server.bodies) == 2  # the ask and its re-ask, no transport retry
+    assert "invalid_output: " in made.rejected_llm_output.error
+
+
+@pytest.mark.parametrize("raw", [None, SUMMIT_EMAIL, 7], ids=["null", "object", "number"])
+def test_parse_content_refuses_what_is_not_text(raw):
+    with pytest.raises(ValueError, match="not text"):
+        parse_content(Channel.email, raw)
 
 
 async def test_an_open_circuit_falls_back_without_calling():

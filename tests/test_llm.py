@@ -224,6 +224,25 @@ async def test_circuit_opens_after_repeated_failures_and_a_probe_closes_it(promp
     assert circuit.state == "closed"
 
 
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        ({"choices": []}, "open"),  # the endpoint does not speak the protocol
+        (completion("Sure! Here is your email."), "closed"),  # the model wrote poorly
+    ],
+    ids=["not a chat completion", "unparseable content"],
+)
+async def test_only_a_reply_that_is_not_a_chat_completion_counts_against_the_circuit(
+    body, state, prompt, sleeps
+):
+    circuit = Circuit(threshold=2, cool_down=30, clock=Clock())
+    async with client_for(scripted(body), sleeps, circuit=circuit) as client:
+        for _ in range(2):
+            await complete(client, prompt)
+    assert circuit.state == state
+    assert sleeps == []
+
+
 async def test_a_failed_probe_reopens_the_circuit(prompt, sleeps):
     clock = Clock()
     server = scripted(Answer(503, {"error": {}}))
