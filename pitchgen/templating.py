@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from functools import cache
+import os
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -56,8 +57,21 @@ def text_env() -> jinja2.Environment:
 
 def template_hash(*names: str) -> str:
     """A short hash over the named templates' source: changes whenever any of them changes."""
+    ordered = tuple(sorted(names))
+    folder = str(prompts_dir())
+    # Every draft asks for this: re-read and re-hash a template only once it has changed on
+    # disk (the same test Jinja's auto-reload makes), so an edited prompt still shows.
+    stamps = tuple(
+        (stat.st_mtime_ns, stat.st_size)
+        for stat in (os.stat(os.path.join(folder, name)) for name in ordered)
+    )
+    return _hash(ordered, stamps)
+
+
+@lru_cache(maxsize=64)
+def _hash(names: tuple[str, ...], stamps: tuple[tuple[int, int], ...]) -> str:
     digest = hashlib.sha256()
-    for name in sorted(names):
+    for name in names:
         digest.update(name.encode())
         digest.update((prompts_dir() / name).read_bytes())
     return digest.hexdigest()[:12]
