@@ -7,11 +7,13 @@ The SDK's own retries are off (`max_retries=0`) so exactly one policy runs: retr
 draft's deadline. 400/401/403/404 are not retried. Every failure leaves as an `LLMError`
 whose `reason` is the draft's `fallback_reason`; the API key never appears in a message.
 
-A 200 whose JSON body is not a chat completion (no dict, no non-empty `choices` list, no
-`message` object, content that is neither text nor null) is not a transport failure: the
-`Reply` carries its `problem`, drafting judges it invalid output like unparseable content
-(one re-ask, then the template with `llm_invalid_output`), and the circuit counts it as a
-failed call, since an endpoint that does not speak the protocol wastes every call made to it.
+A 200 whose body is not a chat completion (not JSON, as a gateway's HTML page; no object; no
+non-empty `choices` list; no `message` object; content neither text nor null) was delivered,
+so no transport retry runs: the `Reply` carries its `problem`, and drafting judges it invalid
+output like unparseable content (one re-ask, then the template with `llm_invalid_output`, as
+interfaces.md defines it: "unparseable ... after the re-ask"; `llm_unavailable` stays for
+connection, timeout and 5xx). The circuit counts it as a failed call: an endpoint that does
+not speak the protocol wastes every call made to it.
 
 This module imports openai and tenacity; `drafting` imports it only on the LLM path.
 """
@@ -166,6 +168,8 @@ def _field(mapping: Any, key: str, kind: type) -> Any:
 
 
 def _shape_problem(body: Any) -> str | None:
+    if isinstance(body, str):
+        return "the reply is not JSON"
     if not isinstance(body, dict):
         return f"the reply is a JSON {type(body).__name__}, not a chat completion object"
     choices = body.get("choices")
@@ -189,7 +193,8 @@ def _reply(body: Any) -> Reply:
         text = choice["message"].get("content") or ""
     else:
         choice = None
-        text = json.dumps(body, ensure_ascii=False)[:RAW_LIMIT]
+        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+        text = text[:RAW_LIMIT]
     usage = _field(body, "usage", dict)
     return Reply(
         text=text,
@@ -397,15 +402,16 @@ class LLMClient:
                     cast_to=httpx2.Response,
                     options={"timeout": remaining},
                 )
-                response = raw.json()
         except (openai.APITimeoutError, TimeoutError):
             raise _Transient(f"no answer within {remaining:.1f} s") from None
         except openai.APIConnectionError as error:
             raise _Transient(self._redact(f"connection failed: {error}")) from None
         except openai.APIStatusError as error:
             raise self._status_error(error, channel, structured) from None
-        except ValueError as error:
-            raise _Transient(f"the reply was not JSON: {error}") from None
+        try:
+            response: Any = raw.json()
+        except ValueError:
+            response = raw.text  # kept as received, for the reviewer and the fixture
         reply = _reply(response)
         if self.mode == "record":
             assert self.store is not None
@@ -442,4 +448,6 @@ class LLMClient:
     def _serve_fixture(self, request: httpx2.Request) -> httpx2.Response:
         assert self.store is not None
         fixture = self.store.lookup(json.loads(request.content), "replay")
+        if isinstance(fixture.response, str):
+            return httpx2.Response(fixture.status, text=fixture.response)
         return httpx2.Response(fixture.status, json=fixture.response)

@@ -1,8 +1,9 @@
 """Recorded LLM exchanges: one JSON file per exchange in `fixtures/llm/`.
 
 Each file holds the exact request body sent to `/chat/completions` and the exact response
-body received, so any OpenAI-compatible replay server could serve them. No headers are
-stored, so no API key can leak into a fixture.
+body received (a body that was not JSON, a gateway's page say, as a JSON string of its
+text), so any OpenAI-compatible replay server could serve them. No headers are stored, so
+no API key can leak into a fixture.
 
 A file is named `<prefix>-<key>.json`, where the key hashes the canonical request: the body
 without the model name (a fixture set recorded from one model replays under any configured
@@ -83,7 +84,7 @@ class Fixture:
     note: str
     request: dict[str, Any]
     status: int
-    response: dict[str, Any]
+    response: Any
 
     @property
     def synthetic(self) -> bool:
@@ -166,7 +167,7 @@ class FixtureStore:
         note: str,
         request: dict[str, Any],
         status: int,
-        response: dict[str, Any],
+        response: Any,
     ) -> Path:
         key = request_key(request)
         self.folder.mkdir(parents=True, exist_ok=True)

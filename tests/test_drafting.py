@@ -176,7 +176,7 @@ async def test_endpoint_failures_fall_back_with_their_reason(answer, reason):
     assert SECRET not in result.model_dump_json()
 
 
-# 200 replies that are valid JSON but not a chat completion, each by what is wrong with it.
+# 200 replies that are not a chat completion, each by what is wrong with it.
 NOT_A_COMPLETION = {
     "a list": [1, 2, 3],
     "no choices": {"id": "chatcmpl-x", "object": "chat.completion"},
@@ -185,6 +185,7 @@ NOT_A_COMPLETION = {
     "a text message": {"choices": [{"message": "hi"}]},
     "object content": {"choices": [{"message": {"content": SUMMIT_EMAIL}}]},
     "odd usage": {"choices": [{"message": {"content": "{}"}}], "usage": "many", "model": 7},
+    "a gateway's page": "<html><body><h1>502 Bad Gateway</h1></body></html>",
 }
 
 

@@ -228,18 +228,21 @@ async def test_circuit_opens_after_repeated_failures_and_a_probe_closes_it(promp
     ("body", "state"),
     [
         ({"choices": []}, "open"),  # the endpoint does not speak the protocol
+        (Answer(200, "<html>502 Bad Gateway</html>"), "open"),
         (completion("Sure! Here is your email."), "closed"),  # the model wrote poorly
     ],
-    ids=["not a chat completion", "unparseable content"],
+    ids=["not a chat completion", "not JSON", "unparseable content"],
 )
 async def test_only_a_reply_that_is_not_a_chat_completion_counts_against_the_circuit(
     body, state, prompt, sleeps
 ):
     circuit = Circuit(threshold=2, cool_down=30, clock=Clock())
-    async with client_for(scripted(body), sleeps, circuit=circuit) as client:
+    server = scripted(body)
+    async with client_for(server, sleeps, circuit=circuit) as client:
         for _ in range(2):
             await complete(client, prompt)
     assert circuit.state == state
+    assert len(server.bodies) == 2  # answered: never retried as a transport failure
     assert sleeps == []
 
 

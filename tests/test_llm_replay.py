@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from fake_openai import FakeOpenAI, Recorder, completion
+from fake_openai import Answer, FakeOpenAI, Recorder, completion
 
 from pitchgen.ask import Channel, load_ask
 from pitchgen.errors import ReplayMiss
@@ -108,3 +108,21 @@ def test_the_ask_can_be_read_back_from_a_request(prompt):
     ask = ask_in_request(body)
     assert ask is not None
     assert ask["partner"]["organization"] == "Main Street Business Alliance"
+
+
+def test_a_reply_that_is_not_json_is_recorded_as_text_and_replayed_as_received(tmp_path, prompt):
+    page = "<html><body>502 Bad Gateway</body></html>"
+    with FakeOpenAI(lambda body: Answer(200, page)) as server:
+        settings = Settings(OPENAI_BASE_URL=server.base_url, model="m")
+
+        async def run(mode):
+            async with LLMClient(settings, mode=mode, store=FixtureStore(tmp_path)) as client:
+                return await complete(client, prompt)
+
+        recorded = asyncio.run(run("record"))
+    (saved,) = FixtureStore(tmp_path).all()
+    assert saved.response == page
+    replayed = asyncio.run(run("replay"))
+    assert replayed == recorded
+    assert replayed.text == page
+    assert replayed.problem == "the reply is not JSON"
