@@ -46,6 +46,17 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 M = TypeVar("M", bound=BaseModel)
 _DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
 
+# Reads by id are built once: a statement built per call costs more to construct, and to
+# match to SQLAlchemy's compiled cache, than SQLite takes to run it.
+_DRAFT_BY_ID = drafts.select().where(drafts.c.id == sa.bindparam("id"))
+_ASK_BY_ID = sa.select(asks.c.ask).where(asks.c.id == sa.bindparam("id"))
+_REVISIONS_OF = (
+    revisions.select()
+    .where(revisions.c.draft_id == sa.bindparam("id"))
+    .order_by(revisions.c.version)
+)
+_EVENTS_OF = events.select().where(events.c.draft_id == sa.bindparam("id")).order_by(events.c.seq)
+
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -317,7 +328,7 @@ class Store:
 
     def get_ask(self, ask_id: str) -> Ask:
         with self._read() as conn:
-            data = conn.execute(sa.select(asks.c.ask).where(asks.c.id == ask_id)).scalar()
+            data = conn.execute(_ASK_BY_ID, {"id": ask_id}).scalar()
         if data is None:
             raise NotFound(f"no ask with id {ask_id}")
         return Ask.model_validate(data)
@@ -356,18 +367,16 @@ class Store:
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
-        query = revisions.select().where(revisions.c.draft_id == draft_id)
-        with self._read() as conn:
-            rows = conn.execute(query.order_by(revisions.c.version)).all()
+        with self._read(snapshot=True) as conn:
+            rows = conn.execute(_REVISIONS_OF, {"id": draft_id}).all()
             if not rows:
                 self._one(conn, draft_id)
         return [_model(Revision, r, "created_at") for r in rows]
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
-        query = events.select().where(events.c.draft_id == draft_id)
-        with self._read() as conn:
-            rows = conn.execute(query.order_by(events.c.seq)).all()
+        with self._read(snapshot=True) as conn:
+            rows = conn.execute(_EVENTS_OF, {"id": draft_id}).all()
             if not rows:
                 self._one(conn, draft_id)
         return [_model(Event, r, "at") for r in rows]
@@ -376,7 +385,7 @@ class Store:
 
     @staticmethod
     def _one(conn: sa.Connection, draft_id: str) -> StoredDraft:
-        row = conn.execute(drafts.select().where(drafts.c.id == draft_id)).first()
+        row = conn.execute(_DRAFT_BY_ID, {"id": draft_id}).first()
         if row is None:
             raise NotFound(f"no draft with id {draft_id}")
         return _draft(row)
@@ -388,9 +397,11 @@ class Store:
         return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
     @contextmanager
-    def _read(self) -> Iterator[sa.Connection]:
+    def _read(self, *, snapshot: bool = False) -> Iterator[sa.Connection]:
+        """A read: one statement is its own transaction; `snapshot` holds one transaction across
+        several, so that they see the same moment."""
         with self._errors(), self.engine.connect() as conn:
-            yield conn
+            yield conn if snapshot else conn.execution_options(pitchgen_snapshot=False)
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
@@ -450,6 +461,8 @@ def _engine_options(url: sa.URL) -> dict[str, Any]:
 def _configure_sqlite(engine: sa.Engine) -> None:
     # pysqlite's own transaction handling is off; we issue BEGIN ourselves, IMMEDIATE for
     # writes so that two writers queue on the busy timeout instead of failing mid-transaction.
+    # A read of one statement needs none: in WAL mode that statement is its own snapshot, and
+    # an explicit BEGIN and ROLLBACK around it cost more than the read itself.
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -465,5 +478,8 @@ def _configure_sqlite(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        write = conn.get_execution_options().get("pitchgen_write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get("pitchgen_write", False):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        elif options.get("pitchgen_snapshot", True):
+            conn.exec_driver_sql("BEGIN")
