@@ -418,9 +418,12 @@ def _ask_facts(
 ) -> AskFacts:
     # Drafting checks three channels (and every edit) against one ask: parse its text once.
     found: dict[str, set] = {kind: set() for kind, _ in _FINDERS}
-    for fact in (fact for text in texts for fact in parse_facts(text)):
-        found[fact.kind].add(fact.value)
-    numbers = {n for text in texts for n in _numbers(text)}
+    numbers: set[Decimal] = set()
+    for text in texts:
+        facts, text_numbers = _text_facts(text)
+        for kind, value in facts:
+            found[kind].add(value)
+        numbers |= text_numbers
     numbers |= {m.amount for m in (*found["money"], *money)}
     full_dates = {d for d in found["date"] if isinstance(d, date)} | set(dates)
     month_days = {d for d in found["date"] if isinstance(d, MonthDay)}
@@ -432,6 +435,13 @@ def _ask_facts(
         *map(frozenset, (money, full_dates, month_days, numbers, found["percent"], phones)),
         *map(frozenset, (found["email"], urls)),
     )
+
+
+@lru_cache(maxsize=1024)
+def _text_facts(text: str) -> tuple[tuple[tuple[Kind, object], ...], frozenset[Decimal]]:
+    # One ask pitched to many partners repeats most of its text (the sender, the project, the
+    # need, the benefits): each text is parsed once, whichever asks it appears in.
+    return tuple((f.kind, f.value) for f in parse_facts(text)), frozenset(_numbers(text))
 
 
 def fold(text: str) -> str:
