@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -173,6 +174,11 @@ class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._url = engine.url
+        # SQLite takes one writer at a time. Writers of this process queue here, in order and
+        # without a connection, rather than each holding one while SQLite's busy handler polls
+        # and sleeps; other processes' writers still wait on the busy timeout.
+        sqlite = engine.url.get_backend_name() == "sqlite"
+        self._writer: AbstractContextManager[Any] = threading.Lock() if sqlite else nullcontext()
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -406,6 +412,7 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
         with (
+            self._writer,
             self._errors(),
             self.engine.connect().execution_options(pitchgen_write=True) as conn,
             conn.begin(),
