@@ -277,6 +277,8 @@ def _number_before(text: str, at: int, words_between: int) -> tuple[int, Decimal
 
 
 def _percents(text: str) -> list[Found]:
+    if "%" not in text and "cent" not in text:  # skips the scan of a text with no percentage
+        return []
     found = []
     for sign in _PERCENT_SIGN.finditer(text):
         if number := _number_before(text, sign.start(), 0):
