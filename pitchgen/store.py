@@ -179,6 +179,9 @@ class Store:
         # and sleeps; other processes' writers still wait on the busy timeout.
         sqlite = engine.url.get_backend_name() == "sqlite"
         self._writer: AbstractContextManager[Any] = threading.Lock() if sqlite else nullcontext()
+        # Whether a read may wait: on a server across the network, yes. On SQLite in WAL mode a
+        # reader never waits for a writer, so a read is only this process's CPU and page cache.
+        self.reads_wait = not sqlite
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
