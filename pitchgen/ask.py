@@ -51,8 +51,26 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-Name = Annotated[str, Field(min_length=1, max_length=NAME_LIMIT)]
-Text = Annotated[str, Field(min_length=1, max_length=TEXT_LIMIT)]
+# C0 and C1 control characters other than tab and line breaks: terminal escapes that could
+# hide words from a reviewer, and nothing a pitch needs.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    if found := _CONTROL.search(value):
+        raise ValueError(
+            f"contains a control character (U+{ord(found.group()):04X}) at position"
+            f" {found.start() + 1}; remove it"
+        )
+    return value
+
+
+Name = Annotated[
+    str, Field(min_length=1, max_length=NAME_LIMIT), AfterValidator(_no_control_characters)
+]
+Text = Annotated[
+    str, Field(min_length=1, max_length=TEXT_LIMIT), AfterValidator(_no_control_characters)
+]
 OptName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
 OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
 

@@ -83,6 +83,10 @@ def test_every_shared_example_loads(example_path: Path):
             "need.deliverables: too many items: 11; the limit is 10",
         ),
         (with_("budget", {"amount": "lots"}), "budget.amount: not a number: 'lots'"),
+        (
+            with_("need.description", "Our room \x1b[8mand $50,000\x1b[0m"),
+            "need.description: contains a control character (U+001B) at position 10; remove it",
+        ),
     ],
 )
 def test_each_bad_field_is_reported_by_its_path(data: dict, expected: str):

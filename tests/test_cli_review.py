@@ -199,6 +199,17 @@ def test_show_gives_text_checks_with_must_first_revisions_and_events(capsys, ema
     assert lines[-1].endswith(" bob: edit (draft → draft); why: n; version: 2")
 
 
+def test_show_makes_terminal_escapes_in_a_draft_visible(capsys, email_id):
+    hidden = "\x1b[8mAnd a $50,000 donation from you\x1b[0m"
+    run(capsys, "review", "edit", email_id, "--set", f"subject=Our summit {hidden}")
+
+    code, out, _ = run(capsys, "review", "show", email_id)
+
+    assert code == 0
+    assert "\x1b" not in out
+    assert "Subject: Our summit \\x1b[8mAnd a $50,000 donation from you\\x1b[0m" in out
+
+
 def test_show_as_markdown_and_json(capsys, email_id):
     _, md, _ = run(capsys, "review", "show", email_id, "-f", "markdown")
     view = shown(capsys, email_id)

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from typing import TextIO
 
 from pitchgen.models import CheckResult, Draft, DraftSet
 
-__all__ = ["check_line", "kind", "origin", "render_one", "write"]
+__all__ = ["check_line", "kind", "origin", "printable", "render_one", "write"]
 
 TITLES = {"email": "Email", "call_script": "Call script", "meeting_agenda": "Meeting agenda"}
+
+
+# Terminal escapes in a model's (or an edit's) text could hide words from the person reading it.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character but tab and line breaks shown as `\\x1b` etc."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def kind(draft: Draft) -> str:
@@ -60,13 +70,13 @@ def write(stream: TextIO, result: DraftSet, fmt: str) -> None:
     if fmt == "json":
         stream.write(result.model_dump_json(indent=2) + "\n")
     elif fmt == "markdown":
-        stream.write(f"> {_lead(result)}\n\n")
-        stream.write("\n".join(_markdown(result, d) for d in result.drafts))
+        stream.write(printable(f"> {_lead(result)}\n\n"))
+        stream.write(printable("\n".join(_markdown(result, d) for d in result.drafts)))
     elif stream.isatty():
         _rich(stream, result)
     else:
-        stream.write(_lead(result) + "\n\n")
-        stream.write("\n".join(_plain(result, d) for d in result.drafts))
+        stream.write(printable(_lead(result) + "\n\n"))
+        stream.write(printable("\n".join(_plain(result, d) for d in result.drafts)))
 
 
 def _rich(stream: TextIO, result: DraftSet) -> None:
@@ -83,7 +93,7 @@ def _rich(stream: TextIO, result: DraftSet) -> None:
             style = "green" if check.passed else ("bold red" if check.level == "must" else "yellow")
             checks.append(("✓ " if check.passed else "✗ ") + check.id, style=style)
             checks.append(f" ({check.level}) {check.detail}\n", style="dim" if check.passed else "")
-        body = Group(Text(draft.text), Text(""), checks)
+        body = Group(Text(printable(draft.text)), Text(""), checks)
         console.print(
             Panel(
                 body,

@@ -19,7 +19,7 @@ import typer
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.cli.edit import edit_in_editor, with_sets
-from pitchgen.cli.output import check_line, kind, origin
+from pitchgen.cli.output import check_line, kind, origin, printable
 from pitchgen.errors import PitchgenError
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def show_command(
         }
         print(json.dumps(view, indent=2, ensure_ascii=False))
         return
-    print(_show(draft, partner, revisions, events, md=fmt == "markdown"), end="")
+    print(printable(_show(draft, partner, revisions, events, md=fmt == "markdown")), end="")
 
 
 def _show(
