@@ -174,14 +174,16 @@ class Store:
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
         self._url = engine.url
+        self._sqlite = engine.url.get_backend_name() == "sqlite"
         # SQLite takes one writer at a time. Writers of this process queue here, in order and
         # without a connection, rather than each holding one while SQLite's busy handler polls
         # and sleeps; other processes' writers still wait on the busy timeout.
-        sqlite = engine.url.get_backend_name() == "sqlite"
-        self._writer: AbstractContextManager[Any] = threading.Lock() if sqlite else nullcontext()
+        self._writer: AbstractContextManager[Any] = (
+            threading.Lock() if self._sqlite else nullcontext()
+        )
         # Whether a read may wait: on a server across the network, yes. On SQLite in WAL mode a
         # reader never waits for a writer, so a read is only this process's CPU and page cache.
-        self.reads_wait = not sqlite
+        self.reads_wait = not self._sqlite
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -410,16 +412,17 @@ class Store:
         """A read: one statement is its own transaction; `snapshot` holds one transaction across
         several, so that they see the same moment."""
         with self._errors(), self.engine.connect() as conn:
-            yield conn if snapshot else conn.execution_options(pitchgen_snapshot=False)
+            if snapshot and self._sqlite:
+                conn.exec_driver_sql("BEGIN")
+            yield conn
 
     @contextmanager
     def _write(self) -> Iterator[sa.Connection]:
-        with (
-            self._writer,
-            self._errors(),
-            self.engine.connect().execution_options(pitchgen_write=True) as conn,
-            conn.begin(),
-        ):
+        with self._writer, self._errors(), self.engine.connect() as conn, conn.begin():
+            if self._sqlite:
+                # IMMEDIATE: two writers queue on the busy timeout instead of one failing
+                # mid-transaction when it finds it cannot upgrade its read lock.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
     @contextmanager
@@ -469,10 +472,10 @@ def _engine_options(url: sa.URL) -> dict[str, Any]:
 
 
 def _configure_sqlite(engine: sa.Engine) -> None:
-    # pysqlite's own transaction handling is off; we issue BEGIN ourselves, IMMEDIATE for
-    # writes so that two writers queue on the busy timeout instead of failing mid-transaction.
-    # A read of one statement needs none: in WAL mode that statement is its own snapshot, and
-    # an explicit BEGIN and ROLLBACK around it cost more than the read itself.
+    # pysqlite's own transaction handling is off; the store issues BEGIN itself (`Store._write`,
+    # `Store._read`), not from a "begin" event: any connection event listener slows every
+    # statement SQLAlchemy runs. A read of one statement needs none: in WAL mode that statement
+    # is its own snapshot, and a BEGIN and ROLLBACK around it cost more than the read itself.
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
@@ -485,11 +488,3 @@ def _configure_sqlite(engine: sa.Engine) -> None:
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
-
-    @sa.event.listens_for(engine, "begin")
-    def _on_begin(conn: sa.Connection) -> None:
-        options = conn.get_execution_options()
-        if options.get("pitchgen_write", False):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-        elif options.get("pitchgen_snapshot", True):
-            conn.exec_driver_sql("BEGIN")
