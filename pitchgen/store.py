@@ -35,6 +35,7 @@ __all__ = [
     "StaleVersion",
     "Store",
     "StoredDraft",
+    "describe_url",
 ]
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
@@ -148,7 +149,8 @@ def _encode_cursor(seq: int) -> str:
 def _decode_cursor(cursor: str) -> int:
     try:
         (seq,) = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if isinstance(seq, int) and not isinstance(seq, bool):
+        # A forged cursor may hold any integer; the database takes 64 bits.
+        if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**63:
             return seq
     except (ValueError, TypeError):
         pass
@@ -446,22 +448,37 @@ def _filter_problems(status: str | None, channel: str | None, limit: int) -> lis
     return problems
 
 
+# libpq and psycopg also take a password as a query parameter: `…/db?password=…`.
+_SECRET_QUERY = frozenset({"password", "sslpassword", "passfile", "sslkey"})
+
+
+def _secrets(url: sa.URL) -> list[str]:
+    query = [url.query[k] for k in url.query if k.lower() in _SECRET_QUERY]
+    values = [v for q in query for v in ([q] if isinstance(q, str) else q)]
+    return [str(url.password), *values] if url.password else values
+
+
 def _safe(url: sa.URL) -> str:
-    return url.render_as_string(hide_password=True)
+    hidden = {k: "***" for k in url.query if k.lower() in _SECRET_QUERY}
+    shown = url.update_query_dict(hidden).render_as_string(hide_password=True)
+    return shown.replace("%2A%2A%2A", "***")
+
+
+def describe_url(url: str | sa.URL) -> str:
+    """Where the store is, for a message a person reads: never with a password in it."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"the SQLite database at {parsed.database}"
+    return f"the database at {_safe(parsed)}"
 
 
 def _store_message(url: sa.URL, exc: BaseException | None) -> str:
     # Only the driver's first line: SQLAlchemy's own text appends the statement and its
     # parameters, which hold draft content.
     reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    if url.password:
-        reason = reason.replace(str(url.password), "***")
-    where = (
-        f"the SQLite database at {url.database}"
-        if url.get_backend_name() == "sqlite"
-        else (f"the database at {_safe(url)}")
-    )
-    return f"cannot read or write {where}: {reason}"
+    for secret in _secrets(url):
+        reason = reason.replace(secret, "***")
+    return f"cannot read or write {describe_url(url)}: {reason}"
 
 
 def _engine_options(url: sa.URL) -> dict[str, Any]:

@@ -110,6 +110,8 @@ def test_listing_filters(store: Store, filled: list[str], filters: dict, expecte
     [
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"cursor": "WyJ4Il0"}, "cursor"),  # valid base64 of ["x"]
+        ({"cursor": "Wzk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OTk5XQ"}, "cursor"),  # [10**32 - 1]
+        ({"cursor": "Wy0xXQ"}, "cursor"),  # [-1]
         ({"limit": 0}, "limit"),
         ({"limit": 201}, "limit"),
         ({"status": "pending"}, "status"),
@@ -180,6 +182,8 @@ def _not_a_folder(tmp_path: Path) -> str:
         (lambda _: f"mssql+pymssql://pitchgen:{PASSWORD}@127.0.0.1/db", "not installed"),
         (lambda _: f"nosuchdb://pitchgen:{PASSWORD}@127.0.0.1/db", "not a database kind"),
         (_not_a_folder, "SQLite database at"),
+        (lambda _: f"postgresql://pitchgen@127.0.0.1:1/db?password={PASSWORD}", "password=***"),
+        (lambda _: f"postgresql://u@127.0.0.1:1/db?sslpassword={PASSWORD}", "sslpassword=***"),
     ],
     ids=[
         "unreachable",
@@ -188,6 +192,8 @@ def _not_a_folder(tmp_path: Path) -> str:
         "missing-driver",
         "unknown-kind",
         "unwritable-path",
+        "password-in-query",
+        "sslpassword-in-query",
     ],
 )
 def test_a_failing_store_says_why_without_the_password(tmp_path: Path, url, says: str) -> None:

@@ -18,22 +18,13 @@ db_app = typer.Typer(
 )
 
 
-def _where(url: str) -> str:
-    import sqlalchemy as sa
-
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"the SQLite database at {parsed.database}"
-    return f"the database at {parsed.render_as_string(hide_password=True)}"
-
-
 def _open(*, upgrade: bool) -> tuple[str | None, str]:
     """The store's schema revision before anything was done, and where the store is."""
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.exc import SQLAlchemyError
 
     from pitchgen.settings import get_settings
-    from pitchgen.store import Store
+    from pitchgen.store import Store, describe_url
 
     url = get_settings().store_url()
     store = Store.from_url(url, upgrade=False)
@@ -48,7 +39,7 @@ def _open(*, upgrade: bool) -> tuple[str | None, str]:
             store.upgrade()
     finally:
         store.close()
-    return revision, _where(url)
+    return revision, describe_url(url)
 
 
 @db_app.command("upgrade")
