@@ -186,6 +186,7 @@ async def test_the_list_is_newest_first_and_pages_with_a_cursor(
         ({"partner": "SECOND", "channel": "call_script"}, 1),
         ({"status": "approved"}, 0),
         ({"status": "draft"}, 6),
+        ({"status": "", "channel": "", "partner": "", "cursor": ""}, 6),
     ],
 )
 async def test_the_list_filters(client: httpx.AsyncClient, params: dict, count: int) -> None:

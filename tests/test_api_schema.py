@@ -19,6 +19,7 @@ _DATA = Path(tempfile.mkdtemp(prefix="pitchgen-schemathesis-"))
 app = create_app(
     Settings(database_url=f"sqlite:///{_DATA / 'pitchgen.db'}", llm="off", api_keys=KEY),
     rate_limit=RateLimit(per_second=1e6, burst=1_000_000),
+    failed_keys=RateLimit(per_second=1e6, burst=1_000_000),
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 # Both judge validation, not responses: the API checks more than a schema can say (a cursor

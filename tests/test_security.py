@@ -316,3 +316,50 @@ def test_serve_starts_on_loopback_or_with_keys(
             "log_level": "info",
         }
     ]
+
+
+# --- guessing keys, and pages on other sites ----------------------------------------------------
+
+
+async def test_guessing_keys_is_slowed_to_a_stop_per_address(keyed: httpx.AsyncClient):
+    statuses = [
+        (await keyed.get("/v1/drafts", headers=bearer(f"guess-{n}"))).status_code for n in range(12)
+    ]
+    refused = await keyed.get("/v1/drafts", headers=bearer("guess-12"))
+    assert statuses == [401] * 10 + [429] * 2
+    assert int(refused.headers["retry-after"]) > 0
+    assert "too many wrong keys" in refused.json()["detail"]
+
+
+async def test_guessing_keys_at_the_review_sign_in_counts_too(keyed: httpx.AsyncClient):
+    for n in range(10):
+        await keyed.get("/v1/drafts", headers=bearer(f"guess-{n}"))
+    response = await keyed.post("/review/login", data={"key": KEY})
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({"Origin": "https://evil.example", "Content-Type": "application/json"}, 403),
+        ({"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ({"Content-Type": "text/plain"}, 415),
+        ({"Content-Type": "multipart/form-data; boundary=x"}, 415),
+    ],
+    ids=["foreign-origin", "form", "text", "multipart"],
+)
+async def test_a_page_on_another_site_cannot_act_through_a_keyless_server(
+    open_client: httpx.AsyncClient, headers: dict, status: int
+):
+    response = await open_client.post("/v1/drafts/some-id/approve", content=b"", headers=headers)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_the_servers_own_origin_and_json_bodies_are_accepted(open_client: httpx.AsyncClient):
+    response = await open_client.post(
+        "/v1/drafts",
+        json={"ask": SUMMIT, "channels": ["email"]},
+        headers={"Origin": "http://testserver"},
+    )
+    assert response.status_code == 201

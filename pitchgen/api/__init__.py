@@ -21,7 +21,7 @@ from pitchgen import __version__, drafting, web
 from pitchgen.api import problems, routes
 from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
-from pitchgen.api.security import Guard, RateLimit
+from pitchgen.api.security import FAILED_KEYS, Guard, RateLimit
 from pitchgen.errors import StoreError
 from pitchgen.settings import Settings, get_settings
 from pitchgen.store import Store
@@ -96,7 +96,12 @@ class Health(BaseModel):
     status: str
 
 
-def create_app(settings: Settings | None = None, *, rate_limit: RateLimit | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    rate_limit: RateLimit | None = None,
+    failed_keys: RateLimit | None = None,
+) -> FastAPI:
     """The API over `settings` (default: the environment's). CORS stays off: the API is for
     programs and the review page is served from the same origin."""
     settings = settings or get_settings()
@@ -124,7 +129,12 @@ def create_app(settings: Settings | None = None, *, rate_limit: RateLimit | None
     app.include_router(routes.router)
     web.mount(app, settings, backend.store)
     _health(app, backend)
-    app.add_middleware(Guard, api_keys=settings.api_keys, rate_limit=rate_limit or RateLimit())
+    app.add_middleware(
+        Guard,
+        api_keys=settings.api_keys,
+        rate_limit=rate_limit or RateLimit(),
+        failed_keys=failed_keys or FAILED_KEYS,
+    )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, WrapValidator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapValidator
 from starlette.responses import Response
 
 from pitchgen import drafting, outbox, review
@@ -248,6 +248,10 @@ async def _draft_and_store(request: Request, body: DraftRequest) -> DraftSet:
     return draft_set
 
 
+# `?status=&channel=` (a form's empty fields) means no filter, as on the review page.
+_EMPTY_IS_ABSENT = BeforeValidator(lambda value: value or None)
+
+
 @router.get(
     "/drafts",
     response_model=DraftPage,
@@ -255,13 +259,15 @@ async def _draft_and_store(request: Request, body: DraftRequest) -> DraftSet:
 )
 async def list_drafts(
     request: Request,
-    status: Status | None = None,
-    channel: Channel | None = None,
+    status: Annotated[Status | None, _EMPTY_IS_ABSENT] = None,
+    channel: Annotated[Channel | None, _EMPTY_IS_ABSENT] = None,
     partner: Annotated[
-        str | None, Query(max_length=200, description="Part of the partner's name, any case.")
+        str | None,
+        Query(max_length=200, description="Part of the partner's name, any case."),
+        _EMPTY_IS_ABSENT,
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, Query(max_length=200), _EMPTY_IS_ABSENT] = None,
 ) -> Response:
     store = await _store(request)
     drafts, next_cursor = await _read(

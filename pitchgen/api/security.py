@@ -58,6 +58,12 @@ class TokenBuckets:
     max_clients: int = 10_000
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
+    def due(self, client: str, now: float) -> float:
+        """Seconds until `client` has a token again; 0 when it has one now (nothing spent)."""
+        tokens, then = self._buckets.get(client, (self.limit.burst, now))
+        tokens = min(self.limit.burst, tokens + (now - then) * self.limit.per_second)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.limit.per_second
+
     def take(self, client: str, now: float) -> float:
         """Spend one token for `client`; 0 when allowed, else the seconds until one is due."""
         tokens, then = self._buckets.get(client, (self.limit.burst, now))
@@ -79,11 +85,25 @@ class TokenBuckets:
                 del self._buckets[client]
 
 
+# Wrong keys from one address, at /v1 or the review sign-in: ten at once, then one a minute.
+FAILED_KEYS = RateLimit(per_second=1 / 60, burst=10)
+LOGIN_PATH = "/review/login"
+_JSON_TYPES = (b"application/json", b"application/problem+json")
+
+
 class Guard:
-    def __init__(self, app: ASGIApp, *, api_keys: list[SecretStr], rate_limit: RateLimit) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        api_keys: list[SecretStr],
+        rate_limit: RateLimit,
+        failed_keys: RateLimit = FAILED_KEYS,
+    ) -> None:
         self.app = app
         self._keys = list(api_keys)
         self._buckets = TokenBuckets(rate_limit)
+        self._failures = TokenBuckets(failed_keys)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -93,12 +113,15 @@ class Guard:
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
         protected = path == PROTECTED_PREFIX or path.startswith(PROTECTED_PREFIX + "/")
+        address = _client_address(scope)
         started = False
 
         async def send_secured(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if message["status"] == 401:
+                    self._failures.take(address, time.monotonic())
                 headers = message.setdefault("headers", [])
                 names = {name.lower() for name, _ in headers}
                 headers.extend(h for h in _HEADERS if h[0] not in names)
@@ -113,8 +136,18 @@ class Guard:
             return _send_problem(send_secured, scope, status, detail, headers or [])
 
         try:
+            headers = dict(scope["headers"])
+            guessing = self._failures.due(address, time.monotonic())
+            if guessing and (protected or path == LOGIN_PATH):
+                retry = [(b"retry-after", str(math.ceil(guessing)).encode())]
+                await refuse(429, "too many wrong keys from this address; try again later", retry)
+                return
+            if protected and scope["method"] in _BODY_METHODS:
+                refused = _cross_site(headers)
+                if refused:
+                    await refuse(*refused)
+                    return
             if protected:
-                headers = dict(scope["headers"])
                 principal = self._authenticate(headers)
                 if principal is None:
                     challenge = [(b"www-authenticate", b'Bearer realm="pitchgen"')]
@@ -124,7 +157,7 @@ class Guard:
                     await refuse(401, detail, challenge)
                     return
                 # Without keys the server is on loopback only; the limit then is per address.
-                client = principal or _client_address(scope)
+                client = principal or address
                 scope["state"]["principal"] = principal or LOCAL_REVIEWER
                 wait = self._buckets.take(client, time.monotonic())
                 if wait:
@@ -158,6 +191,18 @@ class Guard:
             offered = auth[7:].strip()
         key = matching_key(self._keys, offered.decode("latin-1"))
         return fingerprint(key) if key else None
+
+
+def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+    """Why a state-changing /v1 request could have come from a page on another site, if it
+    could: a browser form can post there without a key when the server runs without keys."""
+    origin = headers.get(b"origin")
+    if origin is not None and origin.split(b"://", 1)[-1] != headers.get(b"host", b""):
+        return 403, "requests from another site's page are refused"
+    media = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+    if media and media not in _JSON_TYPES:
+        return 415, f"send the body as application/json, not {media.decode('latin-1')}"
+    return None
 
 
 def _client_address(scope: Scope) -> str:
