@@ -2,7 +2,9 @@
 
 The ask never enters an instruction: it travels as one JSON data block between `<ask_data>`
 tags, with `<`, `>` and `&` escaped so no field can close the block early. Instructions refer
-to the block's keys, never to its values. `written_forms` adds the ask's own facts in the form
+to the block's keys, never to its values. A re-ask is fixed wording too: the failures it
+feeds back quote the ask and the model's own text, so they travel the same way, as a JSON
+list between `<findings>` tags. `written_forms` adds the ask's own facts in the form
 the rubric checks read (dates, money, signature), so a small model copies rather than invents.
 """
 
@@ -111,13 +113,18 @@ def _written_forms(ask: Ask) -> dict[str, Any]:
     }
 
 
+def _data_json(value: Any) -> str:
+    """`value` as a data block's text: JSON, with no `<` or `>` left to close a tag."""
+    return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
+
+
 def ask_data(ask: Ask) -> str:
     """The ask and its written forms as the JSON data block's text."""
     data = {
         "ask": ask.model_dump(mode="json", exclude_none=True),
         "written_forms": _written_forms(ask),
     }
-    return json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return _data_json(data)
 
 
 def _clean(node: Any, defs: dict[str, Any]) -> Any:
@@ -162,4 +169,5 @@ def build_prompt(ask: Ask, channel: Channel) -> Prompt:
 
 
 def reask_message(failures: list[str]) -> str:
-    return text_env().get_template(REASK_TEMPLATE).render(failures=failures)
+    """The re-ask: fixed instructions, then `failures` as a JSON list between `<findings>`."""
+    return text_env().get_template(REASK_TEMPLATE).render(findings_json=_data_json(failures))
