@@ -2,8 +2,9 @@
 decides the structure (which questions, which agenda items, how many minutes each) and
 formats the ask's own figures, so every number in a draft comes from the ask.
 
-Each channel template defines one `{% set %}` block or macro per content field; the draft is
-read off `template.make_module(context)`.
+Each template is a list of `{% set %}` phrases, read off `template.make_module(context)`: the
+shared phrases (`_common.j2`) once per ask, passed to each channel's template as `c`, and one
+`{% set %}` per content field (per key where Python picks the keys: questions, agenda items).
 """
 
 from __future__ import annotations
@@ -54,9 +55,17 @@ def render_content(ask: Ask, channel: Channel) -> Content:
     return _BUILDERS[channel](ask, module)
 
 
+# Asks are frozen, and drafting renders every channel of one ask in turn: the shared phrases
+# are rendered once for them all. The memo holds the ask, so its id cannot be reused meanwhile.
+_context_memo: dict[int, tuple[Ask, dict]] = {}
+
+
 def _context(ask: Ask) -> dict:
+    hit = _context_memo.get(id(ask))
+    if hit and hit[0] is ask:
+        return hit[1]
     currency = ask.budget.currency if ask.budget else "USD"
-    return {
+    context = {
         "ask": ask,
         "tone": ask.tone.value,
         "reply_date": ask.reply_date,
@@ -64,7 +73,18 @@ def _context(ask: Ask) -> dict:
         "negotiates": _negotiates(ask),
         "day": written_date,
         "money": partial(money, currency=currency),
+        "end": _end,
     }
+    context["c"] = text_env().get_template(_COMMON).make_module(context)
+    if len(_context_memo) >= 16:
+        _context_memo.clear()
+    _context_memo[id(ask)] = (ask, context)
+    return context
+
+
+def _end(text: str) -> str:
+    """Ask text as a sentence: a full stop is added only when it has no end mark of its own."""
+    return text if text[-1:] in ".!?…。！？؟" else f"{text}."
 
 
 def _negotiates(ask: Ask) -> bool:
@@ -89,7 +109,11 @@ def _call_script(ask: Ask, module) -> CallScript:
         the_ask=_field(module.the_ask),
         plan=_field(module.plan),
         anticipated_questions=[
-            QA(question=_field(module.question(t)), answer=_field(module.answer(t))) for t in topics
+            QA(
+                question=_field(getattr(module, f"question_{t}")),
+                answer=_field(getattr(module, f"answer_{t}")),
+            )
+            for t in topics
         ],
         negotiation=_field(module.negotiation) if _negotiates(ask) else None,
         close=_field(module.close),
@@ -106,21 +130,25 @@ def _meeting_agenda(ask: Ask, module) -> MeetingAgenda:
     return MeetingAgenda(
         title=_field(module.title),
         duration_minutes=duration,
-        attendees=[_field(module.attendee(side)) for side in ("sender", "partner")],
+        attendees=[_field(module.attendee_sender), _field(module.attendee_partner)],
         objective=_field(module.objective),
         items=[
             AgendaItem(
                 minutes=m,
-                topic=_field(module.topic(key)),
-                owner=_field(module.owner(key)),
-                notes=_field(module.notes(key)),
+                topic=_field(module.topic[key]),
+                owner=_field(module.owner[key]),
+                notes=_field(getattr(module, f"notes_{key}")),
             )
             for (key, _), m in zip(weights, minutes, strict=True)
         ],
-        decisions_needed=[_field(module.decision(key)) for key in decisions],
-        materials=[_field(module.material(key)) for key in materials],
+        decisions_needed=[_field(getattr(module, f"decision_{key}")) for key in decisions],
+        materials=[_field(getattr(module, f"material_{key}")) for key in materials],
         next_steps=[
-            NextStep(action=_field(module.step(key)), owner=_field(module.owner(key)), date=day)
+            NextStep(
+                action=_field(getattr(module, f"step_{key}")),
+                owner=_field(module.owner[key]),
+                date=day,
+            )
             for key, day in (("reply", ask.reply_date), ("confirm", ask.reply_date))
         ],
     )
