@@ -118,6 +118,10 @@ _DATES = (
     re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
     re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
+# What every match of the numeric dates holds, found from its separator: a pattern that starts
+# with a digit is tried at every number of a draft (its written dates have many), so a text
+# without "-12-31" or "/31/2027" is not scanned for ISO or US dates at all.
+_DATE_HINTS = (re.compile(r"-\d\d-\d\d"), re.compile(r"/\d\d?/\d{4}"), None, None)
 _PERCENT_SIGN = re.compile(r"%|[Pp]er\s?cent\b")
 _TOKEN = re.compile(r"\S+")
 _PLAIN_WORD = re.compile(r"[\w'-]+\Z")
@@ -198,9 +202,18 @@ def phone_digits(text: str) -> str:
 Found = tuple[int, int, object]
 
 
-def _regex_facts(patterns: tuple[re.Pattern[str], ...], value_of, text: str) -> list[Found]:
+def _regex_facts(
+    patterns: tuple[re.Pattern[str], ...],
+    value_of,
+    text: str,
+    hints: tuple[re.Pattern[str] | None, ...] = (),
+) -> list[Found]:
+    """Matches of `patterns` with a value; a pattern whose hint (a part of every match of it)
+    does not occur in `text` is skipped."""
     found = []
-    for pattern in patterns:
+    for pattern, hint in zip(patterns, hints or (None,) * len(patterns), strict=True):
+        if hint is not None and not hint.search(text):
+            continue
         for match in pattern.finditer(text):
             try:
                 value = value_of(match)
@@ -318,7 +331,7 @@ _FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
     ("url", _urls),
     ("email", _emails),
     ("phone", lambda text: _regex_facts((_PHONE,), _phone, text)),
-    ("date", lambda text: _regex_facts(_DATES, _date, text)),
+    ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
     ("money", lambda text: _regex_facts(_MONEY, _money, text)),
     ("percent", _percents),
     ("count", _counts),
