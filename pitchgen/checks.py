@@ -62,7 +62,9 @@ NOTHING_COSTS = re.compile(r"\bcosts? you nothing\b", re.IGNORECASE)
 _PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
 _CTA = re.compile(rf"\b(?:{CTA_CUES})", re.IGNORECASE)
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?]) (?=[\"'(]?[A-Z])|\n")
+# A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
+# looked behind for, so the scan jumps from one to the next (only a match's end is used).
+_SENTENCE_BREAK = re.compile(r"[.!?] (?=[\"'(]?[A-Z])|\n")
 _FK_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
 _FK_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
@@ -396,12 +398,13 @@ def _syllables(word: str) -> int:
 def _grade_level(text: str) -> float:
     """Flesch-Kincaid grade. A line break ends a sentence too: a greeting and a signature are
     not run-on sentences. Addresses and links are not words a reader sounds out."""
-    text = " ".join(w for w in text.split(" ") if "@" not in w and "/" not in w)
+    if "@" in text or "/" in text:
+        text = " ".join(w for w in text.split(" ") if "@" not in w and "/" not in w)
     words = _FK_WORD.findall(text)
     if not words:
         return 0.0
     sentences = sum(1 for s in _FK_BREAK.split(text) if _FK_WORD.search(s)) or 1
-    syllables = sum(_syllables(w.lower()) for w in words)
+    syllables = sum(map(_syllables, map(str.lower, words)))
     return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
 
 
