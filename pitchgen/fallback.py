@@ -9,7 +9,6 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import partial
 
 from pitchgen.ask import Ask, Channel
@@ -161,9 +160,10 @@ def _allocate(total: int, weights: list[int]) -> list[int]:
     if total // unit < len(weights):
         unit = 1
     spare = total // unit - len(weights)
-    shares = [Fraction(spare * w, sum(weights)) for w in weights]
-    extra = [int(s) for s in shares]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (extra[i] - shares[i], i))
+    # Each item's exact share is spare * w / sum(weights): whole units, then the remainder.
+    shares = [divmod(spare * w, sum(weights)) for w in weights]
+    extra = [whole for whole, _ in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-shares[i][1], i))
     for i in by_remainder[: spare - sum(extra)]:
         extra[i] += 1
     return [(1 + e) * unit for e in extra]
