@@ -79,6 +79,7 @@ NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, 
                 "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
                 "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}  # fmt: skip
 MULTIPLIERS = {"hundred": 100, "thousand": 1000}
+_NUMBER_PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
 PEOPLE_NOUNS = ("people", "persons", "attendees", "guests", "members", "groups", "students",
     "fellows", "volunteers", "seats", "legislators", "lawmakers", "staff", "staffers",
     "organizations", "organisations", "partners", "participants", "speakers", "panelists",
@@ -118,10 +119,12 @@ _DATES = (
     re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
     re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
-# What every match of the numeric dates holds, found from its separator: a pattern that starts
-# with a digit is tried at every number of a draft (its written dates have many), so a text
-# without "-12-31" or "/31/2027" is not scanned for ISO or US dates at all.
-_DATE_HINTS = (re.compile(r"-\d\d-\d\d"), re.compile(r"/\d\d?/\d{4}"), None, None)
+# Whether a text can hold a match of the pattern at the same place, found faster than the
+# pattern is scanned for: a pattern that starts with a digit is tried at every number of a
+# draft (its written dates have many), so a text without "-12-31" or "/31/2027" is not scanned
+# for ISO or US dates at all, nor one without a currency symbol for "$2,500".
+_DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
+_MONEY_HINTS = (lambda text: any(symbol in text for symbol in "$€£¥₹"), None, None)
 _PERCENT_SIGN = re.compile(r"%|[Pp]er\s?cent\b")
 _TOKEN = re.compile(r"\S+")
 _PLAIN_WORD = re.compile(r"[\w'-]+\Z")
@@ -206,13 +209,13 @@ def _regex_facts(
     patterns: tuple[re.Pattern[str], ...],
     value_of,
     text: str,
-    hints: tuple[re.Pattern[str] | None, ...] = (),
+    hints: tuple[Callable[[str], object] | None, ...] = (),
 ) -> list[Found]:
-    """Matches of `patterns` with a value; a pattern whose hint (a part of every match of it)
-    does not occur in `text` is skipped."""
+    """Matches of `patterns` with a value; a pattern whose hint says `text` cannot hold a
+    match of it is skipped."""
     found = []
     for pattern, hint in zip(patterns, hints or (None,) * len(patterns), strict=True):
-        if hint is not None and not hint.search(text):
+        if hint is not None and not hint(text):
             continue
         for match in pattern.finditer(text):
             try:
@@ -241,7 +244,9 @@ def _emails(text: str) -> list[Found]:
 
 
 def _urls(text: str) -> list[Found]:
-    spans = [match.span() for match in _URL.finditer(text)]
+    # Every match starts "http" or "www.": two plain searches skip the scan of most texts.
+    linked = "http" in text or "www." in text
+    spans = [match.span() for match in _URL.finditer(text)] if linked else []
     for match in _BARE_TLD.finditer(text):
         start = match.start()
         while start and (text[start - 1].isalnum() or text[start - 1] in _HOST_PART):
@@ -257,7 +262,9 @@ def _urls(text: str) -> list[Found]:
 
 
 def _is_number_word(token: str) -> bool:
-    return all(part in NUMBER_WORDS or part in MULTIPLIERS for part in token.split("-"))
+    if token in _NUMBER_PARTS:  # the common case, one word: no split
+        return True
+    return "-" in token and all(part in _NUMBER_PARTS for part in token.split("-"))
 
 
 def _number_ending(tokens: list[re.Match], last: int) -> tuple[int, Decimal] | None:
@@ -332,7 +339,7 @@ _FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
     ("email", _emails),
     ("phone", lambda text: _regex_facts((_PHONE,), _phone, text)),
     ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
-    ("money", lambda text: _regex_facts(_MONEY, _money, text)),
+    ("money", lambda text: _regex_facts(_MONEY, _money, text, _MONEY_HINTS)),
     ("percent", _percents),
     ("count", _counts),
 )
@@ -468,25 +475,29 @@ def verbatim_spans(ask: Ask, folded: str) -> list[tuple[int, int]]:
     """Where ask text fields occur verbatim in `folded` (see `fold`), ignoring case; a longer
     field wins over a shorter one inside it, and a field never matches inside a word."""
     low = lower(folded)
+    size = len(low)
     spans: list[tuple[int, int]] = []
-    covered = bytearray(len(low))
-    for needle in _needles(ask_texts(ask)):
+    covered = bytearray(size)
+    for needle, word_start, word_end, mark in _needles(ask_texts(ask)):
         at = low.find(needle)
         while at != -1:
             end = at + len(needle)
-            inside_word = (needle[0].isalnum() and at and low[at - 1].isalnum()) or (
-                needle[-1].isalnum() and end < len(low) and low[end].isalnum()
+            inside_word = (word_start and at and low[at - 1].isalnum()) or (
+                word_end and end < size and low[end].isalnum()
             )
             if not inside_word and covered.find(1, at, end) == -1:
-                covered[at:end] = b"\x01" * (end - at)
+                covered[at:end] = mark
                 spans.append((at, end))
             at = low.find(needle, at + 1)
     return sorted(spans)
 
 
 @lru_cache(maxsize=64)
-def _needles(texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(sorted({lower(fold(t)) for t in texts if t.strip()}, key=len, reverse=True))
+def _needles(texts: tuple[str, ...]) -> tuple[tuple[str, bool, bool, bytes], ...]:
+    """Each field's text, longest first, with whether it starts and ends with a letter or digit
+    (so cannot match inside a word there), and the mark of its span in `covered`."""
+    needles = sorted({lower(fold(t)) for t in texts if t.strip()}, key=len, reverse=True)
+    return tuple((n, n[0].isalnum(), n[-1].isalnum(), b"\x01" * len(n)) for n in needles)
 
 
 def blank(text: str, spans: list[tuple[int, int]]) -> str:
