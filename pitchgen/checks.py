@@ -87,8 +87,9 @@ class _Draft:
     @cached_property
     def lines(self) -> str:
         """The text with spacing folded within each line; lines kept, for sentence breaks."""
-        lines = (fold(line) for line in _straight_quotes(self.raw).splitlines())
-        return "\n".join(line for line in lines if line)
+        # fold() per line, in C: " ".join(line.split()); an empty line drops out.
+        lines = map(" ".join, map(str.split, _straight_quotes(self.raw).splitlines()))
+        return "\n".join(filter(None, lines))
 
     @cached_property
     def text(self) -> str:
