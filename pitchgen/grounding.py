@@ -125,6 +125,19 @@ _DATES = (
 # for ISO or US dates at all, nor one without a currency symbol for "$2,500".
 _DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
 _MONEY_HINTS = (lambda text: any(symbol in text for symbol in "$€£¥₹"), None, None)
+# Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
+# "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
+_PHONE_SHAPE = bytes(
+    48 if c >= 128 or chr(c).isdigit() else 45 if chr(c) in " .-" else 120 for c in range(256)
+)
+
+
+def _may_hold_phone(text: str) -> bool:
+    if "+" in text:
+        return True
+    return b"000-0000" in text.encode("utf-8", "surrogatepass").translate(_PHONE_SHAPE)
+
+
 _PERCENT_SIGN = re.compile(r"%|[Pp]er\s?cent\b")
 _TOKEN = re.compile(r"\S+")
 _PLAIN_WORD = re.compile(r"[\w'-]+\Z")
@@ -345,7 +358,7 @@ def lower(text: str) -> str:
 _FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
     ("url", _urls),
     ("email", _emails),
-    ("phone", lambda text: _regex_facts((_PHONE,), _phone, text)),
+    ("phone", lambda text: _regex_facts((_PHONE,), _phone, text, (_may_hold_phone,))),
     ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
     ("money", lambda text: _regex_facts(_MONEY, _money, text, _MONEY_HINTS)),
     ("percent", _percents),
