@@ -124,12 +124,28 @@ _DATES = (
 # draft (its written dates have many), so a text without "-12-31" or "/31/2027" is not scanned
 # for ISO or US dates at all, nor one without a currency symbol for "$2,500".
 _DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
-_MONEY_HINTS = (lambda text: any(symbol in text for symbol in "$€£¥₹"), None, None)
+_MONEY_HINTS = (
+    lambda text: any(symbol in text for symbol in "$€£¥₹"),
+    None,
+    lambda text: _may_name_currency(text.encode("utf-8", "surrogatepass")),
+)
 # Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
 # "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
 _PHONE_SHAPE = bytes(
     48 if c >= 128 or chr(c).isdigit() else 45 if chr(c) in " .-" else 120 for c in range(256)
 )
+
+
+_CAPITALS = bytes(65 if 65 <= c <= 90 else 32 for c in range(256))
+
+
+def _may_name_currency(data: bytes) -> bool:
+    """Whether "2,500 EUR" or "2,500 dollars" may follow a figure: three capitals in a row, or a
+    currency word (any case of these ASCII letters matches only ASCII letters)."""
+    if b"AAA" in data.translate(_CAPITALS):
+        return True
+    low = data.lower()
+    return b"dollar" in low or b"euro" in low or b"pound" in low
 
 
 def _may_hold_phone(text: str) -> bool:
