@@ -14,19 +14,9 @@ from functools import cached_property, lru_cache
 from typing import Literal
 
 from pitchgen.ask import Ask
-from pitchgen.grounding import (
-    AskFacts,
-    Fact,
-    MonthDay,
-    ask_facts,
-    blank,
-    fold,
-    lower,
-    parse_facts,
-    phone_digits,
-    verbatim_spans,
-)
+from pitchgen.grounding import AskFacts, ask_facts, blank, verbatim_spans
 from pitchgen.models import CallScript, CheckResult, Content, Email, MeetingAgenda
+from pitchgen.textfacts import Fact, MonthDay, fold, lower, parse_facts, phone_digits
 from pitchgen.wording import money, written_date
 
 __all__ = ["CHECKS", "must_failures", "run_checks"]
