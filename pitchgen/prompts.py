@@ -13,21 +13,19 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from typing import Any
 
 from pitchgen.ask import Ask, Budget, Channel
 from pitchgen.models import CONTENT_MODELS
 from pitchgen.templating import template_hash, text_env
+from pitchgen.wording import money, written_date
 
 __all__ = [
     "Prompt",
     "ask_data",
     "build_prompt",
     "content_schema",
-    "format_date",
-    "format_money",
     "prompt_version",
     "reask_message",
     "system_prompt",
@@ -69,24 +67,14 @@ def system_prompt() -> str:
     return text_env().get_template(SYSTEM_TEMPLATE).render()
 
 
-def format_date(value: Any) -> str:
-    return f"{value:%B} {value.day}, {value.year}"
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    whole = amount == amount.to_integral_value()
-    figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return f"${figure}" if currency == "USD" else f"{figure} {currency}"
-
-
 def _money(budget: Budget | None) -> dict[str, str] | None:
     if budget is None:
         return None
     contribution = budget.partner_contribution
     return {
-        "budget": format_money(budget.amount, budget.currency),
+        "budget": money(budget.amount, budget.currency),
         "partner_contribution": (
-            format_money(contribution, budget.currency) if contribution > 0 else "costs you nothing"
+            money(contribution, budget.currency) if contribution > 0 else "costs you nothing"
         ),
     }
 
@@ -102,8 +90,8 @@ def _written_forms(ask: Ask) -> dict[str, Any]:
     contact = ask.partner.contact_name
     return {
         "greeting": f"Dear {contact}," if contact else f"Dear {ask.partner.organization} team,",
-        "dates": {d.isoformat(): format_date(d) for d in sorted(set(dates))},
-        "reply_by": format_date(ask.reply_date),
+        "dates": {d.isoformat(): written_date(d) for d in sorted(set(dates))},
+        "reply_by": written_date(ask.reply_date),
         "money": _money(budget),
         "negotiation_needed": bool(
             budget and (budget.partner_contribution > 0 or budget.negotiable)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import jinja2
@@ -17,8 +15,6 @@ from pitchgen.models import CONTENT_MODELS
 from pitchgen.prompts import (
     build_prompt,
     content_schema,
-    format_date,
-    format_money,
     prompt_version,
     reask_message,
     system_prompt,
@@ -94,22 +90,6 @@ def test_an_ask_without_budget_or_contact_offers_no_money_and_a_neutral_greeting
     forms = data_block(user["content"])["written_forms"]
     assert forms["money"] is None
     assert forms["greeting"] == "Dear Institute for Land Use Studies team,"
-
-
-@pytest.mark.parametrize(
-    ("amount", "currency", "written"),
-    [
-        (Decimal(2500), "USD", "$2,500"),
-        (Decimal("1250.50"), "USD", "$1,250.50"),
-        (Decimal(4000), "EUR", "4,000 EUR"),
-    ],
-)
-def test_money_is_written_as_the_checks_read_it(amount, currency, written):
-    assert format_money(amount, currency) == written
-
-
-def test_dates_are_written_in_words():
-    assert format_date(date(2027, 3, 4)) == "March 4, 2027"
 
 
 @pytest.mark.parametrize("channel", list(Channel))
