@@ -13,7 +13,6 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,9 +20,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.database import describe_url, error_message, open_engine
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
 from pitchgen.migrations.schema import asks, drafts, events, revisions
-from pitchgen.models import CheckResult, Draft, DraftSet, Status
+from pitchgen.models import CheckResult, Draft, DraftSet
+from pitchgen.records import Change, Event, NewRevision, Revision, StoredDraft
 
 __all__ = [
     "MAX_PAGE",
@@ -69,65 +70,6 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
-
-
-class StoredDraft(Draft):
-    """A draft as the store keeps it: the envelope plus where it came from and its send state."""
-
-    ask_id: str
-    created_at: dt.datetime
-    updated_at: dt.datetime
-    sent_at: dt.datetime | None = None
-    message_id: str | None = None
-    send_error: str | None = None
-
-
-class Revision(BaseModel):
-    draft_id: str
-    version: int
-    content: dict
-    text: str
-    checks: list[CheckResult]
-    author: str
-    created_at: dt.datetime
-    note: str | None = None
-
-
-class Event(BaseModel):
-    draft_id: str
-    at: dt.datetime
-    actor: str
-    action: str
-    from_status: Status | None
-    to_status: Status
-    reason: str | None = None
-    detail: dict | None = None
-
-
-@dataclass(frozen=True)
-class NewRevision:
-    content: dict
-    text: str
-    checks: list[CheckResult]
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Change:
-    """One workflow step, applied to a draft as it was read (see `Store.apply`).
-
-    `revision` makes it an edit (version + 1). `send_error` is written on every step, so any
-    step but a failed send clears it; `sent_at` and `message_id` are written when given."""
-
-    action: str
-    actor: str
-    to_status: Status
-    reason: str | None = None
-    detail: dict | None = None
-    revision: NewRevision | None = None
-    sent_at: dt.datetime | None = None
-    message_id: str | None = None
-    send_error: str | None = None
 
 
 class StaleVersion(Conflict):
@@ -191,29 +133,7 @@ class Store:
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
         """Open the store at a SQLAlchemy URL and, unless told not to, migrate it to the newest
         schema. A malformed URL, a missing driver or an unreachable server is a `StoreError`."""
-        try:
-            parsed = sa.make_url(url)
-        except (sa.exc.ArgumentError, ValueError):
-            # Not chained: the parser's own message quotes the whole URL, password and all.
-            raise StoreError("the database URL is not a valid SQLAlchemy URL") from None
-        if parsed.drivername in ("postgresql", "postgres"):
-            # The bare scheme means psycopg2 to SQLAlchemy; pitchgen ships psycopg 3.
-            parsed = parsed.set(drivername="postgresql+psycopg")
-        try:
-            engine = sa.create_engine(parsed, **_engine_options(parsed))
-        except ImportError as exc:
-            hint = " (pip install 'psycopg[binary]')" if exc.name == "psycopg" else ""
-            raise StoreError(
-                f"cannot use the database at {_safe(parsed)}: its driver {exc.name!r} is not"
-                f" installed{hint}"
-            ) from None
-        except sa.exc.ArgumentError:
-            raise StoreError(
-                f"cannot use the database at {_safe(parsed)}: not a database kind SQLAlchemy knows"
-            ) from None
-        if parsed.get_backend_name() == "sqlite":
-            _configure_sqlite(engine)
-        store = cls(engine)
+        store = cls(open_engine(url))
         if upgrade:
             store.upgrade()
         return store
@@ -432,9 +352,9 @@ class Store:
         try:
             yield
         except sa.exc.DBAPIError as exc:
-            raise StoreError(_store_message(self._url, exc.orig)) from None
+            raise StoreError(error_message(self._url, exc.orig)) from None
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(_store_message(self._url, exc)) from None
+            raise StoreError(error_message(self._url, exc)) from None
 
 
 def _filter_problems(status: str | None, channel: str | None, limit: int) -> list[Problem]:
@@ -446,62 +366,3 @@ def _filter_problems(status: str | None, channel: str | None, limit: int) -> lis
     if not 1 <= limit <= MAX_PAGE:
         problems.append(Problem("limit", f"must be between 1 and {MAX_PAGE} (got {limit})"))
     return problems
-
-
-# libpq and psycopg also take a password as a query parameter: `…/db?password=…`.
-_SECRET_QUERY = frozenset({"password", "sslpassword", "passfile", "sslkey"})
-
-
-def _secrets(url: sa.URL) -> list[str]:
-    query = [url.query[k] for k in url.query if k.lower() in _SECRET_QUERY]
-    values = [v for q in query for v in ([q] if isinstance(q, str) else q)]
-    return [str(url.password), *values] if url.password else values
-
-
-def _safe(url: sa.URL) -> str:
-    hidden = {k: "***" for k in url.query if k.lower() in _SECRET_QUERY}
-    shown = url.update_query_dict(hidden).render_as_string(hide_password=True)
-    return shown.replace("%2A%2A%2A", "***")
-
-
-def describe_url(url: str | sa.URL) -> str:
-    """Where the store is, for a message a person reads: never with a password in it."""
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        return f"the SQLite database at {parsed.database}"
-    return f"the database at {_safe(parsed)}"
-
-
-def _store_message(url: sa.URL, exc: BaseException | None) -> str:
-    # Only the driver's first line: SQLAlchemy's own text appends the statement and its
-    # parameters, which hold draft content.
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-    for secret in _secrets(url):
-        reason = reason.replace(secret, "***")
-    return f"cannot read or write {describe_url(url)}: {reason}"
-
-
-def _engine_options(url: sa.URL) -> dict[str, Any]:
-    if url.get_backend_name() == "postgresql":
-        connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 5}
-        return {"pool_pre_ping": True, "connect_args": connect_args}
-    return {}
-
-
-def _configure_sqlite(engine: sa.Engine) -> None:
-    # pysqlite's own transaction handling is off; the store issues BEGIN itself (`Store._write`,
-    # `Store._read`), not from a "begin" event: any connection event listener slows every
-    # statement SQLAlchemy runs. A read of one statement needs none: in WAL mode that statement
-    # is its own snapshot, and a BEGIN and ROLLBACK around it cost more than the read itself.
-    @sa.event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        for pragma in (
-            "journal_mode = WAL",
-            "synchronous = NORMAL",
-            "foreign_keys = ON",
-            "busy_timeout = 10000",
-        ):
-            cur.execute(f"PRAGMA {pragma}")
-        cur.close()
