@@ -23,9 +23,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import httpx2
@@ -38,9 +36,11 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from pitchgen.errors import CircuitOpen, LLMRejected, LLMUnavailable
+from pitchgen.circuit import Circuit
+from pitchgen.errors import LLMRejected, LLMUnavailable
 from pitchgen.prompts import Prompt
 from pitchgen.replay import FixtureStore
+from pitchgen.reply import Reply, read_reply
 from pitchgen.settings import Settings
 
 __all__ = [
@@ -57,21 +57,6 @@ BACKOFF_MAX_SECONDS = 8.0
 MAX_TOKENS = {"email": 600, "call_script": 1200, "meeting_agenda": 1000}
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 REPLAY_BASE_URL = "http://replay.invalid/v1"
-# How much of a body that is not a chat completion the reviewer sees as the rejected text.
-RAW_LIMIT = 4000
-
-
-@dataclass(frozen=True)
-class Reply:
-    """One answer from the endpoint. `problem` says why a 200 body was not a chat completion
-    (`text` then holds what came instead, for the reviewer); drafting judges it invalid output."""
-
-    text: str
-    finish_reason: str | None
-    model: str | None
-    prompt_tokens: int
-    completion_tokens: int
-    problem: str | None = None
 
 
 class _Transient(Exception):
@@ -80,57 +65,6 @@ class _Transient(Exception):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
-
-
-class Circuit:
-    """Opens after `threshold` failed calls in a row; after `cool_down` one probe may pass,
-    and its success closes the circuit (its failure reopens it for another cool-down)."""
-
-    def __init__(
-        self,
-        threshold: int,
-        cool_down: float,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.threshold = threshold
-        self.cool_down = cool_down
-        self.clock = clock
-        self.failures = 0
-        self.opened_at: float | None = None
-        self.probing = False
-
-    @property
-    def state(self) -> str:
-        if self.opened_at is None:
-            return "closed"
-        return "half_open" if self.clock() - self.opened_at >= self.cool_down else "open"
-
-    def before_call(self) -> None:
-        state = self.state
-        if state == "closed":
-            return
-        if state == "half_open" and not self.probing:
-            self.probing = True
-            return
-        wait = max(0.0, self.cool_down - (self.clock() - (self.opened_at or 0.0)))
-        raise CircuitOpen(
-            f"the model endpoint failed {self.failures} times; next try in {wait:.0f} s"
-        )
-
-    def succeeded(self) -> None:
-        self.failures = 0
-        self.opened_at = None
-        self.probing = False
-
-    def abandoned(self) -> None:
-        """A call that ended neither way (cancelled, say): let the next caller probe."""
-        self.probing = False
-
-    def failed(self) -> None:
-        self.failures += 1
-        if self.probing or self.failures >= self.threshold:
-            self.opened_at = self.clock()
-        self.probing = False
 
 
 def _redactor(settings: Settings) -> Callable[[str], str]:
@@ -158,52 +92,6 @@ def _retry_after(headers: httpx2.Headers) -> float | None:
             except ValueError:
                 return None
     return None
-
-
-def _field(mapping: Any, key: str, kind: type) -> Any:
-    """`mapping[key]` when `mapping` is a dict and the value a `kind`, else None: a reply's
-    optional parts are read only when they have the shape the protocol gives them."""
-    value = mapping.get(key) if isinstance(mapping, dict) else None
-    return value if isinstance(value, kind) and not isinstance(value, bool) else None
-
-
-def _shape_problem(body: Any) -> str | None:
-    if isinstance(body, str):
-        return "the reply is not JSON"
-    if not isinstance(body, dict):
-        return f"the reply is a JSON {type(body).__name__}, not a chat completion object"
-    choices = body.get("choices")
-    if not isinstance(choices, list) or not choices:
-        return "the reply has no choices"
-    message = _field(choices[0], "message", dict)
-    if message is None:
-        return "the reply's first choice has no message object"
-    content = message.get("content")
-    # null is the protocol's own "no text" (a refusal, say): the model's answer, judged as such.
-    if content is not None and not isinstance(content, str):
-        return f"the message content is a JSON {type(content).__name__}, not text"
-    return None
-
-
-def _reply(body: Any) -> Reply:
-    """`body` read as a chat completion, whatever it turned out to be."""
-    problem = _shape_problem(body)
-    if problem is None:
-        choice = body["choices"][0]
-        text = choice["message"].get("content") or ""
-    else:
-        choice = None
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-        text = text[:RAW_LIMIT]
-    usage = _field(body, "usage", dict)
-    return Reply(
-        text=text,
-        finish_reason=_field(choice, "finish_reason", str),
-        model=_field(body, "model", str),
-        prompt_tokens=_field(usage, "prompt_tokens", int) or 0,
-        completion_tokens=_field(usage, "completion_tokens", int) or 0,
-        problem=problem,
-    )
 
 
 class LLMClient:
@@ -387,7 +275,7 @@ class LLMClient:
         elif self.mode == "record" and self.reuse_recorded:
             assert self.store is not None
             if (known := self.store.find(body)) is not None:
-                return _reply(known.response)
+                return read_reply(known.response)
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
             raise LLMUnavailable(f"{channel}: the deadline passed before the model answered")
@@ -412,7 +300,7 @@ class LLMClient:
             response: Any = raw.json()
         except ValueError:
             response = raw.text  # kept as received, for the reviewer and the fixture
-        reply = _reply(response)
+        reply = read_reply(response)
         if self.mode == "record":
             assert self.store is not None
             self.store.write(
