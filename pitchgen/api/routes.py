@@ -15,125 +15,35 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WrapValidator
+from pydantic import BaseModel, BeforeValidator
 from starlette.responses import Response
 
 from pitchgen import drafting, outbox, review
+from pitchgen.api.bodies import (
+    ApproveRequest,
+    DraftPage,
+    DraftRequest,
+    EditRequest,
+    EventList,
+    RecommendationRequest,
+    RejectRequest,
+    ReopenRequest,
+    RevisionList,
+    SendRequest,
+)
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
 from pitchgen.api.idempotency import Idempotency, Record, fingerprint
 from pitchgen.api.problems import problem_responses
-from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.ask import Channel
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.export import Format, export
-from pitchgen.models import CallScript, DraftSet, Email, MeetingAgenda, Recommendation, Status
+from pitchgen.models import DraftSet, Recommendation, Status
 from pitchgen.recommend import recommend
-from pitchgen.store import MAX_PAGE, Event, Revision, StaleVersion, Store, StoredDraft
+from pitchgen.store import MAX_PAGE, StaleVersion, Store, StoredDraft
 
 __all__ = ["etag", "router"]
 
 router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
-
-
-# --- request and response bodies ---------------------------------------------------------------
-
-
-def _ask(value: Any, _handler: Any) -> Ask:
-    # The CLI's validation, so the API names the same problems in the same words.
-    try:
-        return validate_ask(value)
-    except InvalidInput as exc:
-        raise InvalidInput(
-            [Problem(f"ask.{p.path}" if p.path else "ask", p.message) for p in exc.problems]
-        ) from None
-
-
-def _content(value: Any, _handler: Any) -> Any:
-    # Checked against the draft's own channel by `review.edit`, which knows which one it is.
-    if not isinstance(value, dict):
-        raise InvalidInput([Problem("content", "must be a mapping of the channel's fields")])
-    return value
-
-
-AskBody = Annotated[Ask, WrapValidator(_ask)]
-Content = Annotated[Email | CallScript | MeetingAgenda, WrapValidator(_content)]
-Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
-Author = Annotated[
-    str | None,
-    Field(
-        default=None,
-        max_length=100,
-        description="The person acting; the audit log records it beside the API key's name.",
-    ),
-]
-Version = Annotated[
-    int | None,
-    Field(
-        default=None,
-        ge=1,
-        description="The version you read (stale: 409); or send `If-Match` with the ETag.",
-    ),
-]
-
-
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class DraftRequest(_Body):
-    ask: AskBody
-    channels: list[Channel] | None = Field(
-        default=None, min_length=1, description="Default: the ask's own `channels`."
-    )
-
-
-class RecommendationRequest(_Body):
-    ask: AskBody
-
-
-class EditRequest(_Body):
-    content: Content
-    version: Version
-    note: Text | None = None
-    author: Author
-
-
-class ApproveRequest(_Body):
-    override_reason: Text | None = Field(
-        default=None, description="Required to approve while a must check fails; recorded."
-    )
-    version: Version
-    author: Author
-
-
-class RejectRequest(_Body):
-    reason: Text
-    version: Version
-    author: Author
-
-
-class ReopenRequest(_Body):
-    reason: Text | None = None
-    version: Version
-    author: Author
-
-
-class SendRequest(_Body):
-    author: Author
-
-
-class DraftPage(BaseModel):
-    drafts: list[StoredDraft]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end."
-    )
-
-
-class RevisionList(BaseModel):
-    revisions: list[Revision]
-
-
-class EventList(BaseModel):
-    events: list[Event]
 
 
 # --- helpers -------------------------------------------------------------------------------------
