@@ -16,6 +16,7 @@ from typing import Literal
 from pitchgen.ask import Ask
 from pitchgen.grounding import AskFacts, ask_facts, blank, verbatim_spans
 from pitchgen.models import CallScript, CheckResult, Content, Email, MeetingAgenda
+from pitchgen.readability import grade_level
 from pitchgen.textfacts import Fact, MonthDay, fold, lower, parse_facts, phone_digits
 from pitchgen.wording import money, written_date
 
@@ -55,8 +56,6 @@ _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
 # looked behind for, so the scan jumps from one to the next (only a match's end is used).
 _SENTENCE_BREAK = re.compile(r"[.!?] (?=[\"'(]?[A-Z])|\n")
-_FK_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
-_FK_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _straight_quotes(text: str) -> str:
@@ -372,37 +371,10 @@ def _signed(d: _Draft) -> Verdict:
     return True, f"the {part} closes with the sender's details"
 
 
-_VOWEL_GROUP = re.compile(r"[aeiouy]+")
-
-
-@lru_cache(maxsize=8192)
-def _syllables(word: str) -> int:
-    """Vowel groups, less a silent final e ("name", not "table"): within a syllable or so of a
-    dictionary on everyday words, at no start-up cost (textstat loads NLTK's cmudict, 150 ms,
-    and pyphen's dictionary takes 80 ms to parse)."""
-    count = len(_VOWEL_GROUP.findall(word))
-    if count > 1 and word.endswith("e") and not word.endswith(("le", "ee", "ye")):
-        count -= 1
-    return max(count, 1)
-
-
-def _grade_level(text: str) -> float:
-    """Flesch-Kincaid grade. A line break ends a sentence too: a greeting and a signature are
-    not run-on sentences. Addresses and links are not words a reader sounds out."""
-    if "@" in text or "/" in text:
-        text = " ".join(w for w in text.split(" ") if "@" not in w and "/" not in w)
-    words = _FK_WORD.findall(text)
-    if not words:
-        return 0.0
-    sentences = sum(1 for s in _FK_BREAK.split(text) if _FK_WORD.search(s)) or 1
-    syllables = sum(map(_syllables, map(str.lower, words)))
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-
-
 def _reading_ease(d: _Draft) -> Verdict:
     if not isinstance(d.content, Email):
         return True, "applies to emails only"
-    grade = _grade_level(d.content.body)
+    grade = grade_level(d.content.body)
     if grade > MAX_GRADE:
         advice = f"shorten sentences and prefer short words to reach {MAX_GRADE:.0f}"
         return False, f"reads at US grade {grade:.1f}; {advice}"
