@@ -1,0 +1,85 @@
+"""Reading a YAML or JSON document from outside, before anything validates it: a size limit,
+UTF-8 only, the format sniffed when not given, YAML safely (no dates, no duplicate keys).
+
+Every problem is an `InvalidInput` at the document's root path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from pitchgen.errors import InvalidInput, Problem
+
+__all__ = ["MAX_DOCUMENT_BYTES", "read_document"]
+
+MAX_DOCUMENT_BYTES = 64 * 1024
+
+
+class _DocumentLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (so pydantic reports '2027-02-30' by its path,
+    instead of PyYAML failing on it) and refuses duplicate keys, which YAML would drop."""
+
+
+_DocumentLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping_without_duplicates(loader: _DocumentLoader, node: yaml.MappingNode) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_DocumentLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def _decode(raw: bytes | str, fmt: str) -> Any:
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    if fmt == "json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            where = f"line {exc.lineno}, column {exc.colno}"
+            raise InvalidInput([Problem("", f"not valid JSON at {where}: {exc.msg}")]) from None
+    try:
+        return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - _DocumentLoader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        detail = exc.problem or exc.context or "syntax error"
+        raise InvalidInput([Problem("", f"not valid YAML{where}: {detail}")]) from None
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem("", f"not valid YAML: {exc}")]) from None
+
+
+def _sniff(text: bytes | str) -> str:
+    head = text.lstrip()[:1]
+    return "json" if head in ("{", b"{", "[", b"[") else "yaml"
+
+
+def read_document(raw: bytes | str, fmt: str | None = None) -> Any:
+    """The data in a document; `fmt` is 'json' or 'yaml' (sniffed when None)."""
+    size = len(raw.encode("utf-8") if isinstance(raw, str) else raw)
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidInput(
+            [Problem("", f"the document is {size:,} bytes; the limit is 64 KiB (65,536 bytes)")]
+        )
+    if isinstance(raw, bytes):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidInput([Problem("", f"not UTF-8 text (byte {exc.start})")]) from None
+    return _decode(raw, fmt or _sniff(raw))
