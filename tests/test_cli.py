@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from pitchgen import __version__
+from pitchgen.ask import load_ask
 from pitchgen.cli import main
 
 SUMMIT = Path(__file__).resolve().parent.parent / "fixtures" / "asks" / "summit-venue.yaml"
@@ -133,3 +136,25 @@ def test_the_installed_command_reads_stdin_and_never_shows_a_traceback():
     assert bad.returncode == 2
     assert b"Traceback" not in bad.stderr
     assert bad.stderr.startswith(b"error: 1 problem in the input\n  not valid YAML at line 1")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_at_a_terminal_each_draft_is_a_panel_with_its_checks():
+    from pitchgen.cli.output import write
+    from pitchgen.drafting import draft
+    from pitchgen.settings import Settings
+
+    ask = load_ask(SUMMIT)
+    hostile = ask.model_copy(
+        update={"project": ask.project.model_copy(update={"name": "[bold]Summit[/bold]"})}
+    )
+    screen = Terminal()
+    write(screen, draft(hostile, ["email"], settings=Settings(llm="off")), "text")
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", screen.getvalue())  # colours aside
+    assert "╭─ Email · template (llm_off)" in shown
+    assert "✓ names_partner (must)" in shown
+    assert "[bold]Summit[/bold]" in shown  # text from the ask is never read as markup
