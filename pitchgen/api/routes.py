@@ -11,6 +11,7 @@ Responses are serialized once by pydantic and sent as they are (`_json`), while
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
@@ -250,6 +251,21 @@ async def list_events(request: Request, draft_id: DraftId) -> Response:
     return _json(EventList(events=await _read(store, store.events, draft_id)))
 
 
+async def _decide(
+    request: Request,
+    draft_id: str,
+    body: ApproveRequest | RejectRequest | ReopenRequest,
+    if_match: str | None,
+    step: Callable[..., StoredDraft],
+    reason: str | None,
+) -> Response:
+    """One review step (approve, reject, reopen) at the version the client read."""
+    store = await _store(request)
+    version = await _expected_version(store, draft_id, body.version, if_match)
+    actor = _actor(request, body.author)
+    return _draft(await _run(step, store, draft_id, actor, reason, version))
+
+
 @router.post(
     "/drafts/{draft_id}/approve",
     response_model=StoredDraft,
@@ -263,11 +279,7 @@ async def approve_draft(
     if_match: IfMatch = None,
 ) -> Response:
     body = body or ApproveRequest()
-    store = await _store(request)
-    version = await _expected_version(store, draft_id, body.version, if_match)
-    actor = _actor(request, body.author)
-    draft = await _run(review.approve, store, draft_id, actor, body.override_reason, version)
-    return _draft(draft)
+    return await _decide(request, draft_id, body, if_match, review.approve, body.override_reason)
 
 
 @router.post(
@@ -279,10 +291,7 @@ async def approve_draft(
 async def reject_draft(
     request: Request, draft_id: DraftId, body: RejectRequest, if_match: IfMatch = None
 ) -> Response:
-    store = await _store(request)
-    version = await _expected_version(store, draft_id, body.version, if_match)
-    actor = _actor(request, body.author)
-    return _draft(await _run(review.reject, store, draft_id, actor, body.reason, version))
+    return await _decide(request, draft_id, body, if_match, review.reject, body.reason)
 
 
 @router.post(
@@ -298,10 +307,7 @@ async def reopen_draft(
     if_match: IfMatch = None,
 ) -> Response:
     body = body or ReopenRequest()
-    store = await _store(request)
-    version = await _expected_version(store, draft_id, body.version, if_match)
-    actor = _actor(request, body.author)
-    return _draft(await _run(review.reopen, store, draft_id, actor, body.reason, version))
+    return await _decide(request, draft_id, body, if_match, review.reopen, body.reason)
 
 
 @router.post(
