@@ -53,7 +53,8 @@ def test_verify_names_a_fixture_recorded_under_another_prompt(folder):
     assert f"stale: {path.name} (prompt 0123456789ab, now " in result.output
 
 
-def test_verify_names_orphans_and_missing_exchanges(folder):
+def orphan_of_happy_email(folder):
+    """The happy email's fixture, and a recording beside it that no request of ours makes."""
     store = FixtureStore(folder)
     (kept,) = [f for f in store.all() if f.path.name.startswith("synthetic-happy-email")]
     orphan = store.write(
@@ -65,6 +66,11 @@ def test_verify_names_orphans_and_missing_exchanges(folder):
         status=200,
         response=kept.response,
     )
+    return kept, orphan
+
+
+def test_verify_names_orphans_and_missing_exchanges(folder):
+    _, orphan = orphan_of_happy_email(folder)
     reask = max(folder.glob("synthetic-reask-fixed-*.json"), key=lambda p: len(p.read_text()))
     reask.unlink()
     result = verify(folder)
@@ -96,17 +102,7 @@ def test_record_writes_every_exchange_of_the_asks_given(tmp_path, monkeypatch):
 
 
 def test_verify_prune_deletes_orphaned_recordings_but_never_synthetic_ones(folder):
-    store = FixtureStore(folder)
-    (kept,) = [f for f in store.all() if f.path.name.startswith("synthetic-happy-email")]
-    orphan = store.write(
-        prefix="email",
-        channel="email",
-        prompt_version=kept.prompt_version,
-        note="recorded at another temperature",
-        request=kept.request | {"temperature": 0.7},
-        status=200,
-        response=kept.response,
-    )
+    kept, orphan = orphan_of_happy_email(folder)
     data = json.loads(kept.path.read_text())
     data["prompt_version"] = "0123456789ab"
     kept.path.write_text(json.dumps(data))
