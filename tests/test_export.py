@@ -3,23 +3,20 @@ and an unapproved draft can never pass for the approved one."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import icalendar
 import pytest
-import yaml
+from asks import make_ask
 
-from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.ask import Channel
 from pitchgen.errors import InvalidInput
 from pitchgen.export import export, message_id
 from pitchgen.models import CONTENT_MODELS, Draft
 from pitchgen.render import to_markdown, to_text
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "asks"
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
 
 EMAIL = {
@@ -50,15 +47,6 @@ AGENDA = {
     "next_steps": [{"action": "Decide", "owner": "Priya Raman", "date": "2027-03-01"}],
 }
 CONTENT = {Channel.email: EMAIL, Channel.call_script: CALL, Channel.meeting_agenda: AGENDA}
-
-
-def make_ask(example: str, **sections: dict) -> Ask:
-    """A shared example, with some fields of its top-level sections replaced."""
-    text = (EXAMPLES / example).read_text()
-    data = json.loads(text) if example.endswith(".json") else yaml.safe_load(text)
-    for section, changes in sections.items():
-        data[section] = {**data.get(section, {}), **changes}
-    return validate_ask(data)
 
 
 def make_draft(channel: Channel, status: str = "approved", version: int = 2, **content) -> Draft:

@@ -4,21 +4,19 @@ exported, and every way it can fail is a SendError that never shows the password
 from __future__ import annotations
 
 import base64
-import json
 import socket
 import ssl
 import subprocess
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesParser
-from pathlib import Path
 
 import pytest
-import yaml
 from aiosmtpd.smtp import AuthResult
+from asks import make_ask
 from conftest_smtp import Inbox, free_port
 
-from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.ask import Channel
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
 from pitchgen.export import export
 from pitchgen.models import Draft
@@ -27,22 +25,12 @@ from pitchgen.settings import Settings
 
 pytest_plugins = ["conftest_smtp"]
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "asks"
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
 USER, PASSWORD = "ava", "s3cret-pa55word"
 EMAIL = {
     "subject": "Your room for the Main Street Licensing Summit",
     "body": "Dear Marcus Lee,\n\nCould we use your room on March 4, 2027?\n\nAva Thompson",
 }
-
-
-def make_ask(example: str, **sections: dict) -> Ask:
-    """A shared example, with some fields of its top-level sections replaced."""
-    text = (EXAMPLES / example).read_text()
-    data = json.loads(text) if example.endswith(".json") else yaml.safe_load(text)
-    for section, changes in sections.items():
-        data[section] = {**data.get(section, {}), **changes}
-    return validate_ask(data)
 
 
 def make_draft(channel: Channel = Channel.email, status: str = "approved", version: int = 2):
