@@ -11,6 +11,9 @@ from hypothesis import HealthCheck, settings
 from pitchgen.ask import Ask, load_ask
 from pitchgen.settings import get_settings
 
+# The SMTP test server's fixtures, for every test that sends mail.
+pytest_plugins = ["conftest_smtp"]
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "fixtures" / "asks").iterdir())
 

@@ -12,8 +12,6 @@ from pitchgen.api import RateLimit, create_app
 from pitchgen.ask import load_ask
 from pitchgen.settings import Settings
 
-pytest_plugins = ["conftest_smtp"]
-
 SUMMIT = load_ask(
     Path(__file__).resolve().parent.parent / "fixtures" / "asks" / "summit-venue.yaml"
 ).model_dump(mode="json", exclude_none=True)

@@ -24,8 +24,6 @@ SUMMIT = ASKS / "summit-venue.yaml"
 SPONSORSHIP = ASKS / "sponsorship-negotiable.yaml"
 CHANNELS = ("email", "call_script", "meeting_agenda")
 
-pytest_plugins = ["conftest_smtp"]
-
 
 def kept_edit(err: str) -> Path:
     return Path(re.search(r"your edit is kept in (\S+)\)", err)[1])

@@ -17,7 +17,7 @@ from pitchgen.export import message_id
 from pitchgen.settings import Settings
 from pitchgen.store import Store, StoredDraft
 
-pytest_plugins = ["conftest_store", "conftest_smtp"]
+pytest_plugins = ["conftest_store"]
 
 
 def smtp_settings(port: int) -> Settings:

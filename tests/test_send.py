@@ -23,8 +23,6 @@ from pitchgen.models import Draft
 from pitchgen.send import SendResult, SmtpConfig, send_email
 from pitchgen.settings import Settings
 
-pytest_plugins = ["conftest_smtp"]
-
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
 USER, PASSWORD = "ava", "s3cret-pa55word"
 EMAIL = {
