@@ -1,5 +1,6 @@
 """What the store hands back (a draft with its provenance and send state, its revisions, its
-events) and what a workflow step gives it to write (`Change`, with a `NewRevision` for an edit).
+events) and what a workflow step gives it to write (`Change`, with a `NewRevision` for an edit),
+or a new draft set to keep beside it (`IdempotencyRecord`, the API response to replay).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pydantic import BaseModel
 
 from pitchgen.models import CheckResult, Draft, Status
 
-__all__ = ["Change", "Event", "NewRevision", "Revision", "StoredDraft"]
+__all__ = ["Change", "Event", "IdempotencyRecord", "NewRevision", "Revision", "StoredDraft"]
 
 
 class StoredDraft(Draft):
@@ -71,3 +72,16 @@ class Change:
     sent_at: dt.datetime | None = None
     message_id: str | None = None
     send_error: str | None = None
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    """The response to `POST /v1/drafts` kept under an `Idempotency-Key`, scoped by API key.
+
+    `fingerprint` is of the request body: a retry with the same key must send the same one."""
+
+    scope: str
+    key: str
+    fingerprint: str
+    status: int
+    body: str

@@ -1,8 +1,9 @@
 """The draft store: asks, drafts, their revisions and review events, kept in SQLite or PostgreSQL.
 
 Every public method is one transaction, so a process killed mid-request leaves no half-written
-draft. Nothing here deletes a row: the workflow only ever adds revisions and events. Database
-errors surface as `StoreError`, whose message never carries the database password.
+draft, nor a draft set without the `Idempotency-Key` record that replays it. Nothing here
+deletes a row: the workflow only ever adds revisions and events. Database errors surface as
+`StoreError`, whose message never carries the database password.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -22,15 +24,16 @@ from pydantic import BaseModel
 from pitchgen.ask import Ask, Channel
 from pitchgen.database import describe_url, error_message, open_engine
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
-from pitchgen.migrations.schema import asks, drafts, events, revisions
+from pitchgen.migrations.schema import api_idempotency, asks, drafts, events, revisions
 from pitchgen.models import CheckResult, Draft, DraftSet
-from pitchgen.records import Change, Event, NewRevision, Revision, StoredDraft
+from pitchgen.records import Change, Event, IdempotencyRecord, NewRevision, Revision, StoredDraft
 
 __all__ = [
     "MAX_PAGE",
     "SCHEMA_REVISION",
     "Change",
     "Event",
+    "IdempotencyRecord",
     "NewRevision",
     "Revision",
     "StaleVersion",
@@ -164,40 +167,28 @@ class Store:
 
     # --- writes -----------------------------------------------------------------------------
 
-    def save_draft_set(self, ask: Ask, draft_set: DraftSet, *, actor: str = "pitchgen") -> None:
-        """Store the ask and its drafts, each with revision 1 and a "created" event."""
+    def save_draft_set(
+        self,
+        ask: Ask,
+        draft_set: DraftSet,
+        *,
+        actor: str = "pitchgen",
+        idempotency: IdempotencyRecord | None = None,
+    ) -> bool:
+        """Store the ask and its drafts, each with revision 1 and a "created" event, and in the
+        same transaction the `idempotency` record that replays them, if one is given.
+
+        False, with nothing stored, if a record under that key was kept first: another server
+        process took the same retry, and its record is the response to replay."""
         now = _now()
-        rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
-        with self._write() as conn:
-            conn.execute(
-                asks.insert().values(
-                    id=draft_set.ask_id,
-                    ask=ask.model_dump(mode="json"),
-                    partner=ask.partner.organization,
-                    created_at=now,
-                )
-            )
-            if not rows:
-                return
-            stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
-            conn.execute(drafts.insert(), [r | stamp for r in rows])
-            conn.execute(
-                revisions.insert(),
-                [
-                    {"draft_id": r["id"], "author": actor, "created_at": now}
-                    | {k: r[k] for k in ("version", "content", "text", "checks")}
-                    for r in rows
-                ],
-            )
-            conn.execute(
-                events.insert(),
-                [
-                    {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
-                    | {"from_status": None, "to_status": r["status"]}
-                    | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
-                    for r in rows
-                ],
-            )
+        try:
+            with self._write() as conn:
+                if idempotency is not None:
+                    _keep(conn, idempotency, now)
+                _insert_draft_set(conn, ask, draft_set, actor, now)
+        except _KeyTaken:
+            return False
+        return True
 
     def apply(self, draft: StoredDraft, change: Change) -> StoredDraft:
         """Write one workflow step, with its event and (for an edit) its revision, only if the
@@ -355,6 +346,52 @@ class Store:
             raise StoreError(error_message(self._url, exc.orig)) from None
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(error_message(self._url, exc)) from None
+
+
+class _KeyTaken(Exception):
+    """Rolls back a draft set whose `Idempotency-Key` record another request kept first."""
+
+
+def _keep(conn: sa.Connection, record: IdempotencyRecord, now: dt.datetime) -> None:
+    # First in the transaction: on PostgreSQL a concurrent request with the same key waits
+    # here, on the key, until the first commits (then is refused) or rolls back (then goes on).
+    try:
+        conn.execute(api_idempotency.insert().values(**asdict(record), created_at=now))
+    except sa.exc.IntegrityError:
+        raise _KeyTaken from None
+
+
+def _insert_draft_set(
+    conn: sa.Connection, ask: Ask, draft_set: DraftSet, actor: str, now: dt.datetime
+) -> None:
+    conn.execute(
+        asks.insert().values(
+            id=draft_set.ask_id, ask=ask.model_dump(mode="json"),
+            partner=ask.partner.organization, created_at=now,
+        )
+    )  # fmt: skip
+    rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
+    if not rows:
+        return
+    stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
+    conn.execute(drafts.insert(), [r | stamp for r in rows])
+    conn.execute(
+        revisions.insert(),
+        [
+            {"draft_id": r["id"], "author": actor, "created_at": now}
+            | {k: r[k] for k in ("version", "content", "text", "checks")}
+            for r in rows
+        ],
+    )
+    conn.execute(
+        events.insert(),
+        [
+            {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
+            | {"from_status": None, "to_status": r["status"]}
+            | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
+            for r in rows
+        ],
+    )
 
 
 def _filter_problems(status: str | None, channel: str | None, limit: int) -> list[Problem]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi import FastAPI
 
 from pitchgen.api import RateLimit, create_app
@@ -451,6 +452,39 @@ async def test_the_same_key_with_another_body_is_refused(client: httpx.AsyncClie
     )
     body = assert_problem(other, 422)
     assert [e["path"] for e in body["errors"]] == ["Idempotency-Key"]
+
+
+@pytest.mark.parametrize("failing_table", ["api_idempotency", "events"])
+async def test_a_failed_save_keeps_neither_the_drafts_nor_the_key(
+    app: FastAPI, client: httpx.AsyncClient, failing_table: str
+) -> None:
+    """The drafts and the key's record are one transaction: as if the server died mid-write,
+    nothing is kept, and the client's retry drafts once."""
+    engine = app.state.backend.store().engine
+    fail = failing_insert(failing_table)
+    sa.event.listen(engine, "before_cursor_execute", fail)
+    headers = {"Idempotency-Key": "order-42"}
+    failed = await client.post("/v1/drafts", json={"ask": SUMMIT}, headers=headers)
+    sa.event.remove(engine, "before_cursor_execute", fail)
+
+    assert_problem(failed, 503)
+    assert (await client.get("/v1/drafts")).json()["drafts"] == []
+    retry = await client.post("/v1/drafts", json={"ask": SUMMIT}, headers=headers)
+    again = await client.post("/v1/drafts", json={"ask": SUMMIT}, headers=headers)
+    assert retry.status_code == 201 and "idempotent-replayed" not in retry.headers
+    assert (again.headers["idempotent-replayed"], again.json()) == ("true", retry.json())
+    listing = (await client.get("/v1/drafts")).json()["drafts"]
+    assert sorted(d["id"] for d in listing) == sorted(d["id"] for d in retry.json()["drafts"])
+
+
+def failing_insert(table: str) -> Callable[..., None]:
+    """A `before_cursor_execute` hook under which the database refuses inserts into `table`."""
+
+    def hook(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(f"INSERT INTO {table} "):
+            raise conn.dialect.loaded_dbapi.OperationalError("simulated disk failure")
+
+    return hook
 
 
 async def test_different_keys_draft_separately(client: httpx.AsyncClient) -> None:

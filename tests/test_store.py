@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import traceback
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -16,7 +18,7 @@ from pitchgen.ask import Ask, Channel
 from pitchgen.errors import InvalidInput, NotFound, StoreError
 from pitchgen.migrations import schema
 from pitchgen.models import CheckResult, RejectedOutput
-from pitchgen.store import SCHEMA_REVISION, Change, Store
+from pitchgen.store import SCHEMA_REVISION, Change, IdempotencyRecord, Store
 
 pytest_plugins = ["conftest_store"]
 
@@ -46,6 +48,52 @@ def test_a_draft_set_comes_back_as_it_went_in(store: Store, summit: Ask, make_se
         assert (event.action, event.actor, event.from_status, event.to_status) == (
             "created", "ava", None, "draft",
         )  # fmt: skip
+
+
+def kept(store: Store, key: str) -> list[tuple[str, int, str]]:
+    table = schema.api_idempotency
+    query = sa.select(table.c.fingerprint, table.c.status, table.c.body).where(table.c.key == key)
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(query)]
+
+
+def record(key: str, body: str) -> IdempotencyRecord:
+    return IdempotencyRecord("client-a", key, fingerprint="f" * 64, status=201, body=body)
+
+
+@pytest.mark.parametrize("failing_table", ["api_idempotency", "drafts", "events"])
+def test_a_draft_set_and_its_idempotency_record_are_kept_together_or_not_at_all(
+    store: Store, summit: Ask, make_set, failing_table: str
+) -> None:
+    saved = make_set()
+
+    def refuse(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.startswith(f"INSERT INTO {failing_table} "):
+            raise conn.dialect.loaded_dbapi.OperationalError("simulated disk failure")
+
+    sa.event.listen(store.engine, "before_cursor_execute", refuse)
+    with pytest.raises(StoreError, match="simulated disk failure"):
+        store.save_draft_set(summit, saved, idempotency=record("k1", "first"))
+    sa.event.remove(store.engine, "before_cursor_execute", refuse)
+
+    with pytest.raises(NotFound):
+        store.get_ask(saved.ask_id)
+    assert store.list_drafts() == ([], None)
+    assert kept(store, "k1") == []
+    assert store.save_draft_set(summit, saved, idempotency=record("k1", "first")) is True
+    assert kept(store, "k1") == [("f" * 64, 201, "first")]
+    assert len(store.list_drafts()[0]) == len(saved.drafts)
+
+
+def test_a_key_kept_first_stores_nothing_more(store: Store, summit: Ask, make_set) -> None:
+    first, second = make_set(), make_set()
+    assert store.save_draft_set(summit, first, idempotency=record("k1", "first")) is True
+    assert store.save_draft_set(summit, second, idempotency=record("k1", "second")) is False
+
+    with pytest.raises(NotFound):
+        store.get_ask(second.ask_id)
+    assert {d.ask_id for d in store.list_drafts()[0]} == {first.ask_id}
+    assert kept(store, "k1") == [("f" * 64, 201, "first")]
 
 
 @pytest.mark.parametrize("read", ["get_draft", "revisions", "events", "get_ask"])

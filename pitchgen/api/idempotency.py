@@ -2,35 +2,28 @@
 with the same body instead of drafting again.
 
 Records live in the store's database (table `api_idempotency`, created by its migrations), so
-every server process behind a load balancer sees them. Keys are scoped by API key: one client
-cannot replay another's drafts.
+every server process behind a load balancer sees them. The store writes each in the transaction
+that stores its drafts (`Store.save_draft_set`), so a crash cannot keep one without the other.
+Keys are scoped by API key: one client cannot replay another's drafts.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 
 from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
 from pitchgen.migrations.schema import api_idempotency as _records
+from pitchgen.records import IdempotencyRecord
 
-__all__ = ["MAX_KEY_LENGTH", "Idempotency", "Record", "check_key", "fingerprint"]
+__all__ = ["MAX_KEY_LENGTH", "Idempotency", "check_key", "fingerprint"]
 
 MAX_KEY_LENGTH = 255
-
-
-@dataclass(frozen=True)
-class Record:
-    fingerprint: str
-    status: int
-    body: str
 
 
 def fingerprint(payload: Any) -> str:
@@ -53,7 +46,8 @@ def check_key(key: str) -> str:
 
 
 class Idempotency:
-    """The records, plus the keys this process is working on right now."""
+    """Reads the kept records (the store writes them), and holds the keys this process is
+    working on right now."""
 
     def __init__(self, engine: sa.Engine) -> None:
         self._engine = engine
@@ -73,35 +67,16 @@ class Idempotency:
         finally:
             self._in_flight.discard(slot)
 
-    def get(self, scope: str, key: str) -> Record | None:
+    def get(self, scope: str, key: str) -> IdempotencyRecord | None:
         query = sa.select(_records.c.fingerprint, _records.c.status, _records.c.body).where(
             _records.c.scope == scope, _records.c.key == key
         )
         with self._errors(), self._engine.connect() as conn:
             row = conn.execute(query).first()
-        return Record(*row) if row else None
-
-    def put(self, scope: str, key: str, record: Record) -> Record:
-        """Keep `record` unless another process kept one first; returns the one that counts."""
-        row = {
-            "scope": scope,
-            "key": key,
-            "fingerprint": record.fingerprint,
-            "status": record.status,
-            "body": record.body,
-            "created_at": dt.datetime.now(dt.UTC),
-        }
-        try:
-            with self._errors(), self._engine.begin() as conn:
-                conn.execute(_records.insert().values(**row))
-        except StoreError as exc:
-            if not isinstance(exc.__cause__, sa.exc.IntegrityError):
-                raise
-            return self.get(scope, key) or record
-        return record
+        return IdempotencyRecord(scope, key, *row) if row else None
 
     @staticmethod
-    def replay(record: Record, payload_fingerprint: str) -> Record:
+    def replay(record: IdempotencyRecord, payload_fingerprint: str) -> IdempotencyRecord:
         if record.fingerprint != payload_fingerprint:
             raise InvalidInput(
                 [

@@ -33,14 +33,14 @@ from pitchgen.api.bodies import (
     SendRequest,
 )
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
-from pitchgen.api.idempotency import Idempotency, Record, fingerprint
+from pitchgen.api.idempotency import Idempotency, fingerprint
 from pitchgen.api.problems import problem_responses
 from pitchgen.ask import Channel
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.export import Format, export
 from pitchgen.models import DraftSet, Recommendation, Status
 from pitchgen.recommend import recommend
-from pitchgen.store import MAX_PAGE, StaleVersion, Store, StoredDraft
+from pitchgen.store import MAX_PAGE, IdempotencyRecord, StaleVersion, Store, StoredDraft
 
 __all__ = ["etag", "router"]
 
@@ -127,7 +127,9 @@ async def create_drafts(
     back (with `Idempotent-Replayed: true`) and drafts nothing; a different body gets 422."""
     key = idempotency_key
     if key is None:
-        return _json(await _draft_and_store(request, body), 201)
+        draft_set = await _draft_set(request, body)
+        await _save(request, body, draft_set)
+        return _json(draft_set, 201)
     backend = request.app.state.backend
     idempotency: Idempotency = await backend.aidempotency()
     scope = request.state.principal
@@ -135,28 +137,45 @@ async def create_drafts(
     with idempotency.claim(scope, key):
         kept = await _run(idempotency.get, scope, key)
         if kept is None:
-            draft_set = await _draft_and_store(request, body)
-            fresh = Record(payload_fingerprint, 201, draft_set.model_dump_json())
-            kept = await _run(idempotency.put, scope, key, fresh)
-            if kept is fresh:
+            draft_set = await _draft_set(request, body)
+            fresh = IdempotencyRecord(
+                scope, key, payload_fingerprint, 201, draft_set.model_dump_json()
+            )
+            if await _save(request, body, draft_set, fresh):
                 return Response(fresh.body, 201, media_type="application/json")
+            # Another server process stored this key's drafts first: theirs is the response.
+            kept = await _run(idempotency.get, scope, key)
         kept = Idempotency.replay(kept, payload_fingerprint)
     return Response(
         kept.body, kept.status, {"Idempotent-Replayed": "true"}, media_type="application/json"
     )
 
 
-async def _draft_and_store(request: Request, body: DraftRequest) -> DraftSet:
+async def _draft_set(request: Request, body: DraftRequest) -> DraftSet:
     backend = request.app.state.backend
     # Template drafting is a few milliseconds of pure Python: on the event loop it costs less
     # than a thread hop, and the GIL would serialize it anyway. Model calls are awaited.
-    draft_set = await drafting.adraft(
+    return await drafting.adraft(
         body.ask, body.channels, settings=backend.settings, client=backend.llm()
     )
+
+
+async def _save(
+    request: Request,
+    body: DraftRequest,
+    draft_set: DraftSet,
+    idempotency: IdempotencyRecord | None = None,
+) -> bool:
+    """Store the drafts and their idempotency record together; False if the key was taken."""
     store = await _store(request)
     # A write goes to the thread pool: on SQLite it may wait for another writer's lock.
-    await _run(store.save_draft_set, body.ask, draft_set, actor=request.state.principal)
-    return draft_set
+    return await _run(
+        store.save_draft_set,
+        body.ask,
+        draft_set,
+        actor=request.state.principal,
+        idempotency=idempotency,
+    )
 
 
 # `?status=&channel=` (a form's empty fields) means no filter, as on the review page.
