@@ -9,12 +9,23 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
 from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
+from pitchgen.outline import (
+    SPOKEN_ITEMS,
+    Outline,
+    amount,
+    milestone_owner,
+    outline,
+    reply_date,
+)
+from pitchgen.phrasing import bare, lower_first, sentence, series
 from pitchgen.templating import text_env
-from pitchgen.wording import money, written_date, written_time
+from pitchgen.wording import gist, written_date
 
 __all__ = ["render_content", "template_names"]
 
@@ -26,17 +37,21 @@ _TEMPLATES = {
 }
 _DEFAULT_MEETING_MINUTES = 30
 
-# Relative weight of each agenda item: the ask and their questions get the most time.
+# Relative weight of each agenda item, in order: the ask and their questions get the most time.
 _AGENDA_WEIGHTS = (
-    ("welcome", 1),
-    ("project", 1),
+    ("priorities", 2),
     ("ask", 3),
-    ("benefits", 2),
-    ("plan", 2),
-    ("budget", 2),
     ("questions", 3),
-    ("next_steps", 1),
+    ("benefits", 2),
+    ("budget", 2),
+    ("plan", 2),
+    ("next_steps", 2),
 )
+ANSWER_STEP = "Answer on the ask"
+CONFIRM_STEP = "Confirm what was agreed by email, and open a shared chat for tasks and dates"
+MAX_STEPS = 5
+# The words a caller can say in about twenty seconds, for the project and the partner's focus.
+PITCH_WORDS = 40
 # Timeboxes in multiples of this many minutes when the meeting's length allows it.
 _ROUND_MINUTES = 5
 
@@ -49,9 +64,11 @@ def template_names(channel: Channel) -> tuple[str, ...]:
 def render_content(ask: Ask, channel: Channel) -> Content:
     """The template draft of `ask` for `channel`: same ask, byte-identical draft."""
     channel = Channel(channel)
-    template = text_env().get_template(_TEMPLATES[channel])
-    module = template.make_module(_context(ask))
-    return _BUILDERS[channel](ask, module)
+    return _BUILDERS[channel](ask, _context(ask))
+
+
+def _module(channel: Channel, context: dict):
+    return text_env().get_template(_TEMPLATES[channel]).make_module(context)
 
 
 # Asks are frozen, and drafting renders every channel of one ask in turn: the shared phrases
@@ -63,27 +80,27 @@ def _context(ask: Ask) -> dict:
     hit = _context_memo.get(id(ask))
     if hit and hit[0] is ask:
         return hit[1]
-    currency = ask.budget.currency if ask.budget else "USD"
+    plan = outline(ask)
     context = {
         "ask": ask,
+        "o": plan,
         "tone": ask.tone.value,
-        "reply_date": ask.reply_date,
-        "times": [written_time(t) for t in ask.meeting.proposed_times] if ask.meeting else [],
         "negotiates": _negotiates(ask),
-        "day": written_date,
-        "money": partial(money, currency=currency),
-        "end": _end,
+        "day": partial(written_date, locale=ask.locale_tag),
+        "cash": partial(amount, ask),
+        "lf": partial(lower_first, common=plan.vocabulary),
+        "sen": sentence,
+        "series": partial(series, common=plan.vocabulary),
+        "bare": bare,
+        # Call script and agenda carry every text whole; only the email cuts (see _email).
+        "g": lambda text, kind="item": text,
+        "g_long": lambda text: text,
     }
     context["c"] = text_env().get_template(_COMMON).make_module(context)
     if len(_context_memo) >= 16:
         _context_memo.clear()
     _context_memo[id(ask)] = (ask, context)
     return context
-
-
-def _end(text: str) -> str:
-    """Ask text as a sentence: a full stop is added only when it has no end mark of its own."""
-    return text if text[-1:] in ".!?…。！？؟" else f"{text}."
 
 
 def _negotiates(ask: Ask) -> bool:
@@ -95,12 +112,50 @@ def _field(value: object) -> str:
     return str(value).strip()
 
 
-def _email(ask: Ask, module) -> Email:
-    return Email(subject=_field(module.subject), body=_field(module.body))
+def _email(ask: Ask, context: dict) -> Email:
+    """The email at the first level of cutting whose body fits the advised length."""
+    for limits in EMAIL_CUTS:
+        module = _module(Channel.email, {**context, **email_context(ask, context, limits)})
+        email = Email(subject=_field(module.subject), body=_field(module.body))
+        if len(email.body.split()) <= EMAIL_MAX_WORDS:
+            break
+    return email
 
 
-def _call_script(ask: Ask, module) -> CallScript:
-    topics = ["what", "gain", *(["cost"] if ask.budget else []), "when"]
+def _spoken(o: Outline) -> dict:
+    """The items a caller names aloud (the two that matter most: the first the ask lists) and
+    the rest, which the answers carry."""
+    nouns, sentences = o.benefits, o.benefit_sentences
+    spoken_nouns = nouns[:SPOKEN_ITEMS]
+    spoken_sentences = sentences[: SPOKEN_ITEMS - len(spoken_nouns)]
+    return {
+        "pitch": lambda text: gist(text, PITCH_WORDS),
+        "spoken_benefits": spoken_nouns,
+        "spoken_benefit_sentences": spoken_sentences,
+        "rest_benefits_text": " ".join(
+            ([sentence(series(nouns[SPOKEN_ITEMS:]))] if nouns[SPOKEN_ITEMS:] else [])
+            + [sentence(b) for b in sentences[len(spoken_sentences) :]]
+        ),
+        "more_benefits": len(nouns) + len(sentences) > SPOKEN_ITEMS,
+        "spoken_deliverables": o.deliverables[:SPOKEN_ITEMS],
+        "rest_deliverables": o.deliverables[SPOKEN_ITEMS:],
+        "more_deliverables": len(o.deliverables) > SPOKEN_ITEMS,
+        "firm": o.partner_dates[0] if o.partner_dates else None,
+    }
+
+
+def _call_script(ask: Ask, context: dict) -> CallScript:
+    extra = _spoken(context["o"])
+    module = _module(Channel.call_script, {**context, **extra})
+    topics = [
+        *(["cost"] if ask.budget else []),
+        "part",
+        *(["more_benefits"] if extra["rest_benefits_text"] else []),
+        *(["more_deliverables"] if extra["rest_deliverables"] else []),
+        *(["why"] if context["o"].focus else []),
+        "when",
+        "email",
+    ]
     return CallScript(
         opener=_field(module.opener),
         purpose=_field(module.purpose),
@@ -120,37 +175,62 @@ def _call_script(ask: Ask, module) -> CallScript:
     )
 
 
-def _meeting_agenda(ask: Ask, module) -> MeetingAgenda:
+def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
+    o: Outline = context["o"]
+    when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
+    module = _module(Channel.meeting_agenda, {**context, "when": when})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
     weights = [(key, w) for key, w in _AGENDA_WEIGHTS if key != "budget" or ask.budget]
     minutes = _allocate(duration, [w for _, w in weights])
-    materials = ["plan", "timeline", *(["budget"] if ask.budget else [])]
-    decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "dates"]
+    partner, sender = _field(module.partner_side), _field(module.me)
+    # Both sides get the floor: owners alternate, the partner first; the last item is shared.
+    owners = [partner if i % 2 == 0 else sender for i in range(len(weights) - 1)]
+    owners.append(f"{sender} and {partner}")
+    materials = ["outline", "items", "timeline", *(["budget"] if ask.budget else [])]
+    decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "owners"]
     return MeetingAgenda(
         title=_field(module.title),
         duration_minutes=duration,
-        attendees=[_field(module.attendee_sender), _field(module.attendee_partner)],
+        attendees=[_field(module.attendee_partner), _field(module.attendee_sender)],
         objective=_field(module.objective),
         items=[
             AgendaItem(
                 minutes=m,
                 topic=_field(module.topic[key]),
-                owner=_field(module.owner[key]),
+                owner=owner,
                 notes=_field(getattr(module, f"notes_{key}")),
             )
-            for (key, _), m in zip(weights, minutes, strict=True)
+            for (key, _), m, owner in zip(weights, minutes, owners, strict=True)
         ],
         decisions_needed=[_field(getattr(module, f"decision_{key}")) for key in decisions],
         materials=[_field(getattr(module, f"material_{key}")) for key in materials],
         next_steps=[
             NextStep(
-                action=_field(getattr(module, f"step_{key}")),
-                owner=_field(module.owner[key]),
+                action=action,
+                owner={"partner": partner, "sender": sender}.get(who, f"{sender} and {partner}"),
                 date=day,
             )
-            for key, day in (("reply", ask.reply_date), ("confirm", ask.reply_date))
+            for action, who, day in _next_steps(ask, o)
         ],
     )
+
+
+def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
+    """What each side does after the meeting, in date order: the partner's answer, our written
+    confirmation, then each milestone from the meeting on, with who owns it ("partner",
+    "sender" or "both"). Dates before the meeting are already behind it."""
+    meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
+    reply, _ = reply_date(ask)
+    later = [m for m in ask.timeline if meeting is None or m.date >= meeting] or [
+        ask.last_milestone
+    ]
+    steps = [(sentence(bare(m.milestone)).rstrip("."), milestone_owner(m), m.date) for m in later]
+    answered = any(who == "partner" and day == reply for _, who, day in steps)
+    if (meeting is None or reply >= meeting) and not answered:
+        steps.append((ANSWER_STEP, "partner", reply))
+    steps.append((CONFIRM_STEP, "sender", min(day for _, _, day in steps)))
+    # Python's sort is stable: on one day the answer comes before our confirmation.
+    return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:

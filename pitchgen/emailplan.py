@@ -1,0 +1,116 @@
+"""The email's length budget: which items it names, which dates it gives, how far it cuts long
+ask texts, and its subject. A reader gives an email a few seconds (the rubric advises 75 to 200
+words), so past three items it names two and offers the full list, and a long text is cut to
+its gist, more tightly the more the ask holds, until the body fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pitchgen.ask import Ask
+from pitchgen.outline import EMAIL_ITEMS, Outline
+from pitchgen.phrasing import shape
+from pitchgen.wording import gist
+
+__all__ = ["EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
+
+EMAIL_MAX_WORDS = 200
+# Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
+# a milestone beside its date.
+EMAIL_CUTS = (
+    {"long": 1000, "item": 1000, "date": 1000},
+    {"long": 40, "item": 25, "date": 12},
+    {"long": 25, "item": 15, "date": 8},
+    {"long": 15, "item": 12, "date": 6},
+    {"long": 10, "item": 8, "date": 4},
+)
+SUBJECT_WORDS = (3, 9)
+SUBJECT_CHARS = 60
+# Items shown inline ("That means a, b and c") when each is this short; else a short list.
+INLINE_WORDS = 10
+
+_ANGLE = {
+    "expertise": "Your expertise for",
+    "workspace": "Your space for",
+    "connections": "Introductions for",
+    "sponsorship": "Sponsoring",
+    "funding": "Funding for",
+    "volunteers": "Volunteers for",
+    "other": "Working together on",
+}
+
+
+def _fits(subject: str) -> bool:
+    return (
+        SUBJECT_WORDS[0] <= len(subject.split()) <= SUBJECT_WORDS[1]
+        and len(subject) <= SUBJECT_CHARS
+    )
+
+
+def our(project: str) -> str:
+    """`our Main Street Licensing Summit`; a name with its own article keeps it."""
+    first = project.split()[0].lower() if project.split() else ""
+    return project if first in ("the", "a", "an", "our") else f"our {project}"
+
+
+def subject_line(ask: Ask, o: Outline) -> str:
+    """The partner's angle on the project, with the date that binds them where it fits."""
+    angle = _ANGLE[ask.need.type.value]
+    event = (o.partner_dates or o.milestones)[-1][0]
+    project = our(o.project)
+    candidates = {
+        "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
+        "warm": [f"{angle} {project} on {event}", f"{angle} {project}?"],
+        "concise": [f"{angle} {project}, {event}", f"{angle} {project}?"],
+    }[ask.tone.value]
+    candidates += [f"{angle} our project on {event}", f"{angle} our project"]
+    return next((s for s in candidates if _fits(s)), candidates[-1])
+
+
+_REMOTE = re.compile(r"\b(?:call|video|zoom|teams|meet|online|phone|webex)\b", re.IGNORECASE)
+
+
+def where(location: str, g) -> str:
+    """`by video call`, `at Yorkshire Export Bank, Park Row, Leeds`, `by video (https://…)`."""
+    if "://" in location:
+        return f"by video ({location})"
+    if _REMOTE.search(location) and len(location.split()) <= 4:
+        return f"by {location[0].lower()}{location[1:]}"
+    return f"at {g(location, 'item')}"
+
+
+def _dated_items(o: Outline) -> list[tuple[str, str]]:
+    """Every milestone up to three; past that the first, the partner's next one, the last.
+    A milestone on the day the question asks for an answer is said there, not twice."""
+    if len(o.milestones) <= EMAIL_ITEMS:
+        rest = [m for m in o.milestones if m[0] != o.reply_day or o.reply_before]
+        return rest or o.milestones
+    first, last = o.milestones[0], o.milestones[-1]
+    theirs = next((m for m in o.partner_dates if m not in (first, last)), o.milestones[1])
+    return [first, theirs, last]
+
+
+def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
+    """What the email template needs beyond the shared context, at one level of cutting."""
+    o: Outline = context["o"]
+
+    def g(text: str, kind: str = "item") -> str:
+        return gist(text, limits[kind])
+
+    benefits = len(o.benefits) + len(o.benefit_sentences)
+    many = max(len(o.deliverables), benefits) > EMAIL_ITEMS
+    shown = o.deliverables[: EMAIL_ITEMS if not many else EMAIL_ITEMS - 1]
+    return {
+        "g": g,
+        "g_long": lambda text: g(text, "long"),
+        "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
+        "email_items": EMAIL_ITEMS if not many else EMAIL_ITEMS - 1,
+        "inline_items": all(
+            shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown
+        ),
+        "dated_items": _dated_items(o),
+        "summarised": many or len(o.milestones) > EMAIL_ITEMS,
+        "subject_line": subject_line(ask, o),
+        "meet_where": where(o.location, g) if o.location else None,
+    }
