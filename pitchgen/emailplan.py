@@ -106,9 +106,10 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_long": lambda text: g(text, "long"),
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
         "email_items": EMAIL_ITEMS if not many else EMAIL_ITEMS - 1,
-        "inline_items": all(
-            shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown
-        ),
+        "inline_items": len(shown) == 1
+        or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
+        # A benefit that names the partner reads oddly after their name: "you" gains it.
+        "gainer": "you" if any(o.org in b for b in o.benefits[:EMAIL_ITEMS]) else o.org,
         "dated_items": _dated_items(o),
         "summarised": many or len(o.milestones) > EMAIL_ITEMS,
         "subject_line": subject_line(ask, o),

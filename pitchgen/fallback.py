@@ -51,7 +51,9 @@ ANSWER_STEP = "Answer on the ask"
 CONFIRM_STEP = "Confirm what was agreed by email, and open a shared chat for tasks and dates"
 MAX_STEPS = 5
 # The words a caller can say in about twenty seconds, for the project and the partner's focus.
-PITCH_WORDS = 40
+PITCH_WORDS = 30
+# The partner's focus, said or noted in passing.
+BRIEF_WORDS = 15
 # Timeboxes in multiples of this many minutes when the meeting's length allows it.
 _ROUND_MINUTES = 5
 
@@ -130,6 +132,7 @@ def _spoken(o: Outline) -> dict:
     spoken_sentences = sentences[: SPOKEN_ITEMS - len(spoken_nouns)]
     return {
         "pitch": lambda text: gist(text, PITCH_WORDS),
+        "brief": lambda text: gist(text, BRIEF_WORDS),
         "spoken_benefits": spoken_nouns,
         "spoken_benefit_sentences": spoken_sentences,
         "rest_benefits_text": " ".join(
@@ -145,14 +148,16 @@ def _spoken(o: Outline) -> dict:
 
 
 def _call_script(ask: Ask, context: dict) -> CallScript:
-    extra = _spoken(context["o"])
+    o: Outline = context["o"]
+    extra = _spoken(o)
     module = _module(Channel.call_script, {**context, **extra})
     topics = [
         *(["cost"] if ask.budget else []),
         "part",
         *(["more_benefits"] if extra["rest_benefits_text"] else []),
         *(["more_deliverables"] if extra["rest_deliverables"] else []),
-        *(["why"] if context["o"].focus else []),
+        *(["need"] if o.need and gist(o.need, PITCH_WORDS) != o.need else []),
+        *(["why"] if o.focus else []),
         "when",
         "email",
     ]
@@ -178,7 +183,9 @@ def _call_script(ask: Ask, context: dict) -> CallScript:
 def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     o: Outline = context["o"]
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
-    module = _module(Channel.meeting_agenda, {**context, "when": when})
+    brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
+             "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+    module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
     weights = [(key, w) for key, w in _AGENDA_WEIGHTS if key != "budget" or ask.budget]
     minutes = _allocate(duration, [w for _, w in weights])
@@ -224,7 +231,9 @@ def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
     later = [m for m in ask.timeline if meeting is None or m.date >= meeting] or [
         ask.last_milestone
     ]
-    steps = [(sentence(bare(m.milestone)).rstrip("."), milestone_owner(m), m.date) for m in later]
+    steps = [
+        (sentence(bare(m.milestone)).rstrip("."), milestone_owner(ask, m), m.date) for m in later
+    ]
     answered = any(who == "partner" and day == reply for _, who, day in steps)
     if (meeting is None or reply >= meeting) and not answered:
         steps.append((ANSWER_STEP, "partner", reply))

@@ -47,10 +47,15 @@ _OURS = re.compile(
 )
 
 
-def milestone_owner(m: Milestone) -> str:
-    """Who a milestone falls to: "partner" for their answer, "sender" for what we hand them,
-    "both" for the rest (the event itself)."""
+_PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
+
+
+def milestone_owner(ask: Ask, m: Milestone) -> str:
+    """Who a milestone falls to: "partner" for their answer (and their payment, when money is
+    asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
     if any(w in m.milestone.lower() for w in _DECISION_WORDS):
+        return "partner"
+    if ask.budget and ask.budget.partner_contribution > 0 and _PAYMENT.search(m.milestone):
         return "partner"
     return "sender" if _OURS.search(m.milestone) else "both"
 
@@ -82,6 +87,7 @@ def with_article(org: str) -> str:
 @dataclass(frozen=True)
 class Outline:
     org: str
+    org_name: str
     short: str
     contact: str | None
     greet: str | None
@@ -193,6 +199,7 @@ def outline(ask: Ask) -> Outline:
     vocab = lower_case_words(_texts(ask))
     return Outline(
         org=org,
+        org_name=_clean(ask, "partner.organization", p.organization) or "your organization",
         short=with_article(_clean(ask, "partner.short_name", p.short_name) or "") or org,
         contact=contact,
         greet=greeting_name(contact, ask.tone.value, greet_as) if contact else None,

@@ -60,7 +60,10 @@ _COMMON_STARTS = (
     programme venue hall tickets follow-up planning call webinar kickoff kick-off rehearsal
     setup set-up start end room-booking sign-off signoff materials copy guide list
     newsletter post posts article op-ed letter quote quotes remarks remark keynote session
-    sessions training briefing testimony hearing campaign canvass rally
+    sessions training briefing testimony hearing campaign canvass rally second third fourth
+    fifth town city county neighborhood neighbourhood community service services free joint
+    exclusive priority early weekly monthly daily quarterly public private local national
+    regional thank thanks credit grant data survey photos photo
         """.split()  # noqa: SIM905
     )
     | IMPERATIVES

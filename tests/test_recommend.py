@@ -60,7 +60,7 @@ def ask(**changes) -> dict:
         (
             {"budget": {"amount": 5000, "currency": "EUR", "partner_contribution": 300}},
             Channel.call_script,
-            "300 EUR",
+            "€300",
         ),
     ],
 )

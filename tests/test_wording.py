@@ -15,9 +15,11 @@ from pitchgen.wording import money, written_date, written_time
     [
         (Decimal(2500), "USD", "$2,500"),
         (Decimal("1250.50"), "USD", "$1,250.50"),
-        (Decimal(4000), "EUR", "4,000 EUR"),
+        (Decimal(4000), "EUR", "€4,000"),
         (Decimal(0), "USD", "$0"),
-        (Decimal("1000000"), "JPY", "1,000,000 JPY"),
+        (Decimal("1000000"), "JPY", "¥1,000,000"),
+        (Decimal(300), "CHF", "CHF 300"),
+        (Decimal(300), "MXN", "MXN 300"),
     ],
 )
 def test_money_is_written_as_the_checks_read_it(amount, currency, written):
