@@ -111,7 +111,8 @@ def _negotiates(ask: Ask) -> bool:
 
 
 def _field(value: object) -> str:
-    return str(value).strip()
+    # A text cut to its gist ends in "…", which is its full stop too.
+    return str(value).strip().replace("….", "…")
 
 
 def _email(ask: Ask, context: dict) -> Email:

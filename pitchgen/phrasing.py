@@ -114,7 +114,7 @@ def bare(text: str) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("...") else text
 
 
-_NOUNISH = re.compile(r"(?:ing|ed|tion|sion|ment|ness|ship|ity|ance|ence|ies|ers|als)$")
+_NOUNISH = re.compile(r"(?:ing|ed|tion|sion|ment|ness|ship|ity|ance|ence|ies|ers|als)s?$")
 
 
 def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
