@@ -124,9 +124,13 @@ def _clean(ask: Ask, path: str, value: str | None) -> str | None:
     return _money_in_our_form(ask, value)
 
 
+# Money needs a digit and a currency: a symbol, a code or a word ("4000 dollars").
+_MONEY_HINT = re.compile(r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|pound)))|[$€£¥₹]\s?\d")
+
+
 def _money_in_our_form(ask: Ask, text: str) -> str:
     """Money in ask text written the draft's one way ("4000 dollars" → "$4,000")."""
-    if not any(ch.isdigit() for ch in text):
+    if not _MONEY_HINT.search(text):
         return text
     facts = [f for f in parse_facts(text) if f.kind == "money" and isinstance(f.value, Money)]
     for fact in reversed(facts):

@@ -69,6 +69,7 @@ def written_time(moment: dt.datetime, locale: str | None = None) -> str:
     return f"{written_date(moment.date(), locale)} at {clock(moment, locale)} ({_offset(moment)})"
 
 
+@lru_cache(maxsize=1024)
 def clock(moment: dt.datetime, locale: str | None = None) -> str:
     """`10:00 AM` (en-US), `10:00` (en-GB)."""
     from babel.dates import format_time
@@ -101,6 +102,7 @@ def in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
     return moment.astimezone(tz) if tz else moment
 
 
+@lru_cache(maxsize=1024)
 def zone_name(moment: dt.datetime, zone: str | None, locale: str | None = None) -> str:
     """A zone a reader knows: `Eastern Time` for America/New_York, else the offset (`UTC-05:00`)."""
     tz = _zone(zone) if zone else None
