@@ -69,12 +69,17 @@ def written_time(moment: dt.datetime, locale: str | None = None) -> str:
     return f"{written_date(moment.date(), locale)} at {clock(moment, locale)} ({_offset(moment)})"
 
 
-@lru_cache(maxsize=1024)
 def clock(moment: dt.datetime, locale: str | None = None) -> str:
-    """`10:00 AM` (en-US), `10:00` (en-GB)."""
+    """`10:00 AM` (en-US), `10:00` (en-GB): the time on `moment`'s own clock."""
+    # Keyed on the wall-clock time: aware datetimes of one instant are equal in any zone.
+    return _clock(moment.time().replace(tzinfo=None), locale)
+
+
+@lru_cache(maxsize=1024)
+def _clock(wall: dt.time, locale: str | None) -> str:
     from babel.dates import format_time
 
-    return format_time(moment, "short", locale=_locale(locale)).replace("\u202f", " ")
+    return format_time(wall, "short", locale=_locale(locale)).replace("\u202f", " ")
 
 
 def _offset(moment: dt.datetime) -> str:
@@ -102,15 +107,17 @@ def in_zone(moment: dt.datetime, zone: str | None) -> dt.datetime:
     return moment.astimezone(tz) if tz else moment
 
 
-@lru_cache(maxsize=1024)
 def zone_name(moment: dt.datetime, zone: str | None, locale: str | None = None) -> str:
     """A zone a reader knows: `Eastern Time` for America/New_York, else the offset (`UTC-05:00`)."""
     tz = _zone(zone) if zone else None
-    if tz is None:
-        return _offset(moment)
+    return _offset(moment) if tz is None else _zone_name(zone, locale)
+
+
+@lru_cache(maxsize=256)
+def _zone_name(zone: str, locale: str | None) -> str:
     from babel.dates import get_timezone_name
 
-    return get_timezone_name(tz, "long", "generic", locale=_locale(locale))
+    return get_timezone_name(_zone(zone), "long", "generic", locale=_locale(locale))
 
 
 def money(amount: Decimal, currency: str, locale: str | None = None) -> str:
