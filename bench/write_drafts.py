@@ -1,4 +1,5 @@
-"""Write every template draft (text form, all channels) of the given asks, one file per ask:
+"""Write every template draft (text form, each channel the ask asks for) of the given asks,
+one file per ask:
 
     .venv/bin/python bench/write_drafts.py OUT_DIR ASK [ASK ...]
 
@@ -29,7 +30,7 @@ def main() -> None:
         parts = [
             f"===== {TITLES[channel]} =====\n\n"
             f"{to_text(render_content(ask, channel), ask.locale_tag)}\n"
-            for channel in Channel
+            for channel in ask.channels
         ]
         # The ask itself last, so a reader can tell a fact of the ask from an invented one.
         parts.append(f"===== THE ASK ({Path(source).name}) =====\n\n{Path(source).read_text()}")

@@ -11,6 +11,7 @@ import re
 from pitchgen.ask import Ask
 from pitchgen.outline import EMAIL_ITEMS, Outline
 from pitchgen.phrasing import shape
+from pitchgen.textfacts import parse_facts
 from pitchgen.wording import gist
 
 __all__ = ["EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
@@ -23,12 +24,12 @@ EMAIL_CUTS = (
     {"long": 40, "item": 25, "date": 12},
     {"long": 25, "item": 15, "date": 8},
     {"long": 15, "item": 12, "date": 6},
-    {"long": 10, "item": 8, "date": 4},
+    {"long": 10, "item": 8, "date": 4, "place": False},
 )
 SUBJECT_WORDS = (3, 9)
 SUBJECT_CHARS = 60
 # Items shown inline ("That means a, b and c") when each is this short; else a short list.
-INLINE_WORDS = 10
+INLINE_WORDS = 14
 
 _ANGLE = {
     "expertise": "Your expertise for",
@@ -71,24 +72,39 @@ def subject_line(ask: Ask, o: Outline) -> str:
 _REMOTE = re.compile(r"\b(?:call|video|zoom|teams|meet|online|phone|webex)\b", re.IGNORECASE)
 
 
-def where(location: str, g) -> str:
-    """`by video call`, `at Yorkshire Export Bank, Park Row, Leeds`, `by video (https://…)`."""
+def where(location: str, org: str) -> str:
+    """`by video call`, `at your office, Concord` (their own place, named back to them as
+    theirs), `at 88 Main Street`, `by video (https://…)`."""
     if "://" in location:
         return f"by video ({location})"
     if _REMOTE.search(location) and len(location.split()) <= 4:
         return f"by {location[0].lower()}{location[1:]}"
-    return f"at {g(location, 'item')}"
+    if org and location.lower().startswith(org.lower()):
+        rest = location[len(org) :].strip(" ,")
+        if not rest:
+            return "at your office"
+        return f"at your {rest}" if rest[:1].islower() else f"at your office, {rest}"
+    return f"at {location}"
 
 
-def _dated_items(o: Outline) -> list[tuple[str, str]]:
-    """Every milestone up to three; past that the first, the partner's next one, the last.
-    A milestone on the day the question asks for an answer is said there, not twice."""
-    if len(o.milestones) <= EMAIL_ITEMS:
-        rest = [m for m in o.milestones if m[0] != o.reply_day or o.reply_before]
-        return rest or o.milestones
-    first, last = o.milestones[0], o.milestones[-1]
-    theirs = next((m for m in o.partner_dates if m not in (first, last)), o.milestones[1])
-    return [first, theirs, last]
+def _dated_items(ask: Ask, o: Outline, said: list[str]) -> list[tuple[str, str]]:
+    """Every milestone up to three, else the first and the last, each said once: not one whose
+    day the texts in `said` already give ("by April 1"), nor the day the question asks by."""
+    pairs = list(zip(ask.timeline, o.milestones, strict=True))
+    if len(pairs) > EMAIL_ITEMS:
+        pairs = [pairs[0], pairs[-1]]
+    days = {(d.month, d.day) for text in said for d in _days(text)}
+    return [
+        written
+        for m, written in pairs
+        if (m.date.month, m.date.day) not in days and (written[0] != o.reply_day or o.reply_before)
+    ]
+
+
+def _days(text: str):
+    if not any(ch.isdigit() for ch in text):
+        return []
+    return [f.value for f in parse_facts(text) if f.kind == "date"]
 
 
 def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
@@ -110,8 +126,11 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
         # A benefit that names the partner reads oddly after their name: "you" gains it.
         "gainer": "you" if any(o.org in b for b in o.benefits[:EMAIL_ITEMS]) else o.org,
-        "dated_items": _dated_items(o),
+        "dated_items": _dated_items(ask, o, [o.need or "", *shown]),
         "summarised": many or len(o.milestones) > EMAIL_ITEMS,
         "subject_line": subject_line(ask, o),
-        "meet_where": where(o.location, g) if o.location else None,
+        # At the tightest cut the meeting's place is left to the agenda and the invite.
+        "meet_where": where(o.location, o.org_name)
+        if o.location and limits.get("place", True)
+        else None,
     }

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from pitchgen.ask import Ask, Channel
+from pitchgen.ask import Ask, Channel, NeedType
 from pitchgen.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
 from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
 from pitchgen.outline import (
@@ -23,7 +23,7 @@ from pitchgen.outline import (
     outline,
     reply_date,
 )
-from pitchgen.phrasing import bare, lower_first, sentence, series
+from pitchgen.phrasing import as_offer, bare, lower_first, possessive, sentence, series
 from pitchgen.templating import text_env
 from pitchgen.wording import gist, written_date
 
@@ -41,15 +41,26 @@ _DEFAULT_MEETING_MINUTES = 30
 _AGENDA_WEIGHTS = (
     ("priorities", 2),
     ("ask", 3),
-    ("questions", 3),
+    ("capacity", 3),
     ("benefits", 2),
-    ("budget", 2),
+    ("questions", 2),
     ("plan", 2),
     ("next_steps", 2),
 )
+# Who owns each item: the partner what is theirs to say, we what is ours, both the last.
+_AGENDA_OWNERS = {
+    "priorities": "partner",
+    "ask": "sender",
+    "capacity": "partner",
+    "benefits": "sender",
+    "questions": "partner",
+    "plan": "sender",
+    "next_steps": "both",
+}
 ANSWER_STEP = "Answer on the ask"
-CONFIRM_STEP = "Confirm what was agreed by email, and open a shared chat for tasks and dates"
+CONFIRM_STEP = "Confirm in writing what was agreed, with an owner and a date for each step"
 MAX_STEPS = 5
+MIN_QUESTIONS = 3
 # The words a caller can say in about twenty seconds, for the project and the partner's focus.
 PITCH_WORDS = 30
 # The partner's focus, said or noted in passing.
@@ -94,6 +105,9 @@ def _context(ask: Ask) -> dict:
         "sen": sentence,
         "series": partial(series, common=plan.vocabulary),
         "bare": bare,
+        "possessive": possessive,
+        "as_offer": as_offer,
+        "share_said": _share_said(ask, plan),
         # Call script and agenda carry every text whole; only the email cuts (see _email).
         "g": lambda text, kind="item": text,
         "g_long": lambda text: text,
@@ -103,6 +117,14 @@ def _context(ask: Ask) -> dict:
         _context_memo.clear()
     _context_memo[id(ask)] = (ask, context)
     return context
+
+
+def _share_said(ask: Ask, plan: Outline) -> bool:
+    """Whether the need or a deliverable already states the money asked of the partner."""
+    if not ask.budget or ask.budget.partner_contribution <= 0:
+        return False
+    figure = amount(ask, ask.budget.partner_contribution)
+    return any(figure in text for text in [plan.need or "", *plan.deliverables])
 
 
 def _negotiates(ask: Ask) -> bool:
@@ -138,7 +160,7 @@ def _spoken(o: Outline) -> dict:
         "spoken_benefit_sentences": spoken_sentences,
         "rest_benefits_text": " ".join(
             ([sentence(series(nouns[SPOKEN_ITEMS:]))] if nouns[SPOKEN_ITEMS:] else [])
-            + [sentence(b) for b in sentences[len(spoken_sentences) :]]
+            + [sentence(as_offer(b)) for b in sentences[len(spoken_sentences) :]]
         ),
         "more_benefits": len(nouns) + len(sentences) > SPOKEN_ITEMS,
         "spoken_deliverables": o.deliverables[:SPOKEN_ITEMS],
@@ -148,20 +170,28 @@ def _spoken(o: Outline) -> dict:
     }
 
 
+# Asks for money are one thing: their deliverables (an agreement, a payment) are not offered
+# one without the other.
+_WHOLE = (NeedType.sponsorship, NeedType.funding)
+# Questions always ready, used when the ask gives fewer answers than the card needs.
+_FILLERS = ("who", "next")
+
+
 def _call_script(ask: Ask, context: dict) -> CallScript:
     o: Outline = context["o"]
     extra = _spoken(o)
+    extra["splittable"] = len(o.deliverables) > 1 and ask.need.type not in _WHOLE
     module = _module(Channel.call_script, {**context, **extra})
     topics = [
         *(["cost"] if ask.budget else []),
-        "part",
+        *(["part"] if extra["splittable"] else []),
         *(["more_benefits"] if extra["rest_benefits_text"] else []),
         *(["more_deliverables"] if extra["rest_deliverables"] else []),
         *(["need"] if o.need and gist(o.need, PITCH_WORDS) != o.need else []),
         *(["why"] if o.focus else []),
         "when",
-        "email",
     ]
+    topics += list(_FILLERS[: max(0, MIN_QUESTIONS - len(topics))])
     return CallScript(
         opener=_field(module.opener),
         purpose=_field(module.purpose),
@@ -188,12 +218,11 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
              "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
-    weights = [(key, w) for key, w in _AGENDA_WEIGHTS if key != "budget" or ask.budget]
+    weights = list(_AGENDA_WEIGHTS)
     minutes = _allocate(duration, [w for _, w in weights])
     partner, sender = _field(module.partner_side), _field(module.me)
-    # Both sides get the floor: owners alternate, the partner first; the last item is shared.
-    owners = [partner if i % 2 == 0 else sender for i in range(len(weights) - 1)]
-    owners.append(f"{sender} and {partner}")
+    who = {"partner": partner, "sender": sender, "both": f"{sender} and {partner}"}
+    owners = [who[_AGENDA_OWNERS[key]] for key, _ in weights]
     materials = ["outline", "items", "timeline", *(["budget"] if ask.budget else [])]
     decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "owners"]
     return MeetingAgenda(
@@ -225,20 +254,22 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
 
 def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
     """What each side does after the meeting, in date order: the partner's answer, our written
-    confirmation, then each milestone from the meeting on, with who owns it ("partner",
-    "sender" or "both"). Dates before the meeting are already behind it."""
+    confirmation, then each task of the plan from the meeting on, with who owns it. An event
+    both sides attend (the summit itself) is no step; nor is a date before the meeting."""
     meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
-    reply, _ = reply_date(ask)
-    later = [m for m in ask.timeline if meeting is None or m.date >= meeting] or [
-        ask.last_milestone
-    ]
+    reply, before = reply_date(ask)
+    later = [m for m in ask.timeline if meeting is None or m.date >= meeting]
     steps = [
-        (sentence(bare(m.milestone)).rstrip("."), milestone_owner(ask, m), m.date) for m in later
+        (sentence(bare(m.milestone)).rstrip("."), owner, m.date)
+        for m in later
+        if (owner := milestone_owner(ask, m)) != "both"
     ]
     answered = any(who == "partner" and day == reply for _, who, day in steps)
     if (meeting is None or reply >= meeting) and not answered:
-        steps.append((ANSWER_STEP, "partner", reply))
-    steps.append((CONFIRM_STEP, "sender", min(day for _, _, day in steps)))
+        event = o.partner_dates[0][1] if before and o.partner_dates else None
+        steps.append((ANSWER_STEP + (f", before {event}" if event else ""), "partner", reply))
+    days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
+    steps.append((CONFIRM_STEP, "sender", min(days)))
     # Python's sort is stable: on one day the answer comes before our confirmation.
     return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
 

@@ -24,7 +24,16 @@ from pitchgen.phrasing import (
 )
 from pitchgen.suspicious import suspicious_fields
 from pitchgen.textfacts import Money, parse_facts
-from pitchgen.wording import clock, in_zone, money, written_date, zone_name
+from pitchgen.wording import (
+    clock,
+    full_date,
+    in_zone,
+    money,
+    spoken_clock,
+    written_date,
+    zone_label,
+    zone_name,
+)
 
 __all__ = ["EMAIL_ITEMS", "Outline", "Slot", "outline", "partner_milestones"]
 
@@ -32,19 +41,29 @@ __all__ = ["EMAIL_ITEMS", "Outline", "Slot", "outline", "partner_milestones"]
 EMAIL_ITEMS = 3
 # A call script names this many of each aloud, the ones that matter most; the rest in writing.
 SPOKEN_ITEMS = 2
-# Milestones that are the partner's answer, not an event they take part in.
-_DECISION_WORDS = ("confirm", "decision", "decide", "reply", "respond", "answer", "sign-off",
-                   "approval", "approve", "commit", "rsvp", "deadline")  # fmt: skip
+# Until the checks' own rule lands on main (pitchgen.grounding.partner_milestones), the
+# same rule: a milestone is the partner's unless it is plainly ours or their answer itself.
+_PLAINLY_OURS = re.compile(
+    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
+    r"[^.;]{0,40}\b(?:to|with)\b",
+    re.IGNORECASE,
+)
+_THEIR_ANSWER = re.compile(
+    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
+    r"approv\w*|agree\w*|go/no-go)\b",
+    re.IGNORECASE,
+)
 
 
 def partner_milestones(ask: Ask) -> list[Milestone]:
-    """Milestones the partner takes part in: every one but those that are only their answer."""
-    return [m for m in ask.timeline if not any(w in m.milestone.lower() for w in _DECISION_WORDS)]
-
-
-_OURS = re.compile(
-    r"\b(?:sent|shared|delivered|given|circulated|published) (?:to|with)\b|\byou\b", re.IGNORECASE
-)
+    """Milestones the partner takes part in: not plainly ours, and not their answer itself."""
+    sender = ask.sender.organization.lower()
+    return [
+        m
+        for m in ask.timeline
+        if not (_PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower())
+        and not _THEIR_ANSWER.search(m.milestone)
+    ]
 
 
 _PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
@@ -53,28 +72,32 @@ _PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorsh
 def milestone_owner(ask: Ask, m: Milestone) -> str:
     """Who a milestone falls to: "partner" for their answer (and their payment, when money is
     asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
-    if any(w in m.milestone.lower() for w in _DECISION_WORDS):
+    if _THEIR_ANSWER.search(m.milestone):
         return "partner"
     if ask.budget and ask.budget.partner_contribution > 0 and _PAYMENT.search(m.milestone):
         return "partner"
-    return "sender" if _OURS.search(m.milestone) else "both"
+    ours = _PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
+    return "sender" if ours else "both"
 
 
 @dataclass(frozen=True)
 class Slot:
-    """A proposed time on the meeting's clock, and on ours where that differs."""
+    """A proposed time on the meeting's clock (its zone named only where someone's clock
+    differs), ours in brackets where it differs, and the time as said aloud."""
 
     day: str
     time: str
-    zone: str
+    spoken: str
+    zone: str | None
     ours: str | None
+    ours_spoken: str | None
 
 
 # An organization named by what it is ("Institute for…") takes "the" inside a sentence.
 _GENERIC_HEADS = frozenset(
     """institute center centre coalition association alliance society council foundation
-    league network federation union office department university college committee
-    campaign chamber fund board museum library commission""".split()  # noqa: SIM905
+    league network federation union office department university college committee campaign
+    chamber fund board museum library commission""".split()  # noqa: SIM905
 )
 
 
@@ -115,13 +138,38 @@ class Outline:
     covers_shape: str
     location: str | None
     vocabulary: frozenset[str]
+    # Aloud: a caller may not read a name in another script, so the card asks for a role.
+    ask_for: str
+    spoken_greet: str | None
+    spoken_org: str
 
 
 def _clean(ask: Ask, path: str, value: str | None) -> str | None:
     """The ask's text, or None where it looks like markup or an instruction (written around)."""
     if value is None or path in suspicious_fields(ask):
         return None
-    return _money_in_our_form(ask, value)
+    return _clock_in_our_form(ask, _money_in_our_form(ask, value))
+
+
+_HHMM = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|\s?(?:[AaPp]\.?[Mm]\b))")
+
+
+def _clock_in_our_form(ask: Ask, text: str) -> str:
+    """Times in ask text written the draft's way: a text that uses the 24-hour clock ("from
+    7:30 to 13:00") reads "from 7:30 AM to 1:00 PM" where the locale writes AM and PM."""
+    if ":" not in text:
+        return text
+    found = list(_HHMM.finditer(text))
+    if not any(int(m[1]) >= 13 or m[1] == "00" for m in found) or not _twelve_hour(ask.locale_tag):
+        return text
+    for m in reversed(found):
+        moment = dt.datetime(2000, 1, 1, int(m[1]), int(m[2]))
+        text = text[: m.start()] + clock(moment, ask.locale_tag) + text[m.end() :]
+    return text
+
+
+def _twelve_hour(locale: str) -> bool:
+    return clock(dt.datetime(2000, 1, 1, 13, 0), locale) != "13:00"
 
 
 # Money needs a digit and a currency: a symbol, a code or a word ("4000 dollars").
@@ -141,39 +189,41 @@ def _money_in_our_form(ask: Ask, text: str) -> str:
 
 
 def reply_date(ask: Ask) -> tuple[dt.date, bool]:
-    """The day we ask for an answer, and whether it is asked *before* that day: `respond_by`
-    when it falls before every event the partner takes part in, else before the first one."""
-    events = partner_milestones(ask)
-    first = events[0].date if events else None
-    if ask.respond_by and (first is None or ask.respond_by < first):
-        return ask.respond_by, False
-    if first is None:
-        return ask.reply_date, ask.respond_by is None
-    return first, True
+    """The day we ask for an answer, and whether it is asked *before* that day: the reply
+    date, or the first milestone the partner takes part in when the reply falls on or after it."""
+    theirs = partner_milestones(ask)
+    if theirs and ask.reply_date >= theirs[0].date:
+        return theirs[0].date, True
+    return ask.reply_date, False
 
 
 def _slots(ask: Ask) -> list[Slot]:
     meeting = ask.meeting
     if not meeting or not meeting.proposed_times:
         return []
-    zone, locale = meeting.time_zone, ask.locale_tag
-    # With no named zone, the meeting's clock is the first proposed time's offset.
-    anchor = meeting.proposed_times[0].tzinfo
+    zone, ours, locale = meeting.time_zone, ask.sender.time_zone, ask.locale_tag
+    # With no named zone each time keeps its own offset: a converted time is no fact of the ask.
+    offsets = {t.utcoffset() for t in meeting.proposed_times}
     slots = []
     for moment in meeting.proposed_times:
-        here = in_zone(moment, zone) if zone else moment.astimezone(anchor)
-        ours = ask.sender.time_zone
-        theirs = None
-        if ours and (mine := in_zone(moment, ours)).utcoffset() != here.utcoffset():
-            theirs = f"{clock(mine, locale)} {zone_name(mine, ours, locale)}"
+        here = in_zone(moment, zone) if zone else moment
+        mine = in_zone(moment, ours) if ours else None
+        theirs = spoken = None
+        if mine is not None and mine.utcoffset() != here.utcoffset():
+            theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
+            spoken = f"{spoken_clock(mine)} {zone_label(ours, locale)}"
             if mine.date() != here.date():
                 theirs = f"{written_date(mine.date(), locale)}, {theirs}"
+                spoken = f"{written_date(mine.date(), locale)}, {spoken}"
+        named = zone_label(zone, locale) if zone else zone_name(here, None, locale)
         slots.append(
             Slot(
-                day=written_date(here.date(), locale),
+                day=full_date(here.date(), locale),
                 time=clock(here, locale),
-                zone=zone_name(here, zone, locale),
+                spoken=spoken_clock(here),
+                zone=named if theirs or len(offsets) > 1 else None,
                 ours=theirs,
+                ours_spoken=spoken,
             )
         )
     return slots
@@ -200,6 +250,7 @@ def outline(ask: Ask) -> Outline:
     need = _clean(ask, "need.description", ask.need.description)
     summary = _clean(ask, "project.summary", ask.project.summary)
     covers = _clean(ask, "budget.covers", ask.budget.covers) if ask.budget else None
+    covers = _without_our_payment(covers, ask.sender.organization) if covers else None
     vocab = lower_case_words(_texts(ask))
     return Outline(
         org=org,
@@ -231,7 +282,42 @@ def outline(ask: Ask) -> Outline:
         covers_shape=shape(covers) if covers else "noun",
         location=_clean(ask, "meeting.location", ask.meeting.location) if ask.meeting else None,
         vocabulary=vocab,
+        ask_for=_ask_for(ask, contact),
+        spoken_greet=None
+        if needs_pronunciation(contact)
+        else _spoken_greet(ask, contact, greet_as),
+        spoken_org="your organization" if needs_pronunciation(org) else with_article(org),
     )
+
+
+def _ask_for(ask: Ask, contact: str | None) -> str:
+    """Whom a caller asks for: the contact by name, or by role where the name is in a script
+    the caller may not read, else whoever looks after partnerships."""
+    if contact and not needs_pronunciation(contact):
+        return contact
+    role = ask.partner.contact_role
+    if contact and role and not needs_pronunciation(role):
+        return f"your {role[0].lower()}{role[1:]}"
+    org = with_article(ask.partner.organization)
+    if contact or needs_pronunciation(org) or "partner.organization" in suspicious_fields(ask):
+        return "whoever looks after partnerships"
+    return f"whoever looks after partnerships at {org}"
+
+
+def _spoken_greet(ask: Ask, contact: str | None, greet_as: str | None) -> str | None:
+    """A greeting said aloud: a first name or a title; a bare full name is too stiff."""
+    if not contact or needs_pronunciation(contact):
+        return None
+    name = greeting_name(contact, ask.tone.value, greet_as)
+    return None if name == contact and len(contact.split()) > 1 else name
+
+
+def _without_our_payment(covers: str, sender: str) -> str | None:
+    """`covers` without a closing "paid by us": the drafts say who pays in their own words
+    ("We're covering …", "we're asking you for …"), so the ask's own clause would repeat it."""
+    pattern = rf",?\s*(?:all\s+)?paid(?: for)?(?: in full)? by (?:us|{re.escape(sender)})\s*\.?$"
+    trimmed = re.sub(pattern, "", covers.strip(), flags=re.IGNORECASE).strip()
+    return trimmed or None
 
 
 def _texts(ask: Ask) -> list[str]:

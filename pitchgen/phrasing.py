@@ -15,12 +15,14 @@ from typing import Literal
 
 __all__ = [
     "Shape",
+    "as_offer",
     "bare",
     "greeting_name",
     "is_no_contact",
     "lower_case_words",
     "lower_first",
     "needs_pronunciation",
+    "possessive",
     "relationship_clause",
     "sentence",
     "series",
@@ -159,9 +161,52 @@ def series(items: list[str], common: frozenset[str] = frozenset()) -> str:
     items = [lower_first(i, common) for i in items]
     if len(items) < 2:
         return "".join(items)
-    joint = "; " if any("," in i for i in items) else ", "
-    last = "; and " if joint == "; " else " and "
+    joint = "; " if len(items) > 2 and any("," in i for i in items) else ", "
+    last = (
+        "; and "
+        if joint == "; "
+        else (", and " if len(items) == 2 and "," in items[0] else " and ")
+    )
     return joint.join(items[:-1]) + last + items[-1]
+
+
+_MODALS = frozenset(
+    [
+        "will",
+        "would",
+        "can",
+        "could",
+        "shall",
+        "should",
+        "may",
+        "might",
+        "must",
+        "are",
+        "have",
+        "'ll",
+        "'d",
+    ]
+)
+
+
+def as_offer(text: str) -> str:
+    """A benefit written as a present-tense promise ("We sponsor a table…") as an offer:
+    "We would sponsor a table…". Any other sentence is kept as written."""
+    words = text.split(maxsplit=2)
+    plain_verb = (
+        len(words) == 3
+        and words[0] in ("We", "we")
+        and words[1] not in _MODALS
+        and words[1].isalpha()
+        and words[1].islower()
+        and not words[1].endswith("ed")
+    )
+    return f"{words[0]} would {words[1]} {words[2]}" if plain_verb else text
+
+
+def possessive(name: str) -> str:
+    """`Granite State Taxpayers'`, `Main Street Business Alliance's`."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def is_no_contact(relationship: str | None) -> bool:

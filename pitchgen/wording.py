@@ -17,11 +17,14 @@ from functools import cache, lru_cache
 __all__ = [
     "DEFAULT_LOCALE",
     "clock",
+    "full_date",
     "gist",
     "in_zone",
     "money",
+    "spoken_clock",
     "written_date",
     "written_time",
+    "zone_label",
     "zone_name",
 ]
 
@@ -144,25 +147,50 @@ def _money(amount: Decimal, currency: str, locale: str | None) -> str:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+# Where a long text may be cut and still read as a whole phrase: before a clause.
+_CLAUSE = re.compile(r",? so that |, which |, where |, while |, with |; |: | — | – |, and |, ")
 
 
 def gist(text: str, words: int = GIST_WORDS) -> str:
-    """A long ask text as an email can carry it: its first sentence, cut to `words` words
-    (marked with an ellipsis where cut). Short texts come back as they are."""
+    """A long ask text as an email can carry it: the text when it fits in `words` words, else
+    its first sentence, else the longest run of its opening clauses that fits. It is never cut
+    inside a phrase, so it can grow past `words` when its first clause does."""
     if len(text.split()) <= words:
         return text
     first = _SENTENCE_END.split(text, maxsplit=1)[0]
-    kept = first.split()
-    if len(kept) <= words:
+    if len(first.split()) <= words:
         return first
-    kept = kept[:words]
-    # Never end on a word that leads into what was cut ("by 1…", "in the…").
-    while len(kept) > 1 and (kept[-1].lower() in _LEADING or kept[-1][:1].isdigit()):
-        kept.pop()
-    return " ".join(kept).rstrip(",;:") + "…"
+    cuts = [m.start() for m in _CLAUSE.finditer(first)]
+    fits = [c for c in cuts if 4 <= len(first[:c].split()) <= words]
+    if fits:
+        return first[: fits[-1]].rstrip(" ,;:")
+    shortest = next((c for c in cuts if len(first[:c].split()) >= 4), None)
+    return first[:shortest].rstrip(" ,;:") if shortest else first
 
 
-_LEADING = frozenset(
-    """a an the of in on at by to for from with and or but our your their its this that
-    which who where when than as into onto per via""".split()  # noqa: SIM905
-)
+def full_date(day: dt.date, locale: str | None = None) -> str:
+    """`Wednesday, February 10, 2027` (en-US), `Wednesday, 10 February 2027` (en-GB)."""
+    return _full_date(day, locale)
+
+
+@lru_cache(maxsize=256)
+def _full_date(day: dt.date, locale: str | None) -> str:
+    from babel.dates import format_date
+
+    return format_date(day, "full", locale=_locale(locale))
+
+
+def spoken_clock(moment: dt.datetime) -> str:
+    """`3:30 PM`: a time as it is said aloud, whatever the written form."""
+    return _clock(moment.time().replace(tzinfo=None), "en-US")
+
+
+@lru_cache(maxsize=256)
+def zone_label(zone: str, locale: str | None = None) -> str:
+    """How a reader names a zone: `Pacific Time` in the Americas, else `Madrid time`."""
+    from babel.dates import get_timezone_location
+
+    if zone.startswith(("America/", "US/", "Canada/")):
+        return _zone_name(zone, locale)
+    city = get_timezone_location(_zone(zone), locale=_locale(locale), return_city=True)
+    return f"{city} time"

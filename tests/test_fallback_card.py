@@ -29,9 +29,9 @@ def everything(content) -> str:
 
 def test_the_card_has_a_line_for_whoever_answers() -> None:
     opener = script(SUMMIT).opener
-    assert opener.startswith('If someone else answers: "Hi, this is Ava Thompson')
+    assert opener.startswith("If someone else answers: \"Hi, I'm calling from Liberty Policy")
     assert "Could I speak with Marcus Lee, please?" in opener
-    assert 'When Marcus comes on: "Hi Marcus' in opener
+    assert "When Marcus comes on: \"Hi Marcus, I'm calling from Liberty Policy Forum." in opener
     cold = script(EDGE_ASKS["no-contact-volunteers"]).opener
     assert "whoever looks after partnerships at Northside Youth League" in cold
 
@@ -74,9 +74,9 @@ def test_answers_give_facts_the_card_has_not_said_yet() -> None:
 @pytest.mark.parametrize(
     ("budget", "room"),
     [
-        ({"amount": "2500", "partner_contribution": "500", "negotiable": True}, "negotiable"),
+        ({"amount": "2500", "partner_contribution": "500", "negotiable": True}, "is negotiable"),
         ({"amount": "2500", "partner_contribution": "500", "negotiable": False}, "fixed at $500"),
-        ({"amount": "2500", "partner_contribution": "0", "negotiable": True}, "negotiable"),
+        ({"amount": "2500", "partner_contribution": "0", "negotiable": True}, "is negotiable"),
     ],
 )
 def test_negotiation_is_built_from_what_can_move_and_never_contradicts_it(budget, room) -> None:
@@ -84,7 +84,7 @@ def test_negotiation_is_built_from_what_can_move_and_never_contradicts_it(budget
     assert negotiation is not None and room in negotiation
     if budget["negotiable"]:
         assert "fixed" not in negotiation and "non-negotiable" not in negotiation
-    assert "The items can be split: room access from 7:30 to 13:00" in negotiation
+    assert "The items can be split: room access from 7:30 AM to 1:00 PM" in negotiation
 
 
 @pytest.mark.parametrize(
@@ -106,10 +106,10 @@ def test_the_voicemail_gives_the_callback_number_at_the_start_and_the_end() -> N
     voicemail = script(SUMMIT).voicemail
     first_two = " ".join(voicemail.split(". ")[:2])
     assert "+1 202 555 0143" in first_two
-    assert voicemail.endswith("+1 202 555 0143")
+    assert voicemail.endswith("on +1 202 555 0143.")
     no_phone = script(SPONSOR).voicemail
-    assert "You can reach me at daniel@youngleaders.net." in no_phone
-    assert no_phone.endswith("daniel@youngleaders.net")
+    assert "you can reach Daniel Okafor at daniel@youngleaders.net." in no_phone
+    assert no_phone.endswith("daniel@youngleaders.net.")
 
 
 @pytest.mark.parametrize(
@@ -122,7 +122,10 @@ def test_the_voicemail_gives_the_callback_number_at_the_start_and_the_end() -> N
 )
 def test_a_name_the_caller_may_not_read_is_shown_as_written_with_a_note(name, written) -> None:
     opener = script(EDGE_ASKS[name]).opener
-    assert f"(The name is written {written}. Ask how to say it" in opener
+    assert opener.startswith("(Before you call: the name is written")
+    assert f"the name is written {written}. Ask whoever answers how to say it" in opener
+    spoken = [line for line in opener.splitlines() if not line.startswith("(")]
+    assert all(written not in line for line in spoken)
 
 
 def test_latin_names_need_no_pronunciation_note() -> None:
@@ -134,7 +137,8 @@ def test_latin_names_need_no_pronunciation_note() -> None:
 
 def test_the_agenda_header_says_when_and_where() -> None:
     title = agenda(EDGE_ASKS["negotiable-en-gb"]).title
-    assert "22 March 2027, 10:00 British Time" in title
+    assert "Monday, 22 March 2027 at 10:00 or Wednesday, 24 March 2027 at 15:30" in title
+    assert "(to be confirmed)" in title
     assert "Yorkshire Export Bank, Park Row, Leeds" in title
 
 
@@ -144,6 +148,7 @@ def test_the_agenda_opens_with_the_partner_and_owners_alternate() -> None:
     owners = [item.owner for item in items]
     assert owners[0] == "Priya Raman"
     assert all(a != b for a, b in itertools.pairwise(owners))
+    assert {i.topic: i.owner for i in items}["Timeline"] == "Daniel Okafor"
     assert items[-1].topic == "Who does what next"
     assert owners[-1] == "Daniel Okafor and Priya Raman"
 
@@ -158,7 +163,7 @@ def test_next_steps_fall_on_or_after_the_meeting() -> None:
         meeting = ask.meeting.proposed_times[0].date()
         steps = agenda(ask).next_steps
         assert steps and all(step.date >= meeting for step in steps)
-        assert any(step.action.startswith("Confirm what was agreed") for step in steps)
+        assert any(step.action.startswith("Confirm in writing") for step in steps)
 
 
 @pytest.mark.parametrize("with_budget", [True, False])

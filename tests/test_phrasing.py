@@ -54,7 +54,10 @@ def test_sentences_and_series_handle_capitals_and_stops() -> None:
     assert sentence("we need a room") == "We need a room."
     assert sentence("Can you help?") == "Can you help?"
     assert series(["A room", "Two microphones"]) == "a room and two microphones"
-    assert series(["A room, with seats", "Refreshments"]) == "a room, with seats; and refreshments"
+    assert series(["A room, with seats", "Refreshments"]) == "a room, with seats, and refreshments"
+    assert series(["A room, with seats", "Refreshments", "Seating"]) == (
+        "a room, with seats; refreshments; and seating"
+    )
 
 
 @pytest.mark.parametrize(
