@@ -14,17 +14,21 @@ from pitchgen.phrasing import shape
 from pitchgen.textfacts import parse_facts
 from pitchgen.wording import gist
 
-__all__ = ["EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
+__all__ = ["ASK_WORDS", "EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
 
 EMAIL_MAX_WORDS = 200
+# What the partner is asked and offered (the need, each deliverable and benefit the email
+# names) is never cut below this: the rubric judges an email's long item by this gist.
+ASK_WORDS = 25
 # Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
 # a milestone beside its date.
 EMAIL_CUTS = (
-    {"long": 1000, "item": 1000, "date": 1000},
-    {"long": 40, "item": 25, "date": 12},
-    {"long": 25, "item": 15, "date": 8},
-    {"long": 15, "item": 12, "date": 6},
-    {"long": 10, "item": 8, "date": 4, "place": False},
+    {"long": 1000, "item": 1000, "date": 1000, "ask": 1000},
+    {"long": 40, "item": 25, "date": 12, "ask": ASK_WORDS},
+    {"long": 25, "item": 15, "date": 8, "ask": ASK_WORDS},
+    {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False},
 )
 SUBJECT_WORDS = (3, 9)
 SUBJECT_CHARS = 60
@@ -120,6 +124,8 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     return {
         "g": g,
         "g_long": lambda text: g(text, "long"),
+        "g_ask": lambda text: g(text, "ask"),
+        "summary": o.summary if limits.get("summary", True) else None,
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
         "email_items": EMAIL_ITEMS if not many else EMAIL_ITEMS - 1,
         "inline_items": len(shown) == 1
