@@ -275,3 +275,33 @@ def test_template_names_are_the_files_the_draft_is_rendered_from(channel: Channe
     names = template_names(channel)
     assert all((prompts_dir() / name).is_file() for name in names)
     assert any(channel.value in name for name in names)
+
+
+def test_a_long_ask_is_shortened_at_a_clause_never_inside_a_phrase() -> None:
+    for tone in Tone:
+        body = email(variant(EDGE_ASKS["many-items"], tone=tone)).body
+        assert "…" not in body
+        assert "where your summer reading program runs." in body
+
+
+def test_the_24_hour_clock_of_an_ask_text_reads_as_the_locale_writes_it() -> None:
+    assert "room access from 7:30 AM to 1:00 PM on summit day" in all_text(SUMMIT)[Channel.email]
+    gb = variant(SUMMIT, locale="en-GB")
+    assert "room access from 7:30 to 13:00 on summit day" in all_text(gb)[Channel.email]
+
+
+def test_who_pays_is_said_once_and_plainly() -> None:
+    body = email(SUMMIT).body
+    assert (
+        "Our own budget of $2,500 covers catering and AV rental, so it costs you nothing." in body
+    )
+    assert "paid by Liberty Policy Forum" not in body
+    sponsor = email(SPONSOR).body
+    assert sponsor.count("$4,000") == 3  # the ask, its payment, and what the reception costs
+    assert "open to discussing" not in sponsor
+
+
+def test_a_benefit_written_as_a_promise_reads_as_an_offer() -> None:
+    body = email(SPONSOR).body
+    assert "We would sponsor a table at your annual dinner in the fall." in body
+    assert "In return, we would offer a five-minute address" in body
