@@ -118,20 +118,23 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     def g(text: str, kind: str = "item") -> str:
         return gist(text, limits[kind])
 
-    benefits = len(o.benefits) + len(o.benefit_sentences)
-    many = max(len(o.deliverables), benefits) > EMAIL_ITEMS
-    shown = o.deliverables[: EMAIL_ITEMS if not many else EMAIL_ITEMS - 1]
+    # Past EMAIL_ITEMS of a list (as the ask lists it), the first two stand for it.
+    many_d, many_b = len(o.deliverables_at) > EMAIL_ITEMS, len(o.benefits_at) > EMAIL_ITEMS
+    shown = [d for d in o.deliverables_at[: EMAIL_ITEMS - 1 if many_d else EMAIL_ITEMS] if d]
+    offered = [b for b in o.benefits_at[: EMAIL_ITEMS - 1 if many_b else EMAIL_ITEMS] if b]
+    many = many_d or many_b
     return {
         "g": g,
         "g_long": lambda text: g(text, "long"),
         "g_ask": lambda text: g(text, "ask"),
         "summary": o.summary if limits.get("summary", True) else None,
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
-        "email_items": EMAIL_ITEMS if not many else EMAIL_ITEMS - 1,
+        "shown": shown,
+        "offered": [b for b in offered if shape(b) != "sentence"],
+        "offered_sentences": [b for b in offered if shape(b) == "sentence"],
         "inline_items": len(shown) == 1
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
         # A benefit that names the partner reads oddly after their name: "you" gains it.
-        "gainer": "you" if any(o.org in b for b in o.benefits[:EMAIL_ITEMS]) else o.org,
         "dated_items": _dated_items(ask, o, [o.need or "", *shown]),
         "summarised": many or len(o.milestones) > EMAIL_ITEMS,
         "subject_line": subject_line(ask, o),

@@ -259,8 +259,10 @@ def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
     meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
     reply, before = reply_date(ask)
     later = [m for m in ask.timeline if meeting is None or m.date >= meeting]
+    # The milestone as the drafts write it (text that looks like an instruction written around).
+    written = {id(m): what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)}
     steps = [
-        (sentence(bare(m.milestone)).rstrip("."), owner, m.date)
+        (sentence(written[id(m)]).rstrip("."), owner, m.date)
         for m in later
         if (owner := milestone_owner(ask, m)) != "both"
     ]

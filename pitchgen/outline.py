@@ -125,6 +125,9 @@ class Outline:
     need: str | None
     need_shape: str
     deliverables: list[str]
+    # By the ask's own index, None where written around: an email names the first few.
+    deliverables_at: list[str | None]
+    benefits_at: list[str | None]
     benefits: list[str]
     benefit_sentences: list[str]
     milestones: list[tuple[str, str]]
@@ -269,6 +272,13 @@ def outline(ask: Ask) -> Outline:
         need=need,
         need_shape=shape(need) if need else "noun",
         deliverables=_items(ask, "need.deliverables[{}]", ask.need.deliverables),
+        deliverables_at=[
+            _clean(ask, f"need.deliverables[{i}]", d) for i, d in enumerate(ask.need.deliverables)
+        ],
+        benefits_at=[
+            _clean(ask, f"benefits[{i}].description", b.description)
+            for i, b in enumerate(ask.benefits)
+        ],
         benefits=[b for b in benefits if shape(b) != "sentence"],
         benefit_sentences=[b for b in benefits if shape(b) == "sentence"],
         milestones=_dated(ask, ask.timeline, day, vocab),
