@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from pitchgen.ask import Ask
-from pitchgen.outline import EMAIL_ITEMS, Outline
+from pitchgen.outline import EMAIL_ITEMS, THEIR_ANSWER, Outline
 from pitchgen.phrasing import shape
 from pitchgen.textfacts import parse_facts
 from pitchgen.wording import gist
@@ -101,7 +101,9 @@ def _dated_items(ask: Ask, o: Outline, said: list[str]) -> list[tuple[str, str]]
     return [
         written
         for m, written in pairs
-        if (m.date.month, m.date.day) not in days and (written[0] != o.reply_day or o.reply_before)
+        if (m.date.month, m.date.day) not in days
+        # The day we ask an answer by is said there, unless something happens on it.
+        and (written[0] != o.reply_day or o.reply_before or not THEIR_ANSWER.search(m.milestone))
     ]
 
 

@@ -167,6 +167,8 @@ def _spoken(o: Outline) -> dict:
         "rest_deliverables": o.deliverables[SPOKEN_ITEMS:],
         "more_deliverables": len(o.deliverables) > SPOKEN_ITEMS,
         "firm": o.partner_dates[0] if o.partner_dates else None,
+        # The milestone after the day we ask an answer by, whoever's it is.
+        "next_date": o.milestones[o.reply_index] if o.reply_index < len(o.milestones) else None,
     }
 
 
@@ -216,6 +218,7 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+    brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
     weights = list(_AGENDA_WEIGHTS)
@@ -270,8 +273,10 @@ def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
     if (meeting is None or reply >= meeting) and not answered:
         event = o.partner_dates[0][1] if before and o.partner_dates else None
         steps.append((ANSWER_STEP + (f", before {event}" if event else ""), "partner", reply))
+    # The write-up follows the meeting at once: by the last proposed day, a date of the ask.
     days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
-    steps.append((CONFIRM_STEP, "sender", min(days)))
+    last_slot = max(t.date() for t in ask.meeting.proposed_times) if meeting else None
+    steps.append((CONFIRM_STEP, "sender", last_slot or min(days)))
     # Python's sort is stable: on one day the answer comes before our confirmation.
     return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
 

@@ -48,7 +48,7 @@ _PLAINLY_OURS = re.compile(
     r"[^.;]{0,40}\b(?:to|with)\b",
     re.IGNORECASE,
 )
-_THEIR_ANSWER = re.compile(
+THEIR_ANSWER = re.compile(
     r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
     r"approv\w*|agree\w*|go/no-go)\b",
     re.IGNORECASE,
@@ -62,7 +62,7 @@ def partner_milestones(ask: Ask) -> list[Milestone]:
         m
         for m in ask.timeline
         if not (_PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower())
-        and not _THEIR_ANSWER.search(m.milestone)
+        and not THEIR_ANSWER.search(m.milestone)
     ]
 
 
@@ -72,7 +72,7 @@ _PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorsh
 def milestone_owner(ask: Ask, m: Milestone) -> str:
     """Who a milestone falls to: "partner" for their answer (and their payment, when money is
     asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
-    if _THEIR_ANSWER.search(m.milestone):
+    if THEIR_ANSWER.search(m.milestone):
         return "partner"
     if ask.budget and ask.budget.partner_contribution > 0 and _PAYMENT.search(m.milestone):
         return "partner"
@@ -133,6 +133,7 @@ class Outline:
     milestones: list[tuple[str, str]]
     partner_dates: list[tuple[str, str]]
     reply_day: str
+    reply_index: int  # how many milestones fall on or before the reply day
     reply_before: bool
     slots: list[Slot]
     sender_name: str
@@ -284,6 +285,7 @@ def outline(ask: Ask) -> Outline:
         milestones=_dated(ask, ask.timeline, day, vocab),
         partner_dates=_dated(ask, partner_milestones(ask), day, vocab),
         reply_day=day(reply),
+        reply_index=sum(1 for m in ask.timeline if m.date <= reply),
         reply_before=before,
         slots=_slots(ask),
         sender_name=_clean(ask, "sender.name", ask.sender.name) or "",

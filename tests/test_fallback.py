@@ -100,9 +100,9 @@ def test_the_email_opens_with_the_partner_and_keeps_the_title_for_the_signature(
     body = email(SUMMIT).body
     opening = body.split("\n\n")[1]
     assert opening.startswith("We were so glad when you co-signed our letter")
-    assert (
-        "Alliance's focus on regulatory relief for small businesses is why I'm writing" in opening
-    )
+    assert "focus on" not in opening  # after the history, no form line about their focus
+    cold = email(EDGE_ASKS["no-contact-volunteers"]).body
+    assert "Your work on civic service for high-school students is why I'm writing" in cold
     before_signature = body.split("\n\nBest,")[0]
     assert "Director of Coalitions" not in before_signature
     assert "I'm Ava" not in before_signature
@@ -304,4 +304,4 @@ def test_who_pays_is_said_once_and_plainly() -> None:
 def test_a_benefit_written_as_a_promise_reads_as_an_offer() -> None:
     body = email(SPONSOR).body
     assert "We would sponsor a table at your annual dinner in the fall." in body
-    assert "In return, we would offer a five-minute address" in body
+    assert "In return, you would have a five-minute address" in body
