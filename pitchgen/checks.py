@@ -6,17 +6,31 @@ to the model in the re-ask.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from typing import Literal
 
 from pitchgen.ask import Ask
-from pitchgen.grounding import AskFacts, ask_facts, blank, verbatim_spans
+from pitchgen.coverage import DraftTerms, Item, ask_items, judge
+from pitchgen.cta import answer_day, costs_nothing, is_request
+from pitchgen.grounding import (
+    DOLLARS,
+    AskFacts,
+    answer_by,
+    ask_facts,
+    blank,
+    partner_milestones,
+    verbatim_spans,
+)
 from pitchgen.models import CallScript, CheckResult, Content, Email, MeetingAgenda
+from pitchgen.people import closing_form, contact_forms, name_occurrences, spoken
+from pitchgen.promises import invented_promises
 from pitchgen.readability import grade_level
+from pitchgen.suspicious import suspicious_fields
 from pitchgen.textfacts import Fact, MonthDay, fold, lower, parse_facts, phone_digits
 from pitchgen.wording import money, written_date
 
@@ -44,14 +58,7 @@ PLACEHOLDERS = (
     (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
     (r"lorem ipsum\b", True),
 )
-# Words that make a sentence ask for a reply or a meeting (a call to action), by stem.
-CTA_CUES = (r"repl|respon|let (?:me|us) know|confirm|answer|decision|decide|get back|hear (?:from"
-            r"|back)|meet|call|talk|chat|speak|schedule|available|availability|join|sign up|agree|"
-            r"commit|connect|follow up|touch base|book|RSVP")  # fmt: skip
-NOTHING_COSTS = re.compile(r"\bcosts? you nothing\b", re.IGNORECASE)
-
 _PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
-_CTA = re.compile(rf"\b(?:{CTA_CUES})", re.IGNORECASE)
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
 # looked behind for, so the scan jumps from one to the next (only a match's end is used).
@@ -114,8 +121,25 @@ class _Draft:
         return blank(self.low, self.verbatim)
 
     @cached_property
+    def blanked_lines(self) -> str:
+        """`lines` lower-cased, the ask's own words blanked out: what the draft itself says."""
+        return blank(lower(self.lines), self.verbatim)
+
+    @cached_property
     def known(self) -> AskFacts:
         return ask_facts(self.ask)
+
+    @cached_property
+    def ask_days(self) -> list[date]:
+        return sorted(self.known.dates)
+
+    @cached_property
+    def odd(self) -> dict[str, str]:
+        return suspicious_fields(self.ask)
+
+    @cached_property
+    def terms(self) -> DraftTerms:
+        return DraftTerms([self.lines[a:b] for a, b in self.sentences], self.facts)
 
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
@@ -156,37 +180,75 @@ def _verdict(problems: list[str], passed: str) -> Verdict:
 
 
 def _names_partner(d: _Draft) -> Verdict:
-    names = [n for n in (d.ask.partner.organization, d.ask.partner.contact_name) if n]
-    missing = [n for n in names if not d.says(n)]
-    if missing:
-        return False, f"does not name {_and(missing)}"
-    return True, f"names {_and(names)}"
+    partner, odd = d.ask.partner, d.odd
+    found, problems = [], []
+    org = partner.organization
+    if "partner.organization" in odd:
+        found.append(
+            f"the partner (counted as present: its name looks like {odd['partner.organization']})"
+        )
+    else:
+        alone, longer = name_occurrences(org, d.lines)
+        if alone:
+            found.append(f"{org} in full")
+        elif longer:
+            problems.append(f"calls the partner '{longer[0]}', but its name is {org}")
+        else:
+            problems.append(f"does not name {org} in full")
+    contact = partner.contact_name
+    if contact and "partner.contact_name" in odd:
+        found.append("the contact (counted as present: the name looks like"
+                     f" {odd['partner.contact_name']})")  # fmt: skip
+    elif contact:
+        forms = contact_forms(contact, partner.greet_as)
+        if hit := next((m for form in forms if (m := form.search(d.lines))), None):
+            found.append(f"addresses the contact as '{hit[0]}'")
+        else:
+            problems.append(
+                f"does not address {contact} by name (first name, title and last name, full"
+                " name" + (f" or '{partner.greet_as}'" if partner.greet_as else "") + ")"
+            )
+    return _verdict(problems, "names " + _and(found))
+
+
+def _coverage(d: _Draft, items: list[Item], what: str) -> tuple[list[str], list[str]]:
+    verdicts = [judge(item, d.terms) for item in items]
+    missing = [
+        f"missing {v.item.label} ('{_short(v.item.text, 50)}'): does not mention {_and(v.missing)}"
+        for v in verdicts
+        if not v.ok
+    ]
+    found = [f"{v.item.label} ({', '.join(v.found[:6]) or 'in substance'})" for v in verdicts
+             if v.ok]  # fmt: skip
+    return missing, found
 
 
 def _states_ask(d: _Draft) -> Verdict:
-    need = d.ask.need
-    missing = [x for x in need.deliverables if not d.says(x)]
-    problems = [f"misses the deliverable '{_short(x)}'" for x in missing]
-    if not d.says(need.description):
-        problems.insert(0, f"does not state the need as written ('{_short(need.description)}')")
-    extra = f" and {_all(need.deliverables, 'deliverable')}" if need.deliverables else ""
-    return _verdict(problems, f"states the need{extra}")
+    need, _ = ask_items(d.ask)
+    missing, found = _coverage(d, need, "need")
+    if missing:
+        return False, "; ".join(missing) + ("; found " + _and(found) if found else "")
+    return True, "found " + _and(found)
 
 
 def _partner_benefit(d: _Draft) -> Verdict:
-    benefits, org = [b.description for b in d.ask.benefits], d.ask.partner.organization
-    problems = [f"misses the benefit '{_short(b)}'" for b in benefits if not d.says(b)]
+    _, benefits = ask_items(d.ask)
+    missing, found = _coverage(d, benefits, "benefit")
+    org = d.ask.partner.organization
     if not (_YOU.search(d.text) or d.says(org)):
-        problems.append(f"never addresses {org} as 'you' or by name")
-    return _verdict(problems, f"offers {org} {_all(benefits, 'benefit')}")
+        missing.append(f"never addresses {org} as 'you' or by name")
+    if missing:
+        return False, "; ".join(missing) + ("; found " + _and(found) if found else "")
+    return True, f"offers {org} " + _and(found)
 
 
 def _plan_timeline(d: _Draft) -> Verdict:
     ask, given = d.ask, {f.value for f in d.facts if f.kind == "date"}
     if isinstance(d.content, Email):
-        wanted = [("the last milestone date", ask.last_milestone.date, ask.last_milestone)]
-        if ask.respond_by:
-            wanted.append(("the reply-by date", ask.respond_by, None))
+        how, day = answer_by(ask)
+        wanted = [(f"the reply-{how} date", day, None)]
+        milestones = ask.timeline if len(ask.timeline) <= 3 else [ask.timeline[0], ask.timeline[-1]]
+        wanted += [("the milestone date", m.date, m) for m in milestones if m.date != day]
     else:
         wanted = [("the milestone date", m.date, m) for m in ask.timeline]
     missing = [
@@ -196,9 +258,16 @@ def _plan_timeline(d: _Draft) -> Verdict:
     ]
     if missing:
         return False, "misses " + _and(missing)
-    if isinstance(d.content, Email):
-        return True, "gives " + _and(f"{label} {written_date(day)}" for label, day, _ in wanted)
-    return True, f"gives {_all(wanted, 'milestone date')}"
+    return True, "gives " + _and(f"{label} {written_date(day)}" for label, day, _ in wanted)
+
+
+def _states_money(d: _Draft, amount: Decimal, currency: str) -> bool:
+    return any(
+        f.kind == "money"
+        and f.value.amount == amount
+        and (f.value.currency == currency or (f.text.startswith("$") and currency in DOLLARS))
+        for f in d.facts
+    )
 
 
 def _budget_clear(d: _Draft) -> Verdict:
@@ -208,21 +277,28 @@ def _budget_clear(d: _Draft) -> Verdict:
         if figures:
             return False, f"mentions {_and(figures)}, but the ask has no budget"
         return True, "no budget in the ask, and no money figure in the draft"
-    stated = {f.value for f in d.facts if f.kind == "money"}
     amount = money(budget.amount, budget.currency)
     contribution = money(budget.partner_contribution, budget.currency)
     problems = []
-    if (budget.amount, budget.currency) not in stated:
+    if not _states_money(d, budget.amount, budget.currency):
         problems.append(f"does not state the budget of {amount} with its currency")
     if budget.partner_contribution > 0:
-        if (budget.partner_contribution, budget.currency) not in stated:
+        if not _states_money(d, budget.partner_contribution, budget.currency):
             problems.append(f"does not state the partner's contribution of {contribution}")
         said = f"the partner's contribution of {contribution}"
+    elif hit := costs_nothing(d.text, d.ask.sender.organization):
+        said = f"that it costs them nothing ('{hit}')"
     else:
-        if not NOTHING_COSTS.search(d.text):
-            problems.append("does not say plainly that it costs you nothing")
-        said = "that it costs the partner nothing"
+        problems.append("does not say plainly that it costs them nothing")
+        said = ""
     return _verdict(problems, f"states the budget of {amount} and {said}")
+
+
+def _ask_day(d: _Draft, fact: Fact) -> date | None:
+    """The ask's date a draft's date stands for ("March 4" is the summit's March 4, 2027)."""
+    if isinstance(fact.value, date):
+        return fact.value
+    return next((day for day in d.ask_days if (day.month, day.day) == fact.value), None)
 
 
 def _call_to_action(d: _Draft) -> Verdict:
@@ -234,29 +310,70 @@ def _call_to_action(d: _Draft) -> Verdict:
         if unowned:
             return False, f"next step {_and(unowned)} has no owner"
         return True, f"{len(steps)} next steps, each with an owner and a date"
-    starts = [start for start, _ in d.sentences]
-    for fact in d.facts:
-        if fact.kind != "date" or not d.known.grounds(fact):
+    theirs = partner_milestones(d.ask)
+    cutoff = theirs[0] if theirs else None
+    asked, late = None, None
+    for start, end in d.sentences:
+        sentence = d.lines[start:end]
+        dates = [f for f in d.facts if start <= f.span[0] < end and f.kind in ("date", "time")]
+        dates = [f for f in dates if d.known.grounds(f)]
+        if not dates or not is_request(sentence):
             continue
-        start, end = d.sentences[bisect.bisect_right(starts, fact.span[0]) - 1]
-        # The ask's own words ("Confirm the room") are a milestone, not a request of ours.
-        if _CTA.search(d.blanked, start, end):
-            return True, f"asks for a next step by {fact.text}: '{_short(d.text[start:end])}'"
+        for fact in dates:
+            day = _ask_day(d, fact) if fact.kind == "date" else None
+            if day is None:
+                asked = asked or (fact, sentence)
+                continue
+            last, deadline = answer_day(d.lines[start : fact.span[0]], day)
+            if cutoff and last >= cutoff.date and deadline:
+                late = late or (fact, sentence)
+            elif not cutoff or last < cutoff.date:
+                asked = asked or (fact, sentence)
+    if late:
+        fact, sentence = late
+        when = written_date(cutoff.date)
+        return False, (
+            f"asks for an answer by {fact.text} ('{_short(sentence, 80)}'), but the partner is"
+            f" part of {_short(cutoff.milestone, 40)} on {when}: ask for it before {when}"
+        )
+    if asked:
+        fact, sentence = asked
+        return True, f"asks for a next step by {fact.text}: '{_short(sentence, 80)}'"
+    how, day = answer_by(d.ask)
     return False, (
         "no sentence asks for a reply or a meeting with a date from the ask"
-        f" (the reply-by date is {written_date(d.ask.reply_date)})"
+        f" (ask for an answer {how} {written_date(day)})"
     )
 
 
+def _timebox(d: _Draft, fact: Fact) -> bool:
+    """An agenda's own minutes ("Duration: 45 minutes", "10 min: The ask") are not claims."""
+    agenda = d.content
+    if not isinstance(agenda, MeetingAgenda) or fact.kind != "count":
+        return False
+    boxes = {agenda.duration_minutes, *(item.minutes for item in agenda.items)}
+    return fact.value in boxes and "min" in fact.text.lower()
+
+
 def _grounded(d: _Draft) -> Verdict:
-    invented = [f for f in d.claims if not d.known.grounds(f)]
-    if not invented:
-        return True, "every figure, date and contact detail comes from the ask"
-    named = [f.text for f in invented[:5]] + ([f"{len(invented) - 5} more"] if invented[5:] else [])
-    verb = "is" if len(invented) == 1 else "are"
-    money = any(f.kind == "money" for f in invented)
-    note = " (money must be the budget's amount or the partner's contribution)" if money else ""
-    return False, f"mentions {_and(named)}, which {verb} not in the ask{note}"
+    invented = [f for f in d.claims if not d.known.grounds(f) and not _timebox(d, f)]
+    problems = []
+    if invented:
+        named = [f.text for f in invented[:5]]
+        named += [f"{len(invented) - 5} more"] if invented[5:] else []
+        verb = "is" if len(invented) == 1 else "are"
+        money = any(f.kind == "money" for f in invented)
+        note = " (money must be the budget's amount or the partner's contribution)" if money else ""
+        problems.append(f"mentions {_and(named)}, which {verb} not in the ask{note}")
+    blanked = d.blanked_lines
+    promised = invented_promises(d.ask, [blanked[a:b] for a, b in d.sentences])
+    for i in promised[:3]:
+        start, end = d.sentences[i]
+        problems.append(
+            f"promises what the ask does not offer: '{_short(d.lines[start:end], 120)}'"
+        )
+    return _verdict(problems, "every figure, date and contact detail comes from the ask, and"
+                    " every promise is one the ask makes")  # fmt: skip
 
 
 def _no_placeholders(d: _Draft) -> Verdict:
@@ -346,15 +463,19 @@ def _channel_lengths(d: _Draft) -> Verdict:
     return _verdict(problems, f"subject {words} words, {chars} characters; body {body} words")
 
 
-def _closing_lacks(ask: Ask, text: str) -> list[str]:
+def _closing_lacks(ask: Ask, text: str, odd: dict[str, str]) -> list[str]:
     fields = ("name", "organization", "role", "email", "phone")
     details = [(f, value) for f in fields if (value := getattr(ask.sender, f))]
     tail = sum(_words(value) for _, value in details) + CLOSING_SLACK_WORDS
-    closing = lower(" ".join(_straight_quotes(text).split()[-tail:]))
+    closing = spoken(" ".join(_straight_quotes(text).split()[-tail:]))
     missing = []
     for field, value in details:
+        if f"sender.{field}" in odd or not closing_form(value):
+            continue  # markup or an instruction is never copied; emoji alone are not said
         digits = phone_digits(value) if field == "phone" else ""
-        if _needle(value) in closing or (len(digits) >= 7 and digits in re.sub(r"\D", "", closing)):
+        if closing_form(value) in closing or (
+            len(digits) >= 7 and digits in re.sub(r"\D", "", closing)
+        ):
             continue
         missing.append(f"{field} ({_short(value, 40)})")
     return missing
@@ -366,7 +487,7 @@ def _signed(d: _Draft) -> Verdict:
         return True, "agendas are not signed"
     part, text = ("email body", content.body) if isinstance(content, Email) else (
         "voicemail", content.voicemail)  # fmt: skip
-    if missing := _closing_lacks(d.ask, text):
+    if missing := _closing_lacks(d.ask, text, d.odd):
         return False, f"the {part} does not close with the sender's {_and(missing)}"
     return True, f"the {part} closes with the sender's details"
 

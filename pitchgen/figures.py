@@ -1,0 +1,258 @@
+"""Numbers and clock times in free text, in digits or in words: "3,000 reporters", "ten
+minutes", "a five-minute address", "four thousand dollars", "1 pm", "13:00".
+
+`pitchgen.textfacts` runs these after the stronger kinds (links, phones, dates, money with a
+symbol), so what is left is every other figure a draft states.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
+
+from pitchgen.ask import ISO_4217
+from pitchgen.wordstems import STOP_WORDS
+
+__all__ = [
+    "CURRENCY_WORDS",
+    "NUMBER_WORDS",
+    "Clock",
+    "number_values",
+    "numbers",
+    "times",
+    "words_value",
+]
+
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "dozen": 12}  # fmt: skip
+MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
+          "bn": 10**9, "billion": 10**9}  # fmt: skip
+CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian dollars": "AUD",
+                  "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR",
+                  "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP",
+                  "pound": "GBP"}  # fmt: skip
+_PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
+# "our two organizations" is how an honest draft names the parties, not a figure it claims.
+_PARTIES = frozenset(
+    ("organizations", "organisations", "groups", "sides", "teams", "parties", "of")
+)
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
+
+
+class Clock(NamedTuple):
+    """A time of day in minutes after midnight; `exact` is False for "7:30" written without
+    am or pm, which may be the evening."""
+
+    minutes: int
+    exact: bool
+
+
+def words_value(parts: list[str]) -> int:
+    """The value of number words ("two hundred and fifty" as its words, "and" left out)."""
+    total, current = 0, 0
+    for word in parts:
+        if word in ("a", "an"):
+            current = 1
+        elif word in MULTIPLIERS:
+            current = max(current, 1) * MULTIPLIERS[word]
+            if MULTIPLIERS[word] >= 1000:
+                total, current = total + current, 0
+        elif word == "dozen":
+            current = max(current, 1) * 12
+        else:
+            current += NUMBER_WORDS[word]
+    return total + current
+
+
+def _leading_number_words(token: str) -> list[str]:
+    """The number words a token starts with: "twenty-five" all, "five-minute" its "five"."""
+    parts = token.lower().replace("’", "'").split("-")
+    lead = []
+    for part in parts:
+        if part not in _PARTS:
+            break
+        lead.append(part)
+    return lead
+
+
+class _Number(NamedTuple):
+    start: int
+    end: int  # where the number itself ends
+    value: Decimal
+    in_words: bool
+    unit: str  # the word it counts ("minute" of "five-minute"), lower case, or ""
+    unit_end: int
+
+
+def _scan(text: str) -> list[_Number]:
+    tokens = list(_TOKEN.finditer(text))
+    found: list[_Number] = []
+    i = 0
+    while i < len(tokens):
+        number, i = _number_at(text, tokens, i)
+        if number is not None:
+            found.append(number)
+    return found
+
+
+def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | None, int]:
+    token = tokens[i]
+    word = token[0]
+    if word[0].isdigit():
+        before = text[token.start() - 1] if token.start() else " "
+        if before.isalpha() or before in "._:" or _is_offset(text, token.start()):
+            return None, i + 1
+        try:
+            value = Decimal(word.replace(",", ""))
+        except InvalidOperation:
+            return None, i + 1
+        j, end = i + 1, token.end()
+        if j < len(tokens) and tokens[j][0].lower() in SCALES and tokens[j].start() - end <= 1:
+            value *= SCALES[tokens[j][0].lower()]
+            end, j = tokens[j].end(), j + 1
+        return _with_unit(text, tokens, j, token.start(), end, value, False), j
+    lead = _leading_number_words(word)
+    article = word.lower() in ("a", "an") and i + 1 < len(tokens)
+    if article and tokens[i + 1][0].lower().split("-")[0] in ("hundred", "thousand", "million",
+                                                             "billion", "dozen"):  # fmt: skip
+        lead = ["a"]
+    if not lead:
+        return None, i + 1
+    parts, j, end = list(lead), i, token.end()
+    if len(lead) == len(word.split("-")):  # the whole token is a number: more may follow
+        j += 1
+        while j < len(tokens):
+            nxt = tokens[j][0].lower()
+            if nxt == "and" and parts[-1] in MULTIPLIERS and j + 1 < len(tokens):
+                more = _leading_number_words(tokens[j + 1][0])
+                if not more:
+                    break
+                j += 1
+                continue
+            more = _leading_number_words(nxt)
+            if not more:
+                break
+            parts += more
+            end = tokens[j].start() + len("-".join(more))
+            if len(more) < len(nxt.split("-")):  # "two hundred-seat"
+                return _hyphen_unit(text, tokens, i, j, parts, end), j + 1
+            j += 1
+        start = token.start()
+        value = Decimal(words_value(parts))
+        return _with_unit(text, tokens, j, start, end, value, True), j
+    return _hyphen_unit(text, tokens, i, i, parts, token.start() + len("-".join(lead))), i + 1
+
+
+def _hyphen_unit(text, tokens, i, j, parts, end) -> _Number:
+    """A number joined to its unit by a hyphen: "five-minute", "80-seat"."""
+    token = tokens[j]
+    unit = token[0].lower().split("-")[len(parts) if i == j else 0 :]
+    return _Number(
+        tokens[i].start(), end, Decimal(words_value(parts)), True, "-".join(unit), token.end()
+    )
+
+
+def _with_unit(text, tokens, j, start, end, value, in_words) -> _Number:
+    if j < len(tokens) and tokens[j][0][0].isalpha() and tokens[j][0].lower() not in STOP_WORDS:
+        nxt = tokens[j]
+        if nxt.start() - end <= 1:  # "80-seat": the unit is the hyphenated word
+            unit = nxt[0].lower().lstrip("-")
+            return _Number(start, end, value, in_words, unit, nxt.end())
+    if j < len(tokens) and tokens[j][0] == "-" and j + 1 < len(tokens):
+        nxt = tokens[j + 1]
+        if nxt[0][0].isalpha() and nxt.start() == tokens[j].end():
+            return _Number(start, end, value, in_words, nxt[0].lower(), nxt.end())
+    return _Number(start, end, value, in_words, "", end)
+
+
+def numbers(text: str) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str]]]:
+    """Every number in `text` that states a figure, as (start, end, kind, value): a "count"
+    spans the word it counts ("3,000 reporters"); "money" is a number followed by a currency
+    ("four thousand dollars", "100 USD"), its value (amount, currency); "percent" one followed
+    by "%" or "percent". Left out: "one" and "a" in words (a pronoun
+    or article as often as a figure), list markers at a line's start, and "our two
+    organizations"."""
+    found = []
+    for n in _scan(text):
+        if n.in_words and n.value <= 1:
+            continue
+        line_start = text.rfind("\n", 0, n.start) + 1
+        if not text[line_start : n.start].strip() and text[n.end : n.end + 1] in (".", ")"):
+            continue
+        unit = n.unit.replace("’", "'")
+        if n.value == 2 and n.in_words and unit in _PARTIES:
+            continue
+        if currency := _currency_after(text, n.end):
+            found.append((n.start, currency[1], "money", (n.value, currency[0])))
+        elif percent := _PERCENT_AFTER.match(text, n.end):
+            found.append((n.start, percent.end(), "percent", n.value))
+        else:
+            found.append((n.start, n.unit_end, "count", n.value))
+    return found
+
+
+_PERCENT_AFTER = re.compile(r"\s?(?:%|[Pp]er\s?cent\b)")
+_CODE_AFTER = re.compile(r"\s?([A-Z]{3})\b")
+_WORD_AFTER = re.compile(
+    r"\s?(" + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+
+
+def _currency_after(text: str, end: int) -> tuple[str, int] | None:
+    if m := _WORD_AFTER.match(text, end):
+        return CURRENCY_WORDS[m[1].lower()], m.end()
+    if (m := _CODE_AFTER.match(text, end)) and m[1] in ISO_4217:
+        return m[1], m.end()
+    return None
+
+
+def number_values(text: str) -> set[Decimal]:
+    """Every number in `text`, in digits or words, "one" included: what an ask states."""
+    return {n.value for n in _scan(text)}
+
+
+def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
+    """(value, unit word) of every number in `text` that counts something."""
+    return [(n.value, n.unit) for n in _scan(text) if n.unit]
+
+
+_CLOCK = re.compile(
+    r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d)(?!\d))?"
+    r"(?:\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?)?"
+)
+# "UTC-05:00" is an offset, not a time of day.
+_OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
+
+
+def _is_offset(text: str, at: int) -> bool:
+    return bool(_OFFSET.search(text, max(0, at - 16), at))
+
+
+_NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
+
+
+def times(text: str) -> list[tuple[int, int, Clock]]:
+    """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon"."""
+    found = []
+    if ":" in text or "m" in text or "M" in text:
+        for m in _CLOCK.finditer(text):
+            if (m["m"] is None and m["half"] is None) or _is_offset(text, m.start()):
+                continue
+            hour, minute = int(m["h"]), int(m["m"] or 0)
+            if m["half"]:
+                if not 1 <= hour <= 12:
+                    continue
+                hour = hour % 12 + (12 if m["half"] in "Pp" else 0)
+                found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
+            elif hour <= 23:
+                exact = hour == 0 or hour >= 12
+                found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
+    for m in _NOON.finditer(text):
+        found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
+    return found
