@@ -156,6 +156,8 @@ def _needle(phrase: str) -> str:
 
 def _and(items: Iterable[str]) -> str:
     items = list(items)
+    if not items:
+        return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
@@ -365,8 +367,7 @@ def _grounded(d: _Draft) -> Verdict:
         money = any(f.kind == "money" for f in invented)
         note = " (money must be the budget's amount or the partner's contribution)" if money else ""
         problems.append(f"mentions {_and(named)}, which {verb} not in the ask{note}")
-    blanked = d.blanked_lines
-    promised = invented_promises(d.ask, [blanked[a:b] for a, b in d.sentences])
+    promised = invented_promises(d.ask, d.blanked_lines, d.sentences)
     for i in promised[:3]:
         start, end = d.sentences[i]
         problems.append(

@@ -171,8 +171,12 @@ def judge(item: Item, draft: DraftTerms) -> Verdict:
         return Verdict(item, (f"counted as present: it looks like {item.suspicious}",), ())
     found = [f.text for f in item.figures if draft.has_figure(f)]
     missing = [f.text for f in item.figures if not draft.has_figure(f)]
-    found += [w for root, w in item.required if root in draft.all and w not in " ".join(found)]
-    missing += [word for root, word in item.required if root not in draft.all]
+    # "two microphones" names its unit already: do not list "microphones" twice.
+    for root, word in item.required:
+        if root not in draft.all and not any(word in text for text in missing):
+            missing.append(word)
+        elif root in draft.all and not any(word in text for text in found):
+            found.append(word)
     roots = {root for root, _ in item.meaning}
     together = draft.best_window(roots)
     found += [word for root, word in item.meaning if root in together]

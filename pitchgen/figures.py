@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from typing import NamedTuple
 
 from pitchgen.ask import ISO_4217
@@ -91,14 +92,40 @@ class _Number(NamedTuple):
 
 
 def _scan(text: str) -> list[_Number]:
-    tokens = list(_TOKEN.finditer(text))
     found: list[_Number] = []
-    i = 0
-    while i < len(tokens):
-        number, i = _number_at(text, tokens, i)
+    done = 0
+    for at in _candidates(text):
+        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
+            continue
+        tokens = list(islice(_TOKEN.finditer(text, at), 12))
+        number, used = _number_at(text, tokens, 0)
         if number is not None:
             found.append(number)
+            done = max(number.unit_end, tokens[used - 1].end() if used else 0)
     return found
+
+
+_DIGITS = re.compile(r"\d+")
+_LETTERS = re.compile(r"[a-z]+")
+_SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
+_ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen)\b)")
+
+
+def _candidates(text: str) -> list[int]:
+    """Where a number may start: a digit, a number word, "a" before "hundred". Found by
+    plain searches, not one pattern of every number word: the regex engine would try each
+    word at every character of the draft."""
+    at = [m.start() for m in _DIGITS.finditer(text)]
+    low = text.lower()
+    present = _PARTS.intersection(_LETTERS.findall(low))
+    for word in present:
+        i = low.find(word)
+        while i != -1:
+            at.append(i)
+            i = low.find(word, i + 1)
+    if present & _SCALE_WORDS:
+        at += [m.start() for m in _ARTICLE.finditer(low)]
+    return sorted(at)
 
 
 def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | None, int]:
@@ -222,9 +249,10 @@ def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
     return [(n.value, n.unit) for n in _scan(text) if n.unit]
 
 
+_HALF = r"\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
 _CLOCK = re.compile(
-    r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d)(?!\d))?"
-    r"(?:\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?)?"
+    rf"(?P<h>\d(?<![\w:.,$].)\d?)"
+    rf"(?::(?P<m>[0-5]\d)(?!\d)(?:{_HALF})?|{_HALF.replace('half', 'h2')})"
 )
 # "UTC-05:00" is an offset, not a time of day.
 _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
@@ -242,13 +270,13 @@ def times(text: str) -> list[tuple[int, int, Clock]]:
     found = []
     if ":" in text or "m" in text or "M" in text:
         for m in _CLOCK.finditer(text):
-            if (m["m"] is None and m["half"] is None) or _is_offset(text, m.start()):
+            if _is_offset(text, m.start()):
                 continue
-            hour, minute = int(m["h"]), int(m["m"] or 0)
-            if m["half"]:
+            hour, minute, half = int(m["h"]), int(m["m"] or 0), m["half"] or m["h2"]
+            if half:
                 if not 1 <= hour <= 12:
                     continue
-                hour = hour % 12 + (12 if m["half"] in "Pp" else 0)
+                hour = hour % 12 + (12 if half in "Pp" else 0)
                 found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
             elif hour <= 23:
                 exact = hour == 0 or hour >= 12

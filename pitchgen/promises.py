@@ -6,6 +6,7 @@ project itself; a clause whose words are mostly none of these is an invented pro
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -86,28 +87,32 @@ def _allowed(ask: Ask) -> tuple[_Allowed, re.Pattern[str]]:
     return allowed, pattern
 
 
-def _clauses(sentence: str, pattern: re.Pattern[str]) -> list[str]:
-    """The objects of the promises in `sentence`: the words after each promising verb, up to
-    the end of its clause, a verb joined by "and" starting a clause of its own."""
-    found = []
-    for match in pattern.finditer(sentence):
-        rest = sentence[match.end() :]
-        end = _SENTENCE_END.search(rest)
-        rest = rest[: end.start()] if end else rest
-        start = 0
-        for more in _AND_VERB.finditer(rest):
-            found.append(rest[start : more.start()])
-            start = more.end()
-        found.append(rest[start:])
+def _clauses(text: str, start: int, end: int, match: re.Match) -> list[str]:
+    """The objects of the promise `match` makes in text[start:end] (its sentence): the words
+    after the promising verb up to the end of its clause, a verb joined by "and" starting a
+    clause of its own."""
+    rest = text[match.end() : end]
+    if stop := _SENTENCE_END.search(rest):
+        rest = rest[: stop.start()]
+    found, at = [], 0
+    for more in _AND_VERB.finditer(rest):
+        found.append(rest[at : more.start()])
+        at = more.end()
+    found.append(rest[at:])
     return found
 
 
-def invented_promises(ask: Ask, sentences: list[str]) -> list[int]:
-    """Which of `sentences` (their indexes) promise something the ask does not offer."""
+def invented_promises(ask: Ask, text: str, sentences: list[tuple[int, int]]) -> list[int]:
+    """Which `sentences` (spans of `text`, by index) promise something the ask does not
+    offer."""
     allowed, pattern = _allowed(ask)
-    invented = []
-    for i, sentence in enumerate(sentences):
-        for clause in _clauses(sentence, pattern):
+    starts = [start for start, _ in sentences]
+    invented: list[int] = []
+    for match in pattern.finditer(text):
+        i = bisect.bisect_right(starts, match.start()) - 1
+        if i < 0 or (invented and invented[-1] == i):
+            continue
+        for clause in _clauses(text, *sentences[i], match):
             named = {stem(w) for w in words(clause)} - NEUTRAL - allowed.names - {""}
             if named and 2 * len(named & allowed.stems) < len(named):
                 invented.append(i)

@@ -44,7 +44,7 @@ FACTS = [
     ("the 4th of March, 2027", [("date", date(2027, 3, 4), "4th of March, 2027")]),
     ("3/4/2027", [("date", date(2027, 3, 4), "3/4/2027")]),
     ("at 2027-02-10T10:00:00-05:00", [("date", date(2027, 2, 10), "2027-02-10")]),
-    ("2027-02-30 is not a day", [("count", 2027, "2027"), ("count", 2, "02"), ("count", 30, "30")]),
+    ("2027-02-30 is not a day", [("count", 2027, "2027")]),
     ("in March 2027", [("count", Decimal(2027), "2027")]),
     ("we may 4 times", [("count", Decimal(4), "4")]),
     # percentages
