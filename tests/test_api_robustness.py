@@ -32,7 +32,7 @@ EDITORS = 16
 async def client() -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(Settings(llm="off"), rate_limit=RateLimit(per_second=1e6, burst=10**6))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 
