@@ -311,6 +311,17 @@ async def test_approval_waits_for_the_checks_unless_overridden(client: httpx.Asy
     assert event["detail"]["overridden_checks"]
 
 
+async def test_an_override_reason_of_a_dot_is_refused(client: httpx.AsyncClient) -> None:
+    draft = await email_of(client)
+    url = f"/v1/drafts/{draft['id']}"
+    await client.patch(url, json={"content": NEW_EMAIL, "version": 1})
+    problem = assert_problem(
+        await client.post(f"{url}/approve", json={"override_reason": "."}), 422
+    )
+    assert [e["path"] for e in problem["errors"]] == ["override_reason"]
+    assert (await client.get(url)).json()["status"] == "draft"
+
+
 async def test_an_illegal_step_is_refused_naming_the_allowed_ones(
     client: httpx.AsyncClient,
 ) -> None:

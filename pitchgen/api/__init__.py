@@ -6,6 +6,7 @@ headers) in `security`, and the one mapping of errors to problem+json in `proble
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -69,7 +70,8 @@ class Backend:
         store = self.store()
         with self._lock:
             if self._idempotency is None:
-                self._idempotency = Idempotency(store.engine)
+                window = dt.timedelta(hours=self.settings.idempotency_window_hours)
+                self._idempotency = Idempotency(store.engine, window)
             return self._idempotency
 
     async def astore(self) -> Store:
