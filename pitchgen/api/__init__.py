@@ -19,7 +19,7 @@ from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
 from pitchgen import __version__, drafting, web
-from pitchgen.api import problems, routes
+from pitchgen.api import checking, problems, routes
 from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
 from pitchgen.api.security import FAILED_KEYS, Guard, RateLimit
@@ -132,6 +132,7 @@ def create_app(
     app.state.backend = backend
     problems.install(app)
     app.include_router(routes.router)
+    app.include_router(checking.router)
     web.mount(app, settings, backend.store)
     _health(app, backend)
     app.add_middleware(
