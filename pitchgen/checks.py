@@ -16,7 +16,7 @@ from typing import Literal
 
 from pitchgen.ask import Ask
 from pitchgen.coverage import DraftTerms, Item, ask_items, judge
-from pitchgen.cta import answer_day, costs_nothing, is_request
+from pitchgen.cta import answer_day, asks_for_answer, costs_nothing, is_request
 from pitchgen.grounding import (
     DOLLARS,
     AskFacts,
@@ -327,7 +327,7 @@ def _call_to_action(d: _Draft) -> Verdict:
                 asked = asked or (fact, sentence)
                 continue
             last, deadline = answer_day(d.lines[start : fact.span[0]], day)
-            if cutoff and last >= cutoff.date and deadline:
+            if cutoff and last >= cutoff.date and deadline and asks_for_answer(sentence):
                 late = late or (fact, sentence)
             elif not cutoff or last < cutoff.date:
                 asked = asked or (fact, sentence)
@@ -358,7 +358,12 @@ def _timebox(d: _Draft, fact: Fact) -> bool:
 
 
 def _grounded(d: _Draft) -> Verdict:
-    invented = [f for f in d.claims if not d.known.grounds(f) and not _timebox(d, f)]
+    known = d.known
+    invented = [
+        f
+        for f in d.claims
+        if (not known.grounds(f) or known.counts_otherwise(f)) and not _timebox(d, f)
+    ]
     problems = []
     if invented:
         named = [f.text for f in invented[:5]]
@@ -464,8 +469,10 @@ def _channel_lengths(d: _Draft) -> Verdict:
     return _verdict(problems, f"subject {words} words, {chars} characters; body {body} words")
 
 
-def _closing_lacks(ask: Ask, text: str, odd: dict[str, str]) -> list[str]:
+def _closing_lacks(ask: Ask, text: str, odd: dict[str, str], spoken_: bool) -> list[str]:
     fields = ("name", "organization", "role", "email", "phone")
+    if spoken_ and ask.sender.phone:
+        fields = (*fields[:3], "phone")  # a voicemail gives the number to call back
     details = [(f, value) for f in fields if (value := getattr(ask.sender, f))]
     tail = sum(_words(value) for _, value in details) + CLOSING_SLACK_WORDS
     closing = spoken(" ".join(_straight_quotes(text).split()[-tail:]))
@@ -488,7 +495,7 @@ def _signed(d: _Draft) -> Verdict:
         return True, "agendas are not signed"
     part, text = ("email body", content.body) if isinstance(content, Email) else (
         "voicemail", content.voicemail)  # fmt: skip
-    if missing := _closing_lacks(d.ask, text, d.odd):
+    if missing := _closing_lacks(d.ask, text, d.odd, part == "voicemail"):
         return False, f"the {part} does not close with the sender's {_and(missing)}"
     return True, f"the {part} closes with the sender's details"
 

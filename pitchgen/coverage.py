@@ -38,8 +38,11 @@ class Item:
 
     @property
     def needed(self) -> int:
-        """How many of its other words make "most of its meaning": more than half."""
+        """How many of its other words make "most of its meaning": more than half; half when
+        its figures already pin it down ("slides by 26 February")."""
         n = len(self.meaning)
+        if self.figures:
+            return (n + 1) // 2
         return n if n <= 2 else n // 2 + 1
 
 
@@ -180,9 +183,12 @@ def judge(item: Item, draft: DraftTerms) -> Verdict:
     roots = {root for root, _ in item.meaning}
     together = draft.best_window(roots)
     found += [word for root, word in item.meaning if root in together]
-    # Without figures of its own, an item is known by the words only it uses ("zoning data").
-    said = item.distinctive & draft.all
+    # Without figures of its own, an item is known by the words only it uses ("zoning data"):
+    # the words it shares with the rest of the ask do not state it, unless more than three quarters are there.
+    said = item.distinctive & together
     vague = not item.figures and 2 * len(said) < len(item.distinctive)
+    if vague and 4 * len(together) > 3 * len(roots):
+        vague = False
     if len(together) < item.needed or vague:
         missing += [word for root, word in item.meaning if root not in together]
     return Verdict(item, tuple(found), tuple(missing))

@@ -7,18 +7,22 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-__all__ = ["answer_day", "costs_nothing", "is_request"]
+__all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
 
 # Words that make a sentence about a next step: a reply, a decision, a meeting.
-CUES = (r"repl|respon|let (?:me|us) know|confirm|answer|decision|decide|get back|hear (?:from"
-        r"|back)|meet|call|talk|chat|speak|schedule|available|availability|join|sign up|agree|"
-        r"commit|connect|follow up|touch base|book|rsvp|yes|approv|go ahead")  # fmt: skip
+ANSWER_CUES = (r"repl|respon|let (?:me|us) know|tell (?:me|us)|confirm|answer|decision|decide|"
+               r"get back|hear (?:from|back)|agree|commit|rsvp|yes|approv|go ahead|in or out|"
+               r"you(?:'re| are) in\b")  # fmt: skip
+MEETING_CUES = (r"meet|call|talk|chat|speak|schedule|available|availability|join|sign up|"
+                r"connect|follow up|touch base|book")  # fmt: skip
+CUES = f"{ANSWER_CUES}|{MEETING_CUES}"
 # ...and the forms that ask for it rather than report it.
 REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|might|may) (?:you|we"
            r")\b|\bgrateful\b|\bappreciate\b|\bneed (?:your|an?|to)\b|\bhope to\b|\blook(?:ing)?"
            r" forward\b|\bif you could\b|\bwould love\b|\bkindly\b|\b(?:i|we)['’]?d like\b|"
-           r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b")  # fmt: skip
+           r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b")  # fmt: skip
 _CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
+_ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
 _REQUEST = re.compile(REQUEST, re.IGNORECASE)
 _BEFORE = re.compile(
     r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
@@ -34,10 +38,9 @@ _NOTHING = re.compile(
     r"\b(?:not|n['’]t|never)\s+cost\s+(?:\w+\s+){0,3}?(?:anything|a (?:cent|penny|dime|thing))\b|"
     r"\bfree of (?:charge|cost)\b|\bat no (?:cost|charge|expense)\b|"
     r"\bno (?:cost|charge|fee|expense)s?\b(?:\s+(?:to|for)\s+\w+)?|"
-    r"\b(?:you|your \w+|they|their \w+)\s+(?:\w+\s+)?(?:pays?|owes?|spends?)\s+nothing\b|"
+    r"\b(?:pays?|owes?|spends?|contributes?)\s+nothing\b|"
     r"\bnothing (?:to pay|from you|out of (?:your|their) (?:pocket|budget))\b|"
-    r"\bfree (?:to|for) (?:you|your|them|their)\b|\b(?:is|are|it['’]s) (?:entirely |completely )?"
-    r"free\b|\bwithout (?:any )?(?:cost|charge)\b",
+    r"\bfree (?:to|for) (?:you|your|them|their)\b|\bwithout (?:any )?(?:cost|charge)\b",
     re.IGNORECASE,
 )
 
@@ -46,6 +49,12 @@ def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
     return bool(_CUE.search(sentence) and _REQUEST.search(sentence))
+
+
+def asks_for_answer(sentence: str) -> bool:
+    """Whether a request asks for their answer (a reply, a decision), not for a meeting or
+    for one of the deliverables ("the roster by November 5")."""
+    return bool(_ANSWER.search(sentence))
 
 
 def answer_day(before_text: str, day: date) -> tuple[date, bool]:

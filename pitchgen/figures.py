@@ -244,6 +244,23 @@ def number_values(text: str) -> set[Decimal]:
     return {n.value for n in _scan(text)}
 
 
+_NEXT_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]")
+
+
+def counted(text: str, span: int = 4) -> list[tuple[Decimal, list[str]]]:
+    """(value, the words after it up to `span` words or a punctuation mark) of every number
+    in `text`: what it may count ("10 energy or rural-affairs reporters")."""
+    found = []
+    for n in _scan(text):
+        after = [n.unit] if n.unit else []
+        for m in islice(_NEXT_WORDS.finditer(text, n.unit_end), span):
+            if not m[0][0].isalpha():
+                break
+            after.append(m[0].lower())
+        found.append((n.value, after))
+    return found
+
+
 def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
     """(value, unit word) of every number in `text` that counts something."""
     return [(n.value, n.unit) for n in _scan(text) if n.unit]
@@ -265,9 +282,34 @@ def _is_offset(text: str, at: int) -> bool:
 _NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
 
 
-def times(text: str) -> list[tuple[int, int, Clock]]:
-    """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon"."""
+_RANGE = re.compile(
+    r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d))?\s?(?:-|–|—|to|until|till)\s?"
+    r"(?P<h2>\d\d?)(?::(?P<m2>[0-5]\d))?\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
+)
+
+
+def _ranges(text: str) -> list[tuple[int, int, Clock]]:
+    """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
+    unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
     found = []
+    for m in _RANGE.finditer(text):
+        h1, h2 = int(m["h"]), int(m["h2"])
+        if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
+            continue
+        pm = m["half"] in "Pp"
+        end = (h2 % 12 + (12 if pm else 0)) * 60 + int(m["m2"] or 0)
+        start = (h1 % 12 + (12 if pm else 0)) * 60 + int(m["m"] or 0)
+        if start > end:
+            start -= 12 * 60
+        second = m.start("h2")
+        found += [(m.start(), m.end("m") if m["m"] else m.end("h"), Clock(start, True)),
+                  (second, m.end(), Clock(end, True))]  # fmt: skip
+    return found
+
+
+def times(text: str) -> list[tuple[int, int, Clock]]:
+    """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
+    found = _ranges(text) if ("m" in text or "M" in text) else []
     if ":" in text or "m" in text or "M" in text:
         for m in _CLOCK.finditer(text):
             if _is_offset(text, m.start()):

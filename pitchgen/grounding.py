@@ -16,6 +16,7 @@ from typing import get_args
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Milestone
+from pitchgen.figures import counted
 from pitchgen.textfacts import (
     Clock,
     Fact,
@@ -28,6 +29,7 @@ from pitchgen.textfacts import (
     phone_digits,
     text_facts,
 )
+from pitchgen.wordstems import stem, words
 
 __all__ = [
     "DOLLARS",
@@ -94,6 +96,18 @@ class AskFacts:
     emails: frozenset[str]
     urls: frozenset[str]
     times: frozenset[int]  # minutes after midnight
+    # What the ask counts, by the stem of the word counted: {"hour": {1}, "reporter": {300}}
+    units: dict[str, frozenset[Decimal]]
+
+    def counts_otherwise(self, fact: Fact) -> bool:
+        """Whether the ask counts the thing this number counts, but never with this number:
+        "two hours" where the ask says a one-hour review, "3,000 reporters" where it says
+        300 (and 3,000 is its budget)."""
+        if fact.kind != "count":
+            return False
+        unit = stem(words(fact.text)[-1]) if words(fact.text) else ""
+        known = self.units.get(unit)
+        return known is not None and fact.value not in known
 
     def grounds(self, fact: Fact) -> bool:
         """Whether the ask states this fact, in whatever form it is written. Money must be
@@ -109,6 +123,9 @@ class AskFacts:
             return value.minutes in self.times or (not value.exact and evening in self.times)
         if fact.kind == "money" and value not in self.money and fact.text.startswith("$"):
             return any(m.amount == value.amount and m.currency in DOLLARS for m in self.money)
+        if fact.kind == "count" and value not in self.numbers and 1 <= value <= 12:
+            # "the room from 6": the hour of an ask's 18:00, said as people say it.
+            return value % 12 * 60 in self.times or (value % 12 + 12) * 60 in self.times
         return value in getattr(self, _KNOWN[fact.kind])
 
 
@@ -159,8 +176,15 @@ def ask_facts(ask: Ask) -> AskFacts:
     if ask.meeting:
         counts.add(ask.meeting.duration_minutes)
         clock = tuple(t.hour * 60 + t.minute for t in ask.meeting.proposed_times)
+    duration = ask.meeting.duration_minutes if ask.meeting else None
     return _ask_facts(
-        ask_texts(ask), tuple(dates), money, ask.sender.phone or "", frozenset(counts), clock
+        ask_texts(ask),
+        tuple(dates),
+        money,
+        ask.sender.phone or "",
+        frozenset(counts),
+        clock,
+        duration,
     )
 
 
@@ -172,6 +196,7 @@ def _ask_facts(
     phone: str,
     counts: frozenset[int],
     clock: tuple[int, ...],
+    duration: int | None,
 ) -> AskFacts:
     # Drafting checks three channels (and every edit) against one ask: parse its text once.
     found: dict[str, set] = {kind: set() for kind in get_args(Kind)}
@@ -191,9 +216,18 @@ def _ask_facts(
     # An organization's site is named by its email domain as much as by a link.
     urls = found["url"] | {e.rsplit("@", 1)[1] for e in found["email"]}
     phones = found["phone"] | ({phone_digits(phone)} if phone else set())
+    units: dict[str, set[Decimal]] = {}
+    for text in texts:
+        for value, after in counted(text):
+            for word in after:
+                if root := stem(word.split("-")[-1]):
+                    units.setdefault(root, set()).add(value)
+    if duration and "minut" in units:
+        units["minut"].add(Decimal(duration))
     return AskFacts(
         *map(frozenset, (money, full_dates, month_days, numbers, found["percent"], phones)),
         *map(frozenset, (found["email"], urls, times)),
+        {unit: frozenset(values) for unit, values in units.items()},
     )
 
 

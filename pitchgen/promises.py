@@ -23,14 +23,14 @@ PROMISE_VERBS = (
     "buy buys bring brings throw throws feature features print prints waive waives book books "
     "cater caters reserve reserves deliver delivers circulate circulates promote promotes "
     "sponsor sponsors publish publishes credit credits acknowledge acknowledges thank list "
-    "recognize recognise include"
+    "recognize recognise include name names invite invites reserve reserves comp comps treat"
 )
 # Between the one who promises and the verb: "we'd also gladly", "we are happy to".
 _AUX = (
-    r"(?:\s*['’](?:d|ll|re|m)\b|\s+(?:would|will|can|could|shall|should|are|am|also|then|gladly|"
+    r"(?:\s*['’](?:d|ll|re|m)\b|\s*,|\s+(?:would|will|can|could|shall|should|are|am|also|then|gladly|"
     r"happily|glad|happy|to|be|plan|planning|want|like|intend|promise|always|even|already|do|"
     r"certainly|pleased|delighted|ready|willing|able|more|than|further|additionally|in|addition|"
-    r"turn|return|,))*"
+    r"turn|return|of\s+course))*"
 )
 _VERB = r"\s+(?:" + "|".join(sorted(set(PROMISE_VERBS.split()), key=len, reverse=True)) + r")\b"
 _THEY_GET = (
@@ -51,7 +51,8 @@ NEUTRAL_WORDS = (
     "saturday sunday"
 )
 NEUTRAL = frozenset(stem(w) for w in NEUTRAL_WORDS.split())
-_SENTENCE_END = re.compile(r"[.!?;:\n]|,\s+(?:and|but|so|which|while|because)\b")
+_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_SOFT_END = re.compile(r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\s")
 
 
 @dataclass(frozen=True)
@@ -92,14 +93,19 @@ def _clauses(text: str, start: int, end: int, match: re.Match) -> list[str]:
     after the promising verb up to the end of its clause, a verb joined by "and" starting a
     clause of its own."""
     rest = text[match.end() : end]
-    if stop := _SENTENCE_END.search(rest):
+    if stop := _CLAUSE_END.search(rest):
         rest = rest[: stop.start()]
-    found, at = [], 0
+    pieces, at = [], 0
     for more in _AND_VERB.finditer(rest):
-        found.append(rest[at : more.start()])
+        pieces.append(rest[at : more.start()])
         at = more.end()
-    found.append(rest[at:])
-    return found
+    pieces.append(rest[at:])
+    return [piece[: m.start()] if (m := _SOFT_END.search(piece)) else piece for piece in pieces]
+
+
+def _is_question(text: str, start: int, end: int) -> bool:
+    """A question ("Could we give less?") asks; it promises nothing."""
+    return text[start:end].rstrip().endswith("?")
 
 
 def invented_promises(ask: Ask, text: str, sentences: list[tuple[int, int]]) -> list[int]:
@@ -110,11 +116,11 @@ def invented_promises(ask: Ask, text: str, sentences: list[tuple[int, int]]) -> 
     invented: list[int] = []
     for match in pattern.finditer(text):
         i = bisect.bisect_right(starts, match.start()) - 1
-        if i < 0 or (invented and invented[-1] == i):
+        if i < 0 or (invented and invented[-1] == i) or _is_question(text, *sentences[i]):
             continue
         for clause in _clauses(text, *sentences[i], match):
             named = {stem(w) for w in words(clause)} - NEUTRAL - allowed.names - {""}
-            if named and 2 * len(named & allowed.stems) < len(named):
+            if named and 3 * len(named & allowed.stems) < 2 * len(named):
                 invented.append(i)
                 break
     return invented

@@ -26,6 +26,8 @@ we'd we'll we're we've i'd i'll i'm i've you'd you'll you're you've it's that's 
 one two three four five six seven eight nine ten dozen hundred thousand million
 day days time times thing things way ways part lot kind sort able like get got make made
 want need needs needed hope hoping ask asking asked help use using used
+across around along among amongst behind beside besides beyond inside outside toward towards
+throughout near onto ahead later soon already still yet again whether etc
 """.split()  # noqa: SIM905 - a table, easier to read as one
 )
 
@@ -38,7 +40,8 @@ EQUIVALENTS = (
     "logo brand branding",
     "remark speech address talk words",
     "acknowledge acknowledgement credit recognize recognise recognition thank name",
-    "circulate share distribute send forward promote spread pass",
+    "circulate share distribute send sent forward promote spread pass",
+    "give gave given",
     "attendee participant guest registrant",
     "list roster",
     "researcher expert analyst scholar specialist",
@@ -50,7 +53,7 @@ EQUIVALENTS = (
     "dinner gala banquet",
     "fall autumn",
     "catering food refreshment meal",
-    "payment pay contribution contribute",
+    "payment pay paid contribution contribute",
     "sponsor underwrite sponsorship",
     "decision decide answer",
     "data figure number statistic stat",
