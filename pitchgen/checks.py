@@ -190,7 +190,7 @@ def _names_partner(d: _Draft) -> Verdict:
             f"the partner (counted as present: its name looks like {odd['partner.organization']})"
         )
     else:
-        alone, longer = name_occurrences(org, d.lines)
+        alone, longer = name_occurrences(org, d.lines, d.low)
         if alone:
             found.append(f"{org} in full")
         elif longer:
@@ -315,10 +315,10 @@ def _call_to_action(d: _Draft) -> Verdict:
     theirs = partner_milestones(d.ask)
     cutoff = theirs[0] if theirs else None
     asked, late = None, None
+    dated = [f for f in d.facts if f.kind in ("date", "time") and d.known.grounds(f)]
     for start, end in d.sentences:
+        dates = [f for f in dated if start <= f.span[0] < end]
         sentence = d.lines[start:end]
-        dates = [f for f in d.facts if start <= f.span[0] < end and f.kind in ("date", "time")]
-        dates = [f for f in dates if d.known.grounds(f)]
         if not dates or not is_request(sentence):
             continue
         for fact in dates:
@@ -376,7 +376,7 @@ def _grounded(d: _Draft) -> Verdict:
     for i in promised[:3]:
         start, end = d.sentences[i]
         problems.append(
-            f"promises what the ask does not offer: '{_short(d.lines[start:end], 120)}'"
+            f"promises what the ask does not offer: '{_short(d.lines[start:end], 160)}'"
         )
     return _verdict(problems, "every figure, date and contact detail comes from the ask, and"
                     " every promise is one the ask makes")  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from pitchgen.ask import ISO_4217, Ask
 from pitchgen.figures import CURRENCY_WORDS, unit_numbers
@@ -58,6 +59,15 @@ class Verdict:
 
 
 def _item(label: str, text: str, suspicious: str | None, elsewhere: set[str]) -> Item:
+    facts, required, meaning = _parts(text)
+    distinctive = frozenset(root for root, _ in meaning) - elsewhere
+    return Item(label, text, facts, required, meaning, distinctive, suspicious)
+
+
+@lru_cache(maxsize=1024)
+def _parts(text: str) -> tuple[tuple[Fact, ...], tuple, tuple]:
+    """An item's figures, required words and other words, parsed once per process: one ask
+    pitched to many partners repeats its need and benefits."""
     facts = tuple(f for f in parse_facts(text) if f.kind in _FIGURES)
     # The words of a figure ("USD", "April") are the figure's, checked as its value.
     prose = text
@@ -80,10 +90,7 @@ def _item(label: str, text: str, suspicious: str | None, elsewhere: set[str]) ->
         root = stem(word)
         if root and root not in required:
             meaning.setdefault(root, word)
-    distinctive = frozenset(meaning) - elsewhere
-    return Item(
-        label, text, facts, tuple(required.items()), tuple(meaning.items()), distinctive, suspicious
-    )
+    return facts, tuple(required.items()), tuple(meaning.items())
 
 
 _memo: dict[int, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
@@ -184,7 +191,8 @@ def judge(item: Item, draft: DraftTerms) -> Verdict:
     together = draft.best_window(roots)
     found += [word for root, word in item.meaning if root in together]
     # Without figures of its own, an item is known by the words only it uses ("zoning data"):
-    # the words it shares with the rest of the ask do not state it, unless more than three quarters are there.
+    # the words it shares with the rest of the ask do not state it, unless more than three
+    # quarters of all its words are there.
     said = item.distinctive & together
     vague = not item.figures and 2 * len(said) < len(item.distinctive)
     if vague and 4 * len(together) > 3 * len(roots):

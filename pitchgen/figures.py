@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
@@ -91,13 +92,17 @@ class _Number(NamedTuple):
     unit_end: int
 
 
-def _scan(text: str) -> list[_Number]:
+def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
+    """Every number in `text`; one starting where `taken` is set (a date, a phone: read
+    already as something stronger) is not looked at."""
     found: list[_Number] = []
     done = 0
     for at in _candidates(text):
         if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
             continue
-        tokens = list(islice(_TOKEN.finditer(text, at), 12))
+        if taken is not None and taken[at]:
+            continue
+        tokens = list(islice(_TOKEN.finditer(text, at), 8))
         number, used = _number_at(text, tokens, 0)
         if number is not None:
             found.append(number)
@@ -118,7 +123,7 @@ def _candidates(text: str) -> list[int]:
     at = [m.start() for m in _DIGITS.finditer(text)]
     low = text.lower()
     present = _PARTS.intersection(_LETTERS.findall(low))
-    for word in present:
+    for word in present:  # a plain find beats a pattern of the words (measured)
         i = low.find(word)
         while i != -1:
             at.append(i)
@@ -198,7 +203,9 @@ def _with_unit(text, tokens, j, start, end, value, in_words) -> _Number:
     return _Number(start, end, value, in_words, "", end)
 
 
-def numbers(text: str) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str]]]:
+def numbers(
+    text: str, taken: bytearray | None = None
+) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str]]]:
     """Every number in `text` that states a figure, as (start, end, kind, value): a "count"
     spans the word it counts ("3,000 reporters"); "money" is a number followed by a currency
     ("four thousand dollars", "100 USD"), its value (amount, currency); "percent" one followed
@@ -206,7 +213,7 @@ def numbers(text: str) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str
     or article as often as a figure), list markers at a line's start, and "our two
     organizations"."""
     found = []
-    for n in _scan(text):
+    for n in _scan(text, taken):
         if n.in_words and n.value <= 1:
             continue
         line_start = text.rfind("\n", 0, n.start) + 1
@@ -241,7 +248,7 @@ def _currency_after(text: str, end: int) -> tuple[str, int] | None:
 
 def number_values(text: str) -> set[Decimal]:
     """Every number in `text`, in digits or words, "one" included: what an ask states."""
-    return {n.value for n in _scan(text)}
+    return {n.value for n in _scan_once(text)}
 
 
 _NEXT_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]")
@@ -251,7 +258,7 @@ def counted(text: str, span: int = 4) -> list[tuple[Decimal, list[str]]]:
     """(value, the words after it up to `span` words or a punctuation mark) of every number
     in `text`: what it may count ("10 energy or rural-affairs reporters")."""
     found = []
-    for n in _scan(text):
+    for n in _scan_once(text):
         after = [n.unit] if n.unit else []
         for m in islice(_NEXT_WORDS.finditer(text, n.unit_end), span):
             if not m[0][0].isalpha():
@@ -263,7 +270,14 @@ def counted(text: str, span: int = 4) -> list[tuple[Decimal, list[str]]]:
 
 def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
     """(value, unit word) of every number in `text` that counts something."""
-    return [(n.value, n.unit) for n in _scan(text) if n.unit]
+    return [(n.value, n.unit) for n in _scan_once(text) if n.unit]
+
+
+@lru_cache(maxsize=2048)
+def _scan_once(text: str) -> tuple[_Number, ...]:
+    """`_scan` of an ask's text, once per process: one ask pitched to many partners repeats
+    most of its text."""
+    return tuple(_scan(text))
 
 
 _HALF = r"\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
@@ -276,6 +290,8 @@ _OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]
 
 
 def _is_offset(text: str, at: int) -> bool:
+    if not at or text[at - 1] not in "+-−":
+        return False
     return bool(_OFFSET.search(text, max(0, at - 16), at))
 
 

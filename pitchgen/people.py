@@ -37,25 +37,26 @@ def contact_forms(contact: str, greet_as: str | None) -> tuple[re.Pattern[str], 
     return tuple(re.compile(rf"(?<!\w){form}(?!\w)", re.IGNORECASE) for form in forms)
 
 
-def name_occurrences(name: str, lines: str) -> tuple[int, list[str]]:
-    """How often `name` stands on its own in `lines` (any case), and the longer names it
-    appears inside ("Granite State Taxpayers Association" for "Granite State Taxpayers"):
-    a capitalized word joined on by a space makes it another organization's name."""
-    pattern = _whole(name)
+def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:
+    """How often `name` stands on its own in `lines` (`low` is it in lower case, spacing
+    folded within lines), and the longer names it appears inside ("Granite State Taxpayers
+    Association" for "Granite State Taxpayers"): a capitalized word joined on by a space
+    makes it another organization's name."""
+    needle = " ".join(name.split()).lower()
     alone, longer = 0, []
-    for match in pattern.finditer(lines):
-        following = _NEXT_NAME_WORD.match(lines, match.end())
-        if following:
-            longer.append(lines[match.start() : following.end()])
-        else:
-            alone += 1
+    at = low.find(needle)
+    while at != -1:
+        end = at + len(needle)
+        inside_word = (at and low[at - 1].isalnum() and needle[0].isalnum()) or (
+            end < len(low) and low[end].isalnum() and needle[-1].isalnum()
+        )
+        if not inside_word:
+            if following := _NEXT_NAME_WORD.match(lines, end):
+                longer.append(lines[at : following.end()])
+            else:
+                alone += 1
+        at = low.find(needle, at + 1)
     return alone, longer
-
-
-@lru_cache(maxsize=256)
-def _whole(name: str) -> re.Pattern[str]:
-    folded = r"\s+".join(map(re.escape, name.split()))
-    return re.compile(rf"(?<!\w){folded}(?!\w)", re.IGNORECASE)
 
 
 # A word of a longer name: one space, then a capital (not "I", a pronoun).

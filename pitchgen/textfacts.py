@@ -270,7 +270,9 @@ def parse_facts(text: str) -> list[Fact]:
     facts: list[Fact] = []
     taken = bytearray(len(text))
     for kind, finder in _FINDERS:
-        for start, end, *found in sorted(finder(text), key=lambda f: (f[0], -f[1])):
+        # The last finder, numbers, skips what the stronger kinds have taken.
+        results = finder(text, taken) if finder is numbers else finder(text)
+        for start, end, *found in sorted(results, key=lambda f: (f[0], -f[1])):
             if taken.find(1, start, end) == -1:
                 taken[start:end] = b"\x01" * (end - start)
                 facts.append(_fact(kind, found, (start, end), text))
