@@ -295,6 +295,7 @@ def _is_offset(text: str, at: int) -> bool:
     return bool(_OFFSET.search(text, max(0, at - 16), at))
 
 
+_HALF_HINT = re.compile(r"\d\s?[AaPp]\.?\s?[Mm]\b")
 _NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
 
 
@@ -325,8 +326,11 @@ def _ranges(text: str) -> list[tuple[int, int, Clock]]:
 
 def times(text: str) -> list[tuple[int, int, Clock]]:
     """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
-    found = _ranges(text) if ("m" in text or "M" in text) else []
-    if ":" in text or "m" in text or "M" in text:
+    # Plain searches first: most of a draft has no clock at all, and a pattern that starts at
+    # a digit is tried at every digit of its dates.
+    half = _HALF_HINT.search(text)
+    found = _ranges(text) if half else []
+    if ":" in text or half:
         for m in _CLOCK.finditer(text):
             if _is_offset(text, m.start()):
                 continue
@@ -339,6 +343,7 @@ def times(text: str) -> list[tuple[int, int, Clock]]:
             elif hour <= 23:
                 exact = hour == 0 or hour >= 12
                 found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
-    for m in _NOON.finditer(text):
+    low = text.lower() if "oon" in text or "idday" in text or "idnight" in text else ""
+    for m in _NOON.finditer(low):
         found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
     return found
