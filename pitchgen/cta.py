@@ -45,6 +45,12 @@ _NOTHING = re.compile(
 )
 
 
+_WE_PAY_ALL = re.compile(
+    r"\bwe(?:['’]ll|['’]d| will| would)?\s+(?:also\s+)?(?:cover|covers|pay|pays|handle|"
+    r"handles)\s+(?:for\s+)?(?:all|everything|every cost|the (?:full|whole|entire))"
+)
+
+
 def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
@@ -72,10 +78,5 @@ def costs_nothing(text: str, sender: str) -> str | None:
     nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
     if m := _NOTHING.search(text):
         return m[0]
-    us = re.escape(sender)
-    ours = re.compile(
-        rf"\b(?:we|{us})(?:['’]ll|['’]d| will| would)?\s+(?:also\s+)?(?:cover|covers|pay|pays|"
-        rf"handle|handles)\s+(?:for\s+)?(?:all|everything|every cost|the (?:full|whole|entire))",
-        re.IGNORECASE,
-    )
-    return m[0] if (m := ours.search(text)) else None
+    low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
+    return m[0] if (m := _WE_PAY_ALL.search(low)) else None

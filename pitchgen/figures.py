@@ -102,6 +102,14 @@ def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
             continue
         if taken is not None and taken[at]:
             continue
+        if text[at].isdigit():  # the common case, matched at once
+            if at and (text[at - 1] in "._:" or _is_offset(text, at)):
+                continue
+            number = _digits_at(text, at)
+            if number is not None:
+                found.append(number)
+                done = number.unit_end
+            continue
         tokens = list(islice(_TOKEN.finditer(text, at), 8))
         number, used = _number_at(text, tokens, 0)
         if number is not None:
@@ -111,6 +119,29 @@ def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
 
 
 _DIGITS = re.compile(r"\d+")
+_DIGIT_NUMBER = re.compile(
+    r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?P<scale>k|K|m|M|mn|bn|thousand|million|billion)\b)?"
+)
+_UNIT = re.compile(r"[ -]?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+
+
+def _digits_at(text: str, at: int) -> _Number | None:
+    """The number written in digits at `at` ("2,000", "2.5k") and the word it counts."""
+    m = _DIGIT_NUMBER.match(text, at)
+    figure = m[0]
+    if m["scale"]:
+        figure = figure[: m.start("scale") - at].rstrip()
+    try:
+        value = Decimal(figure.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if m["scale"]:
+        value *= SCALES[m["scale"].lower()]
+    end = m.end()
+    unit = _UNIT.match(text, end)
+    if unit and unit[1].lower() not in STOP_WORDS:
+        return _Number(at, end, value, False, unit[1].lower().lstrip("-"), unit.end())
+    return _Number(at, end, value, False, "", end)
 _LETTERS = re.compile(r"[a-z]+")
 _SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
 _ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen)\b)")

@@ -51,6 +51,9 @@ NEUTRAL_WORDS = (
     "saturday sunday"
 )
 NEUTRAL = frozenset(stem(w) for w in NEUTRAL_WORDS.split())
+# Run on the draft with the ask's own words blanked out (the sender's name among them), so
+# "we" and "I" are who promises.
+_PROMISE = re.compile(rf"\b(?:we|i)\b{_AUX}{_VERB}|{_THEY_GET}", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
 _SOFT_END = re.compile(r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\s")
 
@@ -80,8 +83,7 @@ def _allowed(ask: Ask) -> tuple[_Allowed, re.Pattern[str]]:
     allowed = _Allowed(
         frozenset().union(*map(stems, offered)), frozenset().union(*map(stems, people))
     )
-    us = re.escape(ask.sender.organization)
-    pattern = re.compile(rf"(?:\b(?:we|i)\b|{us}){_AUX}{_VERB}|{_THEY_GET}", re.IGNORECASE)
+    pattern = _PROMISE
     if len(_memo) >= 64:
         _memo.clear()
     _memo[id(ask)] = (ask, allowed, pattern)
