@@ -142,6 +142,8 @@ def _digits_at(text: str, at: int) -> _Number | None:
     if unit and unit[1].lower() not in STOP_WORDS:
         return _Number(at, end, value, False, unit[1].lower().lstrip("-"), unit.end())
     return _Number(at, end, value, False, "", end)
+
+
 _LETTERS = re.compile(r"[a-z]+")
 _SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
 _ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen)\b)")
