@@ -51,7 +51,7 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the HTTP API. Beyond loopback only with PITCHGEN_API_KEYS set."""
-    from pitchgen.settings import get_settings
+    from pitchgen.settings import MIN_KEY_LENGTH, get_settings
 
     settings = get_settings()
     if not settings.api_keys and not is_loopback(host):
@@ -59,6 +59,12 @@ def serve_command(
             f"refusing to serve on {host} without API keys: anyone who can reach it could read"
             " and approve drafts. Set PITCHGEN_API_KEYS (comma-separated keys), or serve on"
             " 127.0.0.1."
+        )
+    if settings.short_keys:
+        typer.echo(
+            f"warning: {settings.short_keys} of the API keys are shorter than {MIN_KEY_LENGTH}"
+            " characters and could be guessed; use long random ones.",
+            err=True,
         )
 
     import uvicorn
