@@ -31,7 +31,7 @@ NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
                 "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
                 "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
                 "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-                "dozen": 12}  # fmt: skip
+                "dozen": 12, "pair": 2}  # fmt: skip
 MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
 SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
           "bn": 10**9, "billion": 10**9}  # fmt: skip
@@ -65,8 +65,8 @@ def words_value(parts: list[str]) -> int:
             current = max(current, 1) * MULTIPLIERS[word]
             if MULTIPLIERS[word] >= 1000:
                 total, current = total + current, 0
-        elif word == "dozen":
-            current = max(current, 1) * 12
+        elif word in ("dozen", "pair"):  # "a dozen", "a pair", "two dozen"
+            current = max(current, 1) * NUMBER_WORDS[word]
         else:
             current += NUMBER_WORDS[word]
     return total + current
@@ -145,8 +145,8 @@ def _digits_at(text: str, at: int) -> _Number | None:
 
 
 _LETTERS = re.compile(r"[a-z]+")
-_SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen"))
-_ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen)\b)")
+_SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen", "pair"))
+_ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen|pair)\b)")
 
 
 def _candidates(text: str) -> list[int]:
@@ -184,8 +184,7 @@ def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | Non
         return _with_unit(text, tokens, j, token.start(), end, value, False), j
     lead = _leading_number_words(word)
     article = word.lower() in ("a", "an") and i + 1 < len(tokens)
-    if article and tokens[i + 1][0].lower().split("-")[0] in ("hundred", "thousand", "million",
-                                                             "billion", "dozen"):  # fmt: skip
+    if article and tokens[i + 1][0].lower().split("-")[0] in _SCALE_WORDS:
         lead = ["a"]
     if not lead:
         return None, i + 1
@@ -208,6 +207,8 @@ def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | Non
             if len(more) < len(nxt.split("-")):  # "two hundred-seat"
                 return _hyphen_unit(text, tokens, i, j, parts, end), j + 1
             j += 1
+        if parts == ["pair"]:  # "pair it with": a verb; "a pair" is two
+            return None, i + 1
         start = token.start()
         value = Decimal(words_value(parts))
         return _with_unit(text, tokens, j, start, end, value, True), j

@@ -52,7 +52,7 @@ EQUIVALENTS = (
     "website site web online",
     "dinner gala banquet",
     "fall autumn",
-    "catering food refreshment meal",
+    "catering food refreshment meal lunch breakfast snack coffee drink",
     "payment pay paid contribution contribute",
     "sponsor underwrite sponsorship",
     "decision decide answer",
