@@ -130,7 +130,7 @@ class DraftTerms:
     its figures by value."""
 
     def __init__(self, sentences: list[str], facts: list[Fact]) -> None:
-        self.sentences = [{stem(w) for w in words(s)} for s in sentences]
+        self.sentences = [set(map(stem, words(s))) for s in sentences]
         self.all = set().union(*self.sentences) if self.sentences else set()
         self.numbers: set[Decimal] = set()
         self.money: set[Money] = set()
