@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from pydantic import BaseModel
 
+from pitchgen import claims
 from pitchgen.ask import Ask, Channel
 from pitchgen.database import describe_url, error_message, open_engine
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
@@ -44,7 +45,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 MAX_PAGE = 200
 STATUSES = ("draft", "approved", "rejected", "sent")
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -131,6 +132,8 @@ class Store:
         # Whether a read may wait: on a server across the network, yes. On SQLite in WAL mode a
         # reader never waits for a writer, so a read is only this process's CPU and page cache.
         self.reads_wait = not self._sqlite
+        # Whether a send claim has lapsed is judged by this clock; tests move it forward.
+        self.clock = _now
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -194,12 +197,15 @@ class Store:
         """Write one workflow step, with its event and (for an edit) its revision, only if the
         draft is still at the version and status it was read with; else `StaleVersion`.
 
-        This compare-and-set is what keeps concurrent edits from losing an update."""
-        now = _now()
+        This compare-and-set is what keeps concurrent edits from losing an update. It also
+        refuses (`claims.SendInProgress`) while a send is at the SMTP server, and clears a claim
+        whose sender gave up, so that a reopened draft can be approved and sent again."""
+        now = self.clock()
         values: dict[str, Any] = {
             "status": change.to_status,
             "updated_at": now,
             "send_error": change.send_error,
+            **claims.RELEASED,
         }
         if change.sent_at is not None:
             values["sent_at"] = change.sent_at
@@ -220,11 +226,14 @@ class Store:
                     drafts.c.id == draft.id,
                     drafts.c.version == draft.version,
                     drafts.c.status == draft.status,
+                    claims.unclaimed(now),
                 )
                 .values(**values)
                 .returning(*drafts.c)
             ).first()
             if updated is None:
+                if held := claims.refusal(conn, draft, now):
+                    raise held
                 current = self._one(conn, draft.id)
                 raise StaleVersion(draft.id, current.version, current.status)
             if rev is not None:
@@ -243,6 +252,28 @@ class Store:
                 )
             )  # fmt: skip
             return _draft(updated)
+
+    def claim_send(
+        self, draft: StoredDraft, change: Change, token: str, until: dt.datetime
+    ) -> StoredDraft:
+        """Claim the approved `draft` as read for one send until `until` (see `claims`), with
+        its `send_attempt` event; `SendInProgress` while another send holds it, else
+        `StaleVersion` when it moved on."""
+        now = self.clock()
+        with self._write() as conn:
+            row = claims.claim(conn, draft, change, token, until, now)
+            if row is None:
+                if held := claims.refusal(conn, draft, now):
+                    raise held
+                current = self._one(conn, draft.id)
+                raise StaleVersion(draft.id, current.version, current.status)
+            return _draft(row)
+
+    def settle_send(self, draft_id: str, token: str, change: Change) -> StoredDraft | None:
+        """Record how the send holding `token` ended (see `claims.settle`)."""
+        with self._write() as conn:
+            row = claims.settle(conn, draft_id, token, change, self.clock())
+            return None if row is None else _draft(row)
 
     # --- reads ------------------------------------------------------------------------------
 

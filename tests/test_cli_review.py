@@ -486,9 +486,9 @@ def test_db_upgrade_and_current(capsys, tmp_path):
     assert run(capsys, "db", "current")[1] == (
         f"{where} has no schema yet; run `pitchgen db upgrade` (or any command) to create it\n"
     )
-    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to 0002\n"
-    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema 0002\n"
-    assert run(capsys, "db", "current")[1] == f"{where} is at schema 0002, the newest\n"
+    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to 0003\n"
+    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema 0003\n"
+    assert run(capsys, "db", "current")[1] == f"{where} is at schema 0003, the newest\n"
 
 
 @pytest.mark.parametrize(

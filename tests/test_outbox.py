@@ -4,6 +4,7 @@ a race or a crash after the server took the message never puts a second copy in 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -132,6 +133,12 @@ def test_sending_without_a_server_configured_is_recorded_without_an_attempt(stor
     assert "send_attempt" not in actions(store, email.id)
 
 
+def after_the_claim_lapses(store: Store) -> None:
+    """Move the store's clock past any send claim: its sender has finished or died."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    store.clock = lambda: later
+
+
 def test_a_send_cut_off_after_the_server_took_it_is_not_repeated(
     store, summit, email, smtp_server, monkeypatch
 ):
@@ -141,12 +148,16 @@ def test_a_send_cut_off_after_the_server_took_it_is_not_repeated(
         raise StoreError("cannot read or write the database: disk I/O error")
 
     with monkeypatch.context() as patched:
-        patched.setattr(review, "mark_sent", crash)
+        patched.setattr(store, "settle_send", crash)
         with pytest.raises(StoreError):
             outbox.send_draft(store, email.id, "ava", smtp_settings(port))
+    with pytest.raises(Conflict, match="is being sent now") as while_held:
+        outbox.send_draft(store, email.id, "bob", smtp_settings(port))
+    after_the_claim_lapses(store)
     with pytest.raises(Conflict, match="may already have been sent") as refused:
         outbox.send_draft(store, email.id, "bob", smtp_settings(port))
 
+    assert message_id(email, summit) in while_held.value.message
     assert message_id(email, summit) in refused.value.message
     assert "reopen and approve" in refused.value.message
     assert len(inbox.messages) == 1
@@ -163,7 +174,10 @@ def test_a_reviewer_who_finds_it_never_arrived_reopens_approves_and_sends_again(
             outbox.send_draft(store, email.id, "ava", smtp_settings(port))
     with pytest.raises(Conflict, match="may already have been sent"):
         outbox.send_draft(store, email.id, "ava", smtp_settings(port))
+    with pytest.raises(Conflict, match="being sent now"):
+        review.reopen(store, email.id, "ava", reason="it never arrived")
 
+    after_the_claim_lapses(store)
     review.reopen(store, email.id, "ava", reason="it never arrived")
     review.approve(store, email.id, "ava")
     sent = outbox.send_draft(store, email.id, "ava", smtp_settings(port))
