@@ -28,6 +28,7 @@ from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreErro
 from pitchgen.migrations.schema import api_idempotency, asks, drafts, events, revisions
 from pitchgen.models import CheckResult, Draft, DraftSet
 from pitchgen.records import Change, Event, IdempotencyRecord, NewRevision, Revision, StoredDraft
+from pitchgen.safetext import STORED, text_problem
 
 __all__ = [
     "MAX_PAGE",
@@ -278,15 +279,17 @@ class Store:
     # --- reads ------------------------------------------------------------------------------
 
     def get_draft(self, draft_id: str) -> StoredDraft:
+        _known_form(draft_id, "draft")
         with self._read() as conn:
             return self._one(conn, draft_id)
 
     def get_ask(self, ask_id: str) -> Ask:
+        _known_form(ask_id, "ask")
         with self._read() as conn:
             data = conn.execute(_ASK_BY_ID, {"id": ask_id}).scalar()
         if data is None:
             raise NotFound(f"no ask with id {ask_id}")
-        return Ask.model_validate(data)
+        return Ask.model_validate(data, context=STORED)
 
     def list_drafts(
         self,
@@ -299,7 +302,7 @@ class Store:
     ) -> tuple[list[StoredDraft], str | None]:
         """Drafts newest first, filtered by exact status and channel and by partner organization
         (case-insensitive substring); returns the page and the cursor of the next, or None."""
-        problems = _filter_problems(status, channel, limit)
+        problems = _filter_problems(status, channel, limit, partner)
         if problems:
             raise InvalidInput(problems)
         query = sa.select(drafts).order_by(drafts.c.seq.desc()).limit(limit + 1)
@@ -322,6 +325,7 @@ class Store:
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
+        _known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_REVISIONS_OF, {"id": draft_id}).all()
             if not rows:
@@ -330,6 +334,7 @@ class Store:
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
+        _known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_EVENTS_OF, {"id": draft_id}).all()
             if not rows:
@@ -425,8 +430,18 @@ def _insert_draft_set(
     )
 
 
-def _filter_problems(status: str | None, channel: str | None, limit: int) -> list[Problem]:
+def _known_form(key: str, kind: str) -> None:
+    # No id holds a control character, and PostgreSQL refuses a NUL in a query outright.
+    if text_problem(key):
+        raise NotFound(f"no {kind} with id {key!r}")
+
+
+def _filter_problems(
+    status: str | None, channel: str | None, limit: int, partner: str | None = None
+) -> list[Problem]:
     problems = []
+    if partner and (problem := text_problem(partner)):
+        problems.append(Problem("partner", problem))
     if status and status not in STATUSES:
         problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
     if channel and channel not in set(Channel):

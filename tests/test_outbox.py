@@ -246,3 +246,44 @@ def test_calls_and_meetings_are_marked_done_and_nothing_is_emailed(
     assert "marked done; nothing was emailed" in last.detail["done"]
     with pytest.raises(Conflict, match="already marked done at"):
         outbox.send_draft(store, draft.id, "ava", smtp_settings(port))
+
+
+def test_a_send_left_unfinished_before_the_upgrade_is_still_refused(
+    store_url, summit, make_set, smtp_server
+):
+    from alembic import command
+    from alembic.config import Config
+
+    from pitchgen.migrations.schema import drafts, events
+    from pitchgen.store import _MIGRATIONS
+
+    old = Store.from_url(store_url, upgrade=False)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    drafted = make_set()
+    (email,) = [d for d in drafted.drafts if d.channel is Channel.email]
+    with old.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    old.save_draft_set(summit, drafted)
+    # As an older pitchgen left it when its process died mid-send.
+    with old.engine.begin() as conn:
+        conn.execute(drafts.update().where(drafts.c.id == email.id).values(status="approved"))
+        conn.execute(
+            events.insert().values(
+                draft_id=email.id, at=dt.datetime.now(dt.UTC), actor="ava",
+                action="send_attempt", from_status="approved", to_status="approved",
+            )
+        )  # fmt: skip
+    old.close()
+    inbox, port = smtp_server()
+    store = Store.from_url(store_url)
+
+    with pytest.raises(Conflict, match="may already have been sent"):
+        outbox.send_draft(store, email.id, "bob", smtp_settings(port))
+    review.reopen(store, email.id, "bob", reason="it never arrived")
+    review.approve(store, email.id, "bob")
+
+    assert outbox.send_draft(store, email.id, "bob", smtp_settings(port)).status == "sent"
+    assert len(inbox.messages) == 1
+    store.close()
