@@ -32,7 +32,7 @@ UNLIMITED = RateLimit(per_second=1e6, burst=1_000_000)
 async def client(store_url: str) -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(llm="off", database_url=store_url)
     transport = httpx.ASGITransport(app=create_app(settings, rate_limit=UNLIMITED))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 

@@ -83,7 +83,7 @@ async def test_the_api_refuses_it_with_422_at_its_path():
     transport = httpx.ASGITransport(
         app=create_app(Settings(llm="off"), rate_limit=RateLimit(per_second=1e6, burst=10**6))
     )
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         response = await client.post("/v1/drafts", json={"ask": ask})
 
     assert response.status_code == 422

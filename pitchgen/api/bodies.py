@@ -16,6 +16,7 @@ from pitchgen.safetext import Author as AuthorName
 
 __all__ = [
     "ApproveRequest",
+    "CheckRequest",
     "DraftPage",
     "DraftRequest",
     "EditRequest",
@@ -81,6 +82,12 @@ class RecommendationRequest(_Body):
     ask: AskBody
 
 
+class CheckRequest(_Body):
+    ask: AskBody
+    channel: Channel
+    content: Content = Field(description="The channel's content fields, as in a draft.")
+
+
 class EditRequest(_Body):
     content: Content
     version: Version
@@ -119,9 +126,14 @@ class DraftPage(BaseModel):
     )
 
 
+_NEXT = "Pass as `cursor` for the next page; null at the end."
+
+
 class RevisionList(BaseModel):
     revisions: list[Revision]
+    next_cursor: str | None = Field(default=None, description=_NEXT)
 
 
 class EventList(BaseModel):
     events: list[Event]
+    next_cursor: str | None = Field(default=None, description=_NEXT)
