@@ -28,6 +28,10 @@ _PROBE_DOMAIN = "example.invalid"
 # costs microseconds where the email package's parse-back costs milliseconds and its import
 # a large part of `pitchgen draft`'s start-up.
 _PLAIN = re.compile(r"(?:[^\W_]|['’-])+(?: (?:[^\W_]|['’-])+)*")
+# With a stop or a comma ("Dr. Hannah Weiss, PhD") the name is quoted, which is safe while the
+# name fits on the header's first line: only a fold inside it drops the quotes.
+_SHORT_PUNCTUATED = re.compile(r"(?:[^\W_]|['’.,-])+(?: (?:[^\W_]|['’.,-])+)*")
+_UNFOLDED = 40
 
 
 def header_name_problem(name: str) -> str | None:
@@ -35,7 +39,7 @@ def header_name_problem(name: str) -> str | None:
     if found := sorted(FORBIDDEN & set(name)):
         shown = ", ".join(found)
         return f"cannot contain {shown}: in an email header it would read as part of an address"
-    if _PLAIN.fullmatch(name):
+    if _PLAIN.fullmatch(name) or (len(name) <= _UNFOLDED and _SHORT_PUNCTUATED.fullmatch(name)):
         return None
     from email import policy as policies
 
