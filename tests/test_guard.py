@@ -216,6 +216,58 @@ def served() -> Iterator[str]:
         sock.close()
 
 
+BIG = 16 * 1024 * 1024  # more than any socket buffers hold, so the server has to wait
+
+
+async def big_response(scope: dict, receive: object, send) -> None:
+    headers = [(b"content-length", str(BIG).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"x" * BIG})
+
+
+def test_a_client_that_stops_reading_its_response_is_disconnected() -> None:
+    options = uvicorn_options(write_seconds=0.2) | {"log_level": "warning", "lifespan": "off"}
+    server = uvicorn.Server(uvicorn.Config(big_response, **options))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        with socket.socket() as stalled:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(sock.getsockname())
+            stalled.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            # The client reads nothing; the server gives up on it rather than wait forever.
+            assert eventually(lambda: server.server_state.connections)
+            assert eventually(lambda: not server.server_state.connections)
+            assert len(read_all(stalled)) < BIG
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def eventually(condition, seconds: float = 10.0) -> bool:
+    """Polls `condition` until it holds (True) or `seconds` pass (False)."""
+    tick = threading.Event()
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        tick.wait(0.02)
+    return bool(condition())
+
+
+def read_all(conn: socket.socket) -> bytes:
+    received = b""
+    try:
+        while chunk := conn.recv(1 << 16):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
 def test_pitchgen_serve_does_not_let_uvicorn_believe_x_forwarded_for(served: str) -> None:
     with httpx.Client(base_url=served, timeout=10) as client:
         statuses = [
