@@ -89,6 +89,14 @@ async def test_every_key_a_request_sends_must_be_the_same_right_one(
         assert (await client.get("/v1/drafts", headers=headers)).status_code == status
 
 
+async def test_guessing_from_ever_new_loopback_addresses_is_one_client() -> None:
+    app, statuses = keyed_app(), []
+    for n in range(11):
+        async with client_for(app, peer=f"127.0.{n}.{n + 2}") as client:
+            statuses += await guess(client, 1)
+    assert statuses == [401] * 10 + [429]
+
+
 async def test_the_rate_and_burst_are_settings() -> None:
     app = create_app(
         Settings(llm="off", api_keys=KEY, rate_limit_per_second=0.001, rate_limit_burst=2)
@@ -125,9 +133,14 @@ def test_the_limiter_forgets_the_least_recently_seen_address_first() -> None:
         ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
         ("::ffff:198.51.100.4", "198.51.100.4"),
         ("unknown", "unknown"),
+        # A local client may connect from any loopback address: all of them are one machine.
+        ("127.0.0.1", "loopback"),
+        ("127.0.3.9", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.2", "loopback"),
     ],
 )
-def test_an_ipv6_client_is_limited_by_its_64(address: str, key: str) -> None:
+def test_a_client_is_limited_by_its_address_its_64_or_as_loopback(address: str, key: str) -> None:
     assert limit_key(address) == key
 
 
