@@ -281,6 +281,21 @@ def read_all(conn: socket.socket) -> bytes:
     return received
 
 
+def test_a_request_framed_two_ways_is_refused_and_ends_its_connection(served: str) -> None:
+    port = int(served.rsplit(":", 1)[1])
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /v1/recommendation HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 44\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
+        )
+        answers = read_all(conn)
+    # One answer, and the request a proxy reading Content-Length would not see is never served.
+    assert answers.startswith(b"HTTP/1.1 400 ")
+    assert answers.count(b"HTTP/1.1 ") == 1
+
+
 def test_pitchgen_serve_does_not_let_uvicorn_believe_x_forwarded_for(served: str) -> None:
     with httpx.Client(base_url=served, timeout=10) as client:
         statuses = [
