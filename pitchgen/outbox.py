@@ -19,7 +19,7 @@ from contextlib import suppress
 from pitchgen import review, send
 from pitchgen.ask import Ask, Channel
 from pitchgen.claims import SendInProgress
-from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
+from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError, SendUnconfirmed
 from pitchgen.export import message_id
 from pitchgen.settings import Settings
 from pitchgen.store import Change, StaleVersion, Store, StoredDraft
@@ -76,10 +76,17 @@ def _send_email(
         raise
     try:
         result = send.send_email(attempted, ask, smtp)
+    except SendUnconfirmed as exc:
+        # The server may have the message: the claim stays until it lapses, as after a crash,
+        # and a reviewer who finds it never arrived reopens the draft to allow another send.
+        raise SendUnconfirmed(
+            f"{exc.message}. Draft {draft.id} stays approved and cannot be sent again until"
+            f" {_when(until)}; look for Message-ID {mid}, and if it never arrived, reopen and"
+            " approve the draft then to allow another attempt"
+        ) from None
     except (SendError, InvalidInput) as exc:
-        # A refusal or a failed connection: this releases the claim, and a retry may send. The
-        # one doubtful case, a reply that timed out after the data went over, would resend
-        # under the same Message-ID, which receiving systems recognise as one message.
+        # A refusal, a failed connection, or a server that stopped before the message went
+        # over: this releases the claim, and a retry may send.
         store.settle_send(draft.id, token, _failure(actor, exc))
         raise
     sent = Change(
