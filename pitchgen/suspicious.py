@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from pitchgen.grounding import ask_texts
+
 if TYPE_CHECKING:
     from pitchgen.ask import Ask
 
@@ -53,6 +55,9 @@ def suspicious_fields(ask: Ask) -> dict[str, str]:
     if hit and hit[0] is ask:
         return hit[1]
     found: dict[str, str] = {}
+    if not any(map(why_suspicious, ask_texts(ask))):  # the common case: no paths to find
+        _remember(ask, found)
+        return found
 
     def walk(value: object, path: str) -> None:
         if isinstance(value, BaseModel):
@@ -69,7 +74,11 @@ def suspicious_fields(ask: Ask) -> dict[str, str]:
             found[path] = label
 
     walk(ask, "")
+    _remember(ask, found)
+    return found
+
+
+def _remember(ask: Ask, found: dict[str, str]) -> None:
     if len(_memo) >= 64:
         _memo.clear()
     _memo[id(ask)] = (ask, found)
-    return found

@@ -11,9 +11,12 @@ from pitchgen.ask import Ask, Channel, validate_ask
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.models import CallScript, Email, MeetingAgenda
 from pitchgen.records import Event, Revision, StoredDraft
+from pitchgen.safetext import AuditText
+from pitchgen.safetext import Author as AuthorName
 
 __all__ = [
     "ApproveRequest",
+    "CheckRequest",
     "DraftPage",
     "DraftRequest",
     "EditRequest",
@@ -45,9 +48,9 @@ def _content(value: Any, _handler: Any) -> Any:
 
 AskBody = Annotated[Ask, WrapValidator(_ask)]
 Content = Annotated[Email | CallScript | MeetingAgenda, WrapValidator(_content)]
-Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+Text = Annotated[AuditText, Field(min_length=1, max_length=1000, pattern=r"\S")]
 Author = Annotated[
-    str | None,
+    AuthorName | None,
     Field(
         default=None,
         max_length=100,
@@ -77,6 +80,12 @@ class DraftRequest(_Body):
 
 class RecommendationRequest(_Body):
     ask: AskBody
+
+
+class CheckRequest(_Body):
+    ask: AskBody
+    channel: Channel
+    content: Content = Field(description="The channel's content fields, as in a draft.")
 
 
 class EditRequest(_Body):
@@ -117,9 +126,14 @@ class DraftPage(BaseModel):
     )
 
 
+_NEXT = "Pass as `cursor` for the next page; null at the end."
+
+
 class RevisionList(BaseModel):
     revisions: list[Revision]
+    next_cursor: str | None = Field(default=None, description=_NEXT)
 
 
 class EventList(BaseModel):
     events: list[Event]
+    next_cursor: str | None = Field(default=None, description=_NEXT)

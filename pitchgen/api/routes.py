@@ -35,12 +35,21 @@ from pitchgen.api.bodies import (
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
 from pitchgen.api.idempotency import Idempotency, fingerprint
 from pitchgen.api.problems import problem_responses
+from pitchgen.api.sending import SendPool
 from pitchgen.ask import Channel
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.export import Format, export
 from pitchgen.models import DraftSet, Recommendation, Status
 from pitchgen.recommend import recommend
-from pitchgen.store import MAX_PAGE, IdempotencyRecord, StaleVersion, Store, StoredDraft
+from pitchgen.store import (
+    MAX_PAGE,
+    MAX_REVISION_PAGE,
+    REVISION_PAGE,
+    IdempotencyRecord,
+    StaleVersion,
+    Store,
+    StoredDraft,
+)
 
 __all__ = ["etag", "router"]
 
@@ -248,26 +257,47 @@ async def edit_draft(
     return _draft(draft)
 
 
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="`next_cursor` of the previous page."),
+    _EMPTY_IS_ABSENT,
+]
+
+
 @router.get(
     "/drafts/{draft_id}/revisions",
     response_model=RevisionList,
     responses=problem_responses(404),
-    summary="Every revision of a draft, oldest first, with who and when",
+    summary="A draft's revisions, oldest first, with who and when; a page at a time",
 )
-async def list_revisions(request: Request, draft_id: DraftId) -> Response:
+async def list_revisions(
+    request: Request,
+    draft_id: DraftId,
+    limit: Annotated[int, Query(ge=1, le=MAX_REVISION_PAGE)] = REVISION_PAGE,
+    cursor: Cursor = None,
+) -> Response:
     store = await _store(request)
-    return _json(RevisionList(revisions=await _read(store, store.revisions, draft_id)))
+    page, next_cursor = await _read(
+        store, store.revision_page, draft_id, limit=limit, cursor=cursor
+    )
+    return _json(RevisionList(revisions=page, next_cursor=next_cursor))
 
 
 @router.get(
     "/drafts/{draft_id}/events",
     response_model=EventList,
     responses=problem_responses(404),
-    summary="The draft's audit log: who did what, when and why",
+    summary="The draft's audit log, oldest first: who did what, when and why; a page at a time",
 )
-async def list_events(request: Request, draft_id: DraftId) -> Response:
+async def list_events(
+    request: Request,
+    draft_id: DraftId,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    cursor: Cursor = None,
+) -> Response:
     store = await _store(request)
-    return _json(EventList(events=await _read(store, store.events, draft_id)))
+    page, next_cursor = await _read(store, store.event_page, draft_id, limit=limit, cursor=cursor)
+    return _json(EventList(events=page, next_cursor=next_cursor))
 
 
 async def _decide(
@@ -342,7 +372,15 @@ async def send_draft(
     store = await _store(request)
     settings = request.app.state.backend.settings
     actor = _actor(request, body.author)
-    return _draft(await _run(outbox.send_draft, store, draft_id, actor, settings))
+    return _draft(await _senders(request).run(outbox.send_draft, store, draft_id, actor, settings))
+
+
+def _senders(request: Request) -> SendPool:
+    # Made on first use: with no await in between, two requests cannot both make one.
+    state = request.app.state
+    if getattr(state, "senders", None) is None:
+        state.senders = SendPool(state.backend.settings.smtp_concurrency)
+    return state.senders
 
 
 @router.get(
