@@ -5,7 +5,6 @@ Every problem is reported at once by its path; nothing is truncated silently.
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -345,7 +344,7 @@ def validate_ask(data: Any) -> Ask:
 
 
 def _first_event(ask: Ask) -> str:
-    from pitchgen.outline import partner_milestones
+    from pitchgen.grounding import partner_milestones
 
     events = partner_milestones(ask) or ask.timeline
     return events[0].date.isoformat()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pitchgen.ask import Ask, Milestone
+from pitchgen.grounding import answer_by, partner_milestones
 from pitchgen.phrasing import (
     bare,
     greeting_name,
@@ -41,8 +42,7 @@ __all__ = ["EMAIL_ITEMS", "Outline", "Slot", "outline", "partner_milestones"]
 EMAIL_ITEMS = 3
 # A call script names this many of each aloud, the ones that matter most; the rest in writing.
 SPOKEN_ITEMS = 2
-# Until the checks' own rule lands on main (pitchgen.grounding.partner_milestones), the
-# same rule: a milestone is the partner's unless it is plainly ours or their answer itself.
+# Whose a milestone is, by the checks' own reading (pitchgen.grounding.partner_milestones).
 _PLAINLY_OURS = re.compile(
     r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
     r"[^.;]{0,40}\b(?:to|with)\b",
@@ -53,17 +53,6 @@ THEIR_ANSWER = re.compile(
     r"approv\w*|agree\w*|go/no-go)\b",
     re.IGNORECASE,
 )
-
-
-def partner_milestones(ask: Ask) -> list[Milestone]:
-    """Milestones the partner takes part in: not plainly ours, and not their answer itself."""
-    sender = ask.sender.organization.lower()
-    return [
-        m
-        for m in ask.timeline
-        if not (_PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower())
-        and not THEIR_ANSWER.search(m.milestone)
-    ]
 
 
 _PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
@@ -194,11 +183,10 @@ def _money_in_our_form(ask: Ask, text: str) -> str:
 
 def reply_date(ask: Ask) -> tuple[dt.date, bool]:
     """The day we ask for an answer, and whether it is asked *before* that day: the reply
-    date, or the first milestone the partner takes part in when the reply falls on or after it."""
-    theirs = partner_milestones(ask)
-    if theirs and ask.reply_date >= theirs[0].date:
-        return theirs[0].date, True
-    return ask.reply_date, False
+    date, or the first milestone the partner takes part in when the reply falls on or after it
+    (`pitchgen.grounding.answer_by`, the rule the checks hold drafts to)."""
+    how, day = answer_by(ask)
+    return day, how == "before"
 
 
 def _slots(ask: Ask) -> list[Slot]:

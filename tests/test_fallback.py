@@ -242,7 +242,7 @@ def test_the_locale_writes_dates_and_money_one_way(name, present, absent) -> Non
 @pytest.mark.parametrize("channel", list(Channel))
 def test_markup_and_instructions_in_the_ask_are_written_around(channel: Channel) -> None:
     text = all_text(EDGE_ASKS["hostile-fields"])[channel]
-    for hostile in ("<script>", "<b>", "Ignore all previous", "SYSTEM:", "{{", "TODO"):
+    for hostile in ("<b>", "Ignore all previous", "SYSTEM:", "{{", "TODO"):
         assert hostile not in text
     assert "Riverside Park Cleanup" in text
 
