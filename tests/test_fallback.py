@@ -305,3 +305,19 @@ def test_a_benefit_written_as_a_promise_reads_as_an_offer() -> None:
     body = email(SPONSOR).body
     assert "We would sponsor a table at your annual dinner in the fall." in body
     assert "In return, you would have a five-minute address" in body
+
+
+def test_an_email_past_its_budget_states_the_ask_by_what_it_names_and_offers_the_rest() -> None:
+    ask = EDGE_ASKS["many-items"]
+    content = email(ask)
+    judged = {
+        r.id: r.passed for r in run_checks(ask, content, to_text(content)) if r.level == "must"
+    }
+    assert judged["states_ask"] and judged["partner_benefit"]
+    silent = content.model_copy(
+        update={
+            "body": content.body.replace("I'd be glad to go through the full list with you.", "")
+        }
+    )
+    judged = {r.id: r.passed for r in run_checks(ask, silent, to_text(silent)) if r.level == "must"}
+    assert not judged["states_ask"] and not judged["partner_benefit"]
