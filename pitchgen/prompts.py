@@ -2,16 +2,19 @@
 
 The ask never enters an instruction: it travels as one JSON data block between `<ask_data>`
 tags, with `<`, `>` and `&` escaped so no field can close the block early. Instructions refer
-to the block's keys, never to its values. A re-ask is fixed wording too: the failures it
-feeds back quote the ask and the model's own text, so they travel the same way, as a JSON
-list between `<findings>` tags. `written_forms` adds the ask's own facts in the form
-the rubric checks read (dates, money, signature), so a small model copies rather than invents.
+to the block's keys, never to its values. Beside the ask, the block holds `written_forms`
+(its dates and money written as the templates write them, the greeting, the signature) and
+`must_cover`, the channel's checklist item by item, so the model can write freely and still
+keep every fact exact. A re-ask is fixed wording too: what was missing or invented, in plain
+words built from the checks' details, travels the same way, as a JSON list between
+`<findings>` tags, since those details quote the ask and the model's own text.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -19,9 +22,11 @@ from typing import Any
 from pitchgen.ask import Ask, Budget, Channel
 from pitchgen.models import CONTENT_MODELS
 from pitchgen.templating import template_hash, text_env
-from pitchgen.wording import money, written_date
+from pitchgen.wording import money, written_date, written_time
 
 __all__ = [
+    "REASK_LEADS",
+    "Finding",
     "Prompt",
     "ask_data",
     "build_prompt",
@@ -38,6 +43,29 @@ _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 # Schema keywords that say nothing to a model (and, for maxLength, make a grammar-constrained
 # server build a huge grammar): dropped from the schema sent.
 _SCHEMA_NOISE = frozenset({"title", "maxLength", "default"})
+# What failed (a check id or an output guard) and the check's detail.
+Finding = tuple[str, str]
+# How the re-ask names each kind of failure, as the fix to make; the check's detail follows.
+REASK_LEADS = {
+    "names_partner": "Name the partner organization in full and greet the contact by name",
+    "states_ask": "State the whole ask",
+    "partner_benefit": "Say every benefit their organization gains",
+    "plan_timeline": "Give the plan's dates",
+    "budget_clear": "Make the budget clear",
+    "call_to_action": "End with one question that carries the reply date",
+    "grounded": "Take out what the ask does not say",
+    "no_placeholders": "Take out the placeholders",
+    "channel_fit": "Fix the form",
+    "signed": "End with the signature lines",
+    "reading_ease": "Use shorter sentences and plainer words",
+    "invalid_output": "Answer with one JSON object with exactly the requested fields",
+    "truncated": "Write it shorter",
+    "unsafe_markup": "Take out the markup",
+    "instructions_leaked": "Take out any talk of your instructions",
+}
+_TITLES = frozenset(
+    {"dr", "prof", "professor", "mr", "mrs", "ms", "mx", "rev", "hon", "sen", "rep"}
+)
 
 
 @dataclass(frozen=True)
@@ -59,7 +87,8 @@ def prompt_version(channel: Channel) -> str:
     templates = template_hash(
         SYSTEM_TEMPLATE, _channel_template(channel), _DATA_BLOCK, REASK_TEMPLATE
     )
-    return hashlib.sha256(f"{templates}\n{_schema(channel)}".encode()).hexdigest()[:12]
+    shaped = f"{templates}\n{_schema(channel)}\n{json.dumps(REASK_LEADS, sort_keys=True)}"
+    return hashlib.sha256(shaped.encode()).hexdigest()[:12]
 
 
 @cache
@@ -84,19 +113,73 @@ def _signature(ask: Ask) -> list[str]:
     return [line for line in (s.name, s.role, s.organization, s.email, s.phone) if line]
 
 
+def _address_as(ask: Ask) -> str | None:
+    """How to address the contact: "Dr. Weiss" for a titled name, the first name in a warm or
+    concise ask, the full name in a formal one."""
+    name = ask.partner.contact_name
+    if not name:
+        return None
+    words = name.split()
+    if len(words) > 2 and words[0].rstrip(".").lower() in _TITLES:
+        return f"{words[0]} {words[-1]}"
+    return name if ask.tone == "formal" or len(words) < 2 else words[0]
+
+
+def _greeting(ask: Ask) -> str:
+    name = _address_as(ask)
+    if name is None:
+        return f"Dear {ask.partner.organization} team,"
+    return f"Dear {name}," if ask.tone == "formal" else f"Hi {name},"
+
+
+def _budget_line(budget: Budget) -> str:
+    line = f"{money(budget.amount, budget.currency)} in all"
+    if budget.covers:
+        line += f", covering: {budget.covers}"
+    if budget.partner_contribution > 0:
+        line += f"; their contribution: {money(budget.partner_contribution, budget.currency)}"
+    else:
+        line += "; it costs them nothing"
+    return line + ("; the amount is negotiable" if budget.negotiable else "")
+
+
+def _plan_dates(ask: Ask, channel: Channel) -> list:
+    """The milestones a draft must date: all of them, but an email with more than three names
+    the first and the last (rubric: plan_timeline)."""
+    timeline = ask.timeline
+    if channel is Channel.email and len(timeline) > 3:
+        return [timeline[0], timeline[-1]]
+    return list(timeline)
+
+
+def _must_cover(ask: Ask, channel: Channel) -> list[str]:
+    """The checklist, item by item, each as "kind: what", with its dates and money written."""
+    items = [f"need: {ask.need.description}"]
+    items += [f"deliverable: {d}" for d in ask.need.deliverables]
+    items += [f"what they gain: {b.description}" for b in ask.benefits]
+    if ask.budget is not None:
+        items.append(f"budget: {_budget_line(ask.budget)}")
+    items += [f"date: {written_date(m.date)}: {m.milestone}" for m in _plan_dates(ask, channel)]
+    items.append(f"reply by: {written_date(ask.reply_date)}")
+    items.append(f"signature: {', '.join(_signature(ask))}")
+    return items
+
+
 def _written_forms(ask: Ask) -> dict[str, Any]:
     dates = [m.date for m in ask.timeline] + ([ask.respond_by] if ask.respond_by else [])
     budget = ask.budget
-    contact = ask.partner.contact_name
+    meeting = ask.meeting
     return {
-        "greeting": f"Dear {contact}," if contact else f"Dear {ask.partner.organization} team,",
+        "greeting": _greeting(ask),
+        "address_as": _address_as(ask),
         "dates": {d.isoformat(): written_date(d) for d in sorted(set(dates))},
         "reply_by": written_date(ask.reply_date),
         "money": _money(budget),
         "negotiation_needed": bool(
             budget and (budget.partner_contribution > 0 or budget.negotiable)
         ),
-        "meeting_minutes": ask.meeting.duration_minutes if ask.meeting else 30,
+        "meeting_minutes": meeting.duration_minutes if meeting else 30,
+        "proposed_times": [written_time(t) for t in meeting.proposed_times] if meeting else [],
         "signature": _signature(ask),
     }
 
@@ -106,11 +189,12 @@ def _data_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
 
 
-def ask_data(ask: Ask) -> str:
-    """The ask and its written forms as the JSON data block's text."""
+def ask_data(ask: Ask, channel: Channel) -> str:
+    """The ask, its written forms and the channel's checklist as the data block's text."""
     data = {
         "ask": ask.model_dump(mode="json", exclude_none=True),
         "written_forms": _written_forms(ask),
+        "must_cover": _must_cover(ask, channel),
     }
     return _data_json(data)
 
@@ -144,7 +228,9 @@ def content_schema(channel: Channel) -> dict[str, Any]:
 
 
 def build_prompt(ask: Ask, channel: Channel) -> Prompt:
-    user = text_env().get_template(_channel_template(channel)).render(ask_json=ask_data(ask))
+    user = (
+        text_env().get_template(_channel_template(channel)).render(ask_json=ask_data(ask, channel))
+    )
     return Prompt(
         channel=channel,
         messages=(
@@ -156,6 +242,16 @@ def build_prompt(ask: Ask, channel: Channel) -> Prompt:
     )
 
 
-def reask_message(failures: list[str]) -> str:
-    """The re-ask: fixed instructions, then `failures` as a JSON list between `<findings>`."""
-    return text_env().get_template(REASK_TEMPLATE).render(findings_json=_data_json(failures))
+def _finding(name: str, detail: str) -> str:
+    lead = REASK_LEADS.get(name, name.replace("_", " ").capitalize())
+    return f"{lead}: {detail}"
+
+
+def reask_message(failures: Sequence[Finding], advice: Sequence[Finding] = ()) -> str:
+    """The re-ask: fixed instructions, then each failure (and each piece of advice) in plain
+    words, as a JSON list between `<findings>`."""
+    findings = [_finding(name, detail) for name, detail in failures]
+    for name, detail in advice:
+        finding = _finding(name, detail)
+        findings.append(f"If you can, {finding[0].lower()}{finding[1:]}")
+    return text_env().get_template(REASK_TEMPLATE).render(findings_json=_data_json(findings))

@@ -130,7 +130,7 @@ async def test_the_re_ask_lists_the_failures_and_a_fixed_draft_is_kept():
     reask = server.bodies[1]["messages"]
     assert reask[2] == {"role": "assistant", "content": json.dumps(incomplete)}
     assert reask[3]["role"] == "user"
-    (signed,) = [f for f in findings(reask[3]["content"]) if f.startswith("signed: ")]
+    (signed,) = [f for f in findings(reask[3]["content"]) if f.startswith("End with the signature")]
     assert "phone" in signed
 
 
@@ -158,7 +158,7 @@ async def test_a_hostile_partner_name_reaches_the_re_ask_only_as_escaped_data():
     instructions = re.sub(r"<findings>.*</findings>", "", reask, flags=re.DOTALL)
     for part in ("SYSTEM", "ignore all previous", "1,000,000", "names_partner"):
         assert part not in instructions
-    (named,) = [f for f in findings(reask) if f.startswith("names_partner: ")]
+    (named,) = [f for f in findings(reask) if f.startswith("Name the partner organization")]
     assert HOSTILE_ORGANIZATION in named
 
 
