@@ -30,6 +30,8 @@ from pitchgen.records import Change, Event, IdempotencyRecord, NewRevision, Revi
 
 __all__ = [
     "MAX_PAGE",
+    "MAX_REVISION_PAGE",
+    "REVISION_PAGE",
     "SCHEMA_REVISION",
     "Change",
     "Event",
@@ -46,6 +48,9 @@ __all__ = [
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
 SCHEMA_REVISION = "0002"
 MAX_PAGE = 200
+# A revision may be a whole edited draft (up to the 64 KiB body limit), so fewer to a page.
+REVISION_PAGE = 10
+MAX_REVISION_PAGE = 20
 STATUSES = ("draft", "approved", "rejected", "sent")
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -304,6 +309,38 @@ class Store:
             if not rows:
                 self._one(conn, draft_id)
         return [_model(Event, r, "at") for r in rows]
+
+    def revision_page(
+        self, draft_id: str, *, limit: int = REVISION_PAGE, cursor: str | None = None
+    ) -> tuple[list[Revision], str | None]:
+        """A page of a draft's revisions, oldest first, and the cursor of the next or None."""
+        rows, next_cursor = self._page(revisions, revisions.c.version, draft_id, limit, cursor)
+        return [_model(Revision, r, "created_at") for r in rows], next_cursor
+
+    def event_page(
+        self, draft_id: str, *, limit: int = MAX_PAGE, cursor: str | None = None
+    ) -> tuple[list[Event], str | None]:
+        """A page of a draft's audit log, oldest first, and the cursor of the next or None."""
+        rows, next_cursor = self._page(events, events.c.seq, draft_id, limit, cursor)
+        return [_model(Event, r, "at") for r in rows], next_cursor
+
+    def _page(
+        self, table: sa.Table, order: sa.Column, draft_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[sa.Row], str | None]:
+        # Keyset pagination on a column that only grows: a page is never skewed by rows added
+        # while a client walks the pages, and a deep page costs no more than the first.
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput([Problem("limit", f"must be between 1 and {MAX_PAGE}")])
+        query = table.select().where(table.c.draft_id == draft_id).order_by(order)
+        if cursor:
+            query = query.where(order > _decode_cursor(cursor))
+        with self._read(snapshot=True) as conn:
+            rows = conn.execute(query.limit(limit + 1)).all()
+            if not rows:
+                self._one(conn, draft_id)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, _encode_cursor(getattr(rows[-1], order.name)) if more else None
 
     # --- plumbing ---------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ headers) in `security`, and the one mapping of errors to problem+json in `proble
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -38,7 +39,10 @@ Drafts coalition pitches (email, call script, meeting agenda) from a structured 
 them against the rubric, stores them, and takes them through human review.
 
 Every `/v1` route needs an API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`) when the
-server has keys configured. Errors are `application/problem+json` (RFC 9457); input problems
+server has keys configured; send one key (a wrong key beside a right one is refused with 401).
+All keys of a deployment are one team: any key can read, edit, approve and send any draft, and
+the audit log names which key acted. Deployments that need separate teams run separate servers
+with their own stores. Errors are `application/problem+json` (RFC 9457); input problems
 list each field by its path, e.g. `ask.timeline[1].date`.
 """
 
@@ -66,7 +70,8 @@ class Backend:
         store = self.store()
         with self._lock:
             if self._idempotency is None:
-                self._idempotency = Idempotency(store.engine)
+                window = dt.timedelta(hours=self.settings.idempotency_window_hours)
+                self._idempotency = Idempotency(store.engine, window)
             return self._idempotency
 
     async def astore(self) -> Store:
@@ -133,8 +138,12 @@ def create_app(
     app.add_middleware(
         Guard,
         api_keys=settings.api_keys,
-        rate_limit=rate_limit or RateLimit(),
+        rate_limit=rate_limit
+        or RateLimit(settings.rate_limit_per_second, settings.rate_limit_burst),
         failed_keys=failed_keys or FAILED_KEYS,
+        allowed_hosts=settings.allowed_hosts,
+        trusted_proxies=settings.trusted_proxies,
+        body_seconds=settings.body_timeout_seconds,
     )
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -4,14 +4,17 @@ with the same body instead of drafting again.
 Records live in the store's database (table `api_idempotency`, created by its migrations), so
 every server process behind a load balancer sees them. The store writes each in the transaction
 that stores its drafts (`Store.save_draft_set`), so a crash cannot keep one without the other.
-Keys are scoped by API key: one client cannot replay another's drafts.
+Keys are scoped by API key: one client cannot replay another's drafts. A record lasts one
+window (a day by default); expired ones are deleted as they are met, and all of them about
+once an hour per server process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,9 +24,18 @@ from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
 from pitchgen.migrations.schema import api_idempotency as _records
 from pitchgen.records import IdempotencyRecord
 
-__all__ = ["MAX_KEY_LENGTH", "Idempotency", "check_key", "fingerprint"]
+__all__ = ["DEFAULT_WINDOW", "MAX_KEY_LENGTH", "Idempotency", "check_key", "fingerprint"]
 
 MAX_KEY_LENGTH = 255
+# How long a retry replays the first response (PITCHGEN_IDEMPOTENCY_WINDOW_HOURS); after it the
+# key is new again. Clients retry within minutes; a day covers a client that was down overnight.
+DEFAULT_WINDOW = dt.timedelta(hours=24)
+PURGE_EVERY = dt.timedelta(hours=1)
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    # SQLite hands timestamps back without their offset; every one we write is UTC.
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
 
 
 def fingerprint(payload: Any) -> str:
@@ -49,9 +61,17 @@ class Idempotency:
     """Reads the kept records (the store writes them), and holds the keys this process is
     working on right now."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(
+        self,
+        engine: sa.Engine,
+        window: dt.timedelta = DEFAULT_WINDOW,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
         self._engine = engine
+        self._window = window
+        self._clock = clock
         self._in_flight: set[tuple[str, str]] = set()
+        self._purged_at: dt.datetime | None = None
 
     @contextmanager
     def claim(self, scope: str, key: str) -> Iterator[None]:
@@ -68,12 +88,26 @@ class Idempotency:
             self._in_flight.discard(slot)
 
     def get(self, scope: str, key: str) -> IdempotencyRecord | None:
-        query = sa.select(_records.c.fingerprint, _records.c.status, _records.c.body).where(
-            _records.c.scope == scope, _records.c.key == key
-        )
-        with self._errors(), self._engine.connect() as conn:
-            row = conn.execute(query).first()
-        return IdempotencyRecord(scope, key, *row) if row else None
+        """The record kept under `key`, unless it is older than the window: an expired key is
+        a new one, and its old record goes (with, once in a while, every other expired one)."""
+        columns = (_records.c.fingerprint, _records.c.status, _records.c.body)
+        this = (_records.c.scope == scope, _records.c.key == key)
+        cutoff = self._clock() - self._window
+        with self._errors(), self._engine.begin() as conn:
+            self._purge_now_and_then(conn, cutoff)
+            row = conn.execute(sa.select(*columns, _records.c.created_at).where(*this)).first()
+            if row is not None and _utc(row.created_at) < cutoff:
+                conn.execute(_records.delete().where(*this))
+                return None
+        return IdempotencyRecord(scope, key, *row[:3]) if row else None
+
+    def _purge_now_and_then(self, conn: sa.Connection, cutoff: dt.datetime) -> None:
+        # Once per process and hour is enough to keep the table to about one window of
+        # records; a scan per request would cost more than the records themselves.
+        now = self._clock()
+        if self._purged_at is None or now - self._purged_at >= PURGE_EVERY:
+            self._purged_at = now
+            conn.execute(_records.delete().where(_records.c.created_at < cutoff))
 
     @staticmethod
     def replay(record: IdempotencyRecord, payload_fingerprint: str) -> IdempotencyRecord:
