@@ -132,7 +132,7 @@ def _greeting(ask: Ask) -> str:
     return f"Dear {name}," if ask.tone == "formal" else f"Hi {name},"
 
 
-def _budget_line(budget: Budget) -> str:
+def _budget_line(budget: Budget, channel: Channel) -> str:
     line = f"{money(budget.amount, budget.currency)} in all"
     if budget.covers:
         line += f", covering: {budget.covers}"
@@ -140,7 +140,9 @@ def _budget_line(budget: Budget) -> str:
         line += f"; their contribution: {money(budget.partner_contribution, budget.currency)}"
     else:
         line += "; it costs them nothing"
-    return line + ("; the amount is negotiable" if budget.negotiable else "")
+    # Room to negotiate is the caller's to offer, never conceded in writing up front.
+    negotiable = budget.negotiable and channel is Channel.call_script
+    return line + ("; the amount is negotiable" if negotiable else "")
 
 
 def _plan_dates(ask: Ask, channel: Channel) -> list:
@@ -158,7 +160,7 @@ def _must_cover(ask: Ask, channel: Channel) -> list[str]:
     items += [f"deliverable: {d}" for d in ask.need.deliverables]
     items += [f"what they gain: {b.description}" for b in ask.benefits]
     if ask.budget is not None:
-        items.append(f"budget: {_budget_line(ask.budget)}")
+        items.append(f"budget: {_budget_line(ask.budget, channel)}")
     items += [f"date: {written_date(m.date)}: {m.milestone}" for m in _plan_dates(ask, channel)]
     items.append(f"reply by: {written_date(ask.reply_date)}")
     items.append(f"signature: {', '.join(_signature(ask))}")

@@ -105,13 +105,18 @@ def test_must_cover_lists_every_item_a_draft_must_carry():
     ]
 
 
-def test_money_asked_of_the_partner_and_room_to_negotiate_are_in_the_budget_line():
+def test_money_asked_of_the_partner_is_in_the_budget_line_and_room_only_on_the_call():
     ask = load_ask(ASKS / "sponsorship-negotiable.yaml")
     _, user = build_prompt(ask, Channel.call_script).messages
     data = data_block(user["content"])
     (budget,) = [item for item in data["must_cover"] if item.startswith("budget: ")]
     assert budget.startswith("budget: $12,000 in all, covering: ")
     assert budget.endswith("; their contribution: $4,000; the amount is negotiable")
+    # In writing, the amount is stated, never conceded up front: room is the caller's to offer.
+    for channel in (Channel.email, Channel.meeting_agenda):
+        cover = data_block(build_prompt(ask, channel).messages[1]["content"])["must_cover"]
+        (written,) = [item for item in cover if item.startswith("budget: ")]
+        assert written.endswith("; their contribution: $4,000")
     forms = data["written_forms"]
     assert forms["greeting"] == "Dear Priya Raman,"  # formal: the full name
     assert forms["proposed_times"][0] == "February 10, 2027 at 10:00 AM (UTC-05:00)"
