@@ -3,12 +3,28 @@ draft envelope every surface shows (the JSON shape in interfaces.md)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pitchgen.ask import Channel
+from pitchgen.safetext import BoundedDate, text_problem
+
+# A meeting, or one agenda item, is at most a day long.
+MAX_MINUTES = 24 * 60
+
+
+def _minutes(value: int) -> int:
+    if not 0 <= value <= MAX_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_MINUTES} minutes (got {value})")
+    return value
+
+
+def _no_controls(value: str) -> str:
+    if problem := text_problem(value):
+        raise ValueError(problem)
+    return value
+
 
 __all__ = [
     "CONTENT_MODELS",
@@ -42,8 +58,13 @@ Status = Literal["draft", "approved", "rejected", "sent"]
 
 # Content is produced by a model or edited by a person: accept any text the model gives, and
 # let the rubric checks (not the parser) judge lengths and counts, so a reviewer sees why.
+# Text is still refused when it holds a control character (safetext), and numbers and dates
+# are bounded to what the exports can write.
 _Content = ConfigDict(extra="forbid")
-Line = Annotated[str, Field(max_length=20_000)]
+Line = Annotated[str, Field(max_length=20_000), AfterValidator(_no_controls)]
+# A validator, not Field(ge=, le=): the bound stays out of the JSON schema the model is shown,
+# so recorded model exchanges still match.
+Minutes = Annotated[int, AfterValidator(_minutes)]
 
 
 class Email(BaseModel):
@@ -75,7 +96,7 @@ class CallScript(BaseModel):
 
 class AgendaItem(BaseModel):
     model_config = _Content
-    minutes: int
+    minutes: Minutes
     topic: Line
     owner: Line
     notes: Line = ""
@@ -85,14 +106,14 @@ class NextStep(BaseModel):
     model_config = _Content
     action: Line
     owner: Line
-    date: dt.date
+    date: BoundedDate
 
 
 class MeetingAgenda(BaseModel):
     model_config = _Content
     channel: ClassVar[Channel] = Channel.meeting_agenda
     title: Line
-    duration_minutes: int
+    duration_minutes: Minutes
     attendees: list[Line]
     objective: Line
     items: list[AgendaItem]

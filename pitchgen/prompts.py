@@ -20,7 +20,9 @@ from functools import cache
 from typing import Any
 
 from pitchgen.ask import Ask, Budget, Channel
+from pitchgen.grounding import answer_by
 from pitchgen.models import CONTENT_MODELS
+from pitchgen.suspicious import suspicious_fields
 from pitchgen.templating import template_hash, text_env
 from pitchgen.wording import money, written_date, written_time
 
@@ -114,10 +116,15 @@ def _signature(ask: Ask) -> list[str]:
 
 
 def _address_as(ask: Ask) -> str | None:
-    """How to address the contact: "Dr. Weiss" for a titled name, the first name in a warm or
-    concise ask, the full name in a formal one."""
-    name = ask.partner.contact_name
-    if not name:
+    """How to address the contact: the ask's `greet_as`, else "Dr. Weiss" for a titled name,
+    the first name in a warm or concise ask, the full name in a formal one. None when no
+    contact is named, or the name is suspicious text that drafts write around."""
+    partner = ask.partner
+    fields = suspicious_fields(ask)
+    if partner.greet_as and "partner.greet_as" not in fields:
+        return partner.greet_as
+    name = partner.contact_name
+    if not name or "partner.contact_name" in fields:
         return None
     words = name.split()
     if len(words) > 2 and words[0].rstrip(".").lower() in _TITLES:
@@ -127,6 +134,8 @@ def _address_as(ask: Ask) -> str | None:
 
 def _greeting(ask: Ask) -> str:
     name = _address_as(ask)
+    if name is None and "partner.organization" in suspicious_fields(ask):
+        return "Hello,"
     if name is None:
         return f"Dear {ask.partner.organization} team,"
     return f"Dear {name}," if ask.tone == "formal" else f"Hi {name},"
@@ -155,16 +164,38 @@ def _plan_dates(ask: Ask, channel: Channel) -> list:
 
 
 def _must_cover(ask: Ask, channel: Channel) -> list[str]:
-    """The checklist, item by item, each as "kind: what", with its dates and money written."""
-    items = [f"need: {ask.need.description}"]
-    items += [f"deliverable: {d}" for d in ask.need.deliverables]
-    items += [f"what they gain: {b.description}" for b in ask.benefits]
+    """The checklist, item by item, each as "kind: what", with its dates and money written.
+    Suspicious ask text (markup, placeholders, instructions) is named by its path instead, to
+    be written around, never copied."""
+    fields = suspicious_fields(ask)
+
+    def item(kind: str, path: str, text: str) -> str:
+        if path in fields:
+            return f"{kind}: the text at {path} looks like {fields[path]}: write around it"
+        return f"{kind}: {text}"
+
+    need = ask.need
+    items = [item("need", "need.description", need.description)]
+    items += [
+        item("deliverable", f"need.deliverables[{i}]", d) for i, d in enumerate(need.deliverables)
+    ]
+    items += [
+        item("what they gain", f"benefits[{i}].description", b.description)
+        for i, b in enumerate(ask.benefits)
+    ]
     if ask.budget is not None:
         items.append(f"budget: {_budget_line(ask.budget, channel)}")
     items += [f"date: {written_date(m.date)}: {m.milestone}" for m in _plan_dates(ask, channel)]
-    items.append(f"reply by: {written_date(ask.reply_date)}")
+    items.append(f"reply by: {_reply_by(ask)}")
     items.append(f"signature: {', '.join(_signature(ask))}")
     return items
+
+
+def _reply_by(ask: Ask) -> str:
+    """The date their answer is due, or "before" the first milestone they are part of when
+    the reply date would fall on or after it (an answer asked for on the day is too late)."""
+    word, day = answer_by(ask)
+    return written_date(day) if word == "by" else f"before {written_date(day)}"
 
 
 def _written_forms(ask: Ask) -> dict[str, Any]:
@@ -174,8 +205,10 @@ def _written_forms(ask: Ask) -> dict[str, Any]:
     return {
         "greeting": _greeting(ask),
         "address_as": _address_as(ask),
+        "short_name": ask.partner.short_name,
+        "write_around": suspicious_fields(ask),
         "dates": {d.isoformat(): written_date(d) for d in sorted(set(dates))},
-        "reply_by": written_date(ask.reply_date),
+        "reply_by": _reply_by(ask),
         "money": _money(budget),
         "negotiation_needed": bool(
             budget and (budget.partner_contribution > 0 or budget.negotiable)

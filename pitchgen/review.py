@@ -17,6 +17,7 @@ from pitchgen.checks import run_checks
 from pitchgen.errors import Conflict, InvalidInput, Problem, problems_from
 from pitchgen.models import CONTENT_MODELS, Status
 from pitchgen.render import to_text
+from pitchgen.safetext import text_problem
 from pitchgen.store import Change, NewRevision, StaleVersion, Store, StoredDraft
 
 __all__ = [
@@ -110,7 +111,7 @@ def approve(
     gives a reason to override, which the audit log keeps with the checks it overrode."""
     actor = _required(actor, "actor")
     draft = _current(store, draft_id, "approve", expected_version)
-    override_reason = _optional(override_reason)
+    override_reason = _optional(override_reason, "override_reason")
     failing = [c.id for c in draft.must_failures]
     if failing and override_reason is None:
         raise Conflict(
@@ -155,7 +156,7 @@ def reopen(
     """Back to draft: a rejected draft gets another chance, an approval is withdrawn."""
     actor = _required(actor, "actor")
     draft = _current(store, draft_id, "reopen", expected_version)
-    return store.apply(draft, _step(draft, "reopen", actor, _optional(reason)))
+    return store.apply(draft, _step(draft, "reopen", actor, _optional(reason, "reason")))
 
 
 def mark_sent(
@@ -215,12 +216,16 @@ def _under(prefix: str, path: str) -> str:
     return f"{prefix}.{path}" if path and not path.startswith("[") else prefix + path
 
 
-def _optional(text: str | None) -> str | None:
+def _optional(text: str | None, path: str = "note") -> str | None:
+    """Audit text (actors, reasons, notes) as stored: refused with a control character in it,
+    whichever face it came through (the API's models check it first, with the same words)."""
+    if text is not None and (problem := text_problem(text)):
+        raise InvalidInput([Problem(path, problem)])
     return text.strip() or None if text is not None else None
 
 
 def _required(text: str | None, path: str) -> str:
-    value = _optional(text)
+    value = _optional(text, path)
     if value is None:
         raise InvalidInput([Problem(path, "required: must not be empty")])
     return value

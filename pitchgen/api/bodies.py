@@ -11,6 +11,8 @@ from pitchgen.ask import Ask, Channel, validate_ask
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.models import CallScript, Email, MeetingAgenda
 from pitchgen.records import Event, Revision, StoredDraft
+from pitchgen.safetext import AuditText
+from pitchgen.safetext import Author as AuthorName
 
 __all__ = [
     "ApproveRequest",
@@ -46,9 +48,9 @@ def _content(value: Any, _handler: Any) -> Any:
 
 AskBody = Annotated[Ask, WrapValidator(_ask)]
 Content = Annotated[Email | CallScript | MeetingAgenda, WrapValidator(_content)]
-Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+Text = Annotated[AuditText, Field(min_length=1, max_length=1000, pattern=r"\S")]
 Author = Annotated[
-    str | None,
+    AuthorName | None,
     Field(
         default=None,
         max_length=100,

@@ -35,6 +35,7 @@ from pitchgen.api.bodies import (
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
 from pitchgen.api.idempotency import Idempotency, fingerprint
 from pitchgen.api.problems import problem_responses
+from pitchgen.api.sending import SendPool
 from pitchgen.ask import Channel
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.export import Format, export
@@ -371,7 +372,15 @@ async def send_draft(
     store = await _store(request)
     settings = request.app.state.backend.settings
     actor = _actor(request, body.author)
-    return _draft(await _run(outbox.send_draft, store, draft_id, actor, settings))
+    return _draft(await _senders(request).run(outbox.send_draft, store, draft_id, actor, settings))
+
+
+def _senders(request: Request) -> SendPool:
+    # Made on first use: with no await in between, two requests cannot both make one.
+    state = request.app.state
+    if getattr(state, "senders", None) is None:
+        state.senders = SendPool(state.backend.settings.smtp_concurrency)
+    return state.senders
 
 
 @router.get(
