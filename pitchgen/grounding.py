@@ -29,6 +29,7 @@ from pitchgen.textfacts import (
     phone_digits,
     text_facts,
 )
+from pitchgen.wording import in_zone
 from pitchgen.wordstems import stem, words
 
 __all__ = [
@@ -158,6 +159,14 @@ DOLLARS = frozenset(
 )
 
 
+def _on_named_clocks(ask: Ask) -> list:
+    """The proposed times as given, and on the meeting's and the sender's named clocks (the
+    same instants, as a draft may write them: "10:00 Pacific Time (19:00 Madrid time)")."""
+    times = list(ask.meeting.proposed_times) if ask.meeting else []
+    zones = [getattr(ask.meeting, "time_zone", None), getattr(ask.sender, "time_zone", None)]
+    return times + [in_zone(t, z) for z in zones if z for t in times]
+
+
 def ask_facts(ask: Ask) -> AskFacts:
     dates = [m.date for m in ask.timeline]
     if ask.respond_by:
@@ -175,7 +184,9 @@ def ask_facts(ask: Ask) -> AskFacts:
     clock: tuple[int, ...] = ()
     if ask.meeting:
         counts.add(ask.meeting.duration_minutes)
-        clock = tuple(t.hour * 60 + t.minute for t in ask.meeting.proposed_times)
+        moments = _on_named_clocks(ask)
+        clock = tuple(t.hour * 60 + t.minute for t in moments)
+        dates.extend(t.date() for t in moments)
     duration = ask.meeting.duration_minutes if ask.meeting else None
     return _ask_facts(
         ask_texts(ask),
