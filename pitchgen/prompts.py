@@ -98,14 +98,16 @@ def system_prompt() -> str:
     return text_env().get_template(SYSTEM_TEMPLATE).render()
 
 
-def _money(budget: Budget | None) -> dict[str, str] | None:
+def _money(budget: Budget | None, locale: str) -> dict[str, str] | None:
     if budget is None:
         return None
     contribution = budget.partner_contribution
     return {
-        "budget": money(budget.amount, budget.currency),
+        "budget": money(budget.amount, budget.currency, locale),
         "partner_contribution": (
-            money(contribution, budget.currency) if contribution > 0 else "costs you nothing"
+            money(contribution, budget.currency, locale)
+            if contribution > 0
+            else "costs you nothing"
         ),
     }
 
@@ -141,12 +143,13 @@ def _greeting(ask: Ask) -> str:
     return f"Dear {name}," if ask.tone == "formal" else f"Hi {name},"
 
 
-def _budget_line(budget: Budget, channel: Channel) -> str:
-    line = f"{money(budget.amount, budget.currency)} in all"
+def _budget_line(budget: Budget, channel: Channel, locale: str) -> str:
+    line = f"{money(budget.amount, budget.currency, locale)} in all"
     if budget.covers:
         line += f", covering: {budget.covers}"
     if budget.partner_contribution > 0:
-        line += f"; their contribution: {money(budget.partner_contribution, budget.currency)}"
+        their = money(budget.partner_contribution, budget.currency, locale)
+        line += f"; their contribution: {their}"
     else:
         line += "; it costs them nothing"
     # Room to negotiate is the caller's to offer, never conceded in writing up front.
@@ -184,8 +187,11 @@ def _must_cover(ask: Ask, channel: Channel) -> list[str]:
         for i, b in enumerate(ask.benefits)
     ]
     if ask.budget is not None:
-        items.append(f"budget: {_budget_line(ask.budget, channel)}")
-    items += [f"date: {written_date(m.date)}: {m.milestone}" for m in _plan_dates(ask, channel)]
+        items.append(f"budget: {_budget_line(ask.budget, channel, ask.locale_tag)}")
+    items += [
+        f"date: {written_date(m.date, ask.locale_tag)}: {m.milestone}"
+        for m in _plan_dates(ask, channel)
+    ]
     items.append(f"reply by: {_reply_by(ask)}")
     items.append(f"signature: {', '.join(_signature(ask))}")
     return items
@@ -195,26 +201,30 @@ def _reply_by(ask: Ask) -> str:
     """The date their answer is due, or "before" the first milestone they are part of when
     the reply date would fall on or after it (an answer asked for on the day is too late)."""
     word, day = answer_by(ask)
-    return written_date(day) if word == "by" else f"before {written_date(day)}"
+    written = written_date(day, ask.locale_tag)
+    return written if word == "by" else f"before {written}"
 
 
 def _written_forms(ask: Ask) -> dict[str, Any]:
     dates = [m.date for m in ask.timeline] + ([ask.respond_by] if ask.respond_by else [])
     budget = ask.budget
     meeting = ask.meeting
+    locale = ask.locale_tag
     return {
         "greeting": _greeting(ask),
         "address_as": _address_as(ask),
         "short_name": ask.partner.short_name,
         "write_around": suspicious_fields(ask),
-        "dates": {d.isoformat(): written_date(d) for d in sorted(set(dates))},
+        "dates": {d.isoformat(): written_date(d, locale) for d in sorted(set(dates))},
         "reply_by": _reply_by(ask),
-        "money": _money(budget),
+        "money": _money(budget, locale),
         "negotiation_needed": bool(
             budget and (budget.partner_contribution > 0 or budget.negotiable)
         ),
         "meeting_minutes": meeting.duration_minutes if meeting else 30,
-        "proposed_times": [written_time(t) for t in meeting.proposed_times] if meeting else [],
+        "proposed_times": [written_time(t, locale) for t in meeting.proposed_times]
+        if meeting
+        else [],
         "signature": _signature(ask),
     }
 

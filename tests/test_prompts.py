@@ -21,6 +21,7 @@ from pitchgen.prompts import (
     system_prompt,
 )
 from pitchgen.templating import text_env
+from pitchgen.wording import written_date
 
 ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
 HOSTILE = {
@@ -267,3 +268,16 @@ def test_suspicious_ask_text_is_written_around_never_put_on_the_checklist():
         " write around it" in block["must_cover"]
     )
     assert not [item for item in block["must_cover"] if "$900" in item or "{{" in item]
+
+
+def test_dates_and_money_are_written_in_the_asks_locale_as_the_templates_write_them():
+    data = load_ask(ASKS / "summit-venue.yaml").model_dump(mode="json")
+    data["locale"] = "en-GB"
+    data["budget"]["currency"] = "GBP"
+    ask = validate_ask(data)
+    block = data_block(build_prompt(ask, Channel.email).messages[1]["content"])
+    forms = block["written_forms"]
+    assert forms["dates"]["2027-03-04"] == written_date(ask.timeline[-1].date, "en-GB")
+    assert forms["dates"]["2027-03-04"] == "4 March 2027"
+    assert forms["money"]["budget"] == "£2,500"
+    assert "date: 4 March 2027: Summit day" in block["must_cover"]
