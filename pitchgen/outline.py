@@ -174,7 +174,14 @@ def _money_in_our_form(ask: Ask, text: str) -> str:
     # With no budget no money figure may appear in a draft but as the ask writes it.
     if ask.budget is None or not _MONEY_HINT.search(text):
         return text
-    facts = [f for f in parse_facts(text) if f.kind == "money" and isinstance(f.value, Money)]
+    # Only the budget's own figures: any other stays as the ask writes it, a value of its text.
+    budget = ask.budget
+    ours = {(budget.amount, budget.currency), (budget.partner_contribution, budget.currency)}
+    facts = [
+        f
+        for f in parse_facts(text)
+        if f.kind == "money" and isinstance(f.value, Money) and tuple(f.value) in ours
+    ]
     for fact in reversed(facts):
         start, end = fact.span
         written = money(fact.value.amount, fact.value.currency, ask.locale_tag)
