@@ -74,7 +74,7 @@ def variants(n: int):
 
 def bench_in_process(n: int) -> None:
     from pitchgen.ask import Channel
-    from pitchgen.drafting import draft
+    from pitchgen.drafting.pipeline import draft
     from pitchgen.settings import Settings
 
     settings = Settings(llm="off")

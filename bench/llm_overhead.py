@@ -32,12 +32,12 @@ import httpx2  # noqa: E402
 import openai  # noqa: E402
 from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_client  # noqa: E402
 
-from pitchgen import fallback  # noqa: E402
 from pitchgen.ask import Channel, load_ask  # noqa: E402
-from pitchgen.drafting import adraft, adraft_many  # noqa: E402
-from pitchgen.llm import LLMClient  # noqa: E402
-from pitchgen.prompts import build_prompt  # noqa: E402
-from pitchgen.replay import FixtureStore  # noqa: E402
+from pitchgen.drafting import fallback  # noqa: E402
+from pitchgen.drafting.pipeline import adraft, adraft_many  # noqa: E402
+from pitchgen.llm.client import LLMClient  # noqa: E402
+from pitchgen.llm.prompts import build_prompt  # noqa: E402
+from pitchgen.llm.recordings import FixtureStore  # noqa: E402
 from pitchgen.settings import Settings  # noqa: E402
 
 ASK = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml")

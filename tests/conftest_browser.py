@@ -14,13 +14,14 @@ from pathlib import Path
 import yaml
 from fastapi import FastAPI
 
-from pitchgen import render, web
+from pitchgen import web
 from pitchgen.ask import Ask, Channel, validate_ask
-from pitchgen.checks import run_checks
-from pitchgen.drafting import draft
-from pitchgen.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content import render
+from pitchgen.content.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
+from pitchgen.drafting.pipeline import draft
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.repository import Store
 
 ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
 SCRIPT = "<script>alert(1)</script>"

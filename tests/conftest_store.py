@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from pitchgen.ask import Ask, Channel, load_ask
-from pitchgen.models import CheckResult, Draft, DraftSet, Recommendation
-from pitchgen.store import Store
+from pitchgen.content.models import CheckResult, Draft, DraftSet, Recommendation
+from pitchgen.store.repository import Store
 
 # Read at import: the suite's autouse fixture clears every PITCHGEN_* variable before a test.
 POSTGRES_URL = os.environ.get(

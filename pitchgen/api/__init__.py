@@ -17,17 +17,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen import __version__, drafting, web
+from pitchgen import __version__, web
 from pitchgen.api import problems, routes
-from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
 from pitchgen.api.security import FAILED_KEYS, Guard, RateLimit
+from pitchgen.drafting import pipeline as drafting
 from pitchgen.errors import StoreError
 from pitchgen.settings import Settings, get_settings
-from pitchgen.store import Store
+from pitchgen.store.idempotency import Idempotency
+from pitchgen.store.repository import Store
 
 if TYPE_CHECKING:
-    from pitchgen.llm import LLMClient
+    from pitchgen.llm.client import LLMClient
 
 __all__ = ["Backend", "RateLimit", "create_app"]
 

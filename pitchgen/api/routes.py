@@ -19,7 +19,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, BeforeValidator
 from starlette.responses import Response
 
-from pitchgen import drafting, outbox, review
 from pitchgen.api.bodies import (
     ApproveRequest,
     DraftPage,
@@ -33,14 +32,17 @@ from pitchgen.api.bodies import (
     SendRequest,
 )
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
-from pitchgen.api.idempotency import Idempotency, fingerprint
 from pitchgen.api.problems import problem_responses
 from pitchgen.ask import Channel
+from pitchgen.content.models import DraftSet, Recommendation, Status
+from pitchgen.drafting import pipeline as drafting
+from pitchgen.drafting.recommend import recommend
 from pitchgen.errors import InvalidInput, Problem
-from pitchgen.export import Format, export
-from pitchgen.models import DraftSet, Recommendation, Status
-from pitchgen.recommend import recommend
-from pitchgen.store import MAX_PAGE, IdempotencyRecord, StaleVersion, Store, StoredDraft
+from pitchgen.export.files import Format, export
+from pitchgen.review import sending as outbox
+from pitchgen.review import workflow as review
+from pitchgen.store.idempotency import Idempotency, fingerprint
+from pitchgen.store.repository import MAX_PAGE, IdempotencyRecord, StaleVersion, Store, StoredDraft
 
 __all__ = ["etag", "router"]
 

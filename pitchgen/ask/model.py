@@ -24,7 +24,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import model_validator
 
-from pitchgen.document import MAX_DOCUMENT_BYTES, read_document
+from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [

@@ -15,7 +15,7 @@ from typing import get_args
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask
-from pitchgen.textfacts import (
+from pitchgen.checks.facts import (
     Fact,
     Kind,
     Money,

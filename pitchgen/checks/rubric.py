@@ -14,11 +14,11 @@ from functools import cached_property, lru_cache
 from typing import Literal
 
 from pitchgen.ask import Ask
-from pitchgen.grounding import AskFacts, ask_facts, blank, verbatim_spans
-from pitchgen.models import CallScript, CheckResult, Content, Email, MeetingAgenda
-from pitchgen.readability import grade_level
-from pitchgen.textfacts import Fact, MonthDay, fold, lower, parse_facts, phone_digits
-from pitchgen.wording import money, written_date
+from pitchgen.checks.facts import Fact, MonthDay, fold, lower, parse_facts, phone_digits
+from pitchgen.checks.grounding import AskFacts, ask_facts, blank, verbatim_spans
+from pitchgen.checks.readability import grade_level
+from pitchgen.content.formats import money, written_date
+from pitchgen.content.models import CallScript, CheckResult, Content, Email, MeetingAgenda
 
 __all__ = ["CHECKS", "must_failures", "run_checks"]
 

@@ -14,7 +14,7 @@ from pitchgen.errors import InvalidInput, PitchgenError, Problem
 from pitchgen.settings import LLMMode
 
 if TYPE_CHECKING:
-    from pitchgen.models import DraftSet
+    from pitchgen.content.models import DraftSet
 
 __all__ = ["draft_command", "recommend_command"]
 
@@ -46,8 +46,8 @@ def draft_command(
     ),
 ) -> None:
     """Draft the ask for each channel, check every draft, print them, and store them."""
-    from pitchgen import drafting
     from pitchgen.cli import output
+    from pitchgen.drafting import pipeline as drafting
     from pitchgen.settings import get_settings
 
     ask = load_ask(ask_file)
@@ -69,7 +69,7 @@ def _save(ask: Ask, result: DraftSet) -> None:
     from pitchgen.cli.review import cli_actor
     from pitchgen.errors import StoreError
     from pitchgen.settings import get_settings
-    from pitchgen.store import Store
+    from pitchgen.store.repository import Store
 
     sys.stdout.flush()
     try:
@@ -111,7 +111,7 @@ def recommend_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Say which channel to lead with for this ask, and why."""
-    from pitchgen.recommend import recommend
+    from pitchgen.drafting.recommend import recommend
 
     choice = recommend(load_ask(ask_file))
     if fmt is Format.json:

@@ -15,7 +15,7 @@ from pitchgen.cli.output import kind
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
-    from pitchgen.store import Store, StoredDraft
+    from pitchgen.store.repository import Store, StoredDraft
 
 __all__ = ["edit_in_editor", "with_sets"]
 
@@ -25,7 +25,7 @@ def with_sets(channel: Channel, current: dict, sets: list[str]) -> dict:
     import yaml
     from pydantic import TypeAdapter, ValidationError
 
-    from pitchgen.models import CONTENT_MODELS
+    from pitchgen.content.models import CONTENT_MODELS
 
     fields = CONTENT_MODELS[channel].model_fields
     content, problems = dict(current), []
@@ -57,7 +57,7 @@ def edit_in_editor(
     store: Store, draft: StoredDraft, version: int, author: str, note: str | None
 ) -> StoredDraft | None:
     """Open $VISUAL or $EDITOR on the content; store what comes back as a new revision."""
-    from pitchgen import review
+    from pitchgen.review import workflow as review
 
     fd, name = tempfile.mkstemp(prefix=f"pitchgen-{draft.id[:8]}-", suffix=".yaml")
     path = Path(name)

@@ -49,9 +49,9 @@ def record_command(
     are reused unless --all, so after a prompt or check change only the new ones are asked."""
     import asyncio
 
-    from pitchgen.drafting import adraft_many
-    from pitchgen.llm import LLMClient
-    from pitchgen.replay import FixtureStore
+    from pitchgen.drafting.pipeline import adraft_many
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.llm.recordings import FixtureStore
     from pitchgen.settings import get_settings
 
     settings = get_settings()
@@ -81,7 +81,7 @@ def record_command(
 
 def _fixture_asks(store, examples: list[Path]) -> dict[str, tuple[Ask, set[Channel]]]:
 
-    from pitchgen.replay import ask_in_request
+    from pitchgen.llm.recordings import ask_in_request
 
     found: dict[str, tuple[Ask, set[Channel]]] = {}
     for path in examples:
@@ -107,10 +107,10 @@ def verify_command(
     examples and every ask the fixtures hold. Exit 1 when any remains."""
     import asyncio
 
-    from pitchgen.drafting import adraft
-    from pitchgen.llm import LLMClient
-    from pitchgen.prompts import prompt_version
-    from pitchgen.replay import FixtureStore, miss_message
+    from pitchgen.drafting.pipeline import adraft
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.llm.prompts import prompt_version
+    from pitchgen.llm.recordings import FixtureStore, miss_message
     from pitchgen.settings import get_settings
 
     settings = get_settings()

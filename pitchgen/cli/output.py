@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from pitchgen.models import CheckResult, Draft, DraftSet
+from pitchgen.content.models import CheckResult, Draft, DraftSet
 
 __all__ = ["check_line", "kind", "origin", "printable", "render_one", "write"]
 
@@ -44,7 +44,7 @@ def _plain(result: DraftSet, draft: Draft) -> str:
 
 
 def _markdown(result: DraftSet, draft: Draft) -> str:
-    from pitchgen.render import to_markdown
+    from pitchgen.content.render import to_markdown
 
     checks = "\n".join(f"- {check_line(c)}" for c in draft.checks)
     return (

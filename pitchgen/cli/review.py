@@ -23,8 +23,8 @@ from pitchgen.cli.output import check_line, kind, origin, printable
 from pitchgen.errors import PitchgenError
 
 if TYPE_CHECKING:
-    from pitchgen.models import CheckResult
-    from pitchgen.store import Event, Revision, Store, StoredDraft
+    from pitchgen.content.models import CheckResult
+    from pitchgen.store.repository import Event, Revision, Store, StoredDraft
 
 __all__ = ["cli_actor", "review_app"]
 
@@ -57,7 +57,7 @@ def cli_actor(author: str | None = None) -> str:
 @contextmanager
 def _opened() -> Iterator[Store]:
     from pitchgen.settings import get_settings
-    from pitchgen.store import Store
+    from pitchgen.store.repository import Store
 
     store = Store.from_url(get_settings().store_url())
     try:
@@ -141,7 +141,7 @@ def show_command(
     ),
 ) -> None:
     """Show a draft: its text, checks, status, revisions and audit log."""
-    from pitchgen.review import allowed_actions
+    from pitchgen.review.workflow import allowed_actions
 
     with _opened() as store:
         draft = store.get_draft(draft_id)
@@ -229,7 +229,7 @@ def edit_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Edit a draft's content: a new revision, with the checks run again."""
-    from pitchgen import review
+    from pitchgen.review import workflow as review
 
     with _opened() as store:
         draft = store.get_draft(draft_id)
@@ -260,7 +260,7 @@ def approve_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Approve a draft; refused while a must check fails, unless you give an override reason."""
-    from pitchgen import review
+    from pitchgen.review import workflow as review
 
     with _opened() as store:
         before = store.get_draft(draft_id)
@@ -278,7 +278,7 @@ def reject_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Reject a draft (it can be reopened later)."""
-    from pitchgen import review
+    from pitchgen.review import workflow as review
 
     with _opened() as store:
         draft = review.reject(store, draft_id, cli_actor(author), reason, expect_version)
@@ -293,7 +293,7 @@ def reopen_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Return a rejected or approved draft to draft, to edit it again."""
-    from pitchgen import review
+    from pitchgen.review import workflow as review
 
     with _opened() as store:
         draft = review.reopen(store, draft_id, cli_actor(author), reason, expect_version)
@@ -317,7 +317,7 @@ def export_command(
     ),
 ) -> None:
     """Write the draft as a file; an unapproved draft carries a DRAFT mark."""
-    from pitchgen.export import export
+    from pitchgen.export.files import export
 
     with _opened() as store:
         draft = store.get_draft(draft_id)
@@ -351,7 +351,7 @@ def send_command(
     author: str | None = AUTHOR,
 ) -> None:
     """Send an approved email over SMTP (PITCHGEN_SMTP_*), or mark a call or meeting done."""
-    from pitchgen.outbox import send_draft
+    from pitchgen.review.sending import send_draft
     from pitchgen.settings import get_settings
 
     with _opened() as store:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from pitchgen.models import Content
-from pitchgen.templating import text_env
-from pitchgen.wording import written_date
+from pitchgen.content.formats import written_date
+from pitchgen.content.models import Content
+from pitchgen.content.templates import text_env
 
 __all__ = ["to_markdown", "to_text"]
 

@@ -18,8 +18,8 @@ __all__ = ["prompts_dir", "template_hash", "text_env"]
 @cache
 def prompts_dir() -> Path:
     """`prompts/` beside the package in a checkout, or `pitchgen/_prompts` in a wheel."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "_prompts", here.parent / "prompts"):
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_prompts", package.parent / "prompts"):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError("pitchgen's prompts/ folder is missing from this installation")

@@ -12,9 +12,17 @@ from __future__ import annotations
 from functools import partial
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
-from pitchgen.templating import text_env
-from pitchgen.wording import money, written_date, written_time
+from pitchgen.content.formats import money, written_date, written_time
+from pitchgen.content.models import (
+    QA,
+    AgendaItem,
+    CallScript,
+    Content,
+    Email,
+    MeetingAgenda,
+    NextStep,
+)
+from pitchgen.content.templates import text_env
 
 __all__ = ["render_content", "template_names"]
 

@@ -25,12 +25,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from pitchgen import fallback, render
 from pitchgen.ask import Ask, Channel, vagueness_warnings
-from pitchgen.checks import run_checks
-from pitchgen.errors import LLMError
-from pitchgen.grounding import blank_ask_text
-from pitchgen.models import (
+from pitchgen.checks.grounding import blank_ask_text
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content import render
+from pitchgen.content.models import (
     CONTENT_MODELS,
     CheckResult,
     Content,
@@ -40,13 +39,15 @@ from pitchgen.models import (
     RejectedOutput,
     Warning,
 )
-from pitchgen.recommend import recommend
+from pitchgen.content.templates import template_hash
+from pitchgen.drafting import fallback
+from pitchgen.drafting.recommend import recommend
+from pitchgen.errors import LLMError
 from pitchgen.settings import LLMMode, Settings
-from pitchgen.templating import template_hash
 
 if TYPE_CHECKING:
-    from pitchgen.llm import LLMClient, Reply
-    from pitchgen.prompts import Prompt
+    from pitchgen.llm.client import LLMClient, Reply
+    from pitchgen.llm.prompts import Prompt
 
 __all__ = [
     "adraft",
@@ -157,7 +158,7 @@ def _ngrams(text: str) -> zip:
 
 @cache
 def _instruction_shingles() -> frozenset[tuple[str, ...]]:
-    from pitchgen.prompts import system_prompt
+    from pitchgen.llm.prompts import system_prompt
 
     return frozenset(_ngrams(system_prompt()))
 
@@ -248,7 +249,7 @@ async def _draft_channel(
 ) -> Draft:
     import asyncio
 
-    from pitchgen.prompts import build_prompt, reask_message
+    from pitchgen.llm.prompts import build_prompt, reask_message
 
     prompt = build_prompt(ask, channel)
     deadline = asyncio.get_running_loop().time() + settings.llm_deadline_seconds
@@ -286,8 +287,8 @@ def _draft_set(ask: Ask, drafts: list[Draft]) -> DraftSet:
 def open_client(settings: Settings, mode: LLMMode, concurrency: int | None = None) -> LLMClient:
     """A client for `mode` (live, replay or record), for a caller that drafts many times (the
     API): one circuit breaker, concurrency bound and fixture store across its drafts."""
-    from pitchgen.llm import LLMClient
-    from pitchgen.replay import FixtureStore
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.llm.recordings import FixtureStore
 
     store = FixtureStore(settings.fixtures) if mode in ("replay", "record") else None
     live = "live" if mode == "auto" else mode

@@ -13,8 +13,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from pitchgen.ask import Ask, Channel, NeedType
-from pitchgen.models import Recommendation
-from pitchgen.wording import money
+from pitchgen.content.formats import money
+from pitchgen.content.models import Recommendation
 
 __all__ = ["LARGE_COMMITMENT", "RULES", "SEVERAL_DELIVERABLES", "SOON", "recommend"]
 

@@ -27,10 +27,10 @@ from email_validator import validate_email
 from pydantic import BaseModel, ValidationError
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.formats import written_date
+from pitchgen.content.models import CONTENT_MODELS, Draft, Email, MeetingAgenda
+from pitchgen.content.render import to_markdown, to_text
 from pitchgen.errors import InvalidInput, Problem, problems_from
-from pitchgen.models import CONTENT_MODELS, Draft, Email, MeetingAgenda
-from pitchgen.render import to_markdown, to_text
-from pitchgen.wording import written_date
 
 if TYPE_CHECKING:
     import icalendar

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.models import Draft
 from pitchgen.errors import (
     ConfigError,
     Conflict,
@@ -23,8 +24,7 @@ from pitchgen.errors import (
     SendError,
     SendingNotConfigured,
 )
-from pitchgen.export import export, mailbox, message_id
-from pitchgen.models import Draft
+from pitchgen.export.files import export, mailbox, message_id
 from pitchgen.settings import Settings
 
 __all__ = ["SendResult", "SmtpConfig", "send_email"]

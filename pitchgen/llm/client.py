@@ -36,11 +36,11 @@ from tenacity import (
     wait_random_exponential,
 )
 
-from pitchgen.circuit import Circuit
 from pitchgen.errors import LLMRejected, LLMUnavailable
-from pitchgen.prompts import Prompt
-from pitchgen.replay import FixtureStore
-from pitchgen.reply import Reply, read_reply
+from pitchgen.llm.circuit import Circuit
+from pitchgen.llm.completion import Reply, read_reply
+from pitchgen.llm.prompts import Prompt
+from pitchgen.llm.recordings import FixtureStore
 from pitchgen.settings import Settings
 
 __all__ = [

@@ -17,9 +17,9 @@ from functools import cache
 from typing import Any
 
 from pitchgen.ask import Ask, Budget, Channel
-from pitchgen.models import CONTENT_MODELS
-from pitchgen.templating import template_hash, text_env
-from pitchgen.wording import money, written_date
+from pitchgen.content.formats import money, written_date
+from pitchgen.content.models import CONTENT_MODELS
+from pitchgen.content.templates import template_hash, text_env
 
 __all__ = [
     "Prompt",

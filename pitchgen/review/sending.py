@@ -15,12 +15,13 @@ import datetime as dt
 import secrets
 from contextlib import suppress
 
-from pitchgen import review, send
 from pitchgen.ask import Ask, Channel
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
-from pitchgen.export import message_id
+from pitchgen.export import smtp as send
+from pitchgen.export.files import message_id
+from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
-from pitchgen.store import Change, Event, StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import Change, Event, StaleVersion, Store, StoredDraft
 
 __all__ = ["ATTEMPT", "send_draft"]
 

@@ -12,11 +12,11 @@ import datetime as dt
 from pydantic import ValidationError
 
 from pitchgen.ask import Channel
-from pitchgen.checks import run_checks
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content.models import CONTENT_MODELS, Status
+from pitchgen.content.render import to_text
 from pitchgen.errors import Conflict, InvalidInput, Problem, problems_from
-from pitchgen.models import CONTENT_MODELS, Status
-from pitchgen.render import to_text
-from pitchgen.store import Change, NewRevision, StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import Change, NewRevision, StaleVersion, Store, StoredDraft
 
 __all__ = [
     "TRANSITIONS",

@@ -18,8 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
-from pitchgen.migrations.schema import api_idempotency as _records
-from pitchgen.records import IdempotencyRecord
+from pitchgen.store.migrations.schema import api_idempotency as _records
+from pitchgen.store.rows import IdempotencyRecord
 
 __all__ = ["MAX_KEY_LENGTH", "Idempotency", "check_key", "fingerprint"]
 

@@ -22,11 +22,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.database import describe_url, error_message, open_engine
+from pitchgen.content.models import CheckResult, Draft, DraftSet
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
-from pitchgen.migrations.schema import api_idempotency, asks, drafts, events, revisions
-from pitchgen.models import CheckResult, Draft, DraftSet
-from pitchgen.records import Change, Event, IdempotencyRecord, NewRevision, Revision, StoredDraft
+from pitchgen.store.database import describe_url, error_message, open_engine
+from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
+from pitchgen.store.rows import Change, Event, IdempotencyRecord, NewRevision, Revision, StoredDraft
 
 __all__ = [
     "MAX_PAGE",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from pitchgen.models import CheckResult, Draft, Status
+from pitchgen.content.models import CheckResult, Draft, Status
 
 __all__ = ["Change", "Event", "IdempotencyRecord", "NewRevision", "Revision", "StoredDraft"]
 

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.repository import Store
 from pitchgen.web import auth
 from pitchgen.web.pages import (
     CSRF_COOKIE,

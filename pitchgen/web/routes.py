@@ -15,12 +15,12 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from pitchgen import review
 from pitchgen.ask import Channel
 from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
-from pitchgen.export import FORMATS, export
+from pitchgen.export.files import FORMATS, export
+from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
-from pitchgen.store import StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import StaleVersion, Store, StoredDraft
 from pitchgen.web import access
 from pitchgen.web.access import ReviewState, posted, reviewer, state
 from pitchgen.web.forms import FIELDS, content_from_form, diff_segments, form_values

@@ -19,7 +19,7 @@ from pitchgen.ask import load_ask, validate_ask
 from pitchgen.errors import InvalidInput
 from pitchgen.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUMMIT = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml").model_dump(
     mode="json", exclude_none=True
 )

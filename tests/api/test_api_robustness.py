@@ -17,11 +17,11 @@ import sqlalchemy as sa
 
 from pitchgen.api import RateLimit, create_app
 from pitchgen.ask import load_ask
-from pitchgen.migrations.schema import asks
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.migrations.schema import asks
+from pitchgen.store.repository import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUMMIT = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml").model_dump(
     mode="json", exclude_none=True
 )

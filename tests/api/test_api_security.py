@@ -17,7 +17,7 @@ from pitchgen.ask import load_ask
 from pitchgen.cli import main, serve
 from pitchgen.settings import Settings, get_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SUMMIT = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml").model_dump(
     mode="json", exclude_none=True
 )

@@ -13,7 +13,7 @@ from pitchgen.ask import load_ask
 from pitchgen.settings import Settings
 
 SUMMIT = load_ask(
-    Path(__file__).resolve().parent.parent / "fixtures" / "asks" / "summit-venue.yaml"
+    Path(__file__).resolve().parents[2] / "fixtures" / "asks" / "summit-venue.yaml"
 ).model_dump(mode="json", exclude_none=True)
 UNLIMITED = RateLimit(per_second=1e6, burst=1_000_000)
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from pitchgen.ask import Ask, validate_ask
-from pitchgen.grounding import Fact, Money, MonthDay, ask_facts, blank_ask_text, parse_facts
+from pitchgen.checks.grounding import Fact, Money, MonthDay, ask_facts, blank_ask_text, parse_facts
 
 USD, EUR = "USD", "EUR"
 

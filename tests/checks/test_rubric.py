@@ -10,8 +10,16 @@ import yaml
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, validate_ask
-from pitchgen.checks import must_failures, run_checks
-from pitchgen.models import QA, AgendaItem, CallScript, CheckResult, Email, MeetingAgenda, NextStep
+from pitchgen.checks.rubric import must_failures, run_checks
+from pitchgen.content.models import (
+    QA,
+    AgendaItem,
+    CallScript,
+    CheckResult,
+    Email,
+    MeetingAgenda,
+    NextStep,
+)
 
 SIGNATURE = """Warm regards,
 Ava Thompson

@@ -15,7 +15,7 @@ from pitchgen import __version__
 from pitchgen.ask import load_ask
 from pitchgen.cli import main
 
-SUMMIT = Path(__file__).resolve().parent.parent / "fixtures" / "asks" / "summit-venue.yaml"
+SUMMIT = Path(__file__).resolve().parents[2] / "fixtures" / "asks" / "summit-venue.yaml"
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -145,7 +145,7 @@ class Terminal(io.StringIO):
 
 def test_at_a_terminal_each_draft_is_a_panel_with_its_checks():
     from pitchgen.cli.output import write
-    from pitchgen.drafting import draft
+    from pitchgen.drafting.pipeline import draft
     from pitchgen.settings import Settings
 
     ask = load_ask(SUMMIT)

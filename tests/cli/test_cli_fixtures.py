@@ -12,9 +12,9 @@ from fake_openai import FakeOpenAI, completion
 from typer.testing import CliRunner
 
 from pitchgen.cli.fixtures import fixtures_app
-from pitchgen.replay import FixtureStore
+from pitchgen.llm.recordings import FixtureStore
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "llm"
 ASKS = ROOT / "fixtures" / "asks"
 runner = CliRunner()

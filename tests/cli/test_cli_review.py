@@ -19,7 +19,7 @@ import yaml
 from pitchgen.cli import main
 from pitchgen.settings import get_settings
 
-ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
+ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
 SUMMIT = ASKS / "summit-venue.yaml"
 SPONSORSHIP = ASKS / "sponsorship-negotiable.yaml"
 CHANNELS = ("email", "call_script", "meeting_agenda")

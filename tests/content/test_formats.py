@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from pitchgen.wording import money, written_date, written_time
+from pitchgen.content.formats import money, written_date, written_time
 
 
 @pytest.mark.parametrize(

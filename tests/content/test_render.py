@@ -11,11 +11,19 @@ import pytest
 from markdown_it import MarkdownIt
 
 from pitchgen.ask import Channel, load_ask
-from pitchgen.fallback import render_content
-from pitchgen.models import QA, AgendaItem, CallScript, Content, Email, MeetingAgenda, NextStep
-from pitchgen.render import to_markdown, to_text
+from pitchgen.content.models import (
+    QA,
+    AgendaItem,
+    CallScript,
+    Content,
+    Email,
+    MeetingAgenda,
+    NextStep,
+)
+from pitchgen.content.render import to_markdown, to_text
+from pitchgen.drafting.fallback import render_content
 
-ASKS = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "asks").iterdir())
+ASKS = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "asks").iterdir())
 DRAFTS = [
     pytest.param(render_content(load_ask(path), channel), id=f"{path.stem}-{channel.value}")
     for path in ASKS

@@ -14,14 +14,14 @@ from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_clie
 from synthetic_fixtures import CASES, INJECTION, SUMMIT_EMAIL, Case
 
 from pitchgen.ask import Ask, Channel, Tone, load_ask, validate_ask
-from pitchgen.drafting import adraft, adraft_many, draft, parse_content
-from pitchgen.grounding import blank_ask_text
-from pitchgen.llm import Circuit, LLMClient
-from pitchgen.prompts import system_prompt
-from pitchgen.replay import FixtureStore
+from pitchgen.checks.grounding import blank_ask_text
+from pitchgen.drafting.pipeline import adraft, adraft_many, draft, parse_content
+from pitchgen.llm.client import Circuit, LLMClient
+from pitchgen.llm.prompts import system_prompt
+from pitchgen.llm.recordings import FixtureStore
 from pitchgen.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASKS = ROOT / "fixtures" / "asks"
 FIXTURES = ROOT / "fixtures" / "llm"
 SECRET = "sk-test-not-in-any-draft"
@@ -71,7 +71,8 @@ def test_without_a_model_every_draft_is_a_template_that_says_why(mode, configure
 def test_llm_off_never_imports_the_model_stack():
     # asyncio is not listed: pydantic_settings itself imports it with every Settings.
     code = (
-        "import sys; from pitchgen.ask import load_ask; from pitchgen.drafting import draft;"
+        "import sys; from pitchgen.ask import load_ask;"
+        "from pitchgen.drafting.pipeline import draft;"
         "from pitchgen.settings import Settings;"
         f"draft(load_ask({str(ASKS / 'summit-venue.yaml')!r}), settings=Settings(), llm='off');"
         "heavy = ('openai', 'tenacity', 'httpx2', 'pitchgen.llm');"

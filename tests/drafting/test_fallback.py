@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from pitchgen.ask import Ask, Channel, Tone, load_ask, validate_ask
-from pitchgen.checks import run_checks
-from pitchgen.fallback import render_content, template_names
-from pitchgen.render import to_text
-from pitchgen.templating import prompts_dir
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content.render import to_text
+from pitchgen.content.templates import prompts_dir
+from pitchgen.drafting.fallback import render_content, template_names
 
-ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
+ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
 SUMMIT = load_ask(ASKS / "summit-venue.yaml")
 SPONSOR = load_ask(ASKS / "sponsorship-negotiable.yaml")
 EXPERT = load_ask(ASKS / "expertise-no-budget.json")

@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from strategies import asks
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.checks import must_failures, run_checks
-from pitchgen.fallback import render_content
-from pitchgen.render import to_text
+from pitchgen.checks.rubric import must_failures, run_checks
+from pitchgen.content.render import to_text
+from pitchgen.drafting.fallback import render_content
 
 
 def _failures(ask: Ask, channel: Channel, *, advice: bool) -> list[str]:

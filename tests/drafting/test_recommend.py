@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pitchgen.ask import Channel, load_ask, validate_ask
-from pitchgen.recommend import recommend
+from pitchgen.drafting.recommend import recommend
 
 TODAY = date(2026, 11, 26)
 

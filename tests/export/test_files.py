@@ -12,10 +12,10 @@ import pytest
 from asks import make_ask
 
 from pitchgen.ask import Channel
+from pitchgen.content.models import CONTENT_MODELS, Draft
+from pitchgen.content.render import to_markdown, to_text
 from pitchgen.errors import InvalidInput
-from pitchgen.export import export, message_id
-from pitchgen.models import CONTENT_MODELS, Draft
-from pitchgen.render import to_markdown, to_text
+from pitchgen.export.files import export, message_id
 
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)
 

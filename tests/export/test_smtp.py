@@ -17,10 +17,10 @@ from asks import make_ask
 from conftest_smtp import Inbox, free_port
 
 from pitchgen.ask import Channel
+from pitchgen.content.models import Draft
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
-from pitchgen.export import export
-from pitchgen.models import Draft
-from pitchgen.send import SendResult, SmtpConfig, send_email
+from pitchgen.export.files import export
+from pitchgen.export.smtp import SendResult, SmtpConfig, send_email
 from pitchgen.settings import Settings
 
 NOW = datetime(2027, 1, 5, 9, 30, tzinfo=UTC)

@@ -13,11 +13,11 @@ from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_clie
 
 from pitchgen.ask import Channel, load_ask
 from pitchgen.errors import CircuitOpen, LLMRejected, LLMUnavailable
-from pitchgen.llm import Circuit, LLMClient
-from pitchgen.prompts import build_prompt
+from pitchgen.llm.client import Circuit, LLMClient
+from pitchgen.llm.prompts import build_prompt
 from pitchgen.settings import Settings
 
-ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
+ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
 SECRET = "sk-test-DO-NOT-LEAK-1234"
 REPLY = {"subject": "A room for the summit", "body": "Hello"}
 

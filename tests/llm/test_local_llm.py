@@ -15,14 +15,14 @@ import httpx
 import pytest
 
 from pitchgen.ask import load_ask
-from pitchgen.drafting import draft
+from pitchgen.drafting.pipeline import draft
 from pitchgen.settings import Settings
 
 pytestmark = pytest.mark.local_llm
 
 URL = os.environ.get("PITCHGEN_LOCAL_LLM_URL")
 MODEL = os.environ.get("PITCHGEN_LOCAL_LLM_MODEL", "SmolLM2-135M-Instruct")
-EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "fixtures" / "asks").iterdir())
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "asks").iterdir())
 
 
 @pytest.fixture(scope="module")

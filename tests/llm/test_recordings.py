@@ -12,12 +12,12 @@ from fake_openai import Answer, FakeOpenAI, Recorder, completion
 
 from pitchgen.ask import Channel, load_ask
 from pitchgen.errors import ReplayMiss
-from pitchgen.llm import LLMClient
-from pitchgen.prompts import build_prompt
-from pitchgen.replay import FixtureMissing, FixtureStore, ask_in_request, request_key
+from pitchgen.llm.client import LLMClient
+from pitchgen.llm.prompts import build_prompt
+from pitchgen.llm.recordings import FixtureMissing, FixtureStore, ask_in_request, request_key
 from pitchgen.settings import Settings
 
-ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
+ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
 SECRET = "sk-test-never-in-a-fixture"
 REPLY = {"subject": "A room for the summit", "body": "Hello"}
 

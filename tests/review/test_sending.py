@@ -10,12 +10,14 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest_smtp import free_port
 
-from pitchgen import outbox, review, send
 from pitchgen.ask import Ask, Channel
 from pitchgen.errors import ConfigError, Conflict, PitchgenError, SendError, StoreError
-from pitchgen.export import message_id
+from pitchgen.export import smtp as send
+from pitchgen.export.files import message_id
+from pitchgen.review import sending as outbox
+from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
-from pitchgen.store import Store, StoredDraft
+from pitchgen.store.repository import Store, StoredDraft
 
 pytest_plugins = ["conftest_store"]
 

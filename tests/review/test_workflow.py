@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pitchgen import review
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.models import Email
+from pitchgen.content.render import to_text
 from pitchgen.errors import Conflict, InvalidInput
-from pitchgen.models import Email
-from pitchgen.render import to_text
-from pitchgen.store import StaleVersion, Store, StoredDraft
+from pitchgen.review import workflow as review
+from pitchgen.store.repository import StaleVersion, Store, StoredDraft
 
 pytest_plugins = ["conftest_store"]
 

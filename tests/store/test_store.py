@@ -15,10 +15,10 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.models import CheckResult, RejectedOutput
 from pitchgen.errors import InvalidInput, NotFound, StoreError
-from pitchgen.migrations import schema
-from pitchgen.models import CheckResult, RejectedOutput
-from pitchgen.store import SCHEMA_REVISION, Change, IdempotencyRecord, Store
+from pitchgen.store.migrations import schema
+from pitchgen.store.repository import SCHEMA_REVISION, Change, IdempotencyRecord, Store
 
 pytest_plugins = ["conftest_store"]
 

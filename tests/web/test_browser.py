@@ -32,7 +32,7 @@ from conftest_browser import (
 
 from pitchgen.ask import Channel, load_ask
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.repository import Store
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
@@ -43,7 +43,7 @@ sync_api = pytest.importorskip(
     "playwright.sync_api", reason="no Playwright: pip install playwright (the browser is Debian's)"
 )
 
-SHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 # A closed network: no background fetches, updates or sync that would leave the machine.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -26,7 +26,7 @@ from fastapi.testclient import TestClient
 from pitchgen.ask import Channel, load_ask
 from pitchgen.errors import StoreError
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.repository import Store
 from pitchgen.web import CSP, routes
 
 KEY = "correct-horse-battery-staple-0123"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from pitchgen.migrations.schema import metadata
+from pitchgen.store.migrations.schema import metadata
 
 config = context.config
 
