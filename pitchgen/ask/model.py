@@ -100,6 +100,11 @@ class Channel(StrEnum):
     call_script = "call_script"
     meeting_agenda = "meeting_agenda"
 
+    @property
+    def label(self) -> str:
+        """The channel in words, as messages and pages name it: "call script"."""
+        return self.value.replace("_", " ")
+
 
 class NeedType(StrEnum):
     expertise = "expertise"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-__all__ = ["money", "written_date", "written_time"]
+__all__ = ["money", "timestamp", "written_date", "written_time"]
 
 # Spelled out here, not by strftime's %B, so the system locale cannot change a draft.
 _MONTHS = [
@@ -47,3 +47,12 @@ def money(amount: Decimal, currency: str) -> str:
     whole = amount == amount.to_integral_value()
     figure = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
     return f"${figure}" if currency == "USD" else f"{figure} {currency}"
+
+
+def timestamp(at: dt.datetime | None, *, seconds: bool = False) -> str:
+    """When something happened to a draft, as the CLI, the pages and messages show it:
+    `2027-02-10 15:04 UTC` (with `:05` seconds when asked); "" for never."""
+    if at is None:
+        return ""
+    form = "%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC"
+    return at.astimezone(dt.UTC).strftime(form)

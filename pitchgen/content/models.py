@@ -9,6 +9,7 @@ from typing import Annotated, ClassVar, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field
 
 from pitchgen.ask import Channel
+from pitchgen.content.status import Status
 
 __all__ = [
     "CONTENT_MODELS",
@@ -25,6 +26,7 @@ __all__ = [
     "NextStep",
     "Recommendation",
     "RejectedOutput",
+    "Status",
     "Warning",
 ]
 
@@ -38,7 +40,6 @@ FallbackReason = Literal[
     "circuit_open",
 ]
 FALLBACK_REASONS: tuple[str, ...] = get_args(FallbackReason)
-Status = Literal["draft", "approved", "rejected", "sent"]
 
 # Content is produced by a model or edited by a person: accept any text the model gives, and
 # let the rubric checks (not the parser) judge lengths and counts, so a reviewer sees why.

@@ -35,7 +35,16 @@ from pitchgen.errors import InvalidInput, Problem, problems_from
 if TYPE_CHECKING:
     import icalendar
 
-__all__ = ["FORMATS", "Exported", "Format", "draft_mark", "export", "mailbox", "message_id"]
+__all__ = [
+    "FORMATS",
+    "Exported",
+    "Format",
+    "default_format",
+    "draft_mark",
+    "export",
+    "mailbox",
+    "message_id",
+]
 
 Format = Literal["eml", "ics", "md", "txt"]
 FORMATS: dict[Channel, tuple[Format, ...]] = {
@@ -68,7 +77,7 @@ def export(draft: Draft, ask: Ask, fmt: Format, *, now: datetime | None = None) 
     calendar's DTSTAMP, the current time when None."""
     allowed = FORMATS[draft.channel]
     if fmt not in allowed:
-        kind = draft.channel.value.replace("_", " ")
+        kind = draft.channel.label
         raise InvalidInput(
             [Problem("format", f"a {kind} draft exports as {', '.join(allowed)}, not {fmt!r}")]
         )
@@ -83,6 +92,15 @@ def export(draft: Draft, ask: Ask, fmt: Format, *, now: datetime | None = None) 
     else:
         data = _document(draft, to_text(content), bold=False)
     return Exported(_filename(draft, ask, fmt), _MEDIA_TYPES[fmt], data)
+
+
+def default_format(draft: Draft, ask: Ask) -> Format:
+    """eml for an email, ics for an agenda with proposed times, else Markdown."""
+    if draft.channel is Channel.email:
+        return "eml"
+    if draft.channel is Channel.meeting_agenda and ask.meeting and ask.meeting.proposed_times:
+        return "ics"
+    return "md"
 
 
 def draft_mark(draft: Draft) -> str | None:

@@ -83,7 +83,7 @@ def send_email(
     time. Raises Conflict unless approved, InvalidInput for a missing address, ConfigError
     without a server, SendError when the server refuses or cannot be reached."""
     if draft.channel is not Channel.email:
-        kind = draft.channel.replace("_", " ")
+        kind = Channel(draft.channel).label
         problem = Problem("channel", f"only an email draft is sent by email, not a {kind}")
         raise InvalidInput([problem])
     if draft.status != "approved":

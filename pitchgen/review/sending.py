@@ -16,12 +16,15 @@ import secrets
 from contextlib import suppress
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.formats import timestamp
+from pitchgen.content.status import step_to
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
 from pitchgen.export import smtp as send
 from pitchgen.export.files import message_id
 from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
-from pitchgen.store.repository import Change, Event, StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import StaleVersion, Store
+from pitchgen.store.rows import Change, Event, StoredDraft
 
 __all__ = ["ATTEMPT", "send_draft"]
 
@@ -36,8 +39,7 @@ def send_draft(store: Store, draft_id: str, actor: str, settings: Settings) -> S
     draft = store.get_draft(draft_id)
     if draft.status == "sent":
         raise Conflict(_already_sent(draft))
-    if draft.status != "approved":
-        raise review.IllegalTransition(draft.id, draft.status, "send")
+    step_to(draft.id, draft.status, "send")
     if draft.channel is not Channel.email:
         return _mark_done(store, draft, actor)
     return _send_email(store, draft, store.get_ask(draft.ask_id), actor, settings)
@@ -123,17 +125,9 @@ def _record_failure(
 
 
 def _mark_done(store: Store, draft: StoredDraft, actor: str) -> StoredDraft:
-    # review.mark_sent records no detail without a message id; the audit log should say that a
-    # call or meeting was done, not that something was emailed.
-    kind = draft.channel.value.replace("_", " ")
-    change = Change(
-        action="send",
-        actor=actor,
-        to_status=review.TRANSITIONS[draft.status]["send"],
-        detail={"done": f"the {kind} was marked done; nothing was emailed"},
-        sent_at=dt.datetime.now(dt.UTC),
-    )
-    return store.apply(draft, change)
+    # The audit log should say that a call or meeting was done, not that something was emailed.
+    done = f"the {draft.channel.label} was marked done; nothing was emailed"
+    return review.mark_sent(store, draft.id, actor, expected_version=draft.version, done=done)
 
 
 def _already_sent(draft: StoredDraft) -> str:
@@ -144,4 +138,4 @@ def _already_sent(draft: StoredDraft) -> str:
 
 
 def _when(at: dt.datetime) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return timestamp(at, seconds=True)

@@ -1,6 +1,7 @@
 """The review workflow: draft → approved → sent, or rejected (and reopened to draft).
 
-The rules are the `TRANSITIONS` table; each function reads the draft, applies the rules, and
+The rules are the `TRANSITIONS` table (`pitchgen.content.status`) and, for a reviewer's
+decision, the `DECISIONS` table here; each step reads the draft, applies the rules, and
 hands the store one `Change`, which it writes only if nobody changed the draft in between.
 Every step leaves an event (who, when, what, why); nothing is ever deleted.
 """
@@ -8,21 +9,27 @@ Every step leaves an event (who, when, what, why); nothing is ever deleted.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from pitchgen.ask import Channel
 from pitchgen.checks.rubric import run_checks
-from pitchgen.content.models import CONTENT_MODELS, Status
+from pitchgen.content.models import CONTENT_MODELS
 from pitchgen.content.render import to_text
+from pitchgen.content.status import TRANSITIONS, IllegalTransition, allowed_actions, step_to
 from pitchgen.errors import Conflict, InvalidInput, Problem, problems_from
-from pitchgen.store.repository import Change, NewRevision, StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import StaleVersion, Store
+from pitchgen.store.rows import Change, NewRevision, StoredDraft
 
 __all__ = [
+    "DECISIONS",
     "TRANSITIONS",
     "IllegalTransition",
     "allowed_actions",
     "approve",
+    "decide",
     "edit",
     "mark_sent",
     "record_send_error",
@@ -30,34 +37,33 @@ __all__ = [
     "reopen",
 ]
 
-# status → {action: the status it leads to}. An edit of an approved draft returns it to draft:
-# the approval was given to the old text. An approved draft can be withdrawn (reopen) or
-# rejected when plans change; a sent one is final. A failed send attempt keeps it approved.
-TRANSITIONS: dict[Status, dict[str, Status]] = {
-    "draft": {"edit": "draft", "approve": "approved", "reject": "rejected"},
-    "approved": {"edit": "draft", "send": "sent", "reopen": "draft", "reject": "rejected"},
-    "rejected": {"reopen": "draft"},
-    "sent": {},
-}
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer's decision needs: whether a reason is required, and what the audit log
+    keeps beside it (for an approval, the must checks it overrode)."""
+
+    reason_required: bool = False
+    detail: Callable[[StoredDraft, str | None], dict | None] = lambda draft, reason: None
 
 
-class IllegalTransition(Conflict):
-    """An action the draft's status does not allow; `allowed` lists what it does allow."""
-
-    def __init__(self, draft_id: str, status: Status, action: str) -> None:
-        self.draft_status = status
-        self.action = action
-        self.allowed = allowed_actions(status)
-        options = (
-            f"allowed from {status}: {', '.join(self.allowed)}"
-            if self.allowed
-            else f"a {status} draft is final; nothing is allowed"
+def _approval(draft: StoredDraft, override_reason: str | None) -> dict | None:
+    # Refused while a must check fails, unless the reviewer gives a reason to override, which
+    # the audit log keeps with the checks it overrode.
+    failing = [c.id for c in draft.must_failures]
+    if failing and override_reason is None:
+        raise Conflict(
+            f"cannot approve draft {draft.id}: must checks fail ({', '.join(failing)});"
+            " edit the draft, or approve with an override reason"
         )
-        super().__init__(f"cannot {action} draft {draft_id}: it is {status}; {options}")
+    return {"overridden_checks": failing} if failing else None
 
 
-def allowed_actions(status: Status) -> list[str]:
-    return list(TRANSITIONS[status])
+DECISIONS: dict[str, Decision] = {
+    "approve": Decision(detail=_approval),
+    "reject": Decision(reason_required=True),
+    "reopen": Decision(),
+}
 
 
 def edit(
@@ -95,6 +101,30 @@ def edit(
     return store.apply(draft, change)
 
 
+def decide(
+    store: Store,
+    action: str,
+    draft_id: str,
+    actor: str,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> StoredDraft:
+    """A reviewer's decision (`DECISIONS`: approve, reject, reopen) on the draft as it stands,
+    at the version they read when given."""
+    rule = DECISIONS[action]
+    actor = _required(actor, "actor")
+    reason = _required(reason, "reason") if rule.reason_required else _optional(reason)
+    draft = _current(store, draft_id, action, expected_version)
+    change = Change(
+        action=action,
+        actor=actor,
+        to_status=TRANSITIONS[draft.status][action],
+        reason=reason,
+        detail=rule.detail(draft, reason),
+    )
+    return store.apply(draft, change)
+
+
 def approve(
     store: Store,
     draft_id: str,
@@ -102,28 +132,14 @@ def approve(
     override_reason: str | None = None,
     expected_version: int | None = None,
 ) -> StoredDraft:
-    """Approve the draft as it stands; refused while a must check fails, unless the reviewer
-    gives a reason to override, which the audit log keeps with the checks it overrode."""
-    actor = _required(actor, "actor")
-    draft = _current(store, draft_id, "approve", expected_version)
-    override_reason = _optional(override_reason)
-    failing = [c.id for c in draft.must_failures]
-    if failing and override_reason is None:
-        raise Conflict(
-            f"cannot approve draft {draft_id}: must checks fail ({', '.join(failing)});"
-            " edit the draft, or approve with an override reason"
-        )
-    detail = {"overridden_checks": failing} if failing else None
-    return store.apply(draft, _step(draft, "approve", actor, override_reason, detail))
+    """Approve; refused while a must check fails, unless `override_reason` says why."""
+    return decide(store, "approve", draft_id, actor, override_reason, expected_version)
 
 
 def reject(
     store: Store, draft_id: str, actor: str, reason: str, expected_version: int | None = None
 ) -> StoredDraft:
-    actor = _required(actor, "actor")
-    reason = _required(reason, "reason")
-    draft = _current(store, draft_id, "reject", expected_version)
-    return store.apply(draft, _step(draft, "reject", actor, reason))
+    return decide(store, "reject", draft_id, actor, reason, expected_version)
 
 
 def reopen(
@@ -134,9 +150,7 @@ def reopen(
     expected_version: int | None = None,
 ) -> StoredDraft:
     """Back to draft: a rejected draft gets another chance, an approval is withdrawn."""
-    actor = _required(actor, "actor")
-    draft = _current(store, draft_id, "reopen", expected_version)
-    return store.apply(draft, _step(draft, "reopen", actor, _optional(reason)))
+    return decide(store, "reopen", draft_id, actor, reason, expected_version)
 
 
 def mark_sent(
@@ -145,15 +159,19 @@ def mark_sent(
     actor: str,
     message_id: str | None = None,
     expected_version: int | None = None,
+    *,
+    done: str | None = None,
 ) -> StoredDraft:
-    """The approved draft went out (an email's Message-ID), or the call or meeting took place."""
+    """The approved draft went out (an email's Message-ID), or the call or meeting took place
+    (`done` says so in the audit log: nothing was emailed)."""
     actor = _required(actor, "actor")
     draft = _current(store, draft_id, "send", expected_version)
+    detail = {"message_id": message_id} if message_id else {"done": done} if done else None
     change = Change(
         action="send",
         actor=actor,
         to_status=TRANSITIONS[draft.status]["send"],
-        detail={"message_id": message_id} if message_id else None,
+        detail=detail,
         sent_at=dt.datetime.now(dt.UTC),
         message_id=message_id,
     )
@@ -180,16 +198,8 @@ def _current(store: Store, draft_id: str, action: str, expected_version: int | N
     draft = store.get_draft(draft_id)
     if expected_version is not None and expected_version != draft.version:
         raise StaleVersion(draft.id, draft.version, draft.status)
-    if action not in TRANSITIONS[draft.status]:
-        raise IllegalTransition(draft.id, draft.status, action)
+    step_to(draft.id, draft.status, action)
     return draft
-
-
-def _step(
-    draft: StoredDraft, action: str, actor: str, reason: str | None, detail: dict | None = None
-) -> Change:
-    to_status = TRANSITIONS[draft.status][action]
-    return Change(action=action, actor=actor, to_status=to_status, reason=reason, detail=detail)
 
 
 def _under(prefix: str, path: str) -> str:

@@ -3,8 +3,10 @@ with the same body instead of drafting again.
 
 Records live in the store's database (table `api_idempotency`, created by its migrations), so
 every server process behind a load balancer sees them. The store writes each in the transaction
-that stores its drafts (`Store.save_draft_set`), so a crash cannot keep one without the other.
-Keys are scoped by API key: one client cannot replay another's drafts.
+that stores its drafts (`Store.save_draft_set`) and reads it back (`Store.kept_response`), so a
+crash cannot keep one without the other. This module holds the rest: the key's form, the body's
+fingerprint, and the keys this process is working on right now. Keys are scoped by API key:
+one client cannot replay another's drafts.
 """
 
 from __future__ import annotations
@@ -15,13 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import sqlalchemy as sa
-
-from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
-from pitchgen.store.migrations.schema import api_idempotency as _records
+from pitchgen.errors import Conflict, InvalidInput, Problem
 from pitchgen.store.rows import IdempotencyRecord
 
-__all__ = ["MAX_KEY_LENGTH", "Idempotency", "check_key", "fingerprint"]
+__all__ = ["MAX_KEY_LENGTH", "InFlight", "check_key", "fingerprint", "replayable"]
 
 MAX_KEY_LENGTH = 255
 
@@ -45,12 +44,24 @@ def check_key(key: str) -> str:
     return key
 
 
-class Idempotency:
-    """Reads the kept records (the store writes them), and holds the keys this process is
-    working on right now."""
+def replayable(record: IdempotencyRecord, payload_fingerprint: str) -> IdempotencyRecord:
+    """The kept record, if the retry sent the same body; a different body is refused."""
+    if record.fingerprint != payload_fingerprint:
+        raise InvalidInput(
+            [
+                Problem(
+                    "Idempotency-Key",
+                    "already used with a different body; use a new key for a new request",
+                )
+            ]
+        )
+    return record
 
-    def __init__(self, engine: sa.Engine) -> None:
-        self._engine = engine
+
+class InFlight:
+    """The keys this process is working on right now."""
+
+    def __init__(self) -> None:
         self._in_flight: set[tuple[str, str]] = set()
 
     @contextmanager
@@ -66,31 +77,3 @@ class Idempotency:
             yield
         finally:
             self._in_flight.discard(slot)
-
-    def get(self, scope: str, key: str) -> IdempotencyRecord | None:
-        query = sa.select(_records.c.fingerprint, _records.c.status, _records.c.body).where(
-            _records.c.scope == scope, _records.c.key == key
-        )
-        with self._errors(), self._engine.connect() as conn:
-            row = conn.execute(query).first()
-        return IdempotencyRecord(scope, key, *row) if row else None
-
-    @staticmethod
-    def replay(record: IdempotencyRecord, payload_fingerprint: str) -> IdempotencyRecord:
-        if record.fingerprint != payload_fingerprint:
-            raise InvalidInput(
-                [
-                    Problem(
-                        "Idempotency-Key",
-                        "already used with a different body; use a new key for a new request",
-                    )
-                ]
-            )
-        return record
-
-    @contextmanager
-    def _errors(self) -> Iterator[None]:
-        try:
-            yield
-        except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(f"idempotency records: {type(exc).__name__}") from exc

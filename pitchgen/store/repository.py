@@ -14,7 +14,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,30 +23,18 @@ from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.content.models import CheckResult, Draft, DraftSet
+from pitchgen.content.status import STATUSES
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
 from pitchgen.store.database import describe_url, error_message, open_engine
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
-from pitchgen.store.rows import Change, Event, IdempotencyRecord, NewRevision, Revision, StoredDraft
+from pitchgen.store.rows import Change, Event, IdempotencyRecord, Revision, StoredDraft
 
-__all__ = [
-    "MAX_PAGE",
-    "SCHEMA_REVISION",
-    "Change",
-    "Event",
-    "IdempotencyRecord",
-    "NewRevision",
-    "Revision",
-    "StaleVersion",
-    "Store",
-    "StoredDraft",
-    "describe_url",
-]
+__all__ = ["MAX_PAGE", "SCHEMA_REVISION", "Listing", "StaleVersion", "Store", "describe_url"]
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
 SCHEMA_REVISION = "0002"
 MAX_PAGE = 200
-STATUSES = ("draft", "approved", "rejected", "sent")
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 M = TypeVar("M", bound=BaseModel)
@@ -73,6 +61,16 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One page of drafts, newest first, with each draft's partner organization (by ask id),
+    and the cursor of the next page (None on the last)."""
+
+    drafts: list[StoredDraft]
+    partners: dict[str, str]
+    next_cursor: str | None
 
 
 class StaleVersion(Conflict):
@@ -265,29 +263,44 @@ class Store:
         partner: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
-    ) -> tuple[list[StoredDraft], str | None]:
+    ) -> Listing:
         """Drafts newest first, filtered by exact status and channel and by partner organization
-        (case-insensitive substring); returns the page and the cursor of the next, or None."""
+        (case-insensitive substring), each with its partner's name, in one query."""
         problems = _filter_problems(status, channel, limit)
         if problems:
             raise InvalidInput(problems)
-        query = sa.select(drafts).order_by(drafts.c.seq.desc()).limit(limit + 1)
+        query = (
+            sa.select(drafts, asks.c.partner.label("partner_name"))
+            .join(asks, asks.c.id == drafts.c.ask_id)
+            .order_by(drafts.c.seq.desc())
+            .limit(limit + 1)
+        )
         if status:
             query = query.where(drafts.c.status == status)
         if channel:
             query = query.where(drafts.c.channel == str(channel))
         if partner:
-            partner_asks = sa.select(asks.c.id).where(
-                asks.c.partner.icontains(partner, autoescape=True)
-            )
-            query = query.where(drafts.c.ask_id.in_(partner_asks))
+            query = query.where(asks.c.partner.icontains(partner, autoescape=True))
         if cursor:
             query = query.where(drafts.c.seq < _decode_cursor(cursor))
         with self._read() as conn:
             rows = conn.execute(query).all()
         more = len(rows) > limit
         rows = rows[:limit]
-        return [_draft(r) for r in rows], _encode_cursor(rows[-1].seq) if more else None
+        return Listing(
+            drafts=[_draft(r) for r in rows],
+            partners={r.ask_id: r.partner_name for r in rows},
+            next_cursor=_encode_cursor(rows[-1].seq) if more else None,
+        )
+
+    def kept_response(self, scope: str, key: str) -> IdempotencyRecord | None:
+        """The response kept under an `Idempotency-Key` (see `save_draft_set`), if any."""
+        query = sa.select(
+            api_idempotency.c.fingerprint, api_idempotency.c.status, api_idempotency.c.body
+        ).where(api_idempotency.c.scope == scope, api_idempotency.c.key == key)
+        with self._read() as conn:
+            row = conn.execute(query).first()
+        return IdempotencyRecord(scope, key, *row) if row else None
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""

@@ -17,7 +17,8 @@ from pitchgen.export.files import message_id
 from pitchgen.review import sending as outbox
 from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
-from pitchgen.store.repository import Store, StoredDraft
+from pitchgen.store.repository import Store
+from pitchgen.store.rows import StoredDraft
 
 pytest_plugins = ["conftest_store"]
 

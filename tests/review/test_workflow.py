@@ -98,7 +98,7 @@ AGENDA = {
 def test_invalid_content_is_refused_by_path(
     store: Store, email: StoredDraft, channel: str, content: object, paths: list[str]
 ) -> None:
-    [target], _ = store.list_drafts(channel=channel)
+    [target] = store.list_drafts(channel=channel).drafts
     with pytest.raises(InvalidInput) as caught:
         review.edit(store, target.id, content, 1, author="marcus")
     assert [p.path for p in caught.value.problems] == paths
@@ -266,5 +266,5 @@ def test_the_workflow_deletes_nothing(store: Store, email: StoredDraft) -> None:
     assert [e.action for e in store.events(email.id)] == [
         "created", "edit", "approve", "edit", "reject", "reopen", "edit",
     ]  # fmt: skip
-    page, _ = store.list_drafts(channel="email")
+    page = store.list_drafts(channel="email").drafts
     assert [d.id for d in page] == [email.id]

@@ -18,7 +18,8 @@ from pitchgen.ask import Ask, Channel
 from pitchgen.content.models import CheckResult, RejectedOutput
 from pitchgen.errors import InvalidInput, NotFound, StoreError
 from pitchgen.store.migrations import schema
-from pitchgen.store.repository import SCHEMA_REVISION, Change, IdempotencyRecord, Store
+from pitchgen.store.repository import SCHEMA_REVISION, Listing, Store
+from pitchgen.store.rows import Change, IdempotencyRecord
 
 pytest_plugins = ["conftest_store"]
 
@@ -78,11 +79,11 @@ def test_a_draft_set_and_its_idempotency_record_are_kept_together_or_not_at_all(
 
     with pytest.raises(NotFound):
         store.get_ask(saved.ask_id)
-    assert store.list_drafts() == ([], None)
+    assert store.list_drafts() == Listing([], {}, None)
     assert kept(store, "k1") == []
     assert store.save_draft_set(summit, saved, idempotency=record("k1", "first")) is True
     assert kept(store, "k1") == [("f" * 64, 201, "first")]
-    assert len(store.list_drafts()[0]) == len(saved.drafts)
+    assert len(store.list_drafts().drafts) == len(saved.drafts)
 
 
 def test_a_key_kept_first_stores_nothing_more(store: Store, summit: Ask, make_set) -> None:
@@ -92,7 +93,7 @@ def test_a_key_kept_first_stores_nothing_more(store: Store, summit: Ask, make_se
 
     with pytest.raises(NotFound):
         store.get_ask(second.ask_id)
-    assert {d.ask_id for d in store.list_drafts()[0]} == {first.ask_id}
+    assert {d.ask_id for d in store.list_drafts().drafts} == {first.ask_id}
     assert kept(store, "k1") == [("f" * 64, 201, "first")]
 
 
@@ -119,7 +120,8 @@ def filled(store: Store, summit: Ask, make_set) -> list[str]:
 def test_pages_walk_every_draft_newest_first_exactly_once(store: Store, filled: list[str]) -> None:
     seen, cursor, pages = [], None, 0
     while True:
-        page, cursor = store.list_drafts(limit=4, cursor=cursor)
+        listing = store.list_drafts(limit=4, cursor=cursor)
+        page, cursor = listing.drafts, listing.next_cursor
         seen += [d.id for d in page]
         pages += 1
         if cursor is None:
@@ -147,7 +149,8 @@ def test_listing_filters(store: Store, filled: list[str], filters: dict, expecte
         store.get_draft(filled[0]),
         Change(action="reject", actor="ava", to_status="rejected", reason="not now"),
     )
-    page, cursor = store.list_drafts(**filters)
+    listing = store.list_drafts(**filters)
+    page, cursor = listing.drafts, listing.next_cursor
     assert len(page) == expected
     assert cursor is None
     assert all(d.channel == filters.get("channel", d.channel) for d in page)
