@@ -45,7 +45,7 @@ MEMORY_AFTER = 10_000
 
 
 def _pitchgen_app() -> FastAPI:
-    from pitchgen.api import RateLimit, create_app
+    from pitchgen.server import RateLimit, create_app
     from pitchgen.settings import Settings
 
     # The bench is one client address sending thousands of requests; the limiter still runs.

@@ -20,6 +20,7 @@ from pitchgen.checks.rubric import run_checks
 from pitchgen.content import render
 from pitchgen.content.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
 from pitchgen.drafting.pipeline import draft
+from pitchgen.service import Service
 from pitchgen.settings import Settings
 from pitchgen.store.repository import Store
 
@@ -90,7 +91,7 @@ def seed_model_output(store: Store, ask: Ask) -> Draft:
 
 def review_app(store: Store, settings: Settings | None = None) -> FastAPI:
     app = FastAPI()
-    web.mount(app, settings or Settings(llm="off"), store)
+    web.mount(app, Service(settings or Settings(llm="off"), store=store))
     return app
 
 

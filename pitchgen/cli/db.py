@@ -23,10 +23,10 @@ def _open(*, upgrade: bool) -> tuple[str | None, str]:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.exc import SQLAlchemyError
 
-    from pitchgen.settings import get_settings
+    from pitchgen.cli.context import settings
     from pitchgen.store.repository import Store, describe_url
 
-    url = get_settings().store_url()
+    url = settings().store_url()
     store = Store.from_url(url, upgrade=False)
     try:
         store.ping()  # an unreachable server is a StoreError with the driver's reason

@@ -15,7 +15,8 @@ from pitchgen.cli.output import kind
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
-    from pitchgen.store.repository import Store, StoredDraft
+    from pitchgen.service import Service
+    from pitchgen.store.rows import StoredDraft
 
 __all__ = ["edit_in_editor", "with_sets"]
 
@@ -54,11 +55,9 @@ def with_sets(channel: Channel, current: dict, sets: list[str]) -> dict:
 
 
 def edit_in_editor(
-    store: Store, draft: StoredDraft, version: int, author: str, note: str | None
+    service: Service, draft: StoredDraft, version: int, author: str, note: str | None
 ) -> StoredDraft | None:
     """Open $VISUAL or $EDITOR on the content; store what comes back as a new revision."""
-    from pitchgen.review import workflow as review
-
     fd, name = tempfile.mkstemp(prefix=f"pitchgen-{draft.id[:8]}-", suffix=".yaml")
     path = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -78,7 +77,7 @@ def edit_in_editor(
         if content is None or content == draft.content:
             path.unlink()
             return None
-        edited = review.edit(store, draft.id, content, version, author, note)
+        edited = service.edit(draft.id, content, version, author, note)
     except PitchgenError as exc:
         # An edit is a person's work: never throw it away because it could not be saved.
         exc.message = f"{exc.message} (your edit is kept in {path})"

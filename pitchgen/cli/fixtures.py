@@ -49,12 +49,12 @@ def record_command(
     are reused unless --all, so after a prompt or check change only the new ones are asked."""
     import asyncio
 
+    from pitchgen.cli.context import settings as read_settings
     from pitchgen.drafting.pipeline import adraft_many
     from pitchgen.llm.client import LLMClient
     from pitchgen.llm.recordings import FixtureStore
-    from pitchgen.settings import get_settings
 
-    settings = get_settings()
+    settings = read_settings()
     if not settings.llm_configured:
         raise ConfigError("recording needs a live endpoint: set OPENAI_BASE_URL or OPENAI_API_KEY")
     folder = fixtures or settings.fixtures
@@ -107,13 +107,13 @@ def verify_command(
     examples and every ask the fixtures hold. Exit 1 when any remains."""
     import asyncio
 
+    from pitchgen.cli.context import settings as read_settings
     from pitchgen.drafting.pipeline import adraft
     from pitchgen.llm.client import LLMClient
     from pitchgen.llm.prompts import prompt_version
     from pitchgen.llm.recordings import FixtureStore, miss_message
-    from pitchgen.settings import get_settings
 
-    settings = get_settings()
+    settings = read_settings()
     folder = fixtures or settings.fixtures
     store = FixtureStore(folder)
     fixtures_now = store.all()

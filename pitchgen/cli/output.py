@@ -23,7 +23,7 @@ def printable(text: str) -> str:
 
 def kind(draft: Draft) -> str:
     """The channel as words: "call script"."""
-    return draft.channel.value.replace("_", " ")
+    return draft.channel.label
 
 
 def origin(draft: Draft) -> str:

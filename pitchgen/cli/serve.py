@@ -27,9 +27,9 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the HTTP API. Beyond loopback only with PITCHGEN_API_KEYS set."""
-    from pitchgen.settings import get_settings
+    from pitchgen.cli.context import settings as read_settings
 
-    settings = get_settings()
+    settings = read_settings()
     if not settings.api_keys and not is_loopback(host):
         raise ConfigError(
             f"refusing to serve on {host} without API keys: anyone who can reach it could read"
@@ -39,7 +39,7 @@ def serve_command(
 
     import uvicorn
 
-    from pitchgen.api import create_app
+    from pitchgen.server import create_app
 
     # Access logs cost about a third of the throughput, and would record every client's path.
     uvicorn.run(

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import SecretStr
 
 from pitchgen.api.problems import MEDIA_TYPE, problem_bytes
-from pitchgen.web.auth import LOCAL_REVIEWER, fingerprint, matching_key
+from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
 
 __all__ = ["MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
 

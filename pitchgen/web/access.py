@@ -7,7 +7,7 @@ reviewer, and POSTs carry a double-submit token instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from pitchgen.service import Service
 from pitchgen.settings import Settings
-from pitchgen.store.repository import Store
 from pitchgen.web import auth
 from pitchgen.web.pages import (
     CSRF_COOKIE,
@@ -39,16 +39,15 @@ router = APIRouter(prefix="/review", route_class=ReviewRoute, include_in_schema=
 
 @dataclass
 class ReviewState:
-    """What the pages share: settings, the store (or how to open it on first use, so a server
-    whose database is still starting comes up anyway) and the signed-in sessions."""
+    """What the pages share: the service (its store opened on first use, so a server whose
+    database is still starting comes up anyway) and the signed-in sessions."""
 
-    settings: Settings
-    open_store: Callable[[], Store]
+    service: Service
     sessions: auth.Sessions = field(default_factory=auth.Sessions)
 
     @property
-    def store(self) -> Store:
-        return self.open_store()
+    def settings(self) -> Settings:
+        return self.service.settings
 
 
 def state(request: Request) -> ReviewState:

@@ -5,18 +5,18 @@ here, in memory: a restart signs everyone out, which is the safe direction. Ever
 carries that session's synchronizer token. Without keys (a loopback-only server) there is no
 sign-in, and forms are protected by a double-submit cookie instead.
 
-The reviewer is named in the audit log by a short fingerprint of their key, never the key.
+The reviewer is named in the audit log by a short fingerprint of their key, never the key
+(`pitchgen.service.keys`, shared with the API).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
 from dataclasses import dataclass, field
 
-from pydantic import SecretStr
+from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
 
 __all__ = [
     "LOCAL_REVIEWER",
@@ -29,29 +29,11 @@ __all__ = [
     "same_token",
 ]
 
-LOCAL_REVIEWER = "reviewer:local"
 SESSION_SECONDS = 12 * 60 * 60
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def fingerprint(key: str) -> str:
-    """The audit name for a key: enough to tell reviewers apart, useless for signing in."""
-    return "reviewer:" + hashlib.sha256(key.encode()).hexdigest()[:8]
-
-
-def matching_key(keys: list[SecretStr], candidate: str) -> str | None:
-    """The configured key equal to `candidate`, compared in constant time against every key so
-    that timing tells an attacker neither which key nor how much of it matched."""
-    given = hashlib.sha256(candidate.encode()).digest()
-    found = None
-    for key in keys:
-        secret = key.get_secret_value()
-        if hmac.compare_digest(given, hashlib.sha256(secret.encode()).digest()):
-            found = secret
-    return found
 
 
 def same_token(expected: str | None, given: str | None) -> bool:

@@ -19,6 +19,7 @@ from fastapi.routing import APIRoute
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from pitchgen.ask import Channel
+from pitchgen.content.formats import timestamp
 from pitchgen.errors import NotFound, PitchgenError
 
 __all__ = [
@@ -55,7 +56,7 @@ _templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_templates.filters["when"] = lambda t: t.strftime("%Y-%m-%d %H:%M UTC") if t else ""
+_templates.filters["when"] = timestamp
 _templates.filters["words"] = lambda s: str(s).replace("_", " ")
 _templates.globals["Channel"] = Channel
 

@@ -14,9 +14,9 @@ import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 
-from pitchgen.api import RateLimit, create_app
 from pitchgen.ask import load_ask, validate_ask
 from pitchgen.errors import InvalidInput
+from pitchgen.server import RateLimit, create_app
 from pitchgen.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -460,7 +460,7 @@ async def test_a_failed_save_keeps_neither_the_drafts_nor_the_key(
 ) -> None:
     """The drafts and the key's record are one transaction: as if the server died mid-write,
     nothing is kept, and the client's retry drafts once."""
-    engine = app.state.backend.store().engine
+    engine = app.state.service.store().engine
     fail = failing_insert(failing_table)
     sa.event.listen(engine, "before_cursor_execute", fail)
     headers = {"Idempotency-Key": "order-42"}

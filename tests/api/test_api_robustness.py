@@ -15,8 +15,8 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from pitchgen.api import RateLimit, create_app
 from pitchgen.ask import load_ask
+from pitchgen.server import RateLimit, create_app
 from pitchgen.settings import Settings
 from pitchgen.store.migrations.schema import asks
 from pitchgen.store.repository import Store
@@ -90,7 +90,7 @@ def server(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, str]]:
     env = {**os.environ, "PITCHGEN_DATABASE_URL": url, "PITCHGEN_LLM": "off"}
     env.pop("PITCHGEN_API_KEYS", None)
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "pitchgen.api:create_app",
+        sys.executable, "-m", "uvicorn", "--factory", "pitchgen.server:create_app",
         "--host", "127.0.0.1", "--port", "0", "--no-access-log",
     ]  # fmt: skip
     process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
@@ -143,7 +143,8 @@ async def test_a_server_killed_mid_request_leaves_no_half_written_draft(
         assert acknowledged | {first.json()["ask_id"]} <= stored.keys()
         drafts, cursor = [], None
         while True:
-            page, cursor = store.list_drafts(limit=200, cursor=cursor)
+            listing = store.list_drafts(limit=200, cursor=cursor)
+            page, cursor = listing.drafts, listing.next_cursor
             drafts += page
             if cursor is None:
                 break

@@ -10,7 +10,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
-from pitchgen.api import RateLimit, create_app
+from pitchgen.server import RateLimit, create_app
 from pitchgen.settings import Settings
 
 KEY = "schemathesis-key-0123456789abcdef"

@@ -11,10 +11,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from pitchgen.api import RateLimit, create_app
-from pitchgen.api.security import MAX_BODY_BYTES, TokenBuckets
 from pitchgen.ask import load_ask
 from pitchgen.cli import main, serve
+from pitchgen.server import RateLimit, create_app
+from pitchgen.server.guard import MAX_BODY_BYTES, TokenBuckets
 from pitchgen.settings import Settings, get_settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -240,7 +240,7 @@ async def test_an_unexpected_error_is_a_500_with_a_request_id_and_no_trace(
     def explode(_ask: object) -> None:
         raise RuntimeError("password=hunter2 in /srv/secret/path")
 
-    monkeypatch.setattr("pitchgen.api.routes.recommend", explode)
+    monkeypatch.setattr("pitchgen.drafting.recommend.recommend", explode)
     response = await open_client.post("/v1/recommendation", json={"ask": SUMMIT})
 
     assert response.status_code == 500

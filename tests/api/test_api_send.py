@@ -8,8 +8,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pitchgen.api import RateLimit, create_app
 from pitchgen.ask import load_ask
+from pitchgen.server import RateLimit, create_app
 from pitchgen.settings import Settings
 
 SUMMIT = load_ask(
