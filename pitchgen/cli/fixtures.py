@@ -50,7 +50,7 @@ def record_command(
     import asyncio
 
     from pitchgen.cli.context import settings as read_settings
-    from pitchgen.drafting.pipeline import adraft_many
+    from pitchgen.drafting.pipeline import adraft
     from pitchgen.llm.client import LLMClient
     from pitchgen.llm.recordings import FixtureStore
 
@@ -67,7 +67,9 @@ def record_command(
             settings, mode="record", store=store, concurrency=4, reuse_recorded=not everything
         )
         async with client:
-            return await adraft_many(asks, channel or None, settings=settings, client=client)
+            return await asyncio.gather(
+                *(adraft(a, channel or None, settings=settings, client=client) for a in asks)
+            )
 
     for path, result in zip(paths, asyncio.run(run()), strict=True):
         for made in result.drafts:

@@ -16,6 +16,7 @@ __all__ = [
     "FALLBACK_REASONS",
     "QA",
     "AgendaItem",
+    "AskWarning",
     "CallScript",
     "CheckResult",
     "Content",
@@ -27,7 +28,6 @@ __all__ = [
     "Recommendation",
     "RejectedOutput",
     "Status",
-    "Warning",
 ]
 
 FallbackReason = Literal[
@@ -131,6 +131,8 @@ class Draft(BaseModel):
     source: Literal["llm", "template"]
     fallback_reason: FallbackReason | None = None
     model: str | None = None
+    # The version of the wording that wrote it: the prompt's for a model draft, the fallback
+    # templates' for a template draft (the contract names the field for the first).
     prompt_version: str
     content: dict
     text: str
@@ -148,7 +150,9 @@ class Draft(BaseModel):
         return [c for c in self.checks if c.level == "must" and not c.passed]
 
 
-class Warning(BaseModel):
+class AskWarning(BaseModel):
+    """Something to make concrete in an otherwise valid ask (`ask.vagueness_warnings`)."""
+
     path: str
     message: str
 
@@ -161,5 +165,5 @@ class Recommendation(BaseModel):
 class DraftSet(BaseModel):
     ask_id: str
     recommended_channel: Recommendation
-    warnings: list[Warning]
+    warnings: list[AskWarning]
     drafts: list[Draft]

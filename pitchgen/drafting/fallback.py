@@ -22,9 +22,9 @@ from pitchgen.content.models import (
     MeetingAgenda,
     NextStep,
 )
-from pitchgen.content.templates import text_env
+from pitchgen.content.templates import template_hash, text_env
 
-__all__ = ["render_content", "template_names"]
+__all__ = ["render_content", "template_names", "template_version"]
 
 _COMMON = "fallback/_common.j2"
 _TEMPLATES = {
@@ -52,6 +52,13 @@ _ROUND_MINUTES = 5
 def template_names(channel: Channel) -> tuple[str, ...]:
     """The template files a channel's draft is rendered from (for `template_hash`)."""
     return (_COMMON, _TEMPLATES[Channel(channel)])
+
+
+def template_version(channel: Channel) -> str:
+    """A hash of the templates a channel's template draft is written from. The draft contract
+    has one field for "which version of our wording wrote this", `prompt_version`: a template
+    draft carries this there, a model draft its prompt's version."""
+    return template_hash(*template_names(channel))
 
 
 def render_content(ask: Ask, channel: Channel) -> Content:

@@ -18,7 +18,7 @@ import logging
 import re
 import string
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -31,29 +31,26 @@ from pitchgen.checks.rubric import run_checks
 from pitchgen.content import render
 from pitchgen.content.models import (
     CONTENT_MODELS,
+    AskWarning,
     CheckResult,
     Content,
     Draft,
     DraftSet,
     FallbackReason,
     RejectedOutput,
-    Warning,
 )
-from pitchgen.content.templates import template_hash
 from pitchgen.drafting import fallback
 from pitchgen.drafting.recommend import recommend
 from pitchgen.errors import LLMError
 from pitchgen.settings import LLMMode, Settings
 
 if TYPE_CHECKING:
-    from pitchgen.llm.client import LLMClient, Reply
+    from pitchgen.llm.client import Completion, LLMClient
     from pitchgen.llm.prompts import Prompt
 
 __all__ = [
     "adraft",
-    "adraft_many",
     "draft",
-    "draft_many",
     "llm_fallback_reason",
     "new_id",
     "open_client",
@@ -103,7 +100,7 @@ def template_draft(
         source="template",
         fallback_reason=reason,
         model=None,
-        prompt_version=template_hash(*fallback.template_names(channel)),
+        prompt_version=fallback.template_version(channel),
         content=content.model_dump(mode="json"),
         text=text,
         checks=run_checks(ask, content, text),
@@ -183,7 +180,7 @@ def output_guards(ask: Ask, text: str) -> list[str]:
 
 @dataclass
 class _Verdict:
-    reply: Reply
+    reply: Completion
     content: Content | None = None
     text: str = ""
     checks: list[CheckResult] = field(default_factory=list)
@@ -200,7 +197,7 @@ class _Verdict:
         )
 
 
-def _judge(ask: Ask, channel: Channel, reply: Reply) -> _Verdict:
+def _judge(ask: Ask, channel: Channel, reply: Completion) -> _Verdict:
     verdict = _Verdict(reply=reply)
     if reply.problem is not None:
         verdict.failures.append(f"invalid_output: {reply.problem}")
@@ -279,20 +276,34 @@ def _draft_set(ask: Ask, drafts: list[Draft]) -> DraftSet:
     return DraftSet(
         ask_id=new_id(),
         recommended_channel=recommend(ask),
-        warnings=[Warning(path=w.path, message=w.message) for w in vagueness_warnings(ask)],
+        warnings=[AskWarning(path=w.path, message=w.message) for w in vagueness_warnings(ask)],
         drafts=drafts,
     )
 
 
 def open_client(settings: Settings, mode: LLMMode, concurrency: int | None = None) -> LLMClient:
     """A client for `mode` (live, replay or record), for a caller that drafts many times (the
-    API): one circuit breaker, concurrency bound and fixture store across its drafts."""
+    service): one circuit breaker, concurrency bound and fixture store across its drafts.
+    Replay and record are the client's business: the pipeline drafts the same way over both."""
     from pitchgen.llm.client import LLMClient
     from pitchgen.llm.recordings import FixtureStore
 
     store = FixtureStore(settings.fixtures) if mode in ("replay", "record") else None
     live = "live" if mode == "auto" else mode
     return LLMClient(settings, mode=live, store=store, concurrency=concurrency)
+
+
+def _without_model(
+    ask: Ask, channels: Iterable[Channel | str] | None, settings: Settings, mode: LLMMode | None
+) -> DraftSet | None:
+    """The template drafts when no model is asked in this mode (`llm_fallback_reason`), else
+    None."""
+    reason = llm_fallback_reason(mode or settings.llm, settings)
+    if reason is None:
+        return None
+    return _draft_set(
+        ask, [template_draft(ask, ch, reason) for ch in ordered_channels(ask, channels)]
+    )
 
 
 async def adraft(
@@ -303,20 +314,21 @@ async def adraft(
     llm: LLMMode | None = None,
     client: LLMClient | None = None,
 ) -> DraftSet:
-    """Draft `ask` for `channels` (default: the ask's own), the channels concurrently.
+    """Draft `ask` for `channels` (default: the ask's own), the channels concurrently: the one
+    drafting entry point.
 
     `client` shares one endpoint (its circuit breaker, concurrency bound and fixture store)
-    across calls; without one, a client is opened for this call and closed after it.
+    across calls; without one, mode `llm` (default: the settings') decides: the templates, or
+    a client opened for this call and closed after it.
     """
     import asyncio
 
-    wanted = ordered_channels(ask, channels)
-    reason = llm_fallback_reason(llm or settings.llm, settings) if client is None else None
-    if reason is not None:
-        return _draft_set(ask, [template_draft(ask, ch, reason) for ch in wanted])
     if client is None:
+        if (templates := _without_model(ask, channels, settings, llm)) is not None:
+            return templates
         async with open_client(settings, llm or settings.llm) as own:
-            return await adraft(ask, wanted, settings=settings, client=own)
+            return await adraft(ask, channels, settings=settings, client=own)
+    wanted = ordered_channels(ask, channels)
     drafts = await asyncio.gather(*(_draft_channel(ask, ch, client, settings) for ch in wanted))
     return _draft_set(ask, list(drafts))
 
@@ -328,56 +340,10 @@ def draft(
     settings: Settings,
     llm: LLMMode | None = None,
 ) -> DraftSet:
-    """Draft `ask` for `channels` (default: the ask's own), checked, ready for review."""
-    reason = llm_fallback_reason(llm or settings.llm, settings)
-    if reason is not None:
-        wanted = ordered_channels(ask, channels)
-        return _draft_set(ask, [template_draft(ask, ch, reason) for ch in wanted])
+    """`adraft` for synchronous callers (the CLI). Template drafts await nothing, so they are
+    written without starting an event loop: `pitchgen draft --llm off` starts at template speed."""
+    if (templates := _without_model(ask, channels, settings, llm)) is not None:
+        return templates
     import asyncio
 
     return asyncio.run(adraft(ask, channels, settings=settings, llm=llm))
-
-
-async def adraft_many(
-    asks: Sequence[Ask],
-    channels: Iterable[Channel | str] | None = None,
-    *,
-    settings: Settings,
-    llm: LLMMode | None = None,
-    concurrency: int | None = None,
-    client: LLMClient | None = None,
-) -> list[DraftSet]:
-    """Draft many asks over one client, at most `concurrency` model calls in flight
-    (default: `settings.llm_concurrency`)."""
-    import asyncio
-
-    wanted = list(channels) if channels else None
-    mode = llm or settings.llm
-    if client is None and llm_fallback_reason(mode, settings) is None:
-        bound = concurrency or settings.llm_concurrency
-        async with open_client(settings, mode, bound) as own:
-            return await adraft_many(asks, wanted, settings=settings, client=own)
-    return list(
-        await asyncio.gather(
-            *(adraft(a, wanted, settings=settings, llm=mode, client=client) for a in asks)
-        )
-    )
-
-
-def draft_many(
-    asks: Sequence[Ask],
-    channels: Iterable[Channel | str] | None = None,
-    *,
-    settings: Settings,
-    llm: LLMMode | None = None,
-    concurrency: int | None = None,
-) -> list[DraftSet]:
-    """`adraft_many` for synchronous callers (scripts, the CLI)."""
-    mode = llm or settings.llm
-    if llm_fallback_reason(mode, settings) is not None:
-        return [draft(a, channels, settings=settings, llm=mode) for a in asks]
-    import asyncio
-
-    return asyncio.run(
-        adraft_many(asks, channels, settings=settings, llm=mode, concurrency=concurrency)
-    )

@@ -9,7 +9,7 @@ whose `reason` is the draft's `fallback_reason`; the API key never appears in a 
 
 A 200 whose body is not a chat completion (not JSON, as a gateway's HTML page; no object; no
 non-empty `choices` list; no `message` object; content neither text nor null) was delivered,
-so no transport retry runs: the `Reply` carries its `problem`, and drafting judges it invalid
+so no transport retry runs: the `Completion` carries its `problem`, and drafting judges it invalid
 output like unparseable content (one re-ask, then the template with `llm_invalid_output`, as
 interfaces.md defines it: "unparseable ... after the re-ask"; `llm_unavailable` stays for
 connection, timeout and 5xx). The circuit counts it as a failed call: an endpoint that does
@@ -38,7 +38,7 @@ from tenacity import (
 
 from pitchgen.errors import LLMRejected, LLMUnavailable
 from pitchgen.llm.circuit import Circuit
-from pitchgen.llm.completion import Reply, read_reply
+from pitchgen.llm.completion import Completion, read_completion
 from pitchgen.llm.prompts import Prompt
 from pitchgen.llm.recordings import FixtureStore
 from pitchgen.settings import Settings
@@ -46,8 +46,8 @@ from pitchgen.settings import Settings
 __all__ = [
     "MAX_TOKENS",
     "Circuit",
+    "Completion",
     "LLMClient",
-    "Reply",
 ]
 
 log = logging.getLogger("pitchgen.llm")
@@ -177,7 +177,7 @@ class LLMClient:
 
     async def complete(
         self, prompt: Prompt, messages: Sequence[dict[str, str]], *, deadline: float
-    ) -> Reply:
+    ) -> Completion:
         """One completion within `deadline` (the event loop's clock), retried per the policy."""
         channel = prompt.channel.value
         self.circuit.before_call()
@@ -239,7 +239,7 @@ class LLMClient:
 
     async def _attempt(
         self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
-    ) -> Reply:
+    ) -> Completion:
         if self._slots is None:
             return await self._exchange(prompt, messages, deadline)
         async with self._slots:
@@ -247,7 +247,7 @@ class LLMClient:
 
     async def _exchange(
         self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
-    ) -> Reply:
+    ) -> Completion:
         structured = self.structured
         try:
             return await self._post(prompt, messages, deadline, structured)
@@ -266,7 +266,7 @@ class LLMClient:
         messages: Sequence[dict[str, str]],
         deadline: float,
         structured: str,
-    ) -> Reply:
+    ) -> Completion:
         channel = prompt.channel.value
         body = self.body_for(prompt, structured, self.settings, messages)
         if self.mode == "replay":
@@ -275,7 +275,7 @@ class LLMClient:
         elif self.mode == "record" and self.reuse_recorded:
             assert self.store is not None
             if (known := self.store.find(body)) is not None:
-                return read_reply(known.response)
+                return read_completion(known.response)
         remaining = deadline - asyncio.get_running_loop().time()
         if remaining <= 0:
             raise LLMUnavailable(f"{channel}: the deadline passed before the model answered")
@@ -300,7 +300,7 @@ class LLMClient:
             response: Any = raw.json()
         except ValueError:
             response = raw.text  # kept as received, for the reviewer and the fixture
-        reply = read_reply(response)
+        reply = read_completion(response)
         if self.mode == "record":
             assert self.store is not None
             self.store.write(

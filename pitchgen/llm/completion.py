@@ -1,8 +1,8 @@
-"""A chat-completion body read as a `Reply`, whatever it turned out to be.
+"""A chat-completion body read as a `Completion`, whatever it turned out to be.
 
 A 200 whose body is not a chat completion (not JSON, as a gateway's HTML page; no object; no
 non-empty `choices` list; no `message` object; content neither text nor null) is still read:
-the `Reply` carries its `problem`, and the text that came instead, for the reviewer.
+the `Completion` carries its `problem`, and the text that came instead, for the reviewer.
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["RAW_LIMIT", "Reply", "read_reply"]
+__all__ = ["RAW_LIMIT", "Completion", "read_completion"]
 
 # How much of a body that is not a chat completion the reviewer sees as the rejected text.
 RAW_LIMIT = 4000
 
 
 @dataclass(frozen=True)
-class Reply:
+class Completion:
     """One answer from the endpoint. `problem` says why a 200 body was not a chat completion
     (`text` then holds what came instead, for the reviewer); drafting judges it invalid output."""
 
@@ -55,8 +55,8 @@ def _shape_problem(body: Any) -> str | None:
     return None
 
 
-def read_reply(body: Any) -> Reply:
-    """`body` (decoded JSON, or the text as received when it was not JSON) as a `Reply`."""
+def read_completion(body: Any) -> Completion:
+    """`body` (decoded JSON, or the text as received when it was not JSON) as a `Completion`."""
     problem = _shape_problem(body)
     if problem is None:
         choice = body["choices"][0]
@@ -66,7 +66,7 @@ def read_reply(body: Any) -> Reply:
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
         text = text[:RAW_LIMIT]
     usage = _field(body, "usage", dict)
-    return Reply(
+    return Completion(
         text=text,
         finish_reason=_field(choice, "finish_reason", str),
         model=_field(body, "model", str),

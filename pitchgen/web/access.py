@@ -20,7 +20,7 @@ from pitchgen.settings import Settings
 from pitchgen.web import auth
 from pitchgen.web.pages import (
     CSRF_COOKIE,
-    Reply,
+    EarlyResponse,
     Reviewer,
     ReviewRoute,
     error,
@@ -55,7 +55,7 @@ def state(request: Request) -> ReviewState:
 
 
 def reviewer(request: Request) -> Reviewer:
-    """The reviewer asking; with keys configured and no session, a `Reply` sending them to
+    """The reviewer asking; with keys configured and no session, a `EarlyResponse` sending them to
     sign in (a GET) or refusing (a POST, whose form would be lost by a redirect anyway)."""
     current = state(request)
     if not current.settings.api_keys:
@@ -64,9 +64,11 @@ def reviewer(request: Request) -> Reviewer:
     session = current.sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None:
         if request.method != "GET":
-            raise Reply(error(request, 403, "Signed out", "Your session has ended.", login=True))
+            raise EarlyResponse(
+                error(request, 403, "Signed out", "Your session has ended.", login=True)
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise Reply(redirect("/review/login?" + urlencode({"next": target})))
+        raise EarlyResponse(redirect("/review/login?" + urlencode({"next": target})))
     return Reviewer(session.reviewer, session.csrf, True)
 
 
@@ -78,7 +80,7 @@ def posted(request: Request, form: Mapping[str, object]) -> Reviewer:
     given = form.get("csrf")
     if not auth.same_token(expected, given if isinstance(given, str) else None):
         detail = "This form did not come with a valid token. Reload the page and try again."
-        raise Reply(error(request, 403, "Form expired", detail))
+        raise EarlyResponse(error(request, 403, "Form expired", detail))
     return who
 
 

@@ -25,7 +25,7 @@ from pitchgen.errors import NotFound, PitchgenError
 __all__ = [
     "CSP",
     "CSRF_COOKIE",
-    "Reply",
+    "EarlyResponse",
     "ReviewRoute",
     "Reviewer",
     "error",
@@ -72,7 +72,7 @@ class Reviewer:
     new_csrf_cookie: bool = False
 
 
-class Reply(Exception):
+class EarlyResponse(Exception):
     """Not an error: a finished response (sign in, bad token) thrown past the handler."""
 
     def __init__(self, response: Response) -> None:
@@ -80,7 +80,7 @@ class Reply(Exception):
 
 
 class ReviewRoute(APIRoute):
-    """Adds the security headers to every review response, answers a `Reply`, and turns a
+    """Adds the security headers to every review response, answers an `EarlyResponse`, and turns a
     missing draft or a failing store into a page."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -89,8 +89,8 @@ class ReviewRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except Reply as reply:
-                response = reply.response
+            except EarlyResponse as early:
+                response = early.response
             except NotFound as exc:
                 response = error(request, 404, "Not found", exc.message)
             except PitchgenError as exc:

@@ -15,7 +15,7 @@ from synthetic_fixtures import CASES, INJECTION, SUMMIT_EMAIL, Case
 
 from pitchgen.ask import Ask, Channel, Tone, load_ask, validate_ask
 from pitchgen.checks.grounding import blank_ask_text
-from pitchgen.drafting.pipeline import adraft, adraft_many, draft, parse_content
+from pitchgen.drafting.pipeline import adraft, draft, parse_content
 from pitchgen.llm.client import Circuit, LLMClient
 from pitchgen.llm.prompts import system_prompt
 from pitchgen.llm.recordings import FixtureStore
@@ -283,13 +283,14 @@ def test_only_the_channels_asked_for_are_called(channels):
 def test_many_asks_share_a_bounded_number_of_calls():
     asks = [summit()] * 6
     with FakeOpenAI(lambda body: Answer(400, {"error": {}}), latency=0.05) as server:
+        import asyncio
 
         async def run():
             client = LLMClient(live_settings(server.base_url), concurrency=4)
             async with client:
-                return await adraft_many(asks, settings=live_settings(), client=client)
-
-        import asyncio
+                return await asyncio.gather(
+                    *(adraft(a, settings=live_settings(), client=client) for a in asks)
+                )
 
         results = asyncio.run(run())
     assert len(results) == 6
