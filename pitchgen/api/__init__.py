@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen.api import problems, routes
+from pitchgen.api import checking, problems, routes
 from pitchgen.api.problems import problem_responses
 from pitchgen.service import Service
 
@@ -41,6 +41,7 @@ def install(app: FastAPI, service: Service) -> None:
     app.state.service = service
     problems.install(app)
     app.include_router(routes.router)
+    app.include_router(checking.router)
     _health(app, service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 

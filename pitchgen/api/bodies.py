@@ -14,6 +14,7 @@ from pitchgen.store.rows import Event, Revision, StoredDraft
 
 __all__ = [
     "ApproveRequest",
+    "CheckRequest",
     "DraftPage",
     "DraftRequest",
     "EditRequest",
@@ -77,6 +78,12 @@ class DraftRequest(_Body):
 
 class RecommendationRequest(_Body):
     ask: AskBody
+
+
+class CheckRequest(_Body):
+    ask: AskBody
+    channel: Channel
+    content: Content = Field(description="The channel's content fields, as in a draft.")
 
 
 class EditRequest(_Body):

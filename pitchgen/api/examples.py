@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pitchgen.ask import load_ask
+from pitchgen.ask import Channel, load_ask, validate_ask
+from pitchgen.drafting.fallback import render_content
 
-__all__ = ["ASK_EXAMPLES", "EDIT_EXAMPLES"]
+__all__ = ["ASK_EXAMPLES", "CHECK_EXAMPLES", "EDIT_EXAMPLES"]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 # A wheel carries them as pitchgen/_examples; a source checkout as fixtures/asks.
@@ -28,7 +29,24 @@ def _asks() -> dict[str, Any]:
     return examples
 
 
+def _checks(asks: dict[str, Any]) -> dict[str, Any]:
+    # The template's own email for the first example ask: a draft every check passes, shaped
+    # as a client sends one it wrote.
+    if not asks:
+        return {}
+    name, example = next(iter(asks.items()))
+    ask = example["value"]["ask"]
+    content = render_content(validate_ask(ask), Channel.email).model_dump(mode="json")
+    return {
+        name: {
+            "summary": f"An email for {example['summary']}",
+            "value": {"ask": ask, "channel": "email", "content": content},
+        }
+    }
+
+
 ASK_EXAMPLES = _asks()
+CHECK_EXAMPLES = _checks(ASK_EXAMPLES)
 EDIT_EXAMPLES = {
     "email": {
         "summary": "An edited email, against the version read",

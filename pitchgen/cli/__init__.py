@@ -1,7 +1,8 @@
 """The `pitchgen` command line: a thin shell over the library.
 
 Errors become exit codes here and nowhere else: 0 success (template fallback included),
-2 invalid input (every problem on stderr), 1 anything else, always with a one-line reason.
+2 invalid input (every problem on stderr), 1 anything else, always with a one-line reason;
+`pitchgen check` adds 3, a draft that fails a must check.
 Heavy libraries (openai, SQLAlchemy, FastAPI, rich) are imported inside the commands that need
 them, so `pitchgen draft --llm off` starts about as fast as the templates allow.
 """
@@ -45,6 +46,7 @@ def _root(
 
 def _register() -> None:
     from pitchgen.cli import draft
+    from pitchgen.cli.check import check_command
     from pitchgen.cli.db import db_app
     from pitchgen.cli.fixtures import fixtures_app
     from pitchgen.cli.review import review_app
@@ -52,6 +54,7 @@ def _register() -> None:
 
     app.command("draft")(draft.draft_command)
     app.command("recommend")(draft.recommend_command)
+    app.command("check")(check_command)
     app.add_typer(review_app, name="review")
     app.add_typer(db_app, name="db")
     app.add_typer(fixtures_app, name="fixtures")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from pitchgen.content.models import CheckResult, Draft, DraftSet
 
-__all__ = ["check_line", "kind", "origin", "printable", "render_one", "write"]
+if TYPE_CHECKING:
+    from pitchgen.checks.report import CheckReport
+
+__all__ = ["check_line", "kind", "origin", "printable", "render_one", "write", "write_report"]
 
 TITLES = {"email": "Email", "call_script": "Call script", "meeting_agenda": "Meeting agenda"}
 
@@ -103,3 +106,53 @@ def _rich(stream: TextIO, result: DraftSet) -> None:
                 subtitle_align="left",
             )
         )
+
+
+# --- `pitchgen check` ------------------------------------------------------------------------
+
+
+def _worst_first(checks: list[CheckResult]) -> list[CheckResult]:
+    """Failed must checks, then failed advice, then what passed; the rubric's order within."""
+    return sorted(checks, key=lambda c: (c.passed, c.level != "must"))
+
+
+def _verdict(report: CheckReport) -> str:
+    failed = [c.id for c in report.checks if c.level == "must" and not c.passed]
+    title = TITLES[report.channel]
+    if not failed:
+        return f"{title}: every must check passes."
+    noun = "check fails" if len(failed) == 1 else "checks fail"
+    return f"{title}: {len(failed)} must {noun} ({', '.join(failed)})."
+
+
+def write_report(stream: TextIO, report: CheckReport, fmt: str) -> None:
+    if fmt == "json":
+        stream.write(report.model_dump_json(indent=2) + "\n")
+    elif stream.isatty():
+        _rich_report(stream, report)
+    else:
+        checks = "\n".join(f"  {check_line(c)}" for c in _worst_first(report.checks))
+        stream.write(printable(f"{_verdict(report)}\n\n{checks}\n"))
+
+
+def _rich_report(stream: TextIO, report: CheckReport) -> None:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.text import Text
+
+    checks = Text()
+    for check in _worst_first(report.checks):
+        style = "green" if check.passed else ("bold red" if check.level == "must" else "yellow")
+        checks.append(("✓ " if check.passed else "✗ ") + check.id, style=style)
+        checks.append(
+            printable(f" ({check.level}) {check.detail}\n"), style="dim" if check.passed else ""
+        )
+    checks.rstrip()
+    Console(file=stream).print(
+        Panel(
+            checks,
+            title=Text(printable(_verdict(report))),
+            title_align="left",
+            border_style="green" if report.passed else "red",
+        )
+    )

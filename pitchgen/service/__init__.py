@@ -1,7 +1,7 @@
 """The service layer: every use case, once, for the three faces (CLI, HTTP API, review pages).
 
 `Service(settings)` drafts and saves, lists (with partner names), shows, edits, decides
-(approve, reject, reopen), sends, exports and recommends. A face parses its input, calls one
+(approve, reject, reopen), sends, exports, checks and recommends. A face parses its input, calls one
 method, and presents the result; it never assembles the store, the workflow and the exports
 itself, so the same operation gives the same result and the same audit event everywhere.
 `keys`: API keys and the audit names they give, shared by the API and the pages.

@@ -19,6 +19,7 @@ from pitchgen.settings import LLMMode, Settings
 from pitchgen.store.idempotency import InFlight
 
 if TYPE_CHECKING:
+    from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
     from pitchgen.store.repository import Listing, Store
@@ -160,6 +161,13 @@ class Service:
                 kept = await _blocking(store.kept_response, actor, idempotency_key)
             kept = replayable(kept, fingerprint)
         return Saved(kept.body, kept.status, replayed=True)
+
+    @staticmethod
+    def check(ask: Ask, channel: Channel | str, content: Any) -> CheckReport:
+        """The rubric on a draft written anywhere (validated as an edit is); nothing is stored."""
+        from pitchgen.checks.report import check_draft
+
+        return check_draft(ask, channel, content)
 
     @staticmethod
     def recommend(ask: Ask) -> Recommendation:
