@@ -78,7 +78,7 @@ def model_draft(ask: Ask, content: dict, rejected: str | None = None) -> Draft:
 def seed_model_output(store: Store, ask: Ask) -> Draft:
     """Store an email "from the model" whose subject, body and rejected output are hostile."""
     drafted = draft(ask, [Channel.email], settings=Settings(llm="off"))
-    body = drafted.drafts[0].content["body"]
+    body = drafted.drafts[0].content.body
     content = {
         "subject": f"Hello {SCRIPT}",
         "body": f"{body}\n\n{IMG}\n{JS_LINK}\n{REMOTE_IMAGE}\n<a href='javascript:alert(1)'>x</a>",

@@ -74,7 +74,7 @@ def edit_in_editor(
         if done.returncode != 0:
             raise PitchgenError(f"the editor exited with status {done.returncode}; nothing saved")
         content = _parse_edited(path.read_text(encoding="utf-8"))
-        if content is None or content == draft.content:
+        if content is None or content == draft.content.model_dump(mode="json"):
             path.unlink()
             return None
         edited = service.edit(draft.id, content, version, author, note)
@@ -104,7 +104,11 @@ def _editable(draft: StoredDraft) -> str:
     )
     # No folding: a line of YAML is a line of the draft, so an edit lands where it is made.
     return head + yaml.dump(
-        draft.content, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+        draft.content.model_dump(mode="json"),
+        Dumper=Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
     )
 
 

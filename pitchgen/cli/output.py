@@ -52,7 +52,7 @@ def _markdown(result: DraftSet, draft: Draft) -> str:
     checks = "\n".join(f"- {check_line(c)}" for c in draft.checks)
     return (
         f"# {TITLES[draft.channel]}\n\n*{origin(draft)} · id `{draft.id}`*\n\n"
-        f"{to_markdown(draft.parsed_content())}\n\n## Checks\n\n{checks}\n"
+        f"{to_markdown(draft.content)}\n\n## Checks\n\n{checks}\n"
     )
 
 

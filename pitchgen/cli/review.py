@@ -218,7 +218,8 @@ def edit_command(
         draft = service.get_draft(draft_id)
         version = draft.version if expect_version is None else expect_version
         if sets:
-            content = with_sets(draft.channel, draft.content, sets)
+            current = draft.content.model_dump(mode="json")
+            content = with_sets(draft.channel, current, sets)
             edited = service.edit(draft_id, content, version, cli_actor(author), note)
         else:
             edited = edit_in_editor(service, draft, version, cli_actor(author), note)

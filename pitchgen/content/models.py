@@ -1,12 +1,16 @@
 """What drafting produces: the channel content models (field names per rubric.md) and the
-draft envelope every surface shows (the JSON shape in interfaces.md)."""
+draft envelope every surface shows (the JSON shape in interfaces.md).
+
+A draft's `content` is its channel's model from drafting to the store and back: validated
+once where it enters (a model's reply in drafting, a person's edit in the workflow, a row or
+document read back here), never re-validated in between."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pitchgen.ask import Channel
 from pitchgen.content.status import Status
@@ -110,6 +114,9 @@ CONTENT_MODELS: dict[Channel, type[BaseModel]] = {
 }
 
 
+_CHANNELS = frozenset(Channel)
+
+
 class CheckResult(BaseModel):
     id: str
     level: Literal["must", "advice"]
@@ -134,16 +141,25 @@ class Draft(BaseModel):
     # The version of the wording that wrote it: the prompt's for a model draft, the fallback
     # templates' for a template draft (the contract names the field for the first).
     prompt_version: str
-    content: dict
+    content: Content
     text: str
     checks: list[CheckResult]
     status: Status = "draft"
     version: int = 1
     rejected_llm_output: RejectedOutput | None = None
 
-    def parsed_content(self) -> Content:
-        """`content` as its channel's model (drafts travel as JSON-ready dicts)."""
-        return CONTENT_MODELS[self.channel].model_validate(self.content)
+    @model_validator(mode="before")
+    @classmethod
+    def _content_of_its_channel(cls, data: Any) -> Any:
+        # Content arriving as a mapping (a row read back, a JSON document) is validated here,
+        # once, as its own channel's model: a call script can never pass for an email, and
+        # an error names the channel's fields. A content model passes through untouched.
+        if isinstance(data, dict):
+            content, channel = data.get("content"), data.get("channel")
+            if isinstance(content, dict) and channel in _CHANNELS:
+                model = CONTENT_MODELS[Channel(channel)]
+                data = {**data, "content": model.model_validate(content)}
+        return data
 
     @property
     def must_failures(self) -> list[CheckResult]:

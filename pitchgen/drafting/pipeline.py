@@ -101,7 +101,7 @@ def template_draft(
         fallback_reason=reason,
         model=None,
         prompt_version=fallback.template_version(channel),
-        content=content.model_dump(mode="json"),
+        content=content,
         text=text,
         checks=run_checks(ask, content, text),
         rejected_llm_output=rejected,
@@ -235,7 +235,7 @@ def _llm_draft_of(verdict: _Verdict, prompt: Prompt, settings: Settings) -> Draf
         fallback_reason=None,
         model=verdict.reply.model or settings.model,
         prompt_version=prompt.version,
-        content=verdict.content.model_dump(mode="json"),
+        content=verdict.content,
         text=verdict.text,
         checks=verdict.checks,
     )

@@ -84,12 +84,12 @@ def edit(
     except ValidationError as exc:
         problems = [Problem(_under("content", p.path), p.message) for p in problems_from(exc)]
         raise InvalidInput(problems) from None
-    normalized = parsed.model_dump(mode="json")
-    if normalized == draft.content:
+    if parsed == draft.content:
         return draft
     ask = store.get_ask(draft.ask_id)
     text = to_text(parsed)
-    revision = NewRevision(normalized, text, run_checks(ask, parsed, text), _optional(note))
+    checks = run_checks(ask, parsed, text)
+    revision = NewRevision(parsed.model_dump(mode="json"), text, checks, _optional(note))
     change = Change(
         action="edit",
         actor=author,

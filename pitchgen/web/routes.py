@@ -38,6 +38,8 @@ _DONE = {
     "reopened": "Reopened: the draft is back in review.",
 }
 _PAST = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}
+# The field that names a draft in the list.
+_HEADLINES = {"email": "subject", "call_script": "opener", "meeting_agenda": "title"}
 
 router = APIRouter(prefix="/review", route_class=ReviewRoute, include_in_schema=False)
 
@@ -81,6 +83,7 @@ def draft_list(request: Request) -> Response:
         filters=filters,
         problems=problems,
         statuses=STATUSES,
+        headlines=_HEADLINES,
         next_url=f"/review?{urlencode({**active, 'cursor': cursor})}" if cursor else None,
         first_url=f"/review?{urlencode(active)}" if q.get("cursor") else None,
     )
@@ -110,7 +113,9 @@ def _draft_page(
         draft=draft,
         ask=view.ask,
         fields=FIELDS[channel],
-        values=values if values is not None else form_values(channel, draft.content),
+        values=values
+        if values is not None
+        else form_values(channel, draft.content.model_dump(mode="json")),
         must_failures=[c for c in draft.checks if c.level == "must" and not c.passed],
         must_passes=[c for c in draft.checks if c.level == "must" and c.passed],
         advice=[c for c in draft.checks if c.level == "advice"],

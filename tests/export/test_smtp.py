@@ -18,6 +18,7 @@ from conftest_smtp import Inbox, free_port
 
 from pitchgen.ask import Channel
 from pitchgen.content.models import Draft
+from pitchgen.drafting.fallback import render_content
 from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
 from pitchgen.export.files import export
 from pitchgen.export.smtp import SendResult, SmtpConfig, send_email
@@ -32,13 +33,18 @@ EMAIL = {
 
 
 def make_draft(channel: Channel = Channel.email, status: str = "approved", version: int = 2):
-    # Only the channel matters before an email is built, so every channel carries EMAIL.
+    # Only the channel matters before an email is built: other channels carry their template.
+    content = (
+        EMAIL
+        if channel is Channel.email
+        else render_content(make_ask("summit-venue.yaml"), channel)
+    )
     return Draft(
         id="d-7f3a",
         channel=channel,
         source="template",
         prompt_version="test",
-        content=EMAIL,
+        content=content,
         text="",
         checks=[],
         status=status,

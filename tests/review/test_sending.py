@@ -52,7 +52,7 @@ def test_an_approved_email_is_sent_and_marked_sent(store, summit, email, smtp_se
     (received,) = inbox.messages
     expected_id = message_id(email, summit)
     assert received["Message-ID"].strip() == expected_id  # a long one is folded
-    assert received["Subject"] == email.content["subject"]
+    assert received["Subject"] == email.content.subject
     assert received["To"] == "Marcus Lee <mlee@mainstreetalliance.org>"
     assert (sent.status, sent.message_id, sent.send_error) == ("sent", expected_id, None)
     assert sent.sent_at is not None

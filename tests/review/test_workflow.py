@@ -50,7 +50,7 @@ def test_an_edit_is_a_new_revision_with_fresh_checks_and_its_author(
 
     assert _check(named, "names_partner")
     assert not _check(edited, "names_partner")
-    assert (edited.version, edited.status, edited.content) == (3, "draft", UNNAMED)
+    assert (edited.version, edited.status, edited.content) == (3, "draft", Email(**UNNAMED))
     assert edited.text == to_text(Email(**UNNAMED))
     assert store.get_draft(email.id) == edited
     assert [(r.version, r.author, r.note) for r in store.revisions(email.id)] == [
@@ -58,7 +58,8 @@ def test_an_edit_is_a_new_revision_with_fresh_checks_and_its_author(
         (2, "ava", None),
         (3, "marcus", "shorter"),
     ]
-    assert [r.content for r in store.revisions(email.id)] == [email.content, NAMED, UNNAMED]
+    original = email.content.model_dump(mode="json")
+    assert [r.content for r in store.revisions(email.id)] == [original, NAMED, UNNAMED]
     last = store.events(email.id)[-1]
     assert (last.action, last.actor, last.reason) == ("edit", "marcus", "shorter")
     assert last.detail == {"version": 3}
@@ -113,7 +114,7 @@ def test_a_stale_version_is_refused_naming_the_current_one(
         review.edit(store, email.id, {"subject": "Second", "body": "Two"}, 1, author="marcus")
     assert caught.value.current_version == 2
     assert caught.value.status == 409
-    assert store.get_draft(email.id).content["subject"] == "First"
+    assert store.get_draft(email.id).content.subject == "First"
 
 
 def test_parallel_edits_lose_nothing(store: Store, email: StoredDraft) -> None:
@@ -124,7 +125,7 @@ def test_parallel_edits_lose_nothing(store: Store, email: StoredDraft) -> None:
         start.wait()
         for attempt in range(1, 100):
             current = store.get_draft(email.id)
-            content = {"subject": f"Edit {n}", "body": f"{current.content['body']} ({n})"}
+            content = {"subject": f"Edit {n}", "body": f"{current.content.body} ({n})"}
             try:
                 review.edit(store, email.id, content, current.version, author=f"writer-{n}")
                 return attempt
@@ -142,7 +143,7 @@ def test_parallel_edits_lose_nothing(store: Store, email: StoredDraft) -> None:
     assert sorted(r.author for r in history[1:]) == sorted(f"writer-{n}" for n in range(writers))
     # Each edit built on the one before it: the body carries every writer's mark, in order.
     marks = [r.author.removeprefix("writer-") for r in history[1:]]
-    assert final.content["body"].endswith("".join(f" ({m})" for m in marks))
+    assert final.content.body.endswith("".join(f" ({m})" for m in marks))
 
 
 def test_approval_is_refused_while_a_must_check_fails(store: Store, failing: StoredDraft) -> None:
@@ -260,7 +261,7 @@ def test_the_workflow_deletes_nothing(store: Store, email: StoredDraft) -> None:
     review.edit(store, email.id, {"subject": "S", "body": bodies[2]}, 3, author="marcus")
 
     assert [r.content["body"] for r in store.revisions(email.id)] == [
-        email.content["body"],
+        email.content.body,
         *bodies,
     ]
     assert [e.action for e in store.events(email.id)] == [

@@ -36,7 +36,7 @@ def trail(service: Service, draft_id: str) -> tuple[Any, ...]:
 def through_the_cli(capsys: pytest.CaptureFixture) -> str:
     assert main(["draft", str(SUMMIT), "-c", "call_script", "--llm", "off"]) == 0
     draft_id = re.search(r"saved call script draft (\S+)", capsys.readouterr().err)[1]
-    opener = Service(Settings()).get_draft(draft_id).content["opener"]
+    opener = Service(Settings()).get_draft(draft_id).content.opener
     assert main(["review", "edit", draft_id, "--set", f"opener={opener}{ADDED}"]) == 0
     assert main(["review", "approve", draft_id]) == 0
     assert main(["review", "send", draft_id]) == 0

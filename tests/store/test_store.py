@@ -44,7 +44,7 @@ def test_a_draft_set_comes_back_as_it_went_in(store: Store, summit: Ask, make_se
         assert stored.sent_at is None and stored.send_error is None
         [revision] = store.revisions(original.id)
         assert (revision.version, revision.author, revision.text) == (1, "ava", original.text)
-        assert revision.content == original.content
+        assert revision.content == original.content.model_dump(mode="json")
         [event] = store.events(original.id)
         assert (event.action, event.actor, event.from_status, event.to_status) == (
             "created", "ava", None, "draft",

@@ -237,7 +237,7 @@ def test_structured_lists_are_edited_row_by_row_and_lines_one_per_line(
     client: TestClient, review_store: Store, drafts: dict
 ) -> None:
     agenda = drafts[Channel.meeting_agenda]
-    before = review_store.get_draft(agenda).content
+    before = review_store.get_draft(agenda).content.model_dump(mode="json")
     n = len(before["items"])
     submit(
         client, agenda, "edit",
@@ -245,7 +245,7 @@ def test_structured_lists_are_edited_row_by_row_and_lines_one_per_line(
            f"items-{n}-minutes": "5", f"items-{n}-topic": "Coffee", f"items-{n}-owner": "Ava",
            "attendees": "Ava Thompson\r\n\r\n  Marcus Lee  \r\nSam Rivera"},
     )  # fmt: skip
-    after = review_store.get_draft(agenda).content
+    after = review_store.get_draft(agenda).content.model_dump(mode="json")
     assert [i["topic"] for i in after["items"]] == [
         *(i["topic"] for i in before["items"][1:]),
         "Coffee",
@@ -275,7 +275,7 @@ def test_a_stale_edit_is_a_message_and_the_typed_text_survives(
     assert "changed while you were editing" in response.text
     assert "see what changed since version 1" in response.text.lower()
     assert post_forms(response.text)["edit"]["subject"] == "Mine"
-    assert review_store.get_draft(email).content["subject"] == "Someone else's subject"
+    assert review_store.get_draft(email).content.subject == "Someone else's subject"
 
 
 def test_an_edit_the_store_cannot_save_keeps_what_was_typed(
