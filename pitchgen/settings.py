@@ -6,14 +6,23 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pitchgen.errors import ConfigError, problems_from
 
-__all__ = ["LLMMode", "Settings", "get_settings"]
+__all__ = ["LOOPBACK_HOSTS", "MIN_KEY_LENGTH", "LLMMode", "Settings", "get_settings"]
 
 LLMMode = Literal["auto", "live", "replay", "record", "off"]
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+MIN_KEY_LENGTH = 16
 
 
 def _default_database_url() -> str:
@@ -46,6 +55,13 @@ class Settings(BaseSettings):
 
     database_url: SecretStr | None = None
     api_keys: Annotated[list[SecretStr], NoDecode] = []
+    # The server's own protections (README, "Security"): every default is the safe one.
+    rate_limit_per_second: float = Field(default=5.0, gt=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
+    allowed_hosts: Annotated[list[str], NoDecode] = list(LOOPBACK_HOSTS)
+    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    idempotency_window_hours: float = Field(default=24.0, gt=0)
 
     smtp_host: str | None = None
     smtp_port: int | None = None
@@ -53,13 +69,32 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
 
-    @field_validator("api_keys", mode="before")
+    @field_validator("api_keys", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, raw: object) -> object:
         # One variable holds every key: "key-one,key-two".
         if isinstance(raw, str):
             return [k.strip() for k in raw.split(",") if k.strip()]
         return raw
+
+    @field_validator("api_keys")
+    @classmethod
+    def _long_enough(cls, keys: list[SecretStr]) -> list[SecretStr]:
+        # A right key always gets in, however many wrong ones came from its address before it:
+        # what stops guessing is the key's length, not the failed-key limit.
+        if any(len(k.get_secret_value()) < MIN_KEY_LENGTH for k in keys):
+            raise ValueError(f"each key must be at least {MIN_KEY_LENGTH} characters")
+        return keys
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, hosts: list[str]) -> list[str]:
+        from pitchgen.peers import host_name
+
+        names = [host_name(h) for h in hosts]
+        if not names or not all(names):
+            raise ValueError("list host names, e.g. localhost,127.0.0.1,[::1],pitch.example.org")
+        return names
 
     @property
     def llm_configured(self) -> bool:
@@ -96,6 +131,8 @@ def get_settings() -> Settings:
         parts = []
         for problem, error in zip(problems_from(exc), exc.errors(), strict=True):
             variable = _variable(str(error["loc"][0]))
-            shown = "not valid" if variable in _SECRETS else problem.message
+            # Our own validators (value_error) never repeat the value; pydantic's may.
+            secret = variable in _SECRETS and error["type"] != "value_error"
+            shown = "not valid" if secret else problem.message
             parts.append(f"{variable}: {shown}")
         raise ConfigError(f"invalid settings: {'; '.join(parts)}") from None

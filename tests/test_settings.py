@@ -13,12 +13,35 @@ def test_the_contract_variables_are_read(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8765/v1")
     monkeypatch.setenv("PITCHGEN_MODEL", "SmolLM2-135M-Instruct")
     monkeypatch.setenv("PITCHGEN_LLM", "replay")
-    monkeypatch.setenv("PITCHGEN_API_KEYS", " key-one, key-two ,")
+    monkeypatch.setenv("PITCHGEN_API_KEYS", " key-one-0123456789, key-two-0123456789 ,")
     settings = get_settings()
     assert settings.llm_configured
     assert (settings.model, settings.llm) == ("SmolLM2-135M-Instruct", "replay")
-    assert [k.get_secret_value() for k in settings.api_keys] == ["key-one", "key-two"]
+    assert [k.get_secret_value() for k in settings.api_keys] == [
+        "key-one-0123456789",
+        "key-two-0123456789",
+    ]
     assert "key-one" not in repr(settings)
+
+
+def test_the_security_variables_are_read(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PITCHGEN_ALLOWED_HOSTS", "Pitch.Example.org:443, [::1]")
+    monkeypatch.setenv("PITCHGEN_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.1")
+    settings = get_settings()
+    assert settings.allowed_hosts == ["pitch.example.org", "[::1]"]
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8", "192.0.2.1/32"]
+
+
+def test_a_short_key_or_a_bad_proxy_is_named_without_showing_the_key(monkeypatch):
+    monkeypatch.setenv("PITCHGEN_API_KEYS", "long-enough-key-0123,tiny-key")
+    monkeypatch.setenv("PITCHGEN_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
+    with pytest.raises(ConfigError) as caught:
+        get_settings()
+    assert caught.value.message.startswith(
+        "invalid settings: PITCHGEN_API_KEYS: each key must be at least 16 characters;"
+        " PITCHGEN_TRUSTED_PROXIES"
+    )
+    assert "tiny-key" not in caught.value.message
 
 
 def test_every_bad_variable_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch):

@@ -27,7 +27,10 @@ Drafts coalition pitches (email, call script, meeting agenda) from a structured 
 them against the rubric, stores them, and takes them through human review.
 
 Every `/v1` route needs an API key (`Authorization: Bearer KEY` or `X-API-Key: KEY`) when the
-server has keys configured. Errors are `application/problem+json` (RFC 9457); input problems
+server has keys configured; send one key (a wrong key beside a right one is refused with 401).
+All keys of a deployment are one team: any key can read, edit, approve and send any draft, and
+the audit log names which key acted. Deployments that need separate teams run separate servers
+with their own stores. Errors are `application/problem+json` (RFC 9457); input problems
 list each field by its path, e.g. `ask.timeline[1].date`.
 """
 

@@ -124,9 +124,14 @@ class DraftPage(BaseModel):
     )
 
 
+_NEXT = "Pass as `cursor` for the next page; null at the end."
+
+
 class RevisionList(BaseModel):
     revisions: list[Revision]
+    next_cursor: str | None = Field(default=None, description=_NEXT)
 
 
 class EventList(BaseModel):
     events: list[Event]
+    next_cursor: str | None = Field(default=None, description=_NEXT)

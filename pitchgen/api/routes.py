@@ -39,7 +39,7 @@ from pitchgen.errors import InvalidInput, Problem
 from pitchgen.export.files import Format
 from pitchgen.service import Service
 from pitchgen.store.idempotency import fingerprint
-from pitchgen.store.repository import MAX_PAGE, StaleVersion
+from pitchgen.store.repository import MAX_PAGE, MAX_REVISION_PAGE, REVISION_PAGE, StaleVersion
 from pitchgen.store.rows import StoredDraft
 
 __all__ = ["etag", "router"]
@@ -210,26 +210,49 @@ async def edit_draft(
     return _draft(draft)
 
 
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="`next_cursor` of the previous page."),
+    _EMPTY_IS_ABSENT,
+]
+
+
 @router.get(
     "/drafts/{draft_id}/revisions",
     response_model=RevisionList,
     responses=problem_responses(404),
-    summary="Every revision of a draft, oldest first, with who and when",
+    summary="A draft's revisions, oldest first, with who and when; a page at a time",
 )
-async def list_revisions(request: Request, draft_id: DraftId) -> Response:
+async def list_revisions(
+    request: Request,
+    draft_id: DraftId,
+    limit: Annotated[int, Query(ge=1, le=MAX_REVISION_PAGE)] = REVISION_PAGE,
+    cursor: Cursor = None,
+) -> Response:
     service = await _service(request)
-    return _json(RevisionList(revisions=await _read(service, service.revisions, draft_id)))
+    page, next_cursor = await _read(
+        service, service.revision_page, draft_id, limit=limit, cursor=cursor
+    )
+    return _json(RevisionList(revisions=page, next_cursor=next_cursor))
 
 
 @router.get(
     "/drafts/{draft_id}/events",
     response_model=EventList,
     responses=problem_responses(404),
-    summary="The draft's audit log: who did what, when and why",
+    summary="The draft's audit log, oldest first: who did what, when and why; a page at a time",
 )
-async def list_events(request: Request, draft_id: DraftId) -> Response:
+async def list_events(
+    request: Request,
+    draft_id: DraftId,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
+    cursor: Cursor = None,
+) -> Response:
     service = await _service(request)
-    return _json(EventList(events=await _read(service, service.events, draft_id)))
+    page, next_cursor = await _read(
+        service, service.event_page, draft_id, limit=limit, cursor=cursor
+    )
+    return _json(EventList(events=page, next_cursor=next_cursor))
 
 
 async def _decide(

@@ -8,7 +8,24 @@ import typer
 
 from pitchgen.errors import ConfigError
 
-__all__ = ["is_loopback", "serve_command"]
+__all__ = ["UVICORN_OPTIONS", "is_loopback", "serve_command"]
+
+UVICORN_OPTIONS = {
+    "access_log": False,
+    "server_header": False,
+    "log_level": "info",
+    # Forwarding headers are read by the app's guard, from PITCHGEN_TRUSTED_PROXIES only;
+    # uvicorn's own reading would believe any X-Forwarded-For sent from 127.0.0.1.
+    "proxy_headers": False,
+    "forwarded_allow_ips": "",
+    # Slow clients: an idle keep-alive connection closes after 5 s, a request's headers may
+    # not grow past 16 KiB, and past 1,000 connections new requests get 503 at once rather than
+    # memory running out. Bodies have a deadline in the app (PITCHGEN_BODY_TIMEOUT_SECONDS);
+    # uvicorn has none for headers, which is a reverse proxy's job (see README, "Security").
+    "timeout_keep_alive": 5,
+    "h11_max_incomplete_event_size": 16 * 1024,
+    "limit_concurrency": 1000,
+}
 
 
 def is_loopback(host: str) -> bool:
@@ -42,11 +59,4 @@ def serve_command(
     from pitchgen.server import create_app
 
     # Access logs cost about a third of the throughput, and would record every client's path.
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        access_log=False,
-        server_header=False,
-        log_level="info",
-    )
+    uvicorn.run(create_app(settings), host=host, port=port, **UVICORN_OPTIONS)

@@ -56,10 +56,15 @@ def create_app(
     )
     api.install(app, service)
     web.mount(app, service)
+    settings = service.settings
     app.add_middleware(
         Guard,
-        api_keys=service.settings.api_keys,
-        rate_limit=rate_limit or RateLimit(),
+        api_keys=settings.api_keys,
+        rate_limit=rate_limit
+        or RateLimit(settings.rate_limit_per_second, settings.rate_limit_burst),
         failed_keys=failed_keys or FAILED_KEYS,
+        allowed_hosts=settings.allowed_hosts,
+        trusted_proxies=settings.trusted_proxies,
+        body_seconds=settings.body_timeout_seconds,
     )
     return app

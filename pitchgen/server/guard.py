@@ -1,5 +1,5 @@
-"""The guard every request passes before any route: request id, API key, rate limit, body size,
-security headers, and the last-resort 500.
+"""The guard every request passes before any route: request id, allowed Host, API key, rate
+limit, body size and deadline, security headers, and the last-resort 500.
 
 It is one plain ASGI middleware rather than a stack of `BaseHTTPMiddleware`s: each of those
 costs a task and a copy of the response per request, which the bench shows.
@@ -7,20 +7,24 @@ costs a task and a copy of the response per request, which the bench shows.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import secrets
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
+from urllib.parse import parse_qs
 
 from pydantic import SecretStr
 
 from pitchgen.api.problems import MEDIA_TYPE, problem_bytes
+from pitchgen.peers import Network, Peers, host_name, limit_key
+from pitchgen.server.limits import FAILED_KEYS, RateLimit, TokenBuckets
 from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
+from pitchgen.settings import LOOPBACK_HOSTS
 
-__all__ = ["MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
+__all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
 
 MAX_BODY_BYTES = 64 * 1024
 PROTECTED_PREFIX = "/v1"
@@ -43,50 +47,6 @@ _NO_STORE = (b"cache-control", b"no-store")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 
-@dataclass(frozen=True)
-class RateLimit:
-    """A token bucket per API key (per client address when no keys are configured):
-    `burst` requests at once, refilled at `per_second`."""
-
-    per_second: float = 5.0
-    burst: int = 60
-
-
-@dataclass
-class TokenBuckets:
-    limit: RateLimit
-    max_clients: int = 10_000
-    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-    def due(self, client: str, now: float) -> float:
-        """Seconds until `client` has a token again; 0 when it has one now (nothing spent)."""
-        tokens, then = self._buckets.get(client, (self.limit.burst, now))
-        tokens = min(self.limit.burst, tokens + (now - then) * self.limit.per_second)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.limit.per_second
-
-    def take(self, client: str, now: float) -> float:
-        """Spend one token for `client`; 0 when allowed, else the seconds until one is due."""
-        tokens, then = self._buckets.get(client, (self.limit.burst, now))
-        tokens = min(self.limit.burst, tokens + (now - then) * self.limit.per_second)
-        if tokens < 1:
-            self._buckets[client] = (tokens, now)
-            return (1 - tokens) / self.limit.per_second
-        if client not in self._buckets and len(self._buckets) >= self.max_clients:
-            self._forget_idle(now)
-        self._buckets[client] = (tokens - 1, now)
-        return 0.0
-
-    def _forget_idle(self, now: float) -> None:
-        # A bucket that has refilled is the same as no bucket: dropping it keeps memory bounded
-        # when many addresses come and go, without forgiving anyone who is being limited.
-        full = self.limit.burst / self.limit.per_second
-        for client, (_, then) in list(self._buckets.items()):
-            if now - then >= full:
-                del self._buckets[client]
-
-
-# Wrong keys from one address, at /v1 or the review sign-in: ten at once, then one a minute.
-FAILED_KEYS = RateLimit(per_second=1 / 60, burst=10)
 LOGIN_PATH = "/review/login"
 _JSON_TYPES = (b"application/json", b"application/problem+json")
 
@@ -99,11 +59,17 @@ class Guard:
         api_keys: list[SecretStr],
         rate_limit: RateLimit,
         failed_keys: RateLimit = FAILED_KEYS,
+        allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
+        trusted_proxies: Iterable[Network] = (),
+        body_seconds: float = 10.0,
     ) -> None:
         self.app = app
         self._keys = list(api_keys)
         self._buckets = TokenBuckets(rate_limit)
         self._failures = TokenBuckets(failed_keys)
+        self._hosts = frozenset(host_name(h) for h in allowed_hosts)
+        self._peers = Peers(trusted_proxies)
+        self._body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,7 +79,7 @@ class Guard:
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
         protected = path == PROTECTED_PREFIX or path.startswith(PROTECTED_PREFIX + "/")
-        address = _client_address(scope)
+        address = limit_key(self._peers.resolve(scope))
         started = False
 
         async def send_secured(message: Message) -> None:
@@ -137,39 +103,29 @@ class Guard:
 
         try:
             headers = dict(scope["headers"])
-            guessing = self._failures.due(address, time.monotonic())
-            if guessing and (protected or path == LOGIN_PATH):
-                retry = [(b"retry-after", str(math.ceil(guessing)).encode())]
-                await refuse(429, "too many wrong keys from this address; try again later", retry)
+            if host_name(headers.get(b"host", b"").decode("latin-1")) not in self._hosts:
+                # DNS rebinding: a page whose own name resolves to us must not be served.
+                await _refuse_host(send_secured, scope, protected, refuse)
                 return
-            if protected and scope["method"] in _BODY_METHODS:
-                refused = _cross_site(headers)
+            if protected:
+                refused = self._admit(scope, headers, address)
                 if refused:
                     await refuse(*refused)
                     return
-            if protected:
-                principal = self._authenticate(headers)
-                if principal is None:
-                    challenge = [(b"www-authenticate", b'Bearer realm="pitchgen"')]
-                    detail = (
-                        "an API key is required: send 'Authorization: Bearer KEY' or 'X-API-Key'"
-                    )
-                    await refuse(401, detail, challenge)
-                    return
-                # Without keys the server is on loopback only; the limit then is per address.
-                client = principal or address
-                scope["state"]["principal"] = principal or LOCAL_REVIEWER
-                wait = self._buckets.take(client, time.monotonic())
-                if wait:
-                    retry = [(b"retry-after", str(math.ceil(wait)).encode())]
-                    await refuse(429, f"too many requests; retry in {math.ceil(wait)} s", retry)
-                    return
             if scope["method"] in _BODY_METHODS:
-                body = await _read_body(scope, receive)
+                try:
+                    body = await _read_body(scope, receive, self._body_seconds)
+                except TimeoutError:
+                    detail = f"the request body took over {self._body_seconds:g} s to arrive"
+                    await refuse(408, detail, [(b"connection", b"close")])
+                    return
                 if body is None:
                     await refuse(
                         413, f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes"
                     )
+                    return
+                if path == LOGIN_PATH and self._guessing(address, _form_key(body)):
+                    await refuse(*self._too_many(address))
                     return
                 receive = _replay(body, receive)
             await self.app(scope, receive, send_secured)
@@ -181,15 +137,59 @@ class Guard:
                 raise
             await refuse(500, f"an unexpected error; quote request {request_id} when reporting it")
 
-    def _authenticate(self, headers: dict[bytes, bytes]) -> str | None:
-        """The key's audit name; "" when no keys are configured; None for a missing or wrong key."""
+    def _admit(self, scope: Scope, headers: dict[bytes, bytes], address: str) -> tuple | None:
+        """Why a /v1 request is refused before its route (status, detail, headers), if it is;
+        else notes its principal in the scope and spends one of its tokens."""
+        if scope["method"] in _BODY_METHODS:
+            refused = _cross_site(headers)
+            if refused:
+                return refused
+        principal = self._authenticate(scope["headers"])
+        if principal is None:
+            # Only requests without a valid key are slowed: a right key always gets in, however
+            # many wrong ones its address (a NAT, a proxy) sent before.
+            if self._failures.due(address, time.monotonic()):
+                return self._too_many(address)
+            challenge = [(b"www-authenticate", b'Bearer realm="pitchgen"')]
+            detail = (
+                "a valid API key is required: send it once, as 'Authorization: Bearer KEY'"
+                " or 'X-API-Key'"
+            )
+            return 401, detail, challenge
+        # Without keys the server is on loopback only; the limit then is per address.
+        scope["state"]["principal"] = principal or LOCAL_REVIEWER
+        wait = self._buckets.take(principal or address, time.monotonic())
+        if wait:
+            retry = [(b"retry-after", str(math.ceil(wait)).encode())]
+            return 429, f"too many requests; retry in {math.ceil(wait)} s", retry
+        return None
+
+    def _too_many(self, address: str) -> tuple[int, str, list]:
+        wait = self._failures.due(address, time.monotonic())
+        retry = [(b"retry-after", str(max(1, math.ceil(wait))).encode())]
+        return 429, "too many wrong keys from this address; try again later", retry
+
+    def _guessing(self, address: str, offered: str | None) -> bool:
+        """A sign-in without a right key, from an address that has used up its wrong ones."""
+        if not self._keys or not self._failures.due(address, time.monotonic()):
+            return False
+        return offered is None or matching_key(self._keys, offered) is None
+
+    def _authenticate(self, raw: list[tuple[bytes, bytes]]) -> str | None:
+        """The key's audit name; "" when no keys are configured; None for a missing or wrong
+        key. Every key sent (`X-API-Key`, `Authorization: Bearer`) must be the same right one:
+        a wrong key beside a right one is refused, never silently ignored or preferred."""
         if not self._keys:
             return ""
-        offered = headers.get(b"x-api-key", b"")
-        auth = headers.get(b"authorization", b"")
-        if auth[:7].lower() == b"bearer ":
-            offered = auth[7:].strip()
-        key = matching_key(self._keys, offered.decode("latin-1"))
+        offered = set()
+        for name, value in raw:
+            if name == b"x-api-key":
+                offered.add(value.strip())
+            elif name == b"authorization" and value[:7].lower() == b"bearer ":
+                offered.add(value[7:].strip())
+        if len(offered) != 1:
+            return None
+        key = matching_key(self._keys, offered.pop().decode("latin-1"))
         return fingerprint(key) if key else None
 
 
@@ -197,7 +197,10 @@ def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
     """Why a state-changing /v1 request could have come from a page on another site, if it
     could: a browser form can post there without a key when the server runs without keys."""
     origin = headers.get(b"origin")
-    if origin is not None and origin.split(b"://", 1)[-1] != headers.get(b"host", b""):
+    # The Host was checked against the allowed names already; the Origin must be that same
+    # host and port, so a page on another allowed name or port is another site too.
+    authority = origin.split(b"://", 1)[-1].lower() if origin is not None else None
+    if authority is not None and authority != headers.get(b"host", b"").lower():
         return 403, "requests from another site's page are refused"
     media = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
     if media and media not in _JSON_TYPES:
@@ -205,30 +208,34 @@ def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
     return None
 
 
-def _client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else "unknown"
-
-
-async def _read_body(scope: Scope, receive: Receive) -> bytes | None:
-    """The whole body, or None once it passes the limit (by its Content-Length or as it streams)."""
+async def _read_body(scope: Scope, receive: Receive, seconds: float) -> bytes | None:
+    """The whole body, or None once it passes the limit (by its Content-Length or as it streams).
+    TimeoutError when it takes over `seconds` in all: a client trickling a byte at a time must
+    not hold a connection and its buffer for as long as it likes."""
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
             return None
     chunks: list[bytes] = []
     size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
+    async with asyncio.timeout(seconds):
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
     return b"".join(chunks)
+
+
+def _form_key(body: bytes) -> str | None:
+    """The `key` field of the sign-in form, if the body is one."""
+    keys = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20).get("key")
+    return keys[0] if keys else None
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -254,4 +261,16 @@ async def _send_problem(send: Send, scope: Scope, status: int, detail: str, head
         *headers,
     ]
     await send({"type": "http.response.start", "status": status, "headers": start_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _refuse_host(send: Send, scope: Scope, protected: bool, refuse: Callable) -> None:
+    detail = "this server does not answer to that Host; PITCHGEN_ALLOWED_HOSTS lists its names"
+    if protected:
+        await refuse(400, detail)
+        return
+    body = detail.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"),
+               (b"content-length", str(len(body)).encode())]  # fmt: skip
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -8,6 +8,7 @@ client means one circuit breaker, so once the model is down drafts fall back at 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ class Service:
         self._llm: LLMClient | None = None
         self._lock = threading.Lock()
         self._in_flight = InFlight()
+        self._window = dt.timedelta(hours=settings.idempotency_window_hours)
 
     # --- what the service holds ---------------------------------------------------------------
 
@@ -150,7 +152,7 @@ class Service:
 
         store = await _blocking(self.store)
         with self._in_flight.claim(actor, idempotency_key):
-            kept = await _blocking(store.kept_response, actor, idempotency_key)
+            kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
             if kept is None:
                 draft_set = await self.adraft(ask, channels)
                 body = draft_set.model_dump_json()
@@ -158,7 +160,7 @@ class Service:
                 if await _blocking(self.save, ask, draft_set, actor, fresh):
                     return Saved(body, 201)
                 # Another server process stored this key's drafts first: theirs is the answer.
-                kept = await _blocking(store.kept_response, actor, idempotency_key)
+                kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
             kept = replayable(kept, fingerprint)
         return Saved(kept.body, kept.status, replayed=True)
 
@@ -199,6 +201,18 @@ class Service:
 
     def events(self, draft_id: str) -> list[Event]:
         return self.store().events(draft_id)
+
+    def revision_page(
+        self, draft_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Revision], str | None]:
+        """A page of a draft's revisions, oldest first, and the next page's cursor or None."""
+        return self.store().revision_page(draft_id, limit=limit, cursor=cursor)
+
+    def event_page(
+        self, draft_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Event], str | None]:
+        """A page of a draft's audit log, oldest first, and the next page's cursor or None."""
+        return self.store().event_page(draft_id, limit=limit, cursor=cursor)
 
     def show(self, draft_id: str) -> DraftView:
         from pitchgen.content.status import allowed_actions

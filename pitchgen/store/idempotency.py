@@ -6,11 +6,13 @@ every server process behind a load balancer sees them. The store writes each in 
 that stores its drafts (`Store.save_draft_set`) and reads it back (`Store.kept_response`), so a
 crash cannot keep one without the other. This module holds the rest: the key's form, the body's
 fingerprint, and the keys this process is working on right now. Keys are scoped by API key:
-one client cannot replay another's drafts.
+one client cannot replay another's drafts. A record lasts one window (a day by default);
+expired ones are deleted as they are met, and all of them about once an hour per process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -20,9 +22,23 @@ from typing import Any
 from pitchgen.errors import Conflict, InvalidInput, Problem
 from pitchgen.store.rows import IdempotencyRecord
 
-__all__ = ["MAX_KEY_LENGTH", "InFlight", "check_key", "fingerprint", "replayable"]
+__all__ = [
+    "DEFAULT_WINDOW",
+    "MAX_KEY_LENGTH",
+    "PURGE_EVERY",
+    "InFlight",
+    "check_key",
+    "fingerprint",
+    "replayable",
+]
 
 MAX_KEY_LENGTH = 255
+# How long a retry replays the first response (PITCHGEN_IDEMPOTENCY_WINDOW_HOURS); after it the
+# key is new again. Clients retry within minutes; a day covers a client that was down overnight.
+DEFAULT_WINDOW = dt.timedelta(hours=24)
+# Once per process and hour is enough to keep the table to about one window of records; a
+# scan per request would cost more than the records themselves.
+PURGE_EVERY = dt.timedelta(hours=1)
 
 
 def fingerprint(payload: Any) -> str:

@@ -26,15 +26,28 @@ from pitchgen.content.models import CheckResult, Draft, DraftSet
 from pitchgen.content.status import STATUSES
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
 from pitchgen.store.database import describe_url, error_message, open_engine
+from pitchgen.store.idempotency import DEFAULT_WINDOW, PURGE_EVERY
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
 from pitchgen.store.rows import Change, Event, IdempotencyRecord, Revision, StoredDraft
 
-__all__ = ["MAX_PAGE", "SCHEMA_REVISION", "Listing", "StaleVersion", "Store", "describe_url"]
+__all__ = [
+    "MAX_PAGE",
+    "MAX_REVISION_PAGE",
+    "REVISION_PAGE",
+    "SCHEMA_REVISION",
+    "Listing",
+    "StaleVersion",
+    "Store",
+    "describe_url",
+]
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
 SCHEMA_REVISION = "0002"
 MAX_PAGE = 200
+# A revision may be a whole edited draft (up to the 64 KiB body limit), so fewer to a page.
+REVISION_PAGE = 10
+MAX_REVISION_PAGE = 20
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,6 +62,7 @@ _REVISIONS_OF = (
     .where(revisions.c.draft_id == sa.bindparam("id"))
     .order_by(revisions.c.version)
 )
+_KEPT = (api_idempotency.c.fingerprint, api_idempotency.c.status, api_idempotency.c.body)
 _EVENTS_OF = events.select().where(events.c.draft_id == sa.bindparam("id")).order_by(events.c.seq)
 
 
@@ -126,6 +140,8 @@ class Store:
         self._writer: AbstractContextManager[Any] = (
             threading.Lock() if self._sqlite else nullcontext()
         )
+        # When expired idempotency records were last swept (see `kept_response`).
+        self._purged_at: dt.datetime | None = None
         # Whether a read may wait: on a server across the network, yes. On SQLite in WAL mode a
         # reader never waits for a writer, so a read is only this process's CPU and page cache.
         self.reads_wait = not self._sqlite
@@ -293,14 +309,29 @@ class Store:
             next_cursor=_encode_cursor(rows[-1].seq) if more else None,
         )
 
-    def kept_response(self, scope: str, key: str) -> IdempotencyRecord | None:
-        """The response kept under an `Idempotency-Key` (see `save_draft_set`), if any."""
-        query = sa.select(
-            api_idempotency.c.fingerprint, api_idempotency.c.status, api_idempotency.c.body
-        ).where(api_idempotency.c.scope == scope, api_idempotency.c.key == key)
+    def kept_response(
+        self, scope: str, key: str, window: dt.timedelta = DEFAULT_WINDOW
+    ) -> IdempotencyRecord | None:
+        """The response kept under an `Idempotency-Key` (see `save_draft_set`), unless it is
+        older than `window`: an expired key is a new one, and its record goes (with, about once
+        an hour, every other expired one)."""
+        now = _now()
+        cutoff = now - window
+        this = (api_idempotency.c.scope == scope, api_idempotency.c.key == key)
         with self._read() as conn:
-            row = conn.execute(query).first()
-        return IdempotencyRecord(scope, key, *row) if row else None
+            row = conn.execute(sa.select(*_KEPT, api_idempotency.c.created_at).where(*this)).first()
+        expired = row is not None and _utc(row.created_at) < cutoff
+        purge = self._purged_at is None or now - self._purged_at >= PURGE_EVERY
+        if expired or purge:
+            with self._write() as conn:
+                if purge:
+                    self._purged_at = now
+                    conn.execute(
+                        api_idempotency.delete().where(api_idempotency.c.created_at < cutoff)
+                    )
+                if expired:
+                    conn.execute(api_idempotency.delete().where(*this))
+        return IdempotencyRecord(scope, key, *row[:3]) if row and not expired else None
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
@@ -317,6 +348,38 @@ class Store:
             if not rows:
                 self._one(conn, draft_id)
         return [_model(Event, r, "at") for r in rows]
+
+    def revision_page(
+        self, draft_id: str, *, limit: int = REVISION_PAGE, cursor: str | None = None
+    ) -> tuple[list[Revision], str | None]:
+        """A page of a draft's revisions, oldest first, and the cursor of the next or None."""
+        rows, next_cursor = self._page(revisions, revisions.c.version, draft_id, limit, cursor)
+        return [_model(Revision, r, "created_at") for r in rows], next_cursor
+
+    def event_page(
+        self, draft_id: str, *, limit: int = MAX_PAGE, cursor: str | None = None
+    ) -> tuple[list[Event], str | None]:
+        """A page of a draft's audit log, oldest first, and the cursor of the next or None."""
+        rows, next_cursor = self._page(events, events.c.seq, draft_id, limit, cursor)
+        return [_model(Event, r, "at") for r in rows], next_cursor
+
+    def _page(
+        self, table: sa.Table, order: sa.Column, draft_id: str, limit: int, cursor: str | None
+    ) -> tuple[list[sa.Row], str | None]:
+        # Keyset pagination on a column that only grows: a page is never skewed by rows added
+        # while a client walks the pages, and a deep page costs no more than the first.
+        if not 1 <= limit <= MAX_PAGE:
+            raise InvalidInput([Problem("limit", f"must be between 1 and {MAX_PAGE}")])
+        query = table.select().where(table.c.draft_id == draft_id).order_by(order)
+        if cursor:
+            query = query.where(order > _decode_cursor(cursor))
+        with self._read(snapshot=True) as conn:
+            rows = conn.execute(query.limit(limit + 1)).all()
+            if not rows:
+                self._one(conn, draft_id)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, _encode_cursor(getattr(rows[-1], order.name)) if more else None
 
     # --- plumbing ---------------------------------------------------------------------------
 

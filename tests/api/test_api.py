@@ -34,7 +34,7 @@ def app() -> FastAPI:
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 
@@ -311,6 +311,17 @@ async def test_approval_waits_for_the_checks_unless_overridden(client: httpx.Asy
     assert event["detail"]["overridden_checks"]
 
 
+async def test_an_override_reason_of_a_dot_is_refused(client: httpx.AsyncClient) -> None:
+    draft = await email_of(client)
+    url = f"/v1/drafts/{draft['id']}"
+    await client.patch(url, json={"content": NEW_EMAIL, "version": 1})
+    problem = assert_problem(
+        await client.post(f"{url}/approve", json={"override_reason": "."}), 422
+    )
+    assert [e["path"] for e in problem["errors"]] == ["override_reason"]
+    assert (await client.get(url)).json()["status"] == "draft"
+
+
 async def test_an_illegal_step_is_refused_naming_the_allowed_ones(
     client: httpx.AsyncClient,
 ) -> None:
@@ -416,7 +427,7 @@ async def test_readiness_fails_while_the_store_is_unreachable(tmp_path: Path) ->
     blocked.write_text("")
     app = create_app(Settings(database_url=f"sqlite:///{blocked}/pitchgen.db"))
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         assert (await client.get("/healthz")).status_code == 200
         body = assert_problem(await client.get("/readyz"), 503)
         listing = assert_problem(await client.get("/v1/drafts"), 503)
@@ -515,7 +526,7 @@ async def test_the_openapi_schema_has_the_example_asks_and_problem_responses(
 async def test_a_model_that_cannot_answer_falls_back_to_the_templates(tmp_path: Path) -> None:
     app = create_app(Settings(llm="replay", fixtures=tmp_path), rate_limit=UNLIMITED)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         for _ in range(2):  # one model client serves every request
             result = await drafted(client, channels=["email"])
             assert [d["fallback_reason"] for d in result["drafts"]] == ["replay_miss"]

@@ -17,7 +17,12 @@ KEY = "schemathesis-key-0123456789abcdef"
 
 _DATA = Path(tempfile.mkdtemp(prefix="pitchgen-schemathesis-"))
 app = create_app(
-    Settings(database_url=f"sqlite:///{_DATA / 'pitchgen.db'}", llm="off", api_keys=KEY),
+    Settings(
+        database_url=f"sqlite:///{_DATA / 'pitchgen.db'}",
+        llm="off",
+        api_keys=KEY,
+        allowed_hosts="testserver",  # the name schemathesis's ASGI client sends
+    ),
     rate_limit=RateLimit(per_second=1e6, burst=1_000_000),
     failed_keys=RateLimit(per_second=1e6, burst=1_000_000),
 )

@@ -20,7 +20,7 @@ UNLIMITED = RateLimit(per_second=1e6, burst=1_000_000)
 
 async def client_for(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=create_app(settings, rate_limit=UNLIMITED))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
         yield client
 
 

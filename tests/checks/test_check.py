@@ -160,7 +160,7 @@ async def client() -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     headers = {"Authorization": f"Bearer {KEY}"}
     async with httpx.AsyncClient(
-        transport=transport, base_url="http://testserver", headers=headers
+        transport=transport, base_url="http://localhost", headers=headers
     ) as client:
         yield client
 

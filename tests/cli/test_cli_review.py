@@ -354,6 +354,13 @@ def test_approval_is_refused_while_a_must_check_fails_unless_overridden(capsys, 
     assert last["detail"] == {"overridden_checks": ["channel_fit"]}
 
 
+def test_an_override_reason_of_a_dot_is_invalid_input(capsys, email_id):
+    run(capsys, "review", "edit", email_id, "--set", "subject=")
+    code, _, err = run(capsys, "review", "approve", email_id, "--override-reason", ".")
+    assert code == 2
+    assert "override_reason" in err and "two words" in err
+
+
 def test_reject_needs_a_reason_and_reopen_brings_it_back(capsys, email_id):
     code, _, err = run(capsys, "review", "reject", email_id)
     assert code == 2

@@ -164,6 +164,18 @@ def test_an_override_reason_approves_and_is_recorded(store: Store, failing: Stor
     assert event.detail == {"overridden_checks": ["grounded"]}
 
 
+@pytest.mark.parametrize(
+    "reason", [".", "ok", "..........!", "fine fine", "approved!!", "a b c d e f", "__ __ __ __"]
+)
+def test_an_override_needs_a_reason_in_words(
+    store: Store, failing: StoredDraft, reason: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        review.approve(store, failing.id, "ava", override_reason=reason)
+    assert [p.path for p in refused.value.problems] == ["override_reason"]
+    assert store.get_draft(failing.id).status == "draft"
+
+
 def test_editing_an_approved_draft_withdraws_the_approval(store: Store, email: StoredDraft) -> None:
     review.approve(store, email.id, "ava", expected_version=1)
     edited = review.edit(store, email.id, {"subject": "New", "body": "Text"}, 1, author="marcus")

@@ -75,7 +75,8 @@ def test_the_cli_the_api_and_the_page_give_the_same_draft_and_the_same_events(
 
     service = Service(Settings())
     by_cli = through_the_cli(capsys)
-    with TestClient(create_app(Settings(llm="off")), follow_redirects=False) as client:
+    app = create_app(Settings(llm="off"))
+    with TestClient(app, base_url="http://localhost", follow_redirects=False) as client:
         by_api = through_the_api(client)
         by_page = through_the_page(client)
     trails = [trail(service, draft_id) for draft_id in (by_cli, by_api, by_page)]

@@ -333,6 +333,18 @@ def test_approve_reject_and_override(
             assert f"“{reason}”" in html
 
 
+def test_an_override_reason_of_a_dot_is_refused_on_the_page(
+    client: TestClient, review_store: Store, drafts: dict
+) -> None:
+    email = drafts[Channel.email]
+    submit(client, email, "edit", body=without_partner(client, email))
+    fields = post_forms(page(client, f"/review/drafts/{email}"))["approve"]
+    response = client.post(f"/review/drafts/{email}/approve", data=fields | {"reason": "."})
+    assert response.status_code == 422
+    assert "two words" in response.text
+    assert review_store.get_draft(email).status == "draft"
+
+
 def test_a_stale_decision_is_a_message(client: TestClient, review_store: Store, drafts: dict):
     email = drafts[Channel.email]
     approve = post_forms(page(client, f"/review/drafts/{email}"))["approve"]
