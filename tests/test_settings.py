@@ -32,16 +32,16 @@ def test_the_security_variables_are_read(monkeypatch: pytest.MonkeyPatch):
     assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.0/8", "192.0.2.1/32"]
 
 
-def test_a_short_key_or_a_bad_proxy_is_named_without_showing_the_key(monkeypatch):
-    monkeypatch.setenv("PITCHGEN_API_KEYS", "long-enough-key-0123,tiny-key")
+def test_a_bad_proxy_is_named(monkeypatch):
     monkeypatch.setenv("PITCHGEN_TRUSTED_PROXIES", "10.0.0.0/8,proxy.example")
     with pytest.raises(ConfigError) as caught:
         get_settings()
-    assert caught.value.message.startswith(
-        "invalid settings: PITCHGEN_API_KEYS: each key must be at least 16 characters;"
-        " PITCHGEN_TRUSTED_PROXIES"
-    )
-    assert "tiny-key" not in caught.value.message
+    assert caught.value.message.startswith("invalid settings: PITCHGEN_TRUSTED_PROXIES")
+
+
+def test_short_keys_are_counted_for_a_warning_not_refused(monkeypatch):
+    monkeypatch.setenv("PITCHGEN_API_KEYS", "long-enough-key-0123,tiny-key")
+    assert get_settings().short_keys == 1
 
 
 def test_every_bad_variable_is_named_in_one_line(monkeypatch: pytest.MonkeyPatch):

@@ -297,6 +297,17 @@ def test_serve_refuses_to_bind_beyond_loopback_without_keys(
     assert uvicorn_runs == []
 
 
+def test_serve_warns_about_a_short_key_without_showing_it(
+    uvicorn_runs: list, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PITCHGEN_API_KEYS", "long-enough-key-0123,tiny-key")
+    assert main(["serve", "--host", "0.0.0.0"]) == 0
+    error = capsys.readouterr().err
+    assert "1 of the API keys are shorter than 16 characters" in error
+    assert "tiny-key" not in error
+    assert len(uvicorn_runs) == 1
+
+
 @pytest.mark.parametrize(
     ("host", "keys"), [("127.0.0.1", None), ("0.0.0.0", KEY), ("::", f"{KEY},{OTHER_KEY}")]
 )

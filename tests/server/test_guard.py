@@ -14,7 +14,7 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from pitchgen.cli.serve import UVICORN_OPTIONS
+from pitchgen.cli.serve import uvicorn_options
 from pitchgen.peers import Peers, host_name, limit_key
 from pitchgen.server import create_app
 from pitchgen.server.limits import RateLimit, TokenBuckets
@@ -189,6 +189,15 @@ async def test_rotating_x_forwarded_for_from_an_untrusted_peer_changes_nothing()
     assert statuses == [401] * 10 + [429]
 
 
+def test_a_client_trickling_its_headers_is_disconnected(served: str) -> None:
+    port = int(served.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as slow:
+        slow.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n")  # and nothing more
+        assert slow.recv(1024) == b""  # closed by the server, unanswered
+    with httpx.Client(base_url=served, timeout=10) as client:
+        assert client.get("/healthz").status_code == 200  # a prompt client is served
+
+
 @pytest.fixture
 def served() -> Iterator[str]:
     """The keyed app under uvicorn with `pitchgen serve`'s options, on a loopback port."""
@@ -196,7 +205,7 @@ def served() -> Iterator[str]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen()
-    server = uvicorn.Server(uvicorn.Config(app, **UVICORN_OPTIONS))
+    server = uvicorn.Server(uvicorn.Config(app, **uvicorn_options(header_seconds=0.2)))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
     thread.start()
     try:
