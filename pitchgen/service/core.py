@@ -62,6 +62,9 @@ class DraftView:
 
 
 class Service:
+    """Every use case of pitchgen, over one settings object. `store` is for a caller that
+    already holds one open (tests, the review pages' own test app)."""
+
     def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
         self.settings = settings
         self._store = store
