@@ -7,6 +7,7 @@ PitchgenError                 exit 1, HTTP 500
 ├── ConfigError               exit 1, HTTP 500   (bad settings; never echoes a secret)
 ├── StoreError                exit 1, HTTP 503   (the draft store could not be read or written)
 ├── SendError                 exit 1, HTTP 502   (SMTP refused or failed)
+├── SendersBusy               HTTP 503           (every sending worker taken; try again)
 └── LLMError                  never reaches a user: drafting turns it into a fallback_reason
     ├── LLMUnavailable        connection, timeout, 5xx after retries
     ├── LLMRejected           4xx other than 408/409/429
@@ -156,6 +157,15 @@ class SendError(PitchgenError):
     status = 502
     title = "Sending failed"
     expose = True  # the mail server's answer, password scrubbed: what the reviewer must fix
+
+
+class SendersBusy(PitchgenError):
+    """Every sending worker is taken and as many sends wait: a hung mail server must not
+    queue up the whole service behind it."""
+
+    status = 503
+    title = "Too many sends in progress"
+    expose = True
 
 
 class LLMError(PitchgenError):

@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     smtp_tls: Literal["none", "starttls", "tls"] = "starttls"
+    # Seconds an SMTP server may take to accept a connection or answer one command, and to
+    # finish the whole send; sends at once per server process (the rest queue).
+    smtp_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
+    smtp_deadline_seconds: float = Field(default=60.0, gt=0, le=900)
+    smtp_concurrency: int = Field(default=4, ge=1, le=64)
 
     @field_validator("api_keys", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod

@@ -40,12 +40,19 @@ def summit_data() -> dict:
 def hostile_ask() -> Ask:
     """The summit ask with every hostile string in fields that drafts quote verbatim."""
     data = copy.deepcopy(summit_data())
-    data["partner"]["organization"] = f"Main Street {SCRIPT} Alliance"
-    data["partner"]["contact_name"] = f"Marcus {IMG} Lee"
     data["project"]["summary"] += f" See {JS_LINK} and {REMOTE_IMAGE}."
     data["need"]["description"] = f'<a href="javascript:alert(1)">Use</a> of your room {IMG}'
     data["benefits"][0]["description"] = f"{REMOTE_IMAGE} Your logo on all summit materials"
-    return validate_ask(data)
+    ask = validate_ask(data)
+    # Names that reach an email header now refuse < > and quotes; an ask stored before they
+    # did can still hold them, and the page must show them as text.
+    partner = ask.partner.model_copy(
+        update={
+            "organization": f"Main Street {SCRIPT} Alliance",
+            "contact_name": f"Marcus {IMG} Lee",
+        }
+    )
+    return ask.model_copy(update={"partner": partner})
 
 
 def seed(store: Store, ask: Ask, channels: tuple[Channel, ...] = tuple(Channel)) -> DraftSet:

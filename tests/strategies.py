@@ -36,7 +36,7 @@ FRAGMENTS = (
     "व्यापार संघ",
     "Ελληνική Ένωση ΟΔΟΣ",
     "🌱 Green Futures 🌍",
-    "\u202bمرحبا\u202c and \u200fשלום",
+    "\u200fمرحبا\u200f and \u200fשלום",
     "<b>Bold</b> & <i>Co</i>",
     "<script>alert('x')</script>",
     "{{ TODO }}",
@@ -89,6 +89,8 @@ def optional(strategy: st.SearchStrategy) -> st.SearchStrategy:
 
 
 names, texts = text(NAME_LIMIT), text(TEXT_LIMIT)
+# Names that become an email header's display name hold no character that reads as an address.
+header_names = names.map(lambda s: "".join(c for c in s if c not in '<>"@\\').strip()).filter(bool)
 emails = st.sampled_from(
     ["ava.thompson@libertypolicyforum.org", "x.y+z@sub.example.co.uk", "ünï@exämple.org"]
 )
@@ -157,7 +159,7 @@ def ask_data(draw: st.DrawFn) -> dict:
         "sender": _drop_none(
             {
                 "organization": draw(names),
-                "name": draw(names),
+                "name": draw(header_names),
                 "role": draw(optional(names)),
                 "email": draw(optional(emails)),
                 "phone": draw(optional(phones)),
@@ -165,8 +167,8 @@ def ask_data(draw: st.DrawFn) -> dict:
         ),
         "partner": _drop_none(
             {
-                "organization": draw(names),
-                "contact_name": draw(optional(names)),
+                "organization": draw(header_names),
+                "contact_name": draw(optional(header_names)),
                 "contact_role": draw(optional(names)),
                 "email": draw(optional(emails)),
                 "focus": draw(optional(texts)),

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 
 from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.ask.text import AuditText
+from pitchgen.ask.text import Author as AuthorName
 from pitchgen.content.models import CallScript, Email, MeetingAgenda
 from pitchgen.errors import InvalidInput, Problem
 from pitchgen.store.rows import Event, Revision, StoredDraft
@@ -46,9 +48,9 @@ def _content(value: Any, _handler: Any) -> Any:
 
 AskBody = Annotated[Ask, WrapValidator(_ask)]
 Content = Annotated[Email | CallScript | MeetingAgenda, WrapValidator(_content)]
-Text = Annotated[str, Field(min_length=1, max_length=1000, pattern=r"\S")]
+Text = Annotated[AuditText, Field(min_length=1, max_length=1000, pattern=r"\S")]
 Author = Annotated[
-    str | None,
+    AuthorName | None,
     Field(
         default=None,
         max_length=100,

@@ -32,6 +32,7 @@ from pitchgen.api.bodies import (
 )
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
 from pitchgen.api.problems import problem_responses
+from pitchgen.api.sending import SendPool
 from pitchgen.ask import Channel
 from pitchgen.content.models import DraftSet, Recommendation
 from pitchgen.content.status import Status
@@ -326,7 +327,15 @@ async def send_draft(
     body = body or SendRequest()
     service = await _service(request)
     actor = _actor(request, body.author)
-    return _draft(await _run(service.send, draft_id, actor))
+    return _draft(await _senders(request).run(service.send, draft_id, actor))
+
+
+def _senders(request: Request) -> SendPool:
+    # Made on first use: with no await in between, two requests cannot both make one.
+    state = request.app.state
+    if getattr(state, "senders", None) is None:
+        state.senders = SendPool(state.service.settings.smtp_concurrency)
+    return state.senders
 
 
 @router.get(

@@ -20,11 +20,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic.functional_validators import model_validator
 
 from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
+from pitchgen.ask.text import BoundedDate, BoundedDateTime, is_stored, text_problem
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [
@@ -49,17 +51,10 @@ def _blank_to_none(value: Any) -> Any:
     return value
 
 
-# C0 and C1 control characters other than tab and line breaks: terminal escapes that could
-# hide words from a reviewer, and nothing a pitch needs.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def _no_control_characters(value: str) -> str:
-    if found := _CONTROL.search(value):
-        raise ValueError(
-            f"contains a control character (U+{ord(found.group()):04X}) at position"
-            f" {found.start() + 1}; remove it"
-        )
+    # Terminal escapes and bidi overrides could hide words from a reviewer (see safetext).
+    if problem := text_problem(value):
+        raise ValueError(problem)
     return value
 
 
@@ -70,6 +65,20 @@ Text = Annotated[
     str, Field(min_length=1, max_length=TEXT_LIMIT), AfterValidator(_no_control_characters)
 ]
 OptName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
+
+
+def _header_name(value: str, info: ValidationInfo) -> str:
+    # Imported on use, like the email validator: most commands never build a header.
+    from pitchgen.ask.mailheaders import header_name_problem
+
+    if not is_stored(info) and (problem := header_name_problem(value)):
+        raise ValueError(problem)
+    return value
+
+
+# A name that becomes an email header's display name (From, To) and a calendar's CN.
+HeaderName = Annotated[Name, AfterValidator(_header_name)]
+OptHeaderName = Annotated[HeaderName | None, BeforeValidator(_blank_to_none)]
 OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
 
 
@@ -140,15 +149,15 @@ class _Strict(BaseModel):
 
 class Sender(_Strict):
     organization: Name
-    name: Name
+    name: HeaderName
     role: OptName = None
     email: OptEmail = None
     phone: OptName = None
 
 
 class Partner(_Strict):
-    organization: Name
-    contact_name: OptName = None
+    organization: Name  # the To name when no contact is named: see validate_ask
+    contact_name: OptHeaderName = None
     contact_role: OptName = None
     email: OptEmail = None
     focus: OptText = None
@@ -172,7 +181,7 @@ class Benefit(_Strict):
 
 
 class Milestone(_Strict):
-    date: date
+    date: BoundedDate
     milestone: Text
 
 
@@ -204,7 +213,8 @@ class Meeting(_Strict):
     duration_minutes: Annotated[int, Field(ge=15, le=180)] = 30
     location: OptText = None
     proposed_times: Annotated[
-        list[Annotated[datetime, AfterValidator(_with_offset)]], Field(max_length=LIST_LIMIT)
+        list[Annotated[BoundedDateTime, AfterValidator(_with_offset)]],
+        Field(max_length=LIST_LIMIT),
     ] = []
 
 
@@ -215,7 +225,7 @@ class Ask(_Strict):
     need: Need
     benefits: Annotated[list[Benefit], Field(min_length=1, max_length=LIST_LIMIT)]
     timeline: Annotated[list[Milestone], Field(min_length=1, max_length=LIST_LIMIT)]
-    respond_by: date | None = None
+    respond_by: BoundedDate | None = None
     budget: Budget | None = None
     meeting: Meeting | None = None
     tone: Tone = Tone.warm
@@ -282,9 +292,16 @@ def validate_ask(data: Any) -> Ask:
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise InvalidInput([Problem("", f"an ask must be a mapping of fields, not {kind}")])
     try:
-        return Ask.model_validate(data)
+        ask = Ask.model_validate(data)
     except ValidationError as exc:
         raise InvalidInput(problems_from(exc)) from None
+    if ask.partner.contact_name is None:
+        # Only then is the organization the To header's name (see HeaderName).
+        from pitchgen.ask.mailheaders import header_name_problem
+
+        if problem := header_name_problem(ask.partner.organization):
+            raise InvalidInput([Problem("partner.organization", problem)])
+    return ask
 
 
 # --- step 2 of the seed: "know your ask" -----------------------------------------------------

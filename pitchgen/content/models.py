@@ -7,13 +7,31 @@ document read back here), never re-validated in between."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from pitchgen.ask import Channel
+from pitchgen.ask.text import BoundedDate, is_stored, text_problem
 from pitchgen.content.status import Status
+
+# A meeting, or one agenda item, is at most a day long.
+MAX_MINUTES = 24 * 60
+
+
+def _minutes(value: int, info: ValidationInfo) -> int:
+    if not is_stored(info) and not 0 <= value <= MAX_MINUTES:
+        raise ValueError(f"must be between 0 and {MAX_MINUTES} minutes (got {value})")
+    return value
+
+
+def _no_controls(value: str, info: ValidationInfo) -> str:
+    # A row read back (the STORED context) is shown as it was: export refuses what it cannot
+    # write, and a draft an older pitchgen stored stays readable.
+    if not is_stored(info) and (problem := text_problem(value)):
+        raise ValueError(problem)
+    return value
+
 
 __all__ = [
     "CONTENT_MODELS",
@@ -47,8 +65,13 @@ FALLBACK_REASONS: tuple[str, ...] = get_args(FallbackReason)
 
 # Content is produced by a model or edited by a person: accept any text the model gives, and
 # let the rubric checks (not the parser) judge lengths and counts, so a reviewer sees why.
+# Text is still refused when it holds a control character (safetext), and numbers and dates
+# are bounded to what the exports can write.
 _Content = ConfigDict(extra="forbid")
-Line = Annotated[str, Field(max_length=20_000)]
+Line = Annotated[str, Field(max_length=20_000), AfterValidator(_no_controls)]
+# A validator, not Field(ge=, le=): the bound stays out of the JSON schema the model is shown,
+# so recorded model exchanges still match.
+Minutes = Annotated[int, AfterValidator(_minutes)]
 
 
 class Email(BaseModel):
@@ -80,7 +103,7 @@ class CallScript(BaseModel):
 
 class AgendaItem(BaseModel):
     model_config = _Content
-    minutes: int
+    minutes: Minutes
     topic: Line
     owner: Line
     notes: Line = ""
@@ -90,14 +113,14 @@ class NextStep(BaseModel):
     model_config = _Content
     action: Line
     owner: Line
-    date: dt.date
+    date: BoundedDate
 
 
 class MeetingAgenda(BaseModel):
     model_config = _Content
     channel: ClassVar[Channel] = Channel.meeting_agenda
     title: Line
-    duration_minutes: int
+    duration_minutes: Minutes
     attendees: list[Line]
     objective: Line
     items: list[AgendaItem]
@@ -150,7 +173,7 @@ class Draft(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _content_of_its_channel(cls, data: Any) -> Any:
+    def _content_of_its_channel(cls, data: Any, info: ValidationInfo) -> Any:
         # Content arriving as a mapping (a row read back, a JSON document) is validated here,
         # once, as its own channel's model: a call script can never pass for an email, and
         # an error names the channel's fields. A content model passes through untouched.
@@ -158,7 +181,7 @@ class Draft(BaseModel):
             content, channel = data.get("content"), data.get("channel")
             if isinstance(content, dict) and channel in _CHANNELS:
                 model = CONTENT_MODELS[Channel(channel)]
-                data = {**data, "content": model.model_validate(content)}
+                data = {**data, "content": model.model_validate(content, context=info.context)}
         return data
 
     @property

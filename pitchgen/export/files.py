@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.headerregistry import Address, Group
 from email.message import EmailMessage
 from email.utils import format_datetime
 from hashlib import sha256
@@ -27,6 +26,8 @@ from email_validator import validate_email
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.ask.mailheaders import address_header, header_name_problem
+from pitchgen.ask.text import text_problem, without_controls
 from pitchgen.content.formats import written_date
 from pitchgen.content.models import Draft, Email, MeetingAgenda
 from pitchgen.content.render import to_markdown, to_text
@@ -82,6 +83,8 @@ def export(draft: Draft, ask: Ask, fmt: Format, *, now: datetime | None = None) 
             [Problem("format", f"a {kind} draft exports as {', '.join(allowed)}, not {fmt!r}")]
         )
     content = draft.content
+    if problems := _unwritable(content):
+        raise InvalidInput(problems)
     stamp = now or datetime.now(UTC)
     if fmt == "eml":
         data = _eml(draft, ask, content, stamp)
@@ -132,9 +135,29 @@ def _split(email: str) -> tuple[str, str]:
     return checked.local_part, checked.ascii_domain
 
 
+def _unwritable(content: BaseModel) -> list[Problem]:
+    """Text no file may carry: a control character that an older pitchgen let into the store
+    (edits and models refuse it where they enter; a stored draft is read back as it was)."""
+    problems: list[Problem] = []
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, str) and (problem := text_problem(value)):
+            problems.append(Problem(path, problem))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]")
+
+    walk(content.model_dump(), "content")
+    return problems
+
+
 def _one_line(text: str) -> str:
-    # A header is one line: a newline from an edit or a model must not start a new header.
-    return " ".join(text.split())
+    # A header is one line: a newline from an edit or a model must not start a new header, and
+    # a control character stored before they were refused must not reach a mail client.
+    return " ".join(without_controls(text).split())
 
 
 def _filename(draft: Draft, ask: Ask, fmt: Format) -> str:
@@ -158,24 +181,35 @@ def _document(draft: Draft, rendered: str, *, bold: bool) -> bytes:
 # --- .eml ------------------------------------------------------------------------------------
 
 
-def _address(name: str, email: str | None) -> Address | Group:
-    if email is None:
-        return Group(_one_line(name), ())
-    local, domain = _split(email)
-    return Address(_one_line(name), username=local, domain=domain)
+def _set_address(
+    message: EmailMessage, field: str, path: str, name: str, email: str | None
+) -> None:
+    """Write `field` from the email package's address objects, read back to the one mailbox
+    meant (see `mailheaders`); an ask stored before names were checked may still hold one
+    that cannot be, and is refused here rather than sent to whoever the header would name."""
+    local, domain = _split(email) if email else (None, None)
+    value = address_header(field, _one_line(name), local, domain, message.policy)
+    if value is None or header_name_problem(name):
+        problem = header_name_problem(name) or "cannot be written as one email header address"
+        raise InvalidInput([Problem(path, problem)])
+    message.set_raw(field, value)
 
 
 def _eml(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
     assert isinstance(content, Email)
-    sender = _address(ask.sender.name, ask.sender.email)
-    recipient = _address(ask.partner.contact_name or ask.partner.organization, ask.partner.email)
+    partner = ask.partner
+    to_path = "partner.contact_name" if partner.contact_name else "partner.organization"
     # An internationalised local part (zoë@…) cannot be encoded in 7-bit headers; such a
     # message is written in UTF-8 and sent with SMTPUTF8.
-    utf8 = any(isinstance(a, Address) and not a.username.isascii() for a in (sender, recipient))
-    message = EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.SMTP)
+    utf8 = any(e and not _split(e)[0].isascii() for e in (ask.sender.email, partner.email))
+    chosen = policy.SMTPUTF8 if utf8 else policy.SMTP
+    # Raw headers (the checked addresses) are written as they are, never refolded.
+    message = EmailMessage(policy=chosen.clone(refold_source="none"))
     mark = draft_mark(draft)
-    message["From"] = sender
-    message["To"] = recipient
+    _set_address(message, "From", "sender.name", ask.sender.name, ask.sender.email)
+    _set_address(
+        message, "To", to_path, partner.contact_name or partner.organization, partner.email
+    )
     message["Subject"] = ("[DRAFT] " if mark else "") + _one_line(content.subject)
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(draft, ask)
@@ -190,9 +224,19 @@ def _eml(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
 
 
 def _ics(draft: Draft, ask: Ask, content: BaseModel, now: datetime) -> bytes:
+    assert isinstance(content, MeetingAgenda)
+    try:
+        return _calendar(draft, ask, content, now)
+    except OverflowError:
+        # Asks and edits are bounded (safetext); one stored before they were can still be out.
+        raise InvalidInput(
+            [Problem("meeting.proposed_times", "too far in the future to write as an event")]
+        ) from None
+
+
+def _calendar(draft: Draft, ask: Ask, content: MeetingAgenda, now: datetime) -> bytes:
     import icalendar
 
-    assert isinstance(content, MeetingAgenda)
     if content.duration_minutes <= 0:
         raise InvalidInput(
             [Problem("content.duration_minutes", "must be positive to make a calendar event")]

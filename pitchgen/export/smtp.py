@@ -3,6 +3,9 @@
 The Message-ID is fixed per (draft id, version), so whoever records sends can recognise a
 retry of a revision already sent. Every failure is a `SendError` whose message names the
 server and its reply and never the password.
+
+A server cannot hold a send longer than `SmtpConfig.deadline`: each connect, command and reply
+waits at most `timeout`, and never past the deadline, however slowly the server trickles.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
@@ -40,7 +44,9 @@ class SmtpConfig:
     security: Security = "starttls"
     user: str | None = None
     password: str | None = field(default=None, repr=False)
-    timeout: float = 30.0
+    # Seconds: for the connection and each reply; for the whole transaction.
+    timeout: float = 20.0
+    deadline: float = 60.0
 
     def __post_init__(self) -> None:
         if not self.host:
@@ -63,6 +69,8 @@ class SmtpConfig:
             security=settings.smtp_tls,
             user=settings.smtp_user or None,
             password=password.get_secret_value() if password is not None else None,
+            timeout=settings.smtp_timeout_seconds,
+            deadline=settings.smtp_deadline_seconds,
         )
 
     @property
@@ -112,8 +120,9 @@ def send_email(
 
 def _deliver(config: SmtpConfig, sender: str, recipient: str, data: bytes) -> None:
     where = config.address
+    deadline = time.monotonic() + config.deadline
     try:
-        with _connect(config) as client:
+        with _connect(config, deadline) as client:
             if config.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if config.user is not None and config.password is not None:
@@ -142,6 +151,8 @@ def _deliver(config: SmtpConfig, sender: str, recipient: str, data: bytes) -> No
     except (TimeoutError, smtplib.SMTPServerDisconnected) as exc:
         # smtplib reports a reply that timed out as a disconnection caused by the timeout.
         if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+            if time.monotonic() >= deadline:
+                raise SendError(f"{where} did not finish within {config.deadline:g} s") from None
             raise SendError(f"{where} did not answer within {config.timeout:g} s") from None
         raise SendError(f"{where} closed the connection: {exc}") from None
     except smtplib.SMTPException as exc:
@@ -152,13 +163,51 @@ def _deliver(config: SmtpConfig, sender: str, recipient: str, data: bytes) -> No
         raise SendError(f"could not connect to {where}: {exc.strerror or exc}") from None
 
 
-def _connect(config: SmtpConfig) -> smtplib.SMTP:
-    port = config.port or _DEFAULT_PORTS[config.security]
-    if config.security == "tls":
-        return smtplib.SMTP_SSL(
-            config.host, port, timeout=config.timeout, context=ssl.create_default_context()
+class _Bounded:
+    """Before each command or reply, the socket may wait `timeout`, or what is left of the
+    deadline if less: smtplib's own timeout restarts at every read, so a server answering one
+    byte at a time could otherwise hold a send for ever."""
+
+    def _bound(self, timeout: float, deadline: float) -> None:
+        self._timeout_each, self._deadline = timeout, deadline
+
+    def _budget(self) -> None:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the send's deadline passed")
+        if getattr(self, "sock", None) is not None:
+            self.sock.settimeout(min(self._timeout_each, left))
+
+    def send(self, s: bytes | str) -> None:
+        self._budget()
+        super().send(s)  # type: ignore[misc]
+
+    def getreply(self) -> tuple[int, bytes]:
+        self._budget()
+        return super().getreply()  # type: ignore[misc]
+
+
+class _SMTP(_Bounded, smtplib.SMTP):
+    def __init__(self, host: str, port: int, timeout: float, deadline: float) -> None:
+        self._bound(timeout, deadline)
+        super().__init__(host, port, timeout=min(timeout, deadline - time.monotonic()))
+
+
+class _SMTPSSL(_Bounded, smtplib.SMTP_SSL):
+    def __init__(self, host: str, port: int, timeout: float, deadline: float) -> None:
+        self._bound(timeout, deadline)
+        super().__init__(
+            host,
+            port,
+            timeout=min(timeout, deadline - time.monotonic()),
+            context=ssl.create_default_context(),
         )
-    return smtplib.SMTP(config.host, port, timeout=config.timeout)
+
+
+def _connect(config: SmtpConfig, deadline: float) -> smtplib.SMTP:
+    port = config.port or _DEFAULT_PORTS[config.security]
+    kind = _SMTPSSL if config.security == "tls" else _SMTP
+    return kind(config.host, port, config.timeout, deadline)
 
 
 def _utf8_options(client: smtplib.SMTP, where: str) -> list[str]:

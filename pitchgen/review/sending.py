@@ -1,12 +1,13 @@
 """Sending an approved draft: an email goes out over SMTP at most once per revision; a call
 script or a meeting agenda is marked done.
 
-An email send is three steps: a "send_attempt" event, the SMTP transaction, then `mark_sent`
-(or `record_send_error`). A process that dies between the server accepting the message and
-`mark_sent` leaves the attempt as the draft's last event; a later send of that draft is then
-refused rather than risk a second copy in the partner's inbox, and the refusal says how to
-check and how to allow another attempt. The attempt event also settles two sends racing each
-other: both write one, and only the first since the draft last changed goes on.
+An email send is three steps: a send claim on the draft (with a "send_attempt" event), the SMTP
+transaction, then settling the claim as sent or failed. The claim (see `pitchgen.claims`) is
+what makes a send exactly-once: only one can be taken per approval, and while it is held no
+reviewer can reopen, reject, edit or re-approve the draft, so the send is always recorded
+against the draft it was started from. A process that dies after the server took the message
+leaves the claim; once it lapses, a later send is still refused rather than risk a second copy
+in the partner's inbox, and the refusal says how to check and how to allow another attempt.
 """
 
 from __future__ import annotations
@@ -23,12 +24,16 @@ from pitchgen.export import smtp as send
 from pitchgen.export.files import message_id
 from pitchgen.review import workflow as review
 from pitchgen.settings import Settings
+from pitchgen.store.claims import SendInProgress
 from pitchgen.store.repository import StaleVersion, Store
-from pitchgen.store.rows import Change, Event, StoredDraft
+from pitchgen.store.rows import Change, StoredDraft
 
-__all__ = ["ATTEMPT", "send_draft"]
+__all__ = ["ATTEMPT", "CLAIM_MARGIN_SECONDS", "send_draft"]
 
 ATTEMPT = "send_attempt"
+# Beyond the SMTP deadline, for writing the outcome: a store that takes longer than this is
+# down, and a send whose outcome could not be written is refused until a reviewer checks.
+CLAIM_MARGIN_SECONDS = 120
 
 
 def send_draft(store: Store, draft_id: str, actor: str, settings: Settings) -> StoredDraft:
@@ -49,7 +54,6 @@ def _send_email(
     store: Store, draft: StoredDraft, ask: Ask, actor: str, settings: Settings
 ) -> StoredDraft:
     mid = message_id(draft, ask)
-    _refuse_unfinished(draft, mid, store.events(draft.id))
     try:
         smtp = send.SmtpConfig.from_settings(settings)
     except ConfigError as exc:
@@ -62,66 +66,49 @@ def _send_email(
         to_status=draft.status,
         detail={"message_id": mid, "version": draft.version, "attempt": token},
     )
+    # The claim outlives the longest a sender can take, so that it never lapses mid-send.
+    until = store.clock() + dt.timedelta(seconds=smtp.deadline + CLAIM_MARGIN_SECONDS)
     try:
-        attempted = store.apply(draft, change)
+        attempted = store.claim_send(draft, change, token, until)
+    except SendInProgress as exc:
+        raise Conflict(f"{exc.message}. Look for Message-ID {mid}.") from None
     except StaleVersion:
         current = store.get_draft(draft.id)
         if current.status == "sent":
             raise Conflict(_already_sent(current)) from None
         raise
-    # Two sends can both pass the check above; the store serialises their attempt events, and
-    # only the first one since the draft last changed may talk to the server.
-    _refuse_unfinished(draft, mid, store.events(draft.id), token)
     try:
         result = send.send_email(attempted, ask, smtp)
     except (SendError, InvalidInput) as exc:
-        # A refusal or a failed connection: this closes the attempt, and a retry may send. The
+        # A refusal or a failed connection: this releases the claim, and a retry may send. The
         # one doubtful case, a reply that timed out after the data went over, would resend
         # under the same Message-ID, which receiving systems recognise as one message.
-        _record_failure(store, draft, actor, exc)
+        store.settle_send(draft.id, token, _failure(actor, exc))
         raise
-    try:
-        return review.mark_sent(
-            store, draft.id, actor, message_id=result.message_id, expected_version=draft.version
-        )
-    except Conflict as exc:
-        raise Conflict(
-            f"draft {draft.id} was sent as {result.message_id} at {_when(result.sent_at)}, but it"
-            f" changed while it was being sent, so it is not marked sent: {exc.message}"
-        ) from None
+    sent = Change(
+        action="send",
+        actor=actor,
+        to_status=step_to(draft.id, draft.status, "send"),
+        detail={"message_id": result.message_id},
+        sent_at=result.sent_at,
+        message_id=result.message_id,
+    )
+    settled = store.settle_send(draft.id, token, sent)
+    assert settled is not None  # a delivery is always recorded
+    return settled
 
 
-def _refuse_unfinished(
-    draft: StoredDraft, mid: str, events: list[Event], token: str | None = None
-) -> None:
-    """Raise Conflict when an attempt not ours (`token`) is open: one written since the draft's
-    last other event, which means it is at the server now or died after reaching it."""
-    open_attempts = []
-    for event in reversed(events):
-        if event.action != ATTEMPT:
-            break
-        open_attempts.append(event)
-    if not open_attempts:
-        return
-    first = open_attempts[-1]
-    if token is not None and (first.detail or {}).get("attempt") == token:
-        return
-    raise Conflict(
-        f"draft {draft.id} may already have been sent: {first.actor} started sending version"
-        f" {draft.version} at {_when(first.at)} and it has not finished. It may still be in"
-        f" progress, or it stopped after the server took the message. Look for Message-ID {mid}"
-        " in the partner's or your own mailbox; if it never arrived, reopen and approve the"
-        " draft again to allow another attempt."
+def _failure(actor: str, exc: SendError | ConfigError | InvalidInput) -> Change:
+    reason = "; ".join(map(str, exc.problems)) if isinstance(exc, InvalidInput) else exc.message
+    return Change(
+        action="send_failed", actor=actor, to_status="approved", reason=reason, send_error=reason
     )
 
 
-def _record_failure(
-    store: Store, draft: StoredDraft, actor: str, exc: SendError | ConfigError | InvalidInput
-) -> None:
-    reason = "; ".join(map(str, exc.problems)) if isinstance(exc, InvalidInput) else exc.message
+def _record_failure(store: Store, draft: StoredDraft, actor: str, exc: ConfigError) -> None:
     # A draft that moved on meanwhile is no longer waiting to be sent: nothing to record.
     with suppress(Conflict):
-        review.record_send_error(store, draft.id, actor, reason)
+        review.record_send_error(store, draft.id, actor, exc.message)
 
 
 def _mark_done(store: Store, draft: StoredDraft, actor: str) -> StoredDraft:

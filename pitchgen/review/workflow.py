@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 
 from pitchgen.ask import Channel
+from pitchgen.ask.text import text_problem
 from pitchgen.checks.rubric import run_checks
 from pitchgen.content.models import CONTENT_MODELS
 from pitchgen.content.render import to_text
@@ -49,6 +50,7 @@ class Decision:
     keeps beside it (for an approval, the must checks it overrode)."""
 
     reason_required: bool = False
+    reason_path: str = "reason"
     detail: Callable[[StoredDraft, str | None], dict | None] = lambda draft, reason: None
 
 
@@ -67,7 +69,7 @@ def _approval(draft: StoredDraft, override_reason: str | None) -> dict | None:
 
 
 DECISIONS: dict[str, Decision] = {
-    "approve": Decision(detail=_approval),
+    "approve": Decision(reason_path="override_reason", detail=_approval),
     "reject": Decision(reason_required=True),
     "reopen": Decision(),
 }
@@ -120,7 +122,8 @@ def decide(
     at the version they read when given."""
     rule = DECISIONS[action]
     actor = _required(actor, "actor")
-    reason = _required(reason, "reason") if rule.reason_required else _optional(reason)
+    path = rule.reason_path
+    reason = _required(reason, path) if rule.reason_required else _optional(reason, path)
     draft = _current(store, draft_id, action, expected_version)
     change = Change(
         action=action,
@@ -226,12 +229,16 @@ def _under(prefix: str, path: str) -> str:
     return f"{prefix}.{path}" if path and not path.startswith("[") else prefix + path
 
 
-def _optional(text: str | None) -> str | None:
+def _optional(text: str | None, path: str = "note") -> str | None:
+    """Audit text (actors, reasons, notes) as stored: refused with a control character in it,
+    whichever face it came through (the API's models check it first, with the same words)."""
+    if text is not None and (problem := text_problem(text)):
+        raise InvalidInput([Problem(path, problem)])
     return text.strip() or None if text is not None else None
 
 
 def _required(text: str | None, path: str) -> str:
-    value = _optional(text)
+    value = _optional(text, path)
     if value is None:
         raise InvalidInput([Problem(path, "required: must not be empty")])
     return value

@@ -22,9 +22,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.ask.text import STORED, text_problem
 from pitchgen.content.models import CheckResult, Draft, DraftSet
 from pitchgen.content.status import STATUSES
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
+from pitchgen.store import claims
 from pitchgen.store.database import describe_url, error_message, open_engine
 from pitchgen.store.idempotency import DEFAULT_WINDOW, PURGE_EVERY
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
@@ -43,7 +45,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 MAX_PAGE = 200
 # A revision may be a whole edited draft (up to the 64 KiB body limit), so fewer to a page.
 REVISION_PAGE = 10
@@ -119,8 +121,10 @@ def _checks_json(checks: list[CheckResult]) -> list[dict]:
 
 
 def _model(model: type[M], row: sa.Row, *times: str) -> M:
+    # STORED: read back as it was written (see `ask.text`), even by an older pitchgen.
     values = row._asdict()
-    return model.model_validate(values | {key: _utc(values[key]) for key in times})
+    stamps = {key: _utc(values[key]) for key in times}
+    return model.model_validate(values | stamps, context=STORED)
 
 
 def _draft(row: sa.Row) -> StoredDraft:
@@ -145,6 +149,8 @@ class Store:
         # Whether a read may wait: on a server across the network, yes. On SQLite in WAL mode a
         # reader never waits for a writer, so a read is only this process's CPU and page cache.
         self.reads_wait = not self._sqlite
+        # Whether a send claim has lapsed is judged by this clock; tests move it forward.
+        self.clock = _now
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -208,12 +214,15 @@ class Store:
         """Write one workflow step, with its event and (for an edit) its revision, only if the
         draft is still at the version and status it was read with; else `StaleVersion`.
 
-        This compare-and-set is what keeps concurrent edits from losing an update."""
-        now = _now()
+        This compare-and-set is what keeps concurrent edits from losing an update. It also
+        refuses (`claims.SendInProgress`) while a send is at the SMTP server, and clears a claim
+        whose sender gave up, so that a reopened draft can be approved and sent again."""
+        now = self.clock()
         values: dict[str, Any] = {
             "status": change.to_status,
             "updated_at": now,
             "send_error": change.send_error,
+            **claims.RELEASED,
         }
         if change.sent_at is not None:
             values["sent_at"] = change.sent_at
@@ -234,11 +243,14 @@ class Store:
                     drafts.c.id == draft.id,
                     drafts.c.version == draft.version,
                     drafts.c.status == draft.status,
+                    claims.unclaimed(now),
                 )
                 .values(**values)
                 .returning(*drafts.c)
             ).first()
             if updated is None:
+                if held := claims.refusal(conn, draft, now):
+                    raise held
                 current = self._one(conn, draft.id)
                 raise StaleVersion(draft.id, current.version, current.status)
             if rev is not None:
@@ -258,18 +270,42 @@ class Store:
             )  # fmt: skip
             return _draft(updated)
 
+    def claim_send(
+        self, draft: StoredDraft, change: Change, token: str, until: dt.datetime
+    ) -> StoredDraft:
+        """Claim the approved `draft` as read for one send until `until` (see `claims`), with
+        its `send_attempt` event; `SendInProgress` while another send holds it, else
+        `StaleVersion` when it moved on."""
+        now = self.clock()
+        with self._write() as conn:
+            row = claims.claim(conn, draft, change, token, until, now)
+            if row is None:
+                if held := claims.refusal(conn, draft, now):
+                    raise held
+                current = self._one(conn, draft.id)
+                raise StaleVersion(draft.id, current.version, current.status)
+            return _draft(row)
+
+    def settle_send(self, draft_id: str, token: str, change: Change) -> StoredDraft | None:
+        """Record how the send holding `token` ended (see `claims.settle`)."""
+        with self._write() as conn:
+            row = claims.settle(conn, draft_id, token, change, self.clock())
+            return None if row is None else _draft(row)
+
     # --- reads ------------------------------------------------------------------------------
 
     def get_draft(self, draft_id: str) -> StoredDraft:
+        _known_form(draft_id, "draft")
         with self._read() as conn:
             return self._one(conn, draft_id)
 
     def get_ask(self, ask_id: str) -> Ask:
+        _known_form(ask_id, "ask")
         with self._read() as conn:
             data = conn.execute(_ASK_BY_ID, {"id": ask_id}).scalar()
         if data is None:
             raise NotFound(f"no ask with id {ask_id}")
-        return Ask.model_validate(data)
+        return Ask.model_validate(data, context=STORED)
 
     def list_drafts(
         self,
@@ -282,7 +318,7 @@ class Store:
     ) -> Listing:
         """Drafts newest first, filtered by exact status and channel and by partner organization
         (case-insensitive substring), each with its partner's name, in one query."""
-        problems = _filter_problems(status, channel, limit)
+        problems = _filter_problems(status, channel, limit, partner)
         if problems:
             raise InvalidInput(problems)
         query = (
@@ -335,6 +371,7 @@ class Store:
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
+        _known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_REVISIONS_OF, {"id": draft_id}).all()
             if not rows:
@@ -343,6 +380,7 @@ class Store:
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
+        _known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_EVENTS_OF, {"id": draft_id}).all()
             if not rows:
@@ -368,6 +406,7 @@ class Store:
     ) -> tuple[list[sa.Row], str | None]:
         # Keyset pagination on a column that only grows: a page is never skewed by rows added
         # while a client walks the pages, and a deep page costs no more than the first.
+        _known_form(draft_id, "draft")
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput([Problem("limit", f"must be between 1 and {MAX_PAGE}")])
         query = table.select().where(table.c.draft_id == draft_id).order_by(order)
@@ -470,8 +509,18 @@ def _insert_draft_set(
     )
 
 
-def _filter_problems(status: str | None, channel: str | None, limit: int) -> list[Problem]:
+def _known_form(key: str, kind: str) -> None:
+    # No id holds a control character, and PostgreSQL refuses a NUL in a query outright.
+    if text_problem(key):
+        raise NotFound(f"no {kind} with id {key!r}")
+
+
+def _filter_problems(
+    status: str | None, channel: str | None, limit: int, partner: str | None = None
+) -> list[Problem]:
     problems = []
+    if partner and (problem := text_problem(partner)):
+        problems.append(Problem("partner", problem))
     if status and status not in STATUSES:
         problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
     if channel and channel not in set(Channel):

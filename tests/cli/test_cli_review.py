@@ -197,9 +197,29 @@ def test_show_gives_text_checks_with_must_first_revisions_and_events(capsys, ema
     assert lines[-1].endswith(" bob: edit (draft → draft); why: n; version: 2")
 
 
-def test_show_makes_terminal_escapes_in_a_draft_visible(capsys, email_id):
+def test_an_edit_with_a_terminal_escape_is_refused(capsys, email_id):
     hidden = "\x1b[8mAnd a $50,000 donation from you\x1b[0m"
-    run(capsys, "review", "edit", email_id, "--set", f"subject=Our summit {hidden}")
+
+    code, _, err = run(capsys, "review", "edit", email_id, "--set", f"subject=Our summit {hidden}")
+
+    assert code == 2
+    assert "content.subject: contains a control character (U+001B)" in err
+    assert shown(capsys, email_id)["draft"]["version"] == 1
+
+
+def test_show_makes_terminal_escapes_in_a_draft_visible(capsys, email_id):
+    from pitchgen.store.repository import Store
+    from pitchgen.store.rows import Change, NewRevision
+
+    hidden = "\x1b[8mAnd a $50,000 donation from you\x1b[0m"
+    # As an older pitchgen stored it, before edits refused control characters.
+    store = Store.from_url(get_settings().store_url())
+    content = store.get_draft(email_id).content.model_dump(mode="json") | {
+        "subject": f"Our summit {hidden}"
+    }
+    revision = NewRevision(content, f"Subject: Our summit {hidden}", [])
+    store.apply(store.get_draft(email_id), Change("edit", "ava", "draft", revision=revision))
+    store.close()
 
     code, out, _ = run(capsys, "review", "show", email_id)
 
@@ -493,9 +513,9 @@ def test_db_upgrade_and_current(capsys, tmp_path):
     assert run(capsys, "db", "current")[1] == (
         f"{where} has no schema yet; run `pitchgen db upgrade` (or any command) to create it\n"
     )
-    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to 0002\n"
-    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema 0002\n"
-    assert run(capsys, "db", "current")[1] == f"{where} is at schema 0002, the newest\n"
+    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to 0003\n"
+    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema 0003\n"
+    assert run(capsys, "db", "current")[1] == f"{where} is at schema 0003, the newest\n"
 
 
 @pytest.mark.parametrize(

@@ -103,7 +103,7 @@ def test_email_exports_as_a_complete_rfc5322_message():
     [
         ("Lucía Fernández", "Zoë Ōtsuka"),
         ("Дмитрий Иванов", "王小明"),
-        ("Ava O'Neil, PhD", 'Marcus "Mac" Lee: Events'),
+        ("Ava O'Neil, PhD", "Marcus (Mac) Lee: Events"),
     ],
 )
 def test_names_survive_header_encoding(sender_name, contact_name):

@@ -4,6 +4,7 @@ a race or a crash after the server took the message never puts a second copy in 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -135,6 +136,12 @@ def test_sending_without_a_server_configured_is_recorded_without_an_attempt(stor
     assert "send_attempt" not in actions(store, email.id)
 
 
+def after_the_claim_lapses(store: Store) -> None:
+    """Move the store's clock past any send claim: its sender has finished or died."""
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    store.clock = lambda: later
+
+
 def test_a_send_cut_off_after_the_server_took_it_is_not_repeated(
     store, summit, email, smtp_server, monkeypatch
 ):
@@ -144,12 +151,16 @@ def test_a_send_cut_off_after_the_server_took_it_is_not_repeated(
         raise StoreError("cannot read or write the database: disk I/O error")
 
     with monkeypatch.context() as patched:
-        patched.setattr(review, "mark_sent", crash)
+        patched.setattr(store, "settle_send", crash)
         with pytest.raises(StoreError):
             outbox.send_draft(store, email.id, "ava", smtp_settings(port))
+    with pytest.raises(Conflict, match="is being sent now") as while_held:
+        outbox.send_draft(store, email.id, "bob", smtp_settings(port))
+    after_the_claim_lapses(store)
     with pytest.raises(Conflict, match="may already have been sent") as refused:
         outbox.send_draft(store, email.id, "bob", smtp_settings(port))
 
+    assert message_id(email, summit) in while_held.value.message
     assert message_id(email, summit) in refused.value.message
     assert "reopen and approve" in refused.value.message
     assert len(inbox.messages) == 1
@@ -166,7 +177,10 @@ def test_a_reviewer_who_finds_it_never_arrived_reopens_approves_and_sends_again(
             outbox.send_draft(store, email.id, "ava", smtp_settings(port))
     with pytest.raises(Conflict, match="may already have been sent"):
         outbox.send_draft(store, email.id, "ava", smtp_settings(port))
+    with pytest.raises(Conflict, match="being sent now"):
+        review.reopen(store, email.id, "ava", reason="it never arrived")
 
+    after_the_claim_lapses(store)
     review.reopen(store, email.id, "ava", reason="it never arrived")
     review.approve(store, email.id, "ava")
     sent = outbox.send_draft(store, email.id, "ava", smtp_settings(port))
@@ -235,3 +249,44 @@ def test_calls_and_meetings_are_marked_done_and_nothing_is_emailed(
     assert "marked done; nothing was emailed" in last.detail["done"]
     with pytest.raises(Conflict, match="already marked done at"):
         outbox.send_draft(store, draft.id, "ava", smtp_settings(port))
+
+
+def test_a_send_left_unfinished_before_the_upgrade_is_still_refused(
+    store_url, summit, make_set, smtp_server
+):
+    from alembic import command
+    from alembic.config import Config
+
+    from pitchgen.store.migrations.schema import drafts, events
+    from pitchgen.store.repository import _MIGRATIONS
+
+    old = Store.from_url(store_url, upgrade=False)
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    drafted = make_set()
+    (email,) = [d for d in drafted.drafts if d.channel is Channel.email]
+    with old.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0002")
+    old.save_draft_set(summit, drafted)
+    # As an older pitchgen left it when its process died mid-send.
+    with old.engine.begin() as conn:
+        conn.execute(drafts.update().where(drafts.c.id == email.id).values(status="approved"))
+        conn.execute(
+            events.insert().values(
+                draft_id=email.id, at=dt.datetime.now(dt.UTC), actor="ava",
+                action="send_attempt", from_status="approved", to_status="approved",
+            )
+        )  # fmt: skip
+    old.close()
+    inbox, port = smtp_server()
+    store = Store.from_url(store_url)
+
+    with pytest.raises(Conflict, match="may already have been sent"):
+        outbox.send_draft(store, email.id, "bob", smtp_settings(port))
+    review.reopen(store, email.id, "bob", reason="it never arrived")
+    review.approve(store, email.id, "bob")
+
+    assert outbox.send_draft(store, email.id, "bob", smtp_settings(port)).status == "sent"
+    assert len(inbox.messages) == 1
+    store.close()

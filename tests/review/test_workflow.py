@@ -13,7 +13,8 @@ from pitchgen.content.models import Email
 from pitchgen.content.render import to_text
 from pitchgen.errors import Conflict, InvalidInput
 from pitchgen.review import workflow as review
-from pitchgen.store.repository import StaleVersion, Store, StoredDraft
+from pitchgen.store.repository import StaleVersion, Store
+from pitchgen.store.rows import StoredDraft
 
 pytest_plugins = ["conftest_store"]
 

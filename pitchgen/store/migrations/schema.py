@@ -49,6 +49,9 @@ drafts = sa.Table(
     sa.Column("sent_at", _When),
     sa.Column("message_id", sa.Text),
     sa.Column("send_error", sa.Text),
+    # The send that may be at the SMTP server now, and until when (migration 0003).
+    sa.Column("send_claim", sa.String(32)),
+    sa.Column("send_claim_expires", _When),
     sa.Index("ix_drafts_status_seq", "status", "seq"),
     sa.Index("ix_drafts_channel_seq", "channel", "seq"),
 )
