@@ -7,6 +7,7 @@ PitchgenError                 exit 1, HTTP 500
 ├── ConfigError               exit 1, HTTP 500   (bad settings; never echoes a secret)
 ├── StoreError                exit 1, HTTP 503   (the draft store could not be read or written)
 ├── SendError                 exit 1, HTTP 502   (SMTP refused or failed)
+│   └── SendUnconfirmed       the message went over, its reply never came: maybe delivered
 ├── SendersBusy               HTTP 503           (every sending worker taken; try again)
 └── LLMError                  never reaches a user: drafting turns it into a fallback_reason
     ├── LLMUnavailable        connection, timeout, 5xx after retries
@@ -157,6 +158,11 @@ class SendError(PitchgenError):
     status = 502
     title = "Sending failed"
     expose = True  # the mail server's answer, password scrubbed: what the reviewer must fix
+
+
+class SendUnconfirmed(SendError):
+    """The server received the whole message and then went silent or hung up before saying
+    whether it took it: it may have been delivered, so it must not be sent again blindly."""
 
 
 class SendersBusy(PitchgenError):

@@ -27,6 +27,7 @@ from pitchgen.errors import (
     Problem,
     SendError,
     SendingNotConfigured,
+    SendUnconfirmed,
 )
 from pitchgen.export.files import export, mailbox, message_id
 from pitchgen.settings import Settings
@@ -114,21 +115,28 @@ def send_email(
     try:
         _deliver(config, mailbox(sender), mailbox(recipient), data)
     except SendError as exc:
-        raise SendError(_scrub(exc.message, config.user, config.password)) from None
+        raise type(exc)(_scrub(exc.message, config.user, config.password)) from None
     return SendResult(message_id(draft, ask), sent_at)
 
 
 def _deliver(config: SmtpConfig, sender: str, recipient: str, data: bytes) -> None:
     where = config.address
     deadline = time.monotonic() + config.deadline
+    progress = _Progress()
     try:
-        with _connect(config, deadline) as client:
-            if config.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
-            if config.user is not None and config.password is not None:
-                client.login(config.user, config.password)
-            options = [] if data.isascii() else _utf8_options(client, where)
-            client.sendmail(sender, [recipient], data, mail_options=options)
+        try:
+            with _connect(config, deadline, progress) as client:
+                if config.security == "starttls":
+                    client.starttls(context=ssl.create_default_context())
+                if config.user is not None and config.password is not None:
+                    client.login(config.user, config.password)
+                options = [] if data.isascii() else _utf8_options(client, where)
+                client.sendmail(sender, [recipient], data, mail_options=options)
+        except Exception as exc:
+            if progress.accepted:
+                return  # only QUIT failed: the server had taken the message
+            _settle_doubt(progress, exc, where)
+            raise
     except smtplib.SMTPRecipientsRefused as exc:
         code, reply = exc.recipients.get(recipient, (0, b""))
         raise SendError(
@@ -163,13 +171,38 @@ def _deliver(config: SmtpConfig, sender: str, recipient: str, data: bytes) -> No
         raise SendError(f"could not connect to {where}: {exc.strerror or exc}") from None
 
 
+@dataclass
+class _Progress:
+    """How far a transaction got: once the message's final dot has gone over, a failure is
+    not a refusal (the server may have taken it), and once the server answered 250 it is
+    delivered, whatever happens to QUIT."""
+
+    data_sent: bool = False
+    accepted: bool = False
+
+
+def _settle_doubt(progress: _Progress, exc: Exception, where: str) -> None:
+    """Raise SendUnconfirmed when the failed send may have been delivered; else leave `exc` to
+    be reported as the failure it is."""
+    if progress.data_sent and not isinstance(exc, smtplib.SMTPResponseException):
+        raise SendUnconfirmed(
+            f"{where} received the whole message but did not say whether it took it"
+            f" ({type(exc).__name__}): it may have been delivered"
+        ) from None
+
+
 class _Bounded:
     """Before each command or reply, the socket may wait `timeout`, or what is left of the
     deadline if less: smtplib's own timeout restarts at every read, so a server answering one
     byte at a time could otherwise hold a send for ever."""
 
-    def _bound(self, timeout: float, deadline: float) -> None:
-        self._timeout_each, self._deadline = timeout, deadline
+    def _bound(self, timeout: float, deadline: float, progress: _Progress) -> None:
+        self._timeout_each, self._deadline, self._progress = timeout, deadline, progress
+
+    def data(self, msg: bytes | str) -> tuple[int, bytes]:
+        code, reply = super().data(msg)  # type: ignore[misc]
+        self._progress.accepted = code == 250
+        return code, reply
 
     def _budget(self) -> None:
         left = self._deadline - time.monotonic()
@@ -181,6 +214,8 @@ class _Bounded:
     def send(self, s: bytes | str) -> None:
         self._budget()
         super().send(s)  # type: ignore[misc]
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):  # the end of DATA
+            self._progress.data_sent = True
 
     def getreply(self) -> tuple[int, bytes]:
         self._budget()
@@ -188,14 +223,18 @@ class _Bounded:
 
 
 class _SMTP(_Bounded, smtplib.SMTP):
-    def __init__(self, host: str, port: int, timeout: float, deadline: float) -> None:
-        self._bound(timeout, deadline)
+    def __init__(
+        self, host: str, port: int, timeout: float, deadline: float, progress: _Progress
+    ) -> None:
+        self._bound(timeout, deadline, progress)
         super().__init__(host, port, timeout=min(timeout, deadline - time.monotonic()))
 
 
 class _SMTPSSL(_Bounded, smtplib.SMTP_SSL):
-    def __init__(self, host: str, port: int, timeout: float, deadline: float) -> None:
-        self._bound(timeout, deadline)
+    def __init__(
+        self, host: str, port: int, timeout: float, deadline: float, progress: _Progress
+    ) -> None:
+        self._bound(timeout, deadline, progress)
         super().__init__(
             host,
             port,
@@ -204,10 +243,10 @@ class _SMTPSSL(_Bounded, smtplib.SMTP_SSL):
         )
 
 
-def _connect(config: SmtpConfig, deadline: float) -> smtplib.SMTP:
+def _connect(config: SmtpConfig, deadline: float, progress: _Progress) -> smtplib.SMTP:
     port = config.port or _DEFAULT_PORTS[config.security]
     kind = _SMTPSSL if config.security == "tls" else _SMTP
-    return kind(config.host, port, config.timeout, deadline)
+    return kind(config.host, port, config.timeout, deadline, progress)
 
 
 def _utf8_options(client: smtplib.SMTP, where: str) -> list[str]:

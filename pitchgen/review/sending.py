@@ -2,7 +2,7 @@
 script or a meeting agenda is marked done.
 
 An email send is three steps: a send claim on the draft (with a "send_attempt" event), the SMTP
-transaction, then settling the claim as sent or failed. The claim (see `pitchgen.claims`) is
+transaction, then settling the claim as sent or failed. The claim (see `pitchgen.store.claims`) is
 what makes a send exactly-once: only one can be taken per approval, and while it is held no
 reviewer can reopen, reject, edit or re-approve the draft, so the send is always recorded
 against the draft it was started from. A process that dies after the server took the message
@@ -19,7 +19,7 @@ from contextlib import suppress
 from pitchgen.ask import Ask, Channel
 from pitchgen.content.formats import timestamp
 from pitchgen.content.status import step_to
-from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError
+from pitchgen.errors import ConfigError, Conflict, InvalidInput, SendError, SendUnconfirmed
 from pitchgen.export import smtp as send
 from pitchgen.export.files import message_id
 from pitchgen.review import workflow as review
@@ -79,10 +79,17 @@ def _send_email(
         raise
     try:
         result = send.send_email(attempted, ask, smtp)
+    except SendUnconfirmed as exc:
+        # The server may have the message: the claim stays until it lapses, as after a crash,
+        # and a reviewer who finds it never arrived reopens the draft to allow another send.
+        raise SendUnconfirmed(
+            f"{exc.message}. Draft {draft.id} stays approved and cannot be sent again until"
+            f" {_when(until)}; look for Message-ID {mid}, and if it never arrived, reopen and"
+            " approve the draft then to allow another attempt"
+        ) from None
     except (SendError, InvalidInput) as exc:
-        # A refusal or a failed connection: this releases the claim, and a retry may send. The
-        # one doubtful case, a reply that timed out after the data went over, would resend
-        # under the same Message-ID, which receiving systems recognise as one message.
+        # A refusal, a failed connection, or a server that stopped before the message went
+        # over: this releases the claim, and a retry may send.
         store.settle_send(draft.id, token, _failure(actor, exc))
         raise
     sent = Change(

@@ -14,7 +14,7 @@ import pytest
 from conftest_smtp import Inbox
 
 from pitchgen.ask import Ask, Channel
-from pitchgen.errors import Conflict
+from pitchgen.errors import Conflict, SendUnconfirmed
 from pitchgen.export.files import message_id
 from pitchgen.review import sending as outbox
 from pitchgen.review import workflow as review
@@ -34,11 +34,11 @@ class GatedInbox(Inbox):
         super().__init__()
         self.first_at_data = threading.Event()
         self.release = threading.Event()
-        self._arrivals = 0
+        self.arrivals = 0
 
     async def handle_DATA(self, server, session, envelope):
-        self._arrivals += 1
-        if self._arrivals == 1:
+        self.arrivals += 1
+        if self.arrivals == 1:
             self.first_at_data.set()
             # Waiting in a thread keeps the server's event loop free for other connections.
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
@@ -106,3 +106,22 @@ def test_whatever_happens_during_a_send_one_message_arrives_and_is_recorded(
     assert (final.status, final.message_id) == ("sent", received["Message-ID"].strip())
     assert sent == final
     assert [e.action for e in store.events(email.id)].count("send") == 1
+
+
+def test_a_send_whose_last_reply_never_comes_is_not_sent_again(store, email, smtp_server):
+    inbox, port = smtp_server(GatedInbox())
+    # The server holds its answer to DATA past the reply timeout.
+    settings = Settings(
+        smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none", smtp_timeout_seconds=0.5
+    )
+
+    with pytest.raises(SendUnconfirmed, match="may have been delivered") as unconfirmed:
+        outbox.send_draft(store, email.id, "ava", settings)
+    with pytest.raises(Conflict, match="may already have been sent"):
+        outbox.send_draft(store, email.id, "bob", settings)
+    inbox.release.set()
+
+    assert "reopen and" in unconfirmed.value.message
+    assert inbox.arrivals == 1  # the retry never reached the server
+    assert store.get_draft(email.id).status == "approved"
+    assert "send_failed" not in [e.action for e in store.events(email.id)]
