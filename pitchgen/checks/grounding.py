@@ -1,6 +1,6 @@
 """The facts an ask itself states, and where its own words stand in a draft, so `grounded` can
 tell a figure copied from the ask from one a model made up. Parsing free text is
-`pitchgen.textfacts`; its public names are importable from here too.
+`pitchgen.checks.facts`; its public names are importable from here too.
 """
 
 from __future__ import annotations
