@@ -56,14 +56,17 @@ async def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 async def _service(request: Request) -> Service:
-    """The service, its store open: opening it may wait on the database, so off the loop."""
+    """The service, its store open: opening it may wait on the database, so off the loop (once:
+    a hop to a thread per request would cost more than a SQLite read)."""
     service: Service = request.app.state.service
-    await _run(service.store)
+    if service.opened is None:
+        await _run(service.store)
     return service
 
 
 async def _read(service: Service, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    return await _run(fn, *args, **kwargs) if service.store().reads_wait else fn(*args, **kwargs)
+    reads_wait = service.opened is None or service.opened.reads_wait
+    return await _run(fn, *args, **kwargs) if reads_wait else fn(*args, **kwargs)
 
 
 def _actor(request: Request, author: str | None) -> str:

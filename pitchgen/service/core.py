@@ -84,6 +84,11 @@ class Service:
                 self._store = Store.from_url(self.settings.store_url())
             return self._store
 
+    @property
+    def opened(self) -> Store | None:
+        """The store if it is open already, without waiting for it."""
+        return self._store
+
     def llm(self) -> LLMClient | None:
         """The model client every draft of this service shares; None for template drafting."""
         from pitchgen.drafting.pipeline import llm_fallback_reason, open_client
