@@ -10,11 +10,12 @@ character encoded; if even that does not read back, the name is refused.
 
 from __future__ import annotations
 
-from email import policy as policies
-from email.header import Header
-from email.headerregistry import Address, Group
-from email.parser import Parser
-from email.policy import EmailPolicy
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address, Group
+    from email.policy import EmailPolicy
 
 __all__ = ["FORBIDDEN", "address_header", "header_name_problem"]
 
@@ -22,6 +23,15 @@ __all__ = ["FORBIDDEN", "address_header", "header_name_problem"]
 # them, and a reader shown `"Ann" <evil@example>` as a name would be misled even when quoted.
 FORBIDDEN = frozenset('<>"@\\')
 _PROBE_DOMAIN = "example.invalid"
+# Words of letters and digits (any script), apostrophes and hyphens, between single spaces: atoms
+# that need no quoting, so folding anywhere keeps one name. Most names are this, and proving it
+# costs microseconds where the email package's parse-back costs milliseconds and its import
+# a large part of `pitchgen draft`'s start-up.
+_PLAIN = re.compile(r"(?:[^\W_]|['’-])+(?: (?:[^\W_]|['’-])+)*")
+# With a stop or a comma ("Dr. Hannah Weiss, PhD") the name is quoted, which is safe while the
+# name fits on the header's first line: only a fold inside it drops the quotes.
+_SHORT_PUNCTUATED = re.compile(r"(?:[^\W_]|['’.,-])+(?: (?:[^\W_]|['’.,-])+)*")
+_UNFOLDED = 40
 
 
 def header_name_problem(name: str) -> str | None:
@@ -29,6 +39,10 @@ def header_name_problem(name: str) -> str | None:
     if found := sorted(FORBIDDEN & set(name)):
         shown = ", ".join(found)
         return f"cannot contain {shown}: in an email header it would read as part of an address"
+    if _PLAIN.fullmatch(name) or (len(name) <= _UNFOLDED and _SHORT_PUNCTUATED.fullmatch(name)):
+        return None
+    from email import policy as policies
+
     for field in ("From", "To"):
         if (
             address_header(field, " ".join(name.split()), "probe", _PROBE_DOMAIN, policies.SMTP)
@@ -43,6 +57,9 @@ def address_header(
 ) -> str | None:
     """`field`'s folded value ("Name <user@domain>", or the group "Name:;" without an address),
     or None when no form of it reads back as exactly that one mailbox."""
+    from email.header import Header
+    from email.headerregistry import Address, Group
+
     mailbox = Group(name, ()) if username is None else Address(name, username, domain)
     header = policy.header_factory(field, mailbox)
     folded = header.fold(policy=policy)
@@ -60,6 +77,10 @@ def address_header(
 
 
 def _reads_back(field: str, folded: str, mailbox: Address | Group, policy: EmailPolicy) -> bool:
+    from email import policy as policies
+    from email.headerregistry import Group
+    from email.parser import Parser
+
     try:
         parsed = Parser(policy=policies.default).parsestr(folded + policy.linesep)[field]
     except Exception:  # the parser's own errors on a header it cannot make sense of

@@ -13,8 +13,11 @@ import httpx
 import pytest
 import yaml
 from asks import EXAMPLES, make_ask
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from pitchgen.ask import Channel
+from pitchgen.ask.mailheaders import address_header, header_name_problem
 from pitchgen.cli import main
 from pitchgen.content.models import Draft
 from pitchgen.errors import InvalidInput
@@ -112,3 +115,19 @@ def test_an_ask_stored_before_names_were_checked_is_refused_at_export():
         export(email_draft(), stored, "eml", now=NOW)
 
     assert [p.path for p in refused.value.problems] == ["partner.contact_name"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(st.characters(categories=("L", "Nd")) | st.sampled_from("'’-.,"), min_size=1),
+        min_size=1,
+        max_size=12,
+    ).map(" ".join)
+)
+def test_a_name_accepted_at_once_also_reads_back_as_one_address(name: str) -> None:
+    # The quick acceptance of letters, digits, apostrophes and hyphens must never let through a
+    # name the full parse-back would refuse.
+    assume(header_name_problem(name) is None)
+    for field in ("From", "To"):
+        assert address_header(field, name, "probe", "example.invalid", policy.SMTP) is not None
