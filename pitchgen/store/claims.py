@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from pitchgen.errors import Conflict
 from pitchgen.store.migrations.schema import drafts, events
-from pitchgen.store.rows import Change, StoredDraft
+from pitchgen.store.rows import Change, StoredDraft, utc
 
 __all__ = ["SendInProgress", "claim", "refusal", "settle", "unclaimed"]
 
@@ -63,7 +63,7 @@ def refusal(conn: sa.Connection, draft: StoredDraft, now: dt.datetime) -> SendIn
         return None
     if (row.version, row.status) != (draft.version, draft.status):
         return None
-    expires = _utc(row.send_claim_expires)
+    expires = utc(row.send_claim_expires)
     return SendInProgress(draft.id, expires, live=expires > now)
 
 
@@ -133,7 +133,3 @@ def _event(
             detail=change.detail,
         )
     )  # fmt: skip
-
-
-def _utc(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)

@@ -8,29 +8,45 @@ deletes a row: the workflow only ever adds revisions and events. Database errors
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel
 
-from pitchgen.ask import Ask, Channel
-from pitchgen.ask.text import STORED, text_problem
-from pitchgen.content.models import CheckResult, Draft, DraftSet
-from pitchgen.content.status import STATUSES
-from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem, StoreError
+from pitchgen.ask import Ask
+from pitchgen.ask.text import STORED
+from pitchgen.content.models import CheckResult, DraftSet
+from pitchgen.errors import InvalidInput, NotFound, Problem, StoreError
 from pitchgen.store import claims
 from pitchgen.store.database import describe_url, error_message, open_engine
 from pitchgen.store.idempotency import DEFAULT_WINDOW, PURGE_EVERY
+from pitchgen.store.inserts import KeyTaken, insert_draft_set, keep
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
-from pitchgen.store.rows import Change, Event, IdempotencyRecord, Revision, StoredDraft
+from pitchgen.store.pages import (
+    MAX_PAGE,
+    MAX_REVISION_PAGE,
+    REVISION_PAGE,
+    Listing,
+    decode_cursor,
+    encode_cursor,
+    filter_problems,
+    known_form,
+)
+from pitchgen.store.rows import (
+    Change,
+    Event,
+    IdempotencyRecord,
+    Revision,
+    StaleVersion,
+    StoredDraft,
+    draft_row,
+    row_model,
+    utc,
+)
 
 __all__ = [
     "MAX_PAGE",
@@ -46,14 +62,8 @@ __all__ = [
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
 SCHEMA_REVISION = "0003"
-MAX_PAGE = 200
-# A revision may be a whole edited draft (up to the 64 KiB body limit), so fewer to a page.
-REVISION_PAGE = 10
-MAX_REVISION_PAGE = 20
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
-M = TypeVar("M", bound=BaseModel)
-_DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
 
 # Reads by id are built once: a statement built per call costs more to construct, and to
 # match to SQLAlchemy's compiled cache, than SQLite takes to run it.
@@ -72,63 +82,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _utc(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands timestamps back without their offset; every one we write is UTC.
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=dt.UTC)
-
-
-@dataclass(frozen=True)
-class Listing:
-    """One page of drafts, newest first, with each draft's partner organization (by ask id),
-    and the cursor of the next page (None on the last)."""
-
-    drafts: list[StoredDraft]
-    partners: dict[str, str]
-    next_cursor: str | None
-
-
-class StaleVersion(Conflict):
-    """The draft moved on since the caller read it; `current_version` is what to send next."""
-
-    def __init__(self, draft_id: str, current_version: int, current_status: str) -> None:
-        super().__init__(
-            f"draft {draft_id} has changed: it is now version {current_version}"
-            f" ({current_status}); reload it and try again with version {current_version}"
-        )
-        self.current_version = current_version
-        self.current_status = current_status
-
-
-def _encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps([seq]).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> int:
-    try:
-        (seq,) = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        # A forged cursor may hold any integer; the database takes 64 bits.
-        if isinstance(seq, int) and not isinstance(seq, bool) and 0 <= seq < 2**63:
-            return seq
-    except (ValueError, TypeError):
-        pass
-    raise InvalidInput([Problem("cursor", "not a cursor from a previous page of this listing")])
-
-
 def _checks_json(checks: list[CheckResult]) -> list[dict]:
     return [c.model_dump(mode="json") for c in checks]
-
-
-def _model(model: type[M], row: sa.Row, *times: str) -> M:
-    # STORED: read back as it was written (see `ask.text`), even by an older pitchgen.
-    values = row._asdict()
-    stamps = {key: _utc(values[key]) for key in times}
-    return model.model_validate(values | stamps, context=STORED)
-
-
-def _draft(row: sa.Row) -> StoredDraft:
-    return _model(StoredDraft, row, "created_at", "updated_at", "sent_at")
 
 
 class Store:
@@ -204,9 +159,9 @@ class Store:
         try:
             with self._write() as conn:
                 if idempotency is not None:
-                    _keep(conn, idempotency, now)
-                _insert_draft_set(conn, ask, draft_set, actor, now)
-        except _KeyTaken:
+                    keep(conn, idempotency, now)
+                insert_draft_set(conn, ask, draft_set, actor, now)
+        except KeyTaken:
             return False
         return True
 
@@ -268,7 +223,7 @@ class Store:
                     detail=change.detail,
                 )
             )  # fmt: skip
-            return _draft(updated)
+            return draft_row(updated)
 
     def claim_send(
         self, draft: StoredDraft, change: Change, token: str, until: dt.datetime
@@ -284,23 +239,23 @@ class Store:
                     raise held
                 current = self._one(conn, draft.id)
                 raise StaleVersion(draft.id, current.version, current.status)
-            return _draft(row)
+            return draft_row(row)
 
     def settle_send(self, draft_id: str, token: str, change: Change) -> StoredDraft | None:
         """Record how the send holding `token` ended (see `claims.settle`)."""
         with self._write() as conn:
             row = claims.settle(conn, draft_id, token, change, self.clock())
-            return None if row is None else _draft(row)
+            return None if row is None else draft_row(row)
 
     # --- reads ------------------------------------------------------------------------------
 
     def get_draft(self, draft_id: str) -> StoredDraft:
-        _known_form(draft_id, "draft")
+        known_form(draft_id, "draft")
         with self._read() as conn:
             return self._one(conn, draft_id)
 
     def get_ask(self, ask_id: str) -> Ask:
-        _known_form(ask_id, "ask")
+        known_form(ask_id, "ask")
         with self._read() as conn:
             data = conn.execute(_ASK_BY_ID, {"id": ask_id}).scalar()
         if data is None:
@@ -318,7 +273,7 @@ class Store:
     ) -> Listing:
         """Drafts newest first, filtered by exact status and channel and by partner organization
         (case-insensitive substring), each with its partner's name, in one query."""
-        problems = _filter_problems(status, channel, limit, partner)
+        problems = filter_problems(status, channel, limit, partner)
         if problems:
             raise InvalidInput(problems)
         query = (
@@ -334,15 +289,15 @@ class Store:
         if partner:
             query = query.where(asks.c.partner.icontains(partner, autoescape=True))
         if cursor:
-            query = query.where(drafts.c.seq < _decode_cursor(cursor))
+            query = query.where(drafts.c.seq < decode_cursor(cursor))
         with self._read() as conn:
             rows = conn.execute(query).all()
         more = len(rows) > limit
         rows = rows[:limit]
         return Listing(
-            drafts=[_draft(r) for r in rows],
+            drafts=[draft_row(r) for r in rows],
             partners={r.ask_id: r.partner_name for r in rows},
-            next_cursor=_encode_cursor(rows[-1].seq) if more else None,
+            next_cursor=encode_cursor(rows[-1].seq) if more else None,
         )
 
     def kept_response(
@@ -356,7 +311,7 @@ class Store:
         this = (api_idempotency.c.scope == scope, api_idempotency.c.key == key)
         with self._read() as conn:
             row = conn.execute(sa.select(*_KEPT, api_idempotency.c.created_at).where(*this)).first()
-        expired = row is not None and _utc(row.created_at) < cutoff
+        expired = row is not None and utc(row.created_at) < cutoff
         purge = self._purged_at is None or now - self._purged_at >= PURGE_EVERY
         if expired or purge:
             with self._write() as conn:
@@ -371,54 +326,54 @@ class Store:
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
-        _known_form(draft_id, "draft")
+        known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_REVISIONS_OF, {"id": draft_id}).all()
             if not rows:
                 self._one(conn, draft_id)
-        return [_model(Revision, r, "created_at") for r in rows]
+        return [row_model(Revision, r, "created_at") for r in rows]
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
-        _known_form(draft_id, "draft")
+        known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
             rows = conn.execute(_EVENTS_OF, {"id": draft_id}).all()
             if not rows:
                 self._one(conn, draft_id)
-        return [_model(Event, r, "at") for r in rows]
+        return [row_model(Event, r, "at") for r in rows]
 
     def revision_page(
         self, draft_id: str, *, limit: int = REVISION_PAGE, cursor: str | None = None
     ) -> tuple[list[Revision], str | None]:
         """A page of a draft's revisions, oldest first, and the cursor of the next or None."""
         rows, next_cursor = self._page(revisions, revisions.c.version, draft_id, limit, cursor)
-        return [_model(Revision, r, "created_at") for r in rows], next_cursor
+        return [row_model(Revision, r, "created_at") for r in rows], next_cursor
 
     def event_page(
         self, draft_id: str, *, limit: int = MAX_PAGE, cursor: str | None = None
     ) -> tuple[list[Event], str | None]:
         """A page of a draft's audit log, oldest first, and the cursor of the next or None."""
         rows, next_cursor = self._page(events, events.c.seq, draft_id, limit, cursor)
-        return [_model(Event, r, "at") for r in rows], next_cursor
+        return [row_model(Event, r, "at") for r in rows], next_cursor
 
     def _page(
         self, table: sa.Table, order: sa.Column, draft_id: str, limit: int, cursor: str | None
     ) -> tuple[list[sa.Row], str | None]:
         # Keyset pagination on a column that only grows: a page is never skewed by rows added
         # while a client walks the pages, and a deep page costs no more than the first.
-        _known_form(draft_id, "draft")
+        known_form(draft_id, "draft")
         if not 1 <= limit <= MAX_PAGE:
             raise InvalidInput([Problem("limit", f"must be between 1 and {MAX_PAGE}")])
         query = table.select().where(table.c.draft_id == draft_id).order_by(order)
         if cursor:
-            query = query.where(order > _decode_cursor(cursor))
+            query = query.where(order > decode_cursor(cursor))
         with self._read(snapshot=True) as conn:
             rows = conn.execute(query.limit(limit + 1)).all()
             if not rows:
                 self._one(conn, draft_id)
         more = len(rows) > limit
         rows = rows[:limit]
-        return rows, _encode_cursor(getattr(rows[-1], order.name)) if more else None
+        return rows, encode_cursor(getattr(rows[-1], order.name)) if more else None
 
     # --- plumbing ---------------------------------------------------------------------------
 
@@ -427,7 +382,7 @@ class Store:
         row = conn.execute(_DRAFT_BY_ID, {"id": draft_id}).first()
         if row is None:
             raise NotFound(f"no draft with id {draft_id}")
-        return _draft(row)
+        return draft_row(row)
 
     @staticmethod
     def _schema_revision(conn: sa.Connection) -> str | None:
@@ -461,70 +416,3 @@ class Store:
             raise StoreError(error_message(self._url, exc.orig)) from None
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(error_message(self._url, exc)) from None
-
-
-class _KeyTaken(Exception):
-    """Rolls back a draft set whose `Idempotency-Key` record another request kept first."""
-
-
-def _keep(conn: sa.Connection, record: IdempotencyRecord, now: dt.datetime) -> None:
-    # First in the transaction: on PostgreSQL a concurrent request with the same key waits
-    # here, on the key, until the first commits (then is refused) or rolls back (then goes on).
-    try:
-        conn.execute(api_idempotency.insert().values(**asdict(record), created_at=now))
-    except sa.exc.IntegrityError:
-        raise _KeyTaken from None
-
-
-def _insert_draft_set(
-    conn: sa.Connection, ask: Ask, draft_set: DraftSet, actor: str, now: dt.datetime
-) -> None:
-    conn.execute(
-        asks.insert().values(
-            id=draft_set.ask_id, ask=ask.model_dump(mode="json"),
-            partner=ask.partner.organization, created_at=now,
-        )
-    )  # fmt: skip
-    rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
-    if not rows:
-        return
-    stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
-    conn.execute(drafts.insert(), [r | stamp for r in rows])
-    conn.execute(
-        revisions.insert(),
-        [
-            {"draft_id": r["id"], "author": actor, "created_at": now}
-            | {k: r[k] for k in ("version", "content", "text", "checks")}
-            for r in rows
-        ],
-    )
-    conn.execute(
-        events.insert(),
-        [
-            {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
-            | {"from_status": None, "to_status": r["status"]}
-            | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
-            for r in rows
-        ],
-    )
-
-
-def _known_form(key: str, kind: str) -> None:
-    # No id holds a control character, and PostgreSQL refuses a NUL in a query outright.
-    if text_problem(key):
-        raise NotFound(f"no {kind} with id {key!r}")
-
-
-def _filter_problems(
-    status: str | None, channel: str | None, limit: int, partner: str | None = None
-) -> list[Problem]:
-    problems = []
-    if partner and (problem := text_problem(partner)):
-        problems.append(Problem("partner", problem))
-    if status and status not in STATUSES:
-        problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
-    if channel and channel not in set(Channel):
-        problems.append(Problem("channel", f"must be one of {', '.join(Channel)}"))
-    if not 1 <= limit <= MAX_PAGE:
-        problems.append(Problem("limit", f"must be between 1 and {MAX_PAGE} (got {limit})"))
-    return problems

@@ -1,18 +1,38 @@
 """What the store hands back (a draft with its provenance and send state, its revisions, its
 events) and what a workflow step gives it to write (`Change`, with a `NewRevision` for an edit),
-or a new draft set to keep beside it (`IdempotencyRecord`, the API response to replay).
+or a new draft set to keep beside it (`IdempotencyRecord`, the API response to replay); how a
+row becomes one of them (`row_model`); and the refusal of a step on a stale draft.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
+from pitchgen.ask.text import STORED
 from pitchgen.content.models import CheckResult, Draft, Status
+from pitchgen.errors import Conflict
 
-__all__ = ["Change", "Event", "IdempotencyRecord", "NewRevision", "Revision", "StoredDraft"]
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = [
+    "Change",
+    "Event",
+    "IdempotencyRecord",
+    "NewRevision",
+    "Revision",
+    "StaleVersion",
+    "StoredDraft",
+    "draft_row",
+    "row_model",
+    "utc",
+]
 
 
 class StoredDraft(Draft):
@@ -85,3 +105,33 @@ class IdempotencyRecord:
     fingerprint: str
     status: int
     body: str
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands timestamps back without their offset; every one we write is UTC.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+class StaleVersion(Conflict):
+    """The draft moved on since the caller read it; `current_version` is what to send next."""
+
+    def __init__(self, draft_id: str, current_version: int, current_status: str) -> None:
+        super().__init__(
+            f"draft {draft_id} has changed: it is now version {current_version}"
+            f" ({current_status}); reload it and try again with version {current_version}"
+        )
+        self.current_version = current_version
+        self.current_status = current_status
+
+
+def row_model(model: type[M], row: sa.Row, *times: str) -> M:
+    # STORED: read back as it was written (see `ask.text`), even by an older pitchgen.
+    values = row._asdict()
+    stamps = {key: utc(values[key]) for key in times}
+    return model.model_validate(values | stamps, context=STORED)
+
+
+def draft_row(row: sa.Row) -> StoredDraft:
+    return row_model(StoredDraft, row, "created_at", "updated_at", "sent_at")
