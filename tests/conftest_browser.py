@@ -20,6 +20,7 @@ from pitchgen.checks.rubric import run_checks
 from pitchgen.content import render
 from pitchgen.content.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
 from pitchgen.drafting.pipeline import draft
+from pitchgen.server.guard import ASGIApp, Guard, RateLimit
 from pitchgen.service import Service
 from pitchgen.settings import Settings
 from pitchgen.store.repository import Store
@@ -96,10 +97,14 @@ def seed_model_output(store: Store, ask: Ask) -> Draft:
     return made
 
 
-def review_app(store: Store, settings: Settings | None = None) -> FastAPI:
+def review_app(store: Store, settings: Settings | None = None) -> ASGIApp:
+    """The review pages alone over `store`, behind the server's guard as they are served."""
+    settings = settings or Settings(llm="off")
     app = FastAPI()
-    web.mount(app, Service(settings or Settings(llm="off"), store=store))
-    return app
+    web.mount(app, Service(settings, store=store))
+    unlimited = RateLimit(per_second=1e9, burst=10**9)
+    hosts = ["testserver", *settings.allowed_hosts]
+    return Guard(app, api_keys=settings.api_keys, rate_limit=unlimited, allowed_hosts=hosts)
 
 
 @dataclass

@@ -38,11 +38,10 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# The pages' own policy; the headers every response carries (nosniff, no framing, no
+# referrer) are the server's guard's, in one place.
 _HEADERS = {
     "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
     # Drafts are unpublished and may be confidential: no shared or back-button cache.
     "Cache-Control": "no-store",
 }
