@@ -46,14 +46,18 @@ def _bracketed(host: str) -> str:
 
 def limit_key(address: str) -> str:
     """What a per-address limit counts under: the address, or for IPv6 its /64, which one
-    subscriber usually holds whole (one address each would give them 2^64 fresh budgets)."""
+    subscriber usually holds whole (one address each would give them 2^64 fresh budgets).
+    Every loopback address is this one machine: a local client can connect from any of the
+    16 million in 127.0.0.0/8, so they share one budget."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
     if isinstance(ip, ipaddress.IPv6Address):
-        if ip.ipv4_mapped is not None:
-            return str(ip.ipv4_mapped)
         return str(ipaddress.IPv6Network((ip, 64), strict=False))
     return str(ip)
 

@@ -12,9 +12,11 @@ from pitchgen.errors import ConfigError
 __all__ = ["is_loopback", "serve_command", "uvicorn_options"]
 
 
-def uvicorn_options(header_seconds: float | None = None) -> dict[str, Any]:
+def uvicorn_options(
+    header_seconds: float | None = None, write_seconds: float | None = None
+) -> dict[str, Any]:
     """How `pitchgen serve` runs uvicorn (README, "Security")."""
-    from pitchgen.server.deadlines import HEADER_SECONDS, with_header_deadline
+    from pitchgen.server.deadlines import HEADER_SECONDS, WRITE_SECONDS, with_header_deadline
 
     return {
         "access_log": False,
@@ -24,11 +26,14 @@ def uvicorn_options(header_seconds: float | None = None) -> dict[str, Any]:
         # uvicorn's own reading would believe any X-Forwarded-For sent from 127.0.0.1.
         "proxy_headers": False,
         "forwarded_allow_ips": "",
-        # Slow clients: a request's headers must arrive within 10 s, an idle keep-alive
+        # Slow clients: a request's headers must arrive within 10 s, a response the client
+        # stops reading is cut off after 30 s, an idle keep-alive
         # connection closes after 5 s, an unfinished request may not buffer past 16 KiB, and
         # past 1,000 connections new requests get 503 at once rather than memory running out.
         # Bodies have a deadline in the app (PITCHGEN_BODY_TIMEOUT_SECONDS).
-        "http": with_header_deadline(header_seconds or HEADER_SECONDS),
+        "http": with_header_deadline(
+            header_seconds or HEADER_SECONDS, write_seconds or WRITE_SECONDS
+        ),
         "timeout_keep_alive": 5,
         "h11_max_incomplete_event_size": 16 * 1024,
         "limit_concurrency": 1000,

@@ -1,6 +1,7 @@
-"""A deadline for request headers, which uvicorn lacks: a client that opens a connection and
-trickles its request line and headers a byte at a time would otherwise hold it for as long as
-it likes (slowloris), and a thousand of them would fill `limit_concurrency`.
+"""Deadlines uvicorn lacks: for request headers, and for a client to read its response. A client
+that trickles its request line and headers a byte at a time (slowloris), or that asks for a
+large response and stops reading it, would otherwise hold its connection (and that response's
+buffer) for as long as it likes, and a thousand of them would fill `limit_concurrency`.
 
 `pitchgen serve` runs uvicorn's h11 protocol with this one small addition; bodies have their
 own deadline in the app (`security.Guard`).
@@ -13,9 +14,11 @@ import asyncio
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-__all__ = ["HEADER_SECONDS", "HeaderDeadline", "with_header_deadline"]
+__all__ = ["HEADER_SECONDS", "WRITE_SECONDS", "HeaderDeadline", "with_header_deadline"]
 
 HEADER_SECONDS = 10.0
+# How long a response may sit with the client's buffers full and nothing read.
+WRITE_SECONDS = 30.0
 
 
 class HeaderDeadline(H11Protocol):
@@ -24,7 +27,9 @@ class HeaderDeadline(H11Protocol):
     head is in, so h11 no longer waits for one."""
 
     header_seconds = HEADER_SECONDS
+    write_seconds = WRITE_SECONDS
     _header_timer: asyncio.TimerHandle | None = None
+    _write_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -36,7 +41,27 @@ class HeaderDeadline(H11Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        self._reading_resumed()
         super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_timer = self.loop.call_later(self.write_seconds, self._not_reading)
+
+    def resume_writing(self) -> None:
+        super().resume_writing()
+        self._reading_resumed()
+
+    def _reading_resumed(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _not_reading(self) -> None:
+        # abort, not close: close would wait for the buffer to drain, which it never will.
+        self._write_timer = None
+        self.transport.abort()
 
     def _arm(self) -> None:
         self._disarm()
@@ -54,6 +79,9 @@ class HeaderDeadline(H11Protocol):
             self.transport.close()
 
 
-def with_header_deadline(seconds: float) -> type[HeaderDeadline]:
-    """The protocol with another deadline (tests use a short one)."""
-    return type("HeaderDeadline", (HeaderDeadline,), {"header_seconds": seconds})
+def with_header_deadline(
+    seconds: float, write_seconds: float = WRITE_SECONDS
+) -> type[HeaderDeadline]:
+    """The protocol with other deadlines (tests use short ones)."""
+    deadlines = {"header_seconds": seconds, "write_seconds": write_seconds}
+    return type("HeaderDeadline", (HeaderDeadline,), deadlines)

@@ -107,6 +107,12 @@ class Guard:
                 # DNS rebinding: a page whose own name resolves to us must not be served.
                 await _refuse_host(send_secured, scope, protected, refuse)
                 return
+            if b"transfer-encoding" in headers and b"content-length" in headers:
+                # Framed two ways (RFC 9112 6.1): a proxy in front that reads the other framing
+                # would see another request (smuggling), so refuse it and end the connection.
+                detail = "send Content-Length or Transfer-Encoding, not both"
+                await refuse(400, detail, [(b"connection", b"close")])
+                return
             if protected:
                 refused = self._admit(scope, headers, address)
                 if refused:

@@ -72,8 +72,26 @@ def reviewer(request: Request) -> Reviewer:
     return Reviewer(session.reviewer, session.csrf, True)
 
 
+def from_our_page(request: Request) -> bool:
+    """Whether the browser says the form was sent by a page of this very origin. The form cookie
+    alone cannot prove it: cookies ignore ports, so a page on any other port of this host (a
+    local dev server, a notebook) can plant its own token cookie and post that token."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    # Our pages send no Referer, so a browser without Sec-Fetch-Site may say "null" for them.
+    if origin is None or origin == "null":
+        return True
+    return origin.split("://", 1)[-1].lower() == request.headers.get("host", "").lower()
+
+
 def posted(request: Request, form: Mapping[str, object]) -> Reviewer:
-    """The reviewer, once the form's token proves it came from one of our pages."""
+    """The reviewer, once the browser and the form's token prove it came from one of our
+    pages."""
+    if not from_our_page(request):
+        detail = "This form was sent from another site's page. Open the review page and use it."
+        raise EarlyResponse(error(request, 403, "Form refused", detail))
     who = reviewer(request)
     # A token minted by this very request was never on a page, so no form can carry it.
     expected = None if who.new_csrf_cookie else who.csrf
@@ -108,7 +126,11 @@ async def login(request: Request) -> Response:
     if not settings.api_keys:
         return redirect("/review")
     token = form.get("csrf")
-    if not isinstance(token, str) or not auth.same_token(request.cookies.get(CSRF_COOKIE), token):
+    if (
+        not from_our_page(request)
+        or not isinstance(token, str)
+        or not auth.same_token(request.cookies.get(CSRF_COOKIE), token)
+    ):
         return error(request, 403, "Form expired", "Reload the sign-in page and try again.")
     target = _safe_next(form.get("next"))
     key = form.get("key")

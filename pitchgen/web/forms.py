@@ -189,15 +189,65 @@ class Segment:
 
 
 _TOKENS = re.compile(r"\s+|[^\s]+")
+# Token pairs the word diff may compare, well under a second of work at worst: difflib's matcher is
+# cubic on repetitive text ("a a a …" against "b b b …" took minutes at 20,000 characters).
+DIFF_BUDGET = 1_000_000
+
+
+class _TooCostly(Exception):
+    pass
+
+
+class _BoundedMatcher(difflib.SequenceMatcher):
+    """Gives up (`_TooCostly`) once the pairs its searches may compare pass the budget; each
+    search compares at most `pairs`: every token of `a` with each place it occurs in `b`."""
+
+    def __init__(self, a: list[str], b: list[str], budget: int) -> None:
+        super().__init__(str.isspace, a, b, autojunk=False)
+        self.pairs = sum(len(self.b2j.get(token, ())) for token in a)
+        self.left = budget
+
+    def find_longest_match(self, *args: int) -> difflib.Match:  # type: ignore[override]
+        self.left -= self.pairs
+        if self.left < 0:
+            raise _TooCostly
+        return super().find_longest_match(*args)
+
+
+def _common_run(a: list[str], b: list[str]) -> int:
+    """How many tokens `a` and `b` share from their start."""
+    n = 0
+    while n < len(a) and n < len(b) and a[n] == b[n]:
+        n += 1
+    return n
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """The unchanged start and end set aside (most edits touch one place), then the matcher on
+    the rest; past the budget, that rest is shown as one replaced passage."""
+    start = _common_run(a, b)
+    end = _common_run(a[start:][::-1], b[start:][::-1])
+    a_end, b_end = len(a) - end, len(b) - end
+    try:
+        matcher = _BoundedMatcher(a[start:a_end], b[start:b_end], DIFF_BUDGET)
+        middle = [
+            (op, i1 + start, i2 + start, j1 + start, j2 + start)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        ]
+    except _TooCostly:
+        middle = [("replace", start, a_end, start, b_end)]
+    ops = [("equal", 0, start, 0, start), *middle, ("equal", a_end, len(a), b_end, len(b))]
+    return [op for op in ops if op[1] < op[2] or op[3] < op[4]]
 
 
 def diff_segments(old: str, new: str) -> list[Segment]:
-    """The change from `old` to `new` word by word, whitespace kept, as runs to show inline.
+    """The change from `old` to `new` word by word, whitespace kept, as runs to show inline;
+    past the work budget, as the passage between the unchanged start and end.
 
     A lone space between two changes joins them, so a replaced phrase reads as one removal and
     one addition rather than alternating word by word."""
     a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    opcodes = _opcodes(a, b)
     runs: list[list] = []
     for k, (op, i1, i2, j1, j2) in enumerate(opcodes):
         was, now = "".join(a[i1:i2]), "".join(b[j1:j2])

@@ -89,6 +89,14 @@ async def test_every_key_a_request_sends_must_be_the_same_right_one(
         assert (await client.get("/v1/drafts", headers=headers)).status_code == status
 
 
+async def test_guessing_from_ever_new_loopback_addresses_is_one_client() -> None:
+    app, statuses = keyed_app(), []
+    for n in range(11):
+        async with client_for(app, peer=f"127.0.{n}.{n + 2}") as client:
+            statuses += await guess(client, 1)
+    assert statuses == [401] * 10 + [429]
+
+
 async def test_the_rate_and_burst_are_settings() -> None:
     app = create_app(
         Settings(llm="off", api_keys=KEY, rate_limit_per_second=0.001, rate_limit_burst=2)
@@ -125,9 +133,14 @@ def test_the_limiter_forgets_the_least_recently_seen_address_first() -> None:
         ("2001:db8:1:2:ffff::1", "2001:db8:1:2::/64"),
         ("::ffff:198.51.100.4", "198.51.100.4"),
         ("unknown", "unknown"),
+        # A local client may connect from any loopback address: all of them are one machine.
+        ("127.0.0.1", "loopback"),
+        ("127.0.3.9", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.2", "loopback"),
     ],
 )
-def test_an_ipv6_client_is_limited_by_its_64(address: str, key: str) -> None:
+def test_a_client_is_limited_by_its_address_its_64_or_as_loopback(address: str, key: str) -> None:
     assert limit_key(address) == key
 
 
@@ -214,6 +227,73 @@ def served() -> Iterator[str]:
         server.should_exit = True
         thread.join()
         sock.close()
+
+
+BIG = 16 * 1024 * 1024  # more than any socket buffers hold, so the server has to wait
+
+
+async def big_response(scope: dict, receive: object, send) -> None:
+    headers = [(b"content-length", str(BIG).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"x" * BIG})
+
+
+def test_a_client_that_stops_reading_its_response_is_disconnected() -> None:
+    options = uvicorn_options(write_seconds=0.2) | {"log_level": "warning", "lifespan": "off"}
+    server = uvicorn.Server(uvicorn.Config(big_response, **options))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
+    thread.start()
+    try:
+        with socket.socket() as stalled:
+            stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.connect(sock.getsockname())
+            stalled.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            # The client reads nothing; the server gives up on it rather than wait forever.
+            assert eventually(lambda: server.server_state.connections)
+            assert eventually(lambda: not server.server_state.connections)
+            assert len(read_all(stalled)) < BIG
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def eventually(condition, seconds: float = 10.0) -> bool:
+    """Polls `condition` until it holds (True) or `seconds` pass (False)."""
+    tick = threading.Event()
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
+        tick.wait(0.02)
+    return bool(condition())
+
+
+def read_all(conn: socket.socket) -> bytes:
+    received = b""
+    try:
+        while chunk := conn.recv(1 << 16):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def test_a_request_framed_two_ways_is_refused_and_ends_its_connection(served: str) -> None:
+    port = int(served.rsplit(":", 1)[1])
+    smuggled = b"GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(
+            b"POST /v1/recommendation HTTP/1.1\r\nHost: localhost\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 44\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled
+        )
+        answers = read_all(conn)
+    # One answer, and the request a proxy reading Content-Length would not see is never served.
+    assert answers.startswith(b"HTTP/1.1 400 ")
+    assert answers.count(b"HTTP/1.1 ") == 1
 
 
 def test_pitchgen_serve_does_not_let_uvicorn_believe_x_forwarded_for(served: str) -> None:

@@ -28,6 +28,7 @@ from pitchgen.errors import StoreError
 from pitchgen.settings import Settings
 from pitchgen.store.repository import Store
 from pitchgen.web import CSP, routes
+from pitchgen.web.forms import diff_segments
 
 KEY = "correct-horse-battery-staple-0123"
 FINGERPRINT = "reviewer:" + hashlib.sha256(KEY.encode()).hexdigest()[:8]
@@ -380,6 +381,25 @@ def test_the_diff_marks_removed_and_added_words_escaped(client: TestClient, draf
     assert "No such version" in page(client, f"/review/drafts/{email}/diff?from=1&to=9", 404)
 
 
+def test_the_diff_shows_edits_in_two_places_word_by_word() -> None:
+    old = "Dear Ann, we meet on Friday at noon. Best, Bo"
+    new = "Dear Anna, we meet on Monday at noon. Regards, Bo"
+    changed = [(s.op, s.text) for s in diff_segments(old, new) if s.op != "same"]
+    assert changed == [
+        ("del", "Ann,"), ("ins", "Anna,"), ("del", "Friday"), ("ins", "Monday"),
+        ("del", "Best,"), ("ins", "Regards,"),
+    ]  # fmt: skip
+
+
+def test_a_diff_of_text_that_repeats_itself_is_one_replaced_passage() -> None:
+    # Worked out word by word, such text costs cubic time: 20,000 characters took minutes of
+    # a server thread per page view. Past a fixed amount of work it is shown whole instead.
+    segments = diff_segments("a b " * 150, "a c " * 150)
+    assert [s.op for s in segments] == ["same", "del", "ins", "same"]
+    assert "".join(s.text for s in segments if s.op != "ins") == "a b " * 150
+    assert "".join(s.text for s in segments if s.op != "del") == "a c " * 150
+
+
 @pytest.mark.parametrize(
     ("channel", "formats"),
     [
@@ -485,6 +505,54 @@ def test_a_forged_form_is_refused(
     assert review_store.get_draft(email).status == "draft"
 
 
+# A page on another port of this host can plant the form cookie (cookies ignore ports) and post
+# the token it planted; only what the browser says about the sending page tells it apart.
+ANOTHER_PORT = {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver:3000"}
+
+
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        pytest.param(ANOTHER_PORT, id="fetch-metadata"),
+        pytest.param({"Origin": "http://testserver:3000"}, id="origin-only"),
+        pytest.param({"Sec-Fetch-Site": "cross-site", "Origin": "null"}, id="sandboxed"),
+    ],
+)
+@pytest.mark.parametrize("action", ["edit", "approve"])
+def test_a_page_on_another_port_cannot_plant_the_form_token(
+    client: TestClient, review_store: Store, drafts: dict, sent_from: dict, action: str
+) -> None:
+    email = drafts[Channel.email]
+    fields = post_forms(page(client, f"/review/drafts/{email}"))[action]
+    client.cookies.set("pitchgen_review_csrf", "planted-by-another-page", path="/review")
+    forged = fields | {"csrf": "planted-by-another-page", "subject": "Forged"}
+    response = client.post(f"/review/drafts/{email}/{action}", data=forged, headers=sent_from)
+    assert response.status_code == 403
+    assert "another site" in response.text
+    assert (review_store.get_draft(email).version, review_store.get_draft(email).status) == (
+        1,
+        "draft",
+    )
+
+
+@pytest.mark.parametrize(
+    "sent_from",
+    [
+        pytest.param({"Sec-Fetch-Site": "same-origin", "Origin": "null"}, id="no-referrer"),
+        pytest.param({"Origin": "http://testserver"}, id="origin-only"),
+        pytest.param({}, id="no-browser-headers"),
+    ],
+)
+def test_our_own_page_may_say_so_in_any_way_a_browser_does(
+    client: TestClient, review_store: Store, drafts: dict, sent_from: dict
+) -> None:
+    email = drafts[Channel.email]
+    fields = post_forms(page(client, f"/review/drafts/{email}"))["approve"]
+    response = client.post(f"/review/drafts/{email}/approve", data=fields, headers=sent_from)
+    assert response.status_code == 303
+    assert review_store.get_draft(email).status == "approved"
+
+
 # --- signing in with a key -------------------------------------------------------------------
 
 
@@ -579,6 +647,13 @@ def test_signing_out_ends_the_session(keyed: TestClient) -> None:
 )
 def test_signing_in_never_redirects_off_the_review_pages(keyed: TestClient, next_url: str):
     assert sign_in(keyed, next_url=next_url).headers["location"] == "/review"
+
+
+def test_a_sign_in_form_from_another_page_is_refused(keyed: TestClient) -> None:
+    keyed.cookies.set("pitchgen_review_csrf", "planted-by-another-page", path="/review")
+    form = {"csrf": "planted-by-another-page", "key": KEY, "next": "/review"}
+    assert keyed.post("/review/login", data=form, headers=ANOTHER_PORT).status_code == 403
+    assert keyed.get("/review").status_code == 303
 
 
 def test_a_sign_in_form_without_its_token_is_refused(keyed: TestClient) -> None:
