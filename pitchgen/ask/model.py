@@ -159,6 +159,8 @@ class Partner(_Strict):
     organization: Name  # the To name when no contact is named: see validate_ask
     contact_name: OptHeaderName = None
     contact_role: OptName = None
+    greet_as: OptName = None  # how a greeting addresses the contact: "Marcus", "Dr. Weiss"
+    short_name: OptName = None  # how drafts may name them after the first full mention
     email: OptEmail = None
     focus: OptText = None
     relationship: OptText = None
@@ -203,6 +205,21 @@ class Budget(_Strict):
         return code
 
 
+def _bcp47(value: str) -> str:
+    # Imported on use: Babel's locale data costs start-up time, and most asks have no locale.
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(value, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise ValueError(f"not a known BCP 47 locale tag: {value!r} (e.g. en-US, en-GB)") from None
+    return value
+
+
+LocaleTag = Annotated[str, Field(max_length=35), AfterValidator(_bcp47)]
+DEFAULT_LOCALE = "en-US"
+
+
 def _with_offset(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"needs a UTC offset: '{value.isoformat()}' (add +00:00 or Z)")
@@ -229,6 +246,8 @@ class Ask(_Strict):
     budget: Budget | None = None
     meeting: Meeting | None = None
     tone: Tone = Tone.warm
+    # None is en-US: an ask that names no locale serializes as it did before the field existed.
+    locale: Annotated[LocaleTag | None, BeforeValidator(_blank_to_none)] = None
     channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(_no_duplicates)] = list(
         Channel
     )
@@ -244,6 +263,11 @@ class Ask(_Strict):
     @property
     def last_milestone(self) -> Milestone:
         return self.timeline[-1]
+
+    @property
+    def locale_tag(self) -> str:
+        """The BCP 47 tag for written dates, times and money: `locale`, else en-US."""
+        return self.locale or DEFAULT_LOCALE
 
     @property
     def reply_date(self) -> date:
@@ -375,4 +399,13 @@ def vagueness_warnings(ask: Ask) -> list[Problem]:
                 f" ({ask.timeline[0].date.isoformat()})",
             )
         )
-    return warnings
+    return warnings + _suspicious_warnings(ask)
+
+
+def _suspicious_warnings(ask: Ask) -> list[Problem]:
+    from pitchgen.ask.suspicious import suspicious_fields
+
+    return [
+        Problem(path, f"looks like {looks}: it is kept as data, and drafts write around it")
+        for path, looks in suspicious_fields(ask).items()
+    ]

@@ -1,5 +1,6 @@
-"""Facts parsed out of free text: money, dates, percentages, counts of people, phones, email
-addresses and URLs, each with where it stands in the text.
+"""Facts parsed out of free text: money, dates, times, percentages, numbers (whatever they
+count, in digits or words: `pitchgen.figures`), phones, email addresses and URLs, each with
+where it stands in the text.
 
 Parsing is regex-only and precompiled: the whole rubric runs on every draft and every edit.
 """
@@ -15,8 +16,10 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from pitchgen.ask import ISO_4217
+from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
 
 __all__ = [
+    "Clock",
     "Fact",
     "Kind",
     "Money",
@@ -28,7 +31,7 @@ __all__ = [
     "text_facts",
 ]
 
-Kind = Literal["url", "email", "phone", "date", "money", "percent", "count"]
+Kind = Literal["url", "email", "phone", "date", "time", "money", "percent", "count"]
 
 
 class Money(NamedTuple):
@@ -46,7 +49,7 @@ class MonthDay(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class Fact:
     kind: Kind
-    value: Money | date | MonthDay | Decimal | int | str
+    value: Money | date | MonthDay | Clock | Decimal | int | str
     span: tuple[int, int]
     text: str
 
@@ -55,32 +58,11 @@ class Fact:
 
 SYMBOLS = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "$": "USD",
            "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}  # fmt: skip
-CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian dollars": "AUD",
-                  "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
-                  "pounds sterling": "GBP"}  # fmt: skip
-SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
-          "bn": 10**9, "billion": 10**9}  # fmt: skip
 MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
           "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
           "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
           "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-                "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-                "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12}  # fmt: skip
-MULTIPLIERS = {"hundred": 100, "thousand": 1000}
-_NUMBER_PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
-PEOPLE_NOUNS = ("people", "persons", "attendees", "guests", "members", "groups", "students",
-    "fellows", "volunteers", "seats", "legislators", "lawmakers", "staff", "staffers",
-    "organizations", "organisations", "partners", "participants", "speakers", "panelists",
-    "researchers", "experts", "donors", "sponsors", "businesses", "owners", "leaders",
-    "employees", "families", "residents", "voters", "advocates", "delegates", "officials",
-    "commissioners", "chapters", "coalitions", "nonprofits", "companies", "signatories",
-    "allies", "teams", "schools", "churches", "supporters")  # fmt: skip
 URL_TLDS = "org com net edu gov io us info co uk ca"
-# "our two organizations" is how an honest draft names the parties; a claim starts at three.
-SMALLEST_COUNT = 3
 
 # --- patterns --------------------------------------------------------------------------------
 # Speed: every pattern begins with a literal or a character class, so the regex engine skips
@@ -91,6 +73,8 @@ SMALLEST_COUNT = 3
 _alternation = "|".join
 _AMOUNT = r"\d(?<![\w.,].)(?>(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
 _SCALE = r"(?:\s?(?P<scale>k|K|thousand|mn|m|M|million|bn|billion)\b)?"
+_SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
+           "bn": 10**9, "billion": 10**9}  # fmt: skip
 _SYMBOL = _alternation(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CURRENCY_WORD = _alternation(sorted(CURRENCY_WORDS, key=len, reverse=True))
 _MONEY = (
@@ -145,11 +129,6 @@ def _may_hold_phone(text: str) -> bool:
     return b"000-0000" in text.encode("utf-8", "surrogatepass").translate(_PHONE_SHAPE)
 
 
-_PERCENT_SIGN = re.compile(r"%|[Pp]er\s?cent\b")
-_TOKEN = re.compile(r"\S+")
-_PLAIN_WORD = re.compile(r"[\w'-]+\Z")
-_DIGITS_TOKEN = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\Z")
-_NUMBER_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:-[^\W\d_]+)*")
 _PHONE = re.compile(
     r"[+(\d](?<![\w+].)(?:"
     r"(?<=\+)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"
@@ -165,26 +144,7 @@ _URL_PATH = re.compile(r"/[^\s<>\"']*")
 _URL_TRAILER = ".,;:!?)]}'\""
 _LOCAL_PART = frozenset("._+-")
 _HOST_PART = frozenset(".-")
-_LOOKBACK = 48
-
-
 # --- parsing ---------------------------------------------------------------------------------
-
-
-def _words_value(words: str) -> int:
-    total, current = 0, 0
-    for word in re.split(r"[\s-]+", words.lower()):
-        if word in ("a", "an"):
-            current = 1
-        elif word in MULTIPLIERS:
-            current = max(current, 1) * MULTIPLIERS[word]
-            if word == "thousand":
-                total, current = total + current, 0
-        elif word == "dozen":
-            current = max(current, 1) * 12
-        else:
-            current += NUMBER_WORDS[word]
-    return total + current
 
 
 def _money(match: re.Match) -> Money | None:
@@ -199,7 +159,7 @@ def _money(match: re.Match) -> Money | None:
         currency = CURRENCY_WORDS[groups["word"].lower()]
     amount = Decimal(groups["amt"].replace(",", ""))
     if groups.get("scale"):
-        amount *= SCALES[groups["scale"].lower()]
+        amount *= _SCALES[groups["scale"].lower()]
     return Money(amount, currency)
 
 
@@ -281,74 +241,6 @@ def _urls(text: str) -> list[Found]:
     return found
 
 
-def _is_number_word(token: str) -> bool:
-    if token in _NUMBER_PARTS:  # the common case, one word: no split
-        return True
-    return "-" in token and all(part in _NUMBER_PARTS for part in token.split("-"))
-
-
-def _number_ending(tokens: list[re.Match], last: int) -> tuple[int, Decimal] | None:
-    """The number whose final token is tokens[last]: (index of its first token, value)."""
-    token = tokens[last][0]
-    if _DIGITS_TOKEN.match(token):
-        return last, Decimal(token.replace(",", ""))
-    first = last
-    while first >= 0 and _is_number_word(tokens[first][0].lower()):
-        first -= 1
-    if first == last:
-        return None
-    if first < 0 or tokens[first][0].lower() not in ("a", "an"):
-        first += 1
-    return first, Decimal(_words_value(" ".join(t[0] for t in tokens[first : last + 1])))
-
-
-def _number_before(text: str, at: int, words_between: int) -> tuple[int, Decimal] | None:
-    """The number that ends just before `at`, or up to `words_between` plain words earlier:
-    (where it starts, its value)."""
-    lo = text.rfind(" ", 0, max(0, at - _LOOKBACK)) + 1
-    tokens = list(_TOKEN.finditer(text, lo, at))[-6:]
-    for last in range(len(tokens) - 1, max(-1, len(tokens) - 2 - words_between), -1):
-        if last < len(tokens) - 1 and not _PLAIN_WORD.match(tokens[last + 1][0]):
-            break
-        number = _number_ending(tokens, last)
-        if number:
-            return tokens[number[0]].start(), number[1]
-    return None
-
-
-def _percents(text: str) -> list[Found]:
-    if "%" not in text and "cent" not in text:  # skips the scan of a text with no percentage
-        return []
-    found = []
-    for sign in _PERCENT_SIGN.finditer(text):
-        if number := _number_before(text, sign.start(), 0):
-            found.append((number[0], sign.end(), number[1]))
-    return found
-
-
-# The text's ASCII words as bytes, every other byte a space: a noun that stands as a whole word
-# in the text is one of them (a neighbour outside ASCII only splits words further), so one
-# pass finds the few nouns worth a search instead of a search for every noun.
-_ASCII_WORDS = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
-_NOUN_BYTES = tuple((noun, noun.encode()) for noun in PEOPLE_NOUNS)
-
-
-def _counts(text: str) -> list[Found]:
-    low, found = lower(text), []
-    words = set(low.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split())
-    for noun in (noun for noun, word in _NOUN_BYTES if word in words):
-        at = low.find(noun)
-        while at != -1:
-            end = at + len(noun)
-            whole = not (at and low[at - 1].isalnum()) and not low[end : end + 1].isalnum()
-            # "40 students", "25 graduate students": the number ends one or two words back.
-            number = _number_before(text, at, 1) if whole else None
-            if number and number[1] >= SMALLEST_COUNT and number[1] == int(number[1]):
-                found.append((number[0], end, int(number[1])))
-            at = low.find(noun, end)
-    return found
-
-
 def lower(text: str) -> str:
     """`text` in lower case, character for character, so offsets stay valid in both."""
     low = text.lower()
@@ -367,9 +259,9 @@ _FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
     ("email", _emails),
     ("phone", lambda text: _regex_facts((_PHONE,), _phone, text, (_may_hold_phone,))),
     ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
+    ("time", times),
     ("money", lambda text: _regex_facts(_MONEY, _money, text, _MONEY_HINTS)),
-    ("percent", _percents),
-    ("count", _counts),
+    ("count", numbers),  # and the money and percentages written with a number
 )
 
 
@@ -378,25 +270,39 @@ def parse_facts(text: str) -> list[Fact]:
     facts: list[Fact] = []
     taken = bytearray(len(text))
     for kind, finder in _FINDERS:
-        for start, end, value in sorted(finder(text), key=lambda f: (f[0], -f[1])):
+        # The last finder, numbers, skips what the stronger kinds have taken.
+        results = finder(text, taken) if finder is numbers else finder(text)
+        for start, end, *found in sorted(results, key=lambda f: (f[0], -f[1])):
             if taken.find(1, start, end) == -1:
                 taken[start:end] = b"\x01" * (end - start)
-                facts.append(Fact(kind, value, (start, end), text[start:end]))
+                facts.append(_fact(kind, found, (start, end), text))
     return sorted(facts, key=lambda f: f.span)
 
 
-def _numbers(text: str) -> set[Decimal]:
-    """Every number in `text`, in digits or words ("two hundred" gives 2 and 200)."""
-    tokens = list(_NUMBER_TOKEN.finditer(text))
-    return {number[1] for last in range(len(tokens)) if (number := _number_ending(tokens, last))}
+def _fact(kind: Kind, found: list, span: tuple[int, int], text: str) -> Fact:
+    """A finder gives (value,), or (kind, value) where it finds several kinds."""
+    if len(found) == 2:
+        kind, value = found
+        if kind == "money":
+            value = Money(*value)
+    else:
+        (value,) = found
+    return Fact(kind, value, span, text[span[0] : span[1]])
 
 
 @lru_cache(maxsize=1024)
 def text_facts(text: str) -> tuple[tuple[tuple[Kind, object], ...], frozenset[Decimal]]:
-    """The kind and value of every fact in `text`, and every number in it. Parsed once per
-    process: one ask pitched to many partners repeats most of its text (the sender, the
-    project, the need, the benefits)."""
-    return tuple((f.kind, f.value) for f in parse_facts(text)), frozenset(_numbers(text))
+    """The kind and value of every fact in `text`, and every number it states as a figure
+    (not the parts of a phone, a date or a time). Parsed once per process: one ask pitched to
+    many partners repeats most of its text (the sender, the project, the need, the benefits)."""
+    facts = parse_facts(text)
+    numbers = {n for n in number_values(text) if n <= 1}  # "one" is no fact, but it is a value
+    for f in facts:
+        if f.kind in ("count", "percent"):
+            numbers.add(f.value)
+        elif f.kind == "money":
+            numbers.add(f.value.amount)
+    return tuple((f.kind, f.value) for f in facts), frozenset(numbers)
 
 
 def fold(text: str) -> str:

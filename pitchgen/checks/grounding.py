@@ -5,17 +5,17 @@ tell a figure copied from the ask from one a model made up. Parsing free text is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from enum import Enum
 from functools import lru_cache
 from typing import get_args
 
-from pydantic import BaseModel
-
-from pitchgen.ask import Ask
+from pitchgen.ask import Ask, Milestone
+from pitchgen.ask.fields import ask_texts
 from pitchgen.checks.facts import (
+    Clock,
     Fact,
     Kind,
     Money,
@@ -26,13 +26,18 @@ from pitchgen.checks.facts import (
     phone_digits,
     text_facts,
 )
+from pitchgen.checks.figures import counted
+from pitchgen.checks.wordstems import stem, words
 
 __all__ = [
+    "DOLLARS",
     "AskFacts",
+    "Clock",
     "Fact",
     "Kind",
     "Money",
     "MonthDay",
+    "answer_by",
     "ask_facts",
     "ask_texts",
     "blank",
@@ -40,41 +45,13 @@ __all__ = [
     "fold",
     "lower",
     "parse_facts",
+    "partner_milestones",
     "phone_digits",
     "verbatim_spans",
 ]
 
 
 # --- the ask's own facts ---------------------------------------------------------------------
-
-
-# Asks are frozen: one walk per ask object serves every draft and edit checked against it.
-# The memo holds the ask itself, so its id cannot be reused while the entry lives.
-_texts_memo: dict[int, tuple[Ask, tuple[str, ...]]] = {}
-
-
-def ask_texts(ask: Ask) -> tuple[str, ...]:
-    """Every free-text field of the ask (names, descriptions, contacts), in document order."""
-    hit = _texts_memo.get(id(ask))
-    if hit and hit[0] is ask:
-        return hit[1]
-    out: list[str] = []
-
-    def walk(value: object) -> None:
-        if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str) and not isinstance(value, Enum):
-            out.append(value)
-
-    walk(ask)
-    if len(_texts_memo) >= 64:
-        _texts_memo.clear()
-    _texts_memo[id(ask)] = (ask, tuple(out))
-    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -87,20 +64,67 @@ class AskFacts:
     phones: frozenset[str]
     emails: frozenset[str]
     urls: frozenset[str]
+    times: frozenset[int]  # minutes after midnight
+    # What the ask counts, by the stem of the word counted: {"hour": {1}, "reporter": {300}}
+    units: dict[str, frozenset[Decimal]]
+
+    def counts_otherwise(self, fact: Fact) -> bool:
+        """Whether the ask counts the thing this number counts, but never with this number:
+        "two hours" where the ask says a one-hour review, "3,000 reporters" where it says
+        300 (and 3,000 is its budget)."""
+        if fact.kind != "count":
+            return False
+        unit = stem(words(fact.text)[-1]) if words(fact.text) else ""
+        known = self.units.get(unit)
+        return known is not None and fact.value not in known
 
     def grounds(self, fact: Fact) -> bool:
-        """Whether the ask states this fact. Money must be one of the budget's own figures:
-        a figure that only appears in an ask's prose may be an injected instruction."""
+        """Whether the ask states this fact, in whatever form it is written. Money must be
+        one of the budget's own figures: a figure that only appears in an ask's prose may be
+        an injected instruction; "$" may stand for the budget's own dollars (CAD, AUD…)."""
         value = fact.value
-        if fact.kind != "date":
-            return value in getattr(self, _KNOWN[fact.kind])
-        if isinstance(value, MonthDay):
-            return value in self.month_days
-        return value in self.dates or MonthDay(value.month, value.day) in self.month_days
+        if fact.kind == "date":
+            if isinstance(value, MonthDay):
+                return value in self.month_days
+            return value in self.dates or MonthDay(value.month, value.day) in self.month_days
+        if fact.kind == "time":
+            evening = (value.minutes + 720) % 1440
+            return value.minutes in self.times or (not value.exact and evening in self.times)
+        if fact.kind == "money" and value not in self.money and fact.text.startswith("$"):
+            return any(m.amount == value.amount and m.currency in DOLLARS for m in self.money)
+        if fact.kind == "count" and value not in self.numbers and 1 <= value <= 12:
+            # "the room from 6": the hour of an ask's 18:00, said as people say it.
+            return value % 12 * 60 in self.times or (value % 12 + 12) * 60 in self.times
+        return value in getattr(self, _KNOWN[fact.kind])
 
 
 _KNOWN = {"money": "money", "percent": "percents", "count": "numbers", "phone": "phones",
           "email": "emails", "url": "urls"}  # fmt: skip
+DOLLARS = frozenset(
+    {
+        "USD",
+        "CAD",
+        "AUD",
+        "NZD",
+        "SGD",
+        "HKD",
+        "TWD",
+        "MXN",
+        "JMD",
+        "BSD",
+        "BBD",
+        "BZD",
+        "FJD",
+        "LRD",
+        "NAD",
+        "SBD",
+        "TTD",
+        "XCD",
+        "GYD",
+        "SRD",
+        "BND",
+    }
+)
 
 
 def ask_facts(ask: Ask) -> AskFacts:
@@ -113,12 +137,35 @@ def ask_facts(ask: Ask) -> AskFacts:
     if ask.budget:
         b = ask.budget
         money = (Money(b.amount, b.currency), Money(b.partner_contribution, b.currency))
-    return _ask_facts(ask_texts(ask), tuple(dates), money, ask.sender.phone or "")
+    # Figures the ask states by its structure: the meeting's length, the years of its dates,
+    # how many deliverables, benefits and milestones it has.
+    counts = {len(ask.need.deliverables), len(ask.benefits), len(ask.timeline)}
+    counts |= {d.year for d in dates}
+    clock: tuple[int, ...] = ()
+    if ask.meeting:
+        counts.add(ask.meeting.duration_minutes)
+        clock = tuple(t.hour * 60 + t.minute for t in ask.meeting.proposed_times)
+    duration = ask.meeting.duration_minutes if ask.meeting else None
+    return _ask_facts(
+        ask_texts(ask),
+        tuple(dates),
+        money,
+        ask.sender.phone or "",
+        frozenset(counts),
+        clock,
+        duration,
+    )
 
 
 @lru_cache(maxsize=64)
 def _ask_facts(
-    texts: tuple[str, ...], dates: tuple[date, ...], money: tuple[Money, ...], phone: str
+    texts: tuple[str, ...],
+    dates: tuple[date, ...],
+    money: tuple[Money, ...],
+    phone: str,
+    counts: frozenset[int],
+    clock: tuple[int, ...],
+    duration: int | None,
 ) -> AskFacts:
     # Drafting checks three channels (and every edit) against one ask: parse its text once.
     found: dict[str, set] = {kind: set() for kind in get_args(Kind)}
@@ -128,17 +175,70 @@ def _ask_facts(
         for kind, value in facts:
             found[kind].add(value)
         numbers |= text_numbers
-    numbers |= {m.amount for m in (*found["money"], *money)}
+    numbers |= {m.amount for m in (*found["money"], *money)} | {Decimal(n) for n in counts}
+    times = set(clock)
+    for t in found["time"]:
+        times |= {t.minutes} if t.exact else {t.minutes, (t.minutes + 720) % 1440}
     full_dates = {d for d in found["date"] if isinstance(d, date)} | set(dates)
     month_days = {d for d in found["date"] if isinstance(d, MonthDay)}
     month_days |= {MonthDay(d.month, d.day) for d in full_dates}
     # An organization's site is named by its email domain as much as by a link.
     urls = found["url"] | {e.rsplit("@", 1)[1] for e in found["email"]}
     phones = found["phone"] | ({phone_digits(phone)} if phone else set())
+    units: dict[str, set[Decimal]] = {}
+    for text in texts:
+        for value, after in counted(text):
+            for word in after:
+                if root := stem(word.split("-")[-1]):
+                    units.setdefault(root, set()).add(value)
+    if duration and "minut" in units:
+        units["minut"].add(Decimal(duration))
     return AskFacts(
         *map(frozenset, (money, full_dates, month_days, numbers, found["percent"], phones)),
-        *map(frozenset, (found["email"], urls)),
+        *map(frozenset, (found["email"], urls, times)),
+        {unit: frozenset(values) for unit, values in units.items()},
     )
+
+
+# --- the partner's part in the plan ----------------------------------------------------------
+
+# A milestone is plainly ours when its text says we do it, or that something goes to them.
+_OURS = re.compile(
+    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
+    r"[^.;]{0,40}\b(?:to|with)\b",
+    re.IGNORECASE,
+)
+# A milestone that is the partner's answer itself (a decision, a confirmation) is what we ask
+# for, not an event they take part in.
+_ANSWER = re.compile(
+    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
+    r"approv\w*|agree\w*|go/no-go)\b",
+    re.IGNORECASE,
+)
+
+
+def partner_milestones(ask: Ask) -> list[Milestone]:
+    """The milestones the partner is part of: every milestone that is not plainly ours (its
+    text names us, "we" or "our", or says something is sent or shared to or with them) and
+    is not their answer itself (a decision, a confirmation, a reply). An answer is never
+    asked for on or after the day of one of these: "before April 22" when April 22 is the
+    town hall, never "by April 22"."""
+    sender = ask.sender.organization.lower()
+    return [
+        m
+        for m in ask.timeline
+        if not (_OURS.search(m.milestone) or sender in m.milestone.lower())
+        and not _ANSWER.search(m.milestone)
+    ]
+
+
+def answer_by(ask: Ask) -> tuple[str, date]:
+    """How a draft asks for the answer: ("by", the reply date), or ("before", the first
+    milestone the partner is part of) when the reply date falls on or after it."""
+    theirs = partner_milestones(ask)
+    if theirs and ask.reply_date >= theirs[0].date:
+        return "before", theirs[0].date
+    return "by", ask.reply_date
 
 
 def verbatim_spans(ask: Ask, folded: str) -> list[tuple[int, int]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import partial
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.checks.grounding import answer_by
 from pitchgen.content.formats import money, written_date, written_time
 from pitchgen.content.models import (
     QA,
@@ -79,10 +80,13 @@ def _context(ask: Ask) -> dict:
     if hit and hit[0] is ask:
         return hit[1]
     currency = ask.budget.currency if ask.budget else "USD"
+    # Never an answer on or after the day of something the partner takes part in.
+    reply_by, reply_date = answer_by(ask)
     context = {
         "ask": ask,
         "tone": ask.tone.value,
-        "reply_date": ask.reply_date,
+        "reply_by": reply_by,
+        "reply_date": reply_date,
         "times": [written_time(t) for t in ask.meeting.proposed_times] if ask.meeting else [],
         "negotiates": _negotiates(ask),
         "day": written_date,

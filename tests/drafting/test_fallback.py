@@ -123,7 +123,7 @@ def test_the_email_carries_the_ask_the_benefits_the_plan_and_one_dated_next_step
         "Given your work on regulatory relief for small businesses,",
         "- The opt-in attendee list, shared after the summit.",
         "Our budget is $2,500. It costs you nothing.",
-        "March 4, 2027 (Summit day)",
+        "March 4, 2027: Summit day",
         "Could you reply by January 15, 2027 and let me know if you can help?",
     ):
         assert fact in body

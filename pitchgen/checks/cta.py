@@ -1,0 +1,82 @@
+"""Plain wording the checks recognize however it is phrased: a sentence that asks the partner
+for a next step ("Could you confirm the room by January 15?"), the date it asks by, and a
+plain statement that the partner pays nothing ("it costs your chapter nothing")."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+__all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
+
+# Words that make a sentence about a next step: a reply, a decision, a meeting.
+ANSWER_CUES = (r"repl|respon|let (?:me|us) know|tell (?:me|us)|confirm|answer|decision|decide|"
+               r"get back|hear (?:from|back)|agree|commit|rsvp|yes|approv|go ahead|in or out|"
+               r"you(?:'re| are) in\b")  # fmt: skip
+MEETING_CUES = (r"meet|call|talk|chat|speak|schedule|available|availability|join|sign up|"
+                r"connect|follow up|touch base|book")  # fmt: skip
+CUES = f"{ANSWER_CUES}|{MEETING_CUES}"
+# ...and the forms that ask for it rather than report it.
+REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|might|may) (?:you|we"
+           r")\b|\bgrateful\b|\bappreciate\b|\bneed (?:your|an?|to)\b|\bhope to\b|\blook(?:ing)?"
+           r" forward\b|\bif you could\b|\bwould love\b|\bkindly\b|\b(?:i|we)['’]?d like\b|"
+           r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b")  # fmt: skip
+_CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
+_ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
+_REQUEST = re.compile(REQUEST, re.IGNORECASE)
+_BEFORE = re.compile(
+    r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
+    re.IGNORECASE,
+)
+_BY = re.compile(
+    r"\b(?:by|until|till|no later than|not later than|on or before|through|due)\s+(?:the\s+)?"
+    r"(?:\w+,?\s+)?\Z",
+    re.IGNORECASE,
+)
+_NOTHING = re.compile(
+    r"\bcost(?:s|ing)?\s+(?:\w+\s+){0,3}?(?:nothing|zero|not a (?:cent|penny|dime|thing))\b|"
+    r"\b(?:not|n['’]t|never)\s+cost\s+(?:\w+\s+){0,3}?(?:anything|a (?:cent|penny|dime|thing))\b|"
+    r"\bfree of (?:charge|cost)\b|\bat no (?:cost|charge|expense)\b|"
+    r"\bno (?:cost|charge|fee|expense)s?\b(?:\s+(?:to|for)\s+\w+)?|"
+    r"\b(?:pays?|owes?|spends?|contributes?)\s+nothing\b|"
+    r"\bnothing (?:to pay|from you|out of (?:your|their) (?:pocket|budget))\b|"
+    r"\bfree (?:to|for) (?:you|your|them|their)\b|\bwithout (?:any )?(?:cost|charge)\b",
+    re.IGNORECASE,
+)
+
+
+_WE_PAY_ALL = re.compile(
+    r"\bwe(?:['’]ll|['’]d| will| would)?\s+(?:also\s+)?(?:cover|covers|pay|pays|handle|"
+    r"handles)\s+(?:for\s+)?(?:all|everything|every cost|the (?:full|whole|entire))"
+)
+
+
+def is_request(sentence: str) -> bool:
+    """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
+    the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
+    return bool(_CUE.search(sentence) and _REQUEST.search(sentence))
+
+
+def asks_for_answer(sentence: str) -> bool:
+    """Whether a request asks for their answer (a reply, a decision), not for a meeting or
+    for one of the deliverables ("the roster by November 5")."""
+    return bool(_ANSWER.search(sentence))
+
+
+def answer_day(before_text: str, day: date) -> tuple[date, bool]:
+    """The last day an answer asked for at `day` may come, read from the words just before
+    the date ("before March 4": March 3), and whether they set a deadline at all ("by",
+    "before") rather than name the date of something else ("for March 4")."""
+    tail = before_text[-40:]
+    if _BEFORE.search(tail):
+        return day - timedelta(days=1), True
+    return day, bool(_BY.search(tail))
+
+
+def costs_nothing(text: str, sender: str) -> str | None:
+    """The words saying the partner pays nothing, in any plain form, or None: "costs you
+    nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
+    if m := _NOTHING.search(text):
+        return m[0]
+    low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
+    return m[0] if (m := _WE_PAY_ALL.search(low)) else None

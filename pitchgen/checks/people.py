@@ -1,0 +1,76 @@
+"""How a draft may name the people and organizations of an ask: the partner by its full name
+(not a longer name that merely contains it), the contact by a form of their name, and the
+sender's closing (a spoken voicemail drops the emoji and symbols of a name)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["closing_form", "contact_forms", "name_occurrences", "spoken"]
+
+TITLES = ("Mr Mrs Ms Mx Miss Dr Doctor Prof Professor Rev Reverend Hon Sen Senator Rep "
+          "Representative Judge Mayor Commissioner Councilmember Councilor Councillor Chair "
+          "Pastor Father Sister Rabbi Imam Sir Dame Lady Lord Captain Chief")  # fmt: skip
+_TITLE_WORDS = frozenset(TITLES.lower().split())
+SUFFIXES = "jr jr. sr sr. ii iii iv phd ph.d. md m.d. esq esq. mba"
+_SUFFIXES = frozenset(SUFFIXES.split())
+_TITLE = r"(?:" + "|".join(TITLES.split()) + r")\.?"
+
+
+@lru_cache(maxsize=256)
+def contact_forms(contact: str, greet_as: str | None) -> tuple[re.Pattern[str], ...]:
+    """Patterns for the forms of address of `contact`: the full name, the name without its
+    title, the first name, any title with the last name ("Dr. Weiss", "Ms. Raman"), and the
+    ask's `greet_as`. Whole words, any case."""
+    words = contact.replace(",", " ").split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLE_WORDS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower() in _SUFFIXES:
+        words = words[:-1]
+    forms = [re.escape(contact), re.escape(" ".join(words)), re.escape(words[0])]
+    if len(words) > 1:
+        last = re.escape(words[-1])
+        forms.append(rf"{_TITLE}\s+(?:{re.escape(words[0])}\s+)?{last}")
+    if greet_as:
+        forms.append(re.escape(greet_as))
+    return tuple(re.compile(rf"(?<!\w){form}(?!\w)", re.IGNORECASE) for form in forms)
+
+
+def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:
+    """How often `name` stands on its own in `lines` (`low` is it in lower case, spacing
+    folded within lines), and the longer names it appears inside ("Granite State Taxpayers
+    Association" for "Granite State Taxpayers"): a capitalized word joined on by a space
+    makes it another organization's name."""
+    needle = " ".join(name.split()).lower()
+    alone, longer = 0, []
+    at = low.find(needle)
+    while at != -1:
+        end = at + len(needle)
+        inside_word = (at and low[at - 1].isalnum() and needle[0].isalnum()) or (
+            end < len(low) and low[end].isalnum() and needle[-1].isalnum()
+        )
+        if not inside_word:
+            if following := _NEXT_NAME_WORD.match(lines, end):
+                longer.append(lines[at : following.end()])
+            else:
+                alone += 1
+        at = low.find(needle, at + 1)
+    return alone, longer
+
+
+# A word of a longer name: one space, then a capital (not "I", a pronoun).
+_NEXT_NAME_WORD = re.compile(r" (?!I\b)[A-Z][\w&'’.-]*")
+_SYMBOLS = re.compile(r"[^\w@.+\s-]|_")
+
+
+def spoken(text: str) -> str:
+    """`text` as it is said: "&" is "and", emoji and other symbols dropped, spacing folded,
+    lower case. A voicemail signs "Green Futures" for "🌱 Green Futures 🌍"."""
+    text = text.replace("&", " and ").replace("’", "'").replace("'", "")
+    return " ".join(_SYMBOLS.sub(" ", text).lower().split())
+
+
+def closing_form(value: str) -> str:
+    """A detail of the sender as it must appear in a closing, compared in spoken form."""
+    return spoken(value).rstrip(" .")

@@ -1,0 +1,131 @@
+"""Words reduced to what they mean for the checks: a small suffix stemmer, a stop-word list and
+a table of common equivalents, so "reviewing", "reviewer" and "reviews" are one term, and "the
+projector" matches "a projector" and "mics" the "microphones".
+
+Small on purpose: the same rules run on the ask and on the draft, so a stem need only be
+consistent, not a dictionary word; and the whole rubric must stay well under a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["STOP_WORDS", "stem", "stems", "words"]
+
+STOP_WORDS = frozenset(
+    """
+a about above after again against all also am an and any are as at be been before being below
+between both but by can could did do does doing down during each either else even ever every few
+for from further had has have having he her here hers him his how i if in into is it its itself
+just may me might more most much must my no nor not now of off on once only or other our ours
+out over own per please same she should so some such than that the their theirs them then there
+these they this those through to too under until up upon us very via was we were what when where
+which while who whom why will with within without would you your yours yourself yourselves
+we'd we'll we're we've i'd i'll i'm i've you'd you'll you're you've it's that's let's
+one two three four five six seven eight nine ten dozen hundred thousand million
+day days time times thing things way ways part lot kind sort able like get got make made
+want need needs needed hope hoping ask asking asked help use using used
+across around along among amongst behind beside besides beyond inside outside toward towards
+throughout near onto ahead later soon already still yet again whether etc
+""".split()  # noqa: SIM905 - a table, easier to read as one
+)
+
+# Common equivalents: every word of a group means the group's first word.
+EQUIVALENTS = (
+    "seat capacity accommodate fit hold",
+    "room space venue hall",
+    "microphone mic mike",
+    "projector beamer",
+    "logo brand branding",
+    "remark speech address talk words",
+    "acknowledge acknowledgement credit recognize recognise recognition thank name",
+    "circulate share distribute send sent forward promote spread pass",
+    "give gave given",
+    "attendee participant guest registrant",
+    "list roster",
+    "researcher expert analyst scholar specialist",
+    "review check vet",
+    "morning am",
+    "access entry",
+    "press media news",
+    "website site web online",
+    "dinner gala banquet",
+    "fall autumn",
+    "catering food refreshment meal lunch breakfast snack coffee drink",
+    "payment pay paid contribution contribute",
+    "sponsor underwrite sponsorship",
+    "decision decide answer",
+    "data figure number statistic stat",
+    "publish publication release launch",
+    "group organization organisation chapter affiliate",
+    "next upcoming forthcoming latest",
+    "annual yearly",
+    "support assist",
+    "session panel plenary",
+    "opening kickoff kick-off",
+    "material signage handout collateral",
+    "free nothing",
+)
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# (suffix, replacement), tried in order, each only where a stem of three letters remains.
+_RULES = (
+    ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"),
+    ("ings", ""), ("ing", ""), ("ed", ""), ("ments", ""), ("ment", ""), ("ships", ""),
+    ("ship", ""), ("ations", ""), ("ation", ""), ("ers", ""), ("er", ""), ("ly", ""),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=16384)
+def _stem(word: str) -> str:
+    if word.endswith(("'s", "s'")):
+        word = word[:-2] if word.endswith("'s") else word[:-1]
+    if len(word) <= 3:
+        return word
+    if word.endswith("s") and not word.endswith(("ss", "us", "is", "ies", "sses", "ches",
+                                                  "shes", "xes")):  # fmt: skip
+        word = word[:-1]
+    for suffix, replacement in _RULES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)] + replacement
+            break
+    if len(word) > 3 and word.endswith("e"):
+        word = word[:-1]
+    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz":  # "planned": "plan"
+        word = word[:-1]
+    return word
+
+
+def _table() -> dict[str, str]:
+    table = {}
+    for group in EQUIVALENTS:
+        first, *others = group.split()
+        for word in others:
+            table[_stem(word)] = _stem(first)
+    return table
+
+
+_EQUIVALENT = _table()
+
+
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """The stem a word means, its equivalents folded in; "" for a stop word."""
+    word = word.lower().replace("’", "'")
+    if word in STOP_WORDS:
+        return ""
+    root = _stem(word)
+    return _EQUIVALENT.get(root, root)
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` (hyphenated words split: "opt-in" is "opt" and "in")."""
+    return _WORD.findall(text)
+
+
+def stems(text: str) -> set[str]:
+    """The meaningful stems of `text`."""
+    found = set(map(stem, words(text)))
+    found.discard("")
+    return found
