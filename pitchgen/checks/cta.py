@@ -20,7 +20,8 @@ CUES = f"{ANSWER_CUES}|{MEETING_CUES}"
 REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|might|may) (?:you|we"
            r")\b|\bgrateful\b|\bappreciate\b|\bneed (?:your|an?|to)\b|\bhope to\b|\blook(?:ing)?"
            r" forward\b|\bif you could\b|\bwould love\b|\bkindly\b|\b(?:i|we)['’]?d like\b|"
-           r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b")  # fmt: skip
+           r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b|"
+           r"\b(?:i|we)(?:['’]?d| would) love\b")  # fmt: skip
 _CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
 _ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
 _REQUEST = re.compile(REQUEST, re.IGNORECASE)
@@ -40,7 +41,9 @@ _NOTHING = re.compile(
     r"\bno (?:cost|charge|fee|expense)s?\b(?:\s+(?:to|for)\s+\w+)?|"
     r"\b(?:pays?|owes?|spends?|contributes?)\s+nothing\b|"
     r"\bnothing (?:to pay|from you|out of (?:your|their) (?:pocket|budget))\b|"
-    r"\bfree (?:to|for) (?:you|your|them|their)\b|\bwithout (?:any )?(?:cost|charge)\b",
+    r"\bfree (?:to|for) (?:you|your|them|their)\b|\bwithout (?:any )?(?:cost|charge)\b|"
+    r"\b(?:won['’]t|will not|wouldn['’]t|would not|don['’]t|do not|doesn['’]t|does not|never)\s+"
+    r"(?:have to |need to )?(?:pay|spend|contribute)\s+(?:anything|a (?:cent|penny|dime|thing))\b",
     re.IGNORECASE,
 )
 
