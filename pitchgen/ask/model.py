@@ -5,7 +5,6 @@ Every problem is reported at once by its path; nothing is truncated silently.
 
 from __future__ import annotations
 
-import re
 import sys
 from datetime import date, datetime
 from decimal import Decimal
@@ -82,6 +81,22 @@ OptHeaderName = Annotated[HeaderName | None, BeforeValidator(_blank_to_none)]
 OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
 
 
+def _iana_zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # imported on use: CLI start-up
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"not an IANA time zone: {value!r} (e.g. America/New_York)") from None
+    return value
+
+
+OptZone = Annotated[
+    Annotated[str, Field(max_length=64), AfterValidator(_iana_zone)] | None,
+    BeforeValidator(_blank_to_none),
+]
+
+
 def _email_address(value: str) -> str:
     # Imported on use: pydantic's EmailStr loads email-validator (and package metadata) for
     # every ask, address or not, and CLI start-up pays for it.
@@ -153,6 +168,7 @@ class Sender(_Strict):
     role: OptName = None
     email: OptEmail = None
     phone: OptName = None
+    time_zone: OptZone = None  # IANA name ("America/New_York"): proposed times also in ours
 
 
 class Partner(_Strict):
@@ -229,6 +245,7 @@ def _with_offset(value: datetime) -> datetime:
 class Meeting(_Strict):
     duration_minutes: Annotated[int, Field(ge=15, le=180)] = 30
     location: OptText = None
+    time_zone: OptZone = None  # IANA name: proposed times are written on this clock
     proposed_times: Annotated[
         list[Annotated[BoundedDateTime, AfterValidator(_with_offset)]],
         Field(max_length=LIST_LIMIT),
@@ -330,54 +347,27 @@ def validate_ask(data: Any) -> Ask:
 
 # --- step 2 of the seed: "know your ask" -----------------------------------------------------
 
-_QUANTITY = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|fifty|"
-    r"hundred|thousand|dozen|single|half|an? (hour|day|week|morning|afternoon|evening))\b",
-    re.IGNORECASE,
-)
-_DATE = re.compile(
-    r"\d{4}-\d{2}-\d{2}|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d|"
-    r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|morning|afternoon|evening|"
-    r"day of|by |before |until )",
-    re.IGNORECASE,
-)
-_PLACE = re.compile(
-    r"\b(room|office|hall|venue|building|space|floor|at|in|on) [A-Z0-9]|"
-    r"\b(room|office|hall|venue|auditorium|studio|center|centre|campus)\b",
-)
-_VAGUE = re.compile(
-    r"^(help|support|assist|something|anything|stuff)\b|\b(help|support) (with|for)\b",
-    re.IGNORECASE,
-)
+
+def _first_event(ask: Ask) -> str:
+    from pitchgen.ask.timeline import partner_milestones
+
+    events = partner_milestones(ask) or ask.timeline
+    return events[0].date.isoformat()
 
 
 def vagueness_warnings(ask: Ask) -> list[Problem]:
     """Warnings for an ask that is valid but not yet concrete (seed step 2: "know your ask")."""
+    from pitchgen.ask.vagueness import what_it_lacks
+
     need = ask.need
-    text = " ".join([need.description, *need.deliverables])
-    missing = [
-        label
-        for label, found in (
-            ("a quantity", _QUANTITY.search(text)),
-            ("a date or time", _DATE.search(text)),
-            ("a place", _PLACE.search(text)),
-            ("a deliverable", need.deliverables),
-        )
-        if not found
-    ]
-    words = len(need.description.split())
     warnings: list[Problem] = []
-    if len(missing) == 4 or words < 5 or (_VAGUE.search(need.description) and len(missing) >= 3):
-        lacks = (
-            f"names no {', no '.join(m.split(' ', 1)[1] for m in missing)}"
-            if missing
-            else ("too short to say exactly what they would do")
-        )
+    if lacks := what_it_lacks(need.description):
         warnings.append(
             Problem(
                 "need.description",
-                f"vague: {lacks}. Say exactly what they would do or provide, how much,"
-                " by when and where, so they know what they are agreeing to.",
+                f"vague: names no {', no '.join(x.split(' ', 1)[1] for x in lacks)}. Say exactly"
+                " what they would do or provide, how much, by when and where, so they know what"
+                " they are agreeing to.",
             )
         )
     if not ask.partner.contact_name:
@@ -391,12 +381,20 @@ def vagueness_warnings(ask: Ask) -> list[Problem]:
                 "their focus is not given: the benefit cannot be framed for what they care about",
             )
         )
+    if ask.respond_by is not None and _first_event(ask) <= ask.respond_by.isoformat():
+        warnings.append(
+            Problem(
+                "respond_by",
+                f"on or after {_first_event(ask)}, a milestone the partner takes part in: drafts"
+                " ask for an answer before that day instead",
+            )
+        )
     if ask.respond_by is None:
         warnings.append(
             Problem(
                 "respond_by",
-                f"no reply date: drafts ask for an answer by the first milestone"
-                f" ({ask.timeline[0].date.isoformat()})",
+                "no reply date: drafts ask for an answer before the first milestone the partner"
+                f" takes part in ({_first_event(ask)}); set one so they know when you need it",
             )
         )
     return warnings + _suspicious_warnings(ask)

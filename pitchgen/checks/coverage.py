@@ -93,14 +93,17 @@ def _parts(text: str) -> tuple[tuple[Fact, ...], tuple, tuple]:
     return facts, tuple(required.items()), tuple(meaning.items())
 
 
-_memo: dict[int, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
+_memo: dict[tuple, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
 
 
-def ask_items(ask: Ask) -> tuple[list[Item], list[Item]]:
-    """(the need and each deliverable, each benefit) of the ask, parsed once per ask."""
-    hit = _memo.get(id(ask))
+def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
+    """(the need and each deliverable, each benefit) of the ask, parsed once per ask; `cut`
+    shortens each text first (an email judges a long item by its gist)."""
+    key = (id(ask), cut)
+    hit = _memo.get(key)
     if hit and hit[0] is ask:
         return hit[1]
+    shorten = cut or (lambda text: text)
     odd = suspicious_fields(ask)
     texts = ask_texts(ask)
     counted = Counter(root for text in texts for root in stems(text))
@@ -108,7 +111,7 @@ def ask_items(ask: Ask) -> tuple[list[Item], list[Item]]:
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
         alone = {root for root in stems(text) if counted[root] <= texts.count(text)}
-        return _item(label, text, odd.get(path), set(counted) - alone)
+        return _item(label, shorten(text), odd.get(path), set(counted) - alone)
 
     need = [item("the need", ask.need.description, "need.description")]
     need += [
@@ -121,7 +124,7 @@ def ask_items(ask: Ask) -> tuple[list[Item], list[Item]]:
     ]
     if len(_memo) >= 64:
         _memo.clear()
-    _memo[id(ask)] = (ask, (need, benefits))
+    _memo[key] = (ask, (need, benefits))
     return need, benefits
 
 

@@ -5,15 +5,15 @@ tell a figure copied from the ask from one a model made up. Parsing free text is
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import get_args
 
-from pitchgen.ask import Ask, Milestone
+from pitchgen.ask import Ask
 from pitchgen.ask.fields import ask_texts
+from pitchgen.ask.timeline import answer_by, partner_milestones
 from pitchgen.checks.facts import (
     Clock,
     Fact,
@@ -28,6 +28,7 @@ from pitchgen.checks.facts import (
 )
 from pitchgen.checks.figures import counted
 from pitchgen.checks.wordstems import stem, words
+from pitchgen.content.formats import in_zone
 
 __all__ = [
     "DOLLARS",
@@ -127,6 +128,14 @@ DOLLARS = frozenset(
 )
 
 
+def _on_named_clocks(ask: Ask) -> list:
+    """The proposed times as given, and on the meeting's and the sender's named clocks (the
+    same instants, as a draft may write them: "10:00 Pacific Time (19:00 Madrid time)")."""
+    times = list(ask.meeting.proposed_times) if ask.meeting else []
+    zones = [getattr(ask.meeting, "time_zone", None), getattr(ask.sender, "time_zone", None)]
+    return times + [in_zone(t, z) for z in zones if z for t in times]
+
+
 def ask_facts(ask: Ask) -> AskFacts:
     dates = [m.date for m in ask.timeline]
     if ask.respond_by:
@@ -144,7 +153,9 @@ def ask_facts(ask: Ask) -> AskFacts:
     clock: tuple[int, ...] = ()
     if ask.meeting:
         counts.add(ask.meeting.duration_minutes)
-        clock = tuple(t.hour * 60 + t.minute for t in ask.meeting.proposed_times)
+        moments = _on_named_clocks(ask)
+        clock = tuple(t.hour * 60 + t.minute for t in moments)
+        dates.extend(t.date() for t in moments)
     duration = ask.meeting.duration_minutes if ask.meeting else None
     return _ask_facts(
         ask_texts(ask),
@@ -198,47 +209,6 @@ def _ask_facts(
         *map(frozenset, (found["email"], urls, times)),
         {unit: frozenset(values) for unit, values in units.items()},
     )
-
-
-# --- the partner's part in the plan ----------------------------------------------------------
-
-# A milestone is plainly ours when its text says we do it, or that something goes to them.
-_OURS = re.compile(
-    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
-    r"[^.;]{0,40}\b(?:to|with)\b",
-    re.IGNORECASE,
-)
-# A milestone that is the partner's answer itself (a decision, a confirmation) is what we ask
-# for, not an event they take part in.
-_ANSWER = re.compile(
-    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
-    r"approv\w*|agree\w*|go/no-go)\b",
-    re.IGNORECASE,
-)
-
-
-def partner_milestones(ask: Ask) -> list[Milestone]:
-    """The milestones the partner is part of: every milestone that is not plainly ours (its
-    text names us, "we" or "our", or says something is sent or shared to or with them) and
-    is not their answer itself (a decision, a confirmation, a reply). An answer is never
-    asked for on or after the day of one of these: "before April 22" when April 22 is the
-    town hall, never "by April 22"."""
-    sender = ask.sender.organization.lower()
-    return [
-        m
-        for m in ask.timeline
-        if not (_OURS.search(m.milestone) or sender in m.milestone.lower())
-        and not _ANSWER.search(m.milestone)
-    ]
-
-
-def answer_by(ask: Ask) -> tuple[str, date]:
-    """How a draft asks for the answer: ("by", the reply date), or ("before", the first
-    milestone the partner is part of) when the reply date falls on or after it."""
-    theirs = partner_milestones(ask)
-    if theirs and ask.reply_date >= theirs[0].date:
-        return "before", theirs[0].date
-    return "by", ask.reply_date
 
 
 def verbatim_spans(ask: Ask, folded: str) -> list[tuple[int, int]]:

@@ -30,7 +30,7 @@ from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
-from pitchgen.content.formats import money, written_date
+from pitchgen.content.formats import gist, money, written_date
 from pitchgen.content.models import CheckResult, Content, Email, MeetingAgenda
 
 __all__ = ["CHECKS", "must_failures", "run_checks"]
@@ -99,8 +99,33 @@ def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[s
     return missing, found
 
 
+# The email's length budget (issue 13): a text over EMAIL_GIST_WORDS is judged by its gist
+# (its first sentence, else its opening clauses); past EMAIL_LIST items of a list, the first
+# EMAIL_NAMED stand for it when the email says where the rest are.
+EMAIL_GIST_WORDS = 25
+EMAIL_LIST, EMAIL_NAMED = 3, 2
+_REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+
+
+def _email_gist(text: str) -> str:
+    return gist(text, EMAIL_GIST_WORDS)
+
+
+def _judged(d: Draft) -> tuple[list, list]:
+    """The need, deliverables and benefits as this draft must state them."""
+    if not isinstance(d.content, Email):
+        return ask_items(d.ask)
+    need, benefits = ask_items(d.ask, _email_gist)
+    if _REST_OFFERED.search(d.text):
+        if len(need) - 1 > EMAIL_LIST:
+            need = need[: 1 + EMAIL_NAMED]
+        if len(benefits) > EMAIL_LIST:
+            benefits = benefits[:EMAIL_NAMED]
+    return need, benefits
+
+
 def _states_ask(d: Draft) -> Verdict:
-    need, _ = ask_items(d.ask)
+    need, _ = _judged(d)
     missing, found = _coverage(d, need, "need")
     if missing:
         return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
@@ -108,7 +133,7 @@ def _states_ask(d: Draft) -> Verdict:
 
 
 def _partner_benefit(d: Draft) -> Verdict:
-    _, benefits = ask_items(d.ask)
+    _, benefits = _judged(d)
     missing, found = _coverage(d, benefits, "benefit")
     org = d.ask.partner.organization
     if not (_YOU.search(d.text) or d.says(org)):

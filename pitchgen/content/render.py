@@ -8,6 +8,7 @@ same once rendered but cannot start a heading, a link, a table, a code block or 
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from pitchgen.content.formats import written_date
 from pitchgen.content.models import Content
@@ -16,20 +17,22 @@ from pitchgen.content.templates import text_env
 __all__ = ["to_markdown", "to_text"]
 
 
-def to_text(content: Content) -> str:
-    """The draft as plain text: an email is `Subject: …`, a blank line, then the body."""
-    return _render(content, "txt")
+def to_text(content: Content, locale: str | None = None) -> str:
+    """The draft as plain text: an email is `Subject: …`, a blank line, then the body. Dates
+    the rendering adds (an agenda's next steps) are written for `locale`, as the draft's own."""
+    return _render(content, "txt", locale)
 
 
-def to_markdown(content: Content) -> str:
+def to_markdown(content: Content, locale: str | None = None) -> str:
     """The draft as Markdown, every field escaped so it renders as written."""
-    return _render(content, "md")
+    return _render(content, "md", locale)
 
 
-def _render(content: Content, kind: str) -> str:
+def _render(content: Content, kind: str, locale: str | None) -> str:
     template = text_env().get_template(f"render/{content.channel.value}.{kind}.j2")
+    day = partial(written_date, locale=locale)
     # A list's last line ends in a newline; a draft ends with its last word.
-    return template.render(c=content, day=written_date, md=_markdown_escape).rstrip("\n")
+    return template.render(c=content, day=day, md=_markdown_escape).rstrip("\n")
 
 
 # Characters with a Markdown (or GitHub-flavoured) meaning anywhere in a line: emphasis, code,

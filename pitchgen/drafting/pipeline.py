@@ -93,7 +93,7 @@ def template_draft(
     rejected: RejectedOutput | None = None,
 ) -> Draft:
     content = fallback.render_content(ask, channel)
-    text = render.to_text(content)
+    text = render.to_text(content, ask.locale_tag)
     return Draft(
         id=new_id(),
         channel=channel,
@@ -210,7 +210,7 @@ def _judge(ask: Ask, channel: Channel, reply: Completion) -> _Verdict:
         verdict.failures.append(f"invalid_output: {error}")
         return verdict
     verdict.content = content
-    verdict.text = render.to_text(content)
+    verdict.text = render.to_text(content, ask.locale_tag)
     verdict.checks = run_checks(ask, content, verdict.text)
     for check in verdict.checks:
         if check.passed:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pitchgen.ask import Ask, Channel, NeedType
 from pitchgen.content.formats import money
 from pitchgen.content.models import Recommendation
+from pitchgen.drafting.phrasing import is_no_contact
 
 __all__ = ["LARGE_COMMITMENT", "RULES", "SEVERAL_DELIVERABLES", "SOON", "recommend"]
 
@@ -32,7 +33,7 @@ class Rule:
 
 
 def _money(ask: Ask, amount: Decimal) -> str:
-    return money(amount, ask.budget.currency if ask.budget else "USD")
+    return money(amount, ask.budget.currency if ask.budget else "USD", ask.locale_tag)
 
 
 def _large_money(ask: Ask) -> Decimal | None:
@@ -91,7 +92,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         Channel.call_script,
-        lambda ask, _: ask.partner.relationship is None,
+        lambda ask, _: is_no_contact(ask.partner.relationship),
         lambda ask, _: (
             f"there is no prior relationship with {ask.partner.organization}: a call introduces"
             " you before anything lands in their inbox"
@@ -101,15 +102,40 @@ RULES: tuple[Rule, ...] = (
         Channel.email,
         lambda ask, _: True,
         lambda ask, _: (
-            f"a small, well-defined ask that costs {ask.partner.organization} nothing, to a"
-            " partner you already know: an email is easy to say yes to"
+            f"a small, well-defined ask that costs {ask.partner.organization} nothing"
+            + (
+                ": an email they can read in their own time is the easiest first contact"
+                if is_no_contact(ask.partner.relationship)
+                else ", to a partner you already know: an email is easy to say yes to"
+            )
         ),
     ),
 )
+# When the rule's channel was not asked for: the first asked-for channel, in this order.
+FALLBACK_ORDER = (Channel.call_script, Channel.email, Channel.meeting_agenda)
 
 
 def recommend(ask: Ask, today: date | None = None) -> Recommendation:
     """The channel to lead with, and why (the first rule in `RULES` that holds)."""
     today = today or date.today()
     rule = next(r for r in RULES if r.holds(ask, today))
-    return Recommendation(channel=rule.channel, reason=rule.reason(ask, today))
+    if rule.channel in ask.channels:
+        return Recommendation(channel=rule.channel, reason=rule.reason(ask, today))
+    # Recommend only among the channels asked for: the best of those the rule would reach.
+    best = next(
+        (r for r in RULES if r.channel in ask.channels and r.holds(ask, today)),
+        None,
+    )
+    if best is not None:
+        return Recommendation(channel=best.channel, reason=best.reason(ask, today))
+    channel = next(c for c in FALLBACK_ORDER if c in ask.channels)
+    return Recommendation(
+        channel=channel,
+        reason=f"a {rule.channel.value.replace('_', ' ')} would suit this ask best"
+        f" ({rule.reason(ask, today)}), but only {_and_channels(ask)} was asked for",
+    )
+
+
+def _and_channels(ask: Ask) -> str:
+    names = [c.value.replace("_", " ") for c in ask.channels]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

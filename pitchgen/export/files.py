@@ -91,9 +91,9 @@ def export(draft: Draft, ask: Ask, fmt: Format, *, now: datetime | None = None) 
     elif fmt == "ics":
         data = _ics(draft, ask, content, stamp)
     elif fmt == "md":
-        data = _document(draft, to_markdown(content), bold=True)
+        data = _document(draft, to_markdown(content, ask.locale_tag), bold=True)
     else:
-        data = _document(draft, to_text(content), bold=False)
+        data = _document(draft, to_text(content, ask.locale_tag), bold=False)
     return Exported(_filename(draft, ask, fmt), _MEDIA_TYPES[fmt], data)
 
 
@@ -242,7 +242,7 @@ def _calendar(draft: Draft, ask: Ask, content: MeetingAgenda, now: datetime) -> 
             [Problem("content.duration_minutes", "must be positive to make a calendar event")]
         )
     mark = draft_mark(draft)
-    agenda = to_text(content).rstrip()
+    agenda = to_text(content, ask.locale_tag).rstrip()
     times = list(ask.meeting.proposed_times) if ask.meeting else []
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//pitchgen//meeting agenda//EN")

@@ -164,25 +164,38 @@ def test_milestones_are_kept_in_date_order():
     assert [m.milestone for m in parse_ask(json.dumps(data)).timeline] == ["B", "C"]
 
 
+# Labeled needs: vague only when they name no concrete object, quantity, date or place.
+CONCRETE_NEEDS = [
+    "Post our map-challenge guide in your March member newsletter",
+    "A one-hour review of our draft brief's zoning data by one of your researchers",
+    "Use of your Capitol Hill room, which seats 80, on the morning of the summit",
+    "Co-sign our letter to the county board",
+    "Share our survey with your members",
+    "Sponsor the fellowship's closing reception",
+    "Six volunteers on two Saturday mornings",
+    "Host us in Leeds",
+]
+VAGUE_NEEDS = [
+    "help with our event",
+    "Support",
+    "Any help you can give",
+    "Help us spread the word about our campaign",
+    "We'd love your support",
+    "Partner with us on this",
+    "Be part of what we are doing",
+]
+
+
 @pytest.mark.parametrize(
     ("description", "vague"),
-    [
-        ("help with our event", True),
-        ("Support", True),
-        ("A one-hour review of our draft brief's zoning data by one of your researchers", False),
-        (
-            "Use of your Capitol Hill room, which seats 80, on the morning of the summit",
-            False,
-        ),
-    ],
+    [(d, False) for d in CONCRETE_NEEDS] + [(d, True) for d in VAGUE_NEEDS],
 )
 def test_a_vague_need_is_accepted_with_a_warning_that_says_what_is_missing(description, vague):
     ask = parse_ask(json.dumps(with_("need.description", description)))
     warnings = [w for w in vagueness_warnings(ask) if w.path == "need.description"]
     assert bool(warnings) is vague
     if vague:
-        assert "names no quantity" in warnings[0].message
-        assert "deliverable" in warnings[0].message
+        assert "names no concrete object, no quantity, no date, no place" in warnings[0].message
 
 
 def test_the_partner_may_be_greeted_and_named_short_and_the_locale_chosen():

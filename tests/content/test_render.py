@@ -89,8 +89,8 @@ def test_the_call_script_reads_as_headed_sections_in_speaking_order() -> None:
     assert headings == [
         "Opener:",
         "Purpose:",
-        "What they gain:",
         "The ask:",
+        "What they gain:",
         "Plan:",
         "Questions they may ask:",
         "Negotiation:",

@@ -1,4 +1,6 @@
-"""The template fallback: a draft a capable person could send, for any valid ask."""
+"""The template fallback: a draft a person would send, built around the partner, for any valid
+ask. Each behaviour is asserted on an ask built for it (tests/data/asks/ holds the edge cases:
+many items, no contact, negotiable, two time zones, non-Latin names, hostile fields, locales)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from pitchgen.content.render import to_text
 from pitchgen.content.templates import prompts_dir
 from pitchgen.drafting.fallback import render_content, template_names
 
-ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
+ROOT = Path(__file__).resolve().parents[2]
+ASKS = ROOT / "fixtures" / "asks"
+EDGE = ROOT / "tests" / "data" / "asks"
 SUMMIT = load_ask(ASKS / "summit-venue.yaml")
 SPONSOR = load_ask(ASKS / "sponsorship-negotiable.yaml")
 EXPERT = load_ask(ASKS / "expertise-no-budget.json")
 EXAMPLES = {"summit": SUMMIT, "sponsorship": SPONSOR, "expertise": EXPERT}
+EDGE_ASKS = {path.stem: load_ask(path) for path in sorted(EDGE.iterdir())}
 
 
 def variant(ask: Ask, **changes: object) -> Ask:
@@ -39,8 +44,12 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def email(ask: Ask):
+    return render_content(ask, Channel.email)
+
+
 def all_text(ask: Ask) -> dict[Channel, str]:
-    return {channel: to_text(render_content(ask, channel)) for channel in Channel}
+    return {channel: to_text(render_content(ask, channel), ask.locale_tag) for channel in Channel}
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -60,106 +69,188 @@ def test_shared_examples_pass_every_rubric_check_in_every_tone(name: str, tone: 
         assert [(r.id, r.level, r.detail) for r in results if not r.passed] == [], channel
 
 
-@pytest.mark.parametrize("name", list(EXAMPLES))
-def test_shared_examples_give_emails_of_the_advised_length_in_every_tone(name: str) -> None:
-    for tone in Tone:
-        email = render_content(variant(EXAMPLES[name], tone=tone), Channel.email)
-        assert 3 <= words(email.subject) <= 9, email.subject
-        assert len(email.subject) <= 60, email.subject
-        assert 75 <= words(email.body) <= 200, (tone, words(email.body))
-
-
-@pytest.mark.parametrize("name", list(EXAMPLES))
-def test_tones_read_differently_and_concise_is_shortest(name: str) -> None:
-    emails = {t: render_content(variant(EXAMPLES[name], tone=t), Channel.email) for t in Tone}
-    assert len({e.subject for e in emails.values()}) == 3
-    assert len({e.body.splitlines()[0] for e in emails.values()}) == 3
-    concise = words(emails[Tone.concise].body)
-    assert concise < words(emails[Tone.warm].body)
-    assert concise < words(emails[Tone.formal].body)
-    scripts = {
-        t: render_content(variant(EXAMPLES[name], tone=t), Channel.call_script) for t in Tone
-    }
-    assert len({s.opener for s in scripts.values()}) == 3
-    assert words(scripts[Tone.concise].voicemail) < words(scripts[Tone.formal].voicemail)
+# --- the email, built around the partner -----------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("tone", "contact", "greeting"),
+    ("tone", "contact", "greet_as", "greeting"),
     [
-        ("formal", "Marcus Lee", "Dear Marcus Lee,"),
-        ("warm", "Marcus Lee", "Hello Marcus Lee,"),
-        ("concise", "Marcus Lee", "Hi Marcus Lee,"),
-        ("formal", None, "Dear Main Street Business Alliance team,"),
-        ("warm", None, "Hello to the team at Main Street Business Alliance,"),
-        ("concise", None, "Hi Main Street Business Alliance team,"),
+        ("warm", "Marcus Lee", None, "Hi Marcus,"),
+        ("concise", "Marcus Lee", None, "Hi Marcus,"),
+        ("formal", "Marcus Lee", None, "Dear Marcus Lee,"),
+        ("concise", "Dr. Hannah Weiss", None, "Hi Dr. Weiss,"),
+        ("formal", "Priya Raman", "Ms. Raman", "Dear Ms. Raman,"),
+        ("warm", "王小明", None, "Dear 王小明,"),
+        ("warm", None, None, "Hello,"),
+        ("formal", None, None, "Dear colleagues,"),
     ],
 )
-def test_the_email_greets_the_contact_by_name_or_the_team(
-    tone: str, contact: str | None, greeting: str
-) -> None:
-    ask = variant(SUMMIT, tone=tone, partner__contact_name=contact)
-    assert render_content(ask, Channel.email).body.splitlines()[0] == greeting
+def test_the_greeting_fits_the_tone_and_the_name(tone, contact, greet_as, greeting) -> None:
+    ask = variant(SUMMIT, tone=tone, partner__contact_name=contact, partner__greet_as=greet_as)
+    assert email(ask).body.splitlines()[0] == greeting
 
 
-def test_without_a_contact_every_channel_addresses_the_organization() -> None:
-    ask = variant(SUMMIT, partner__contact_name=None, partner__contact_role=None)
-    script = render_content(ask, Channel.call_script)
-    agenda = render_content(ask, Channel.meeting_agenda)
-    assert script.voicemail.startswith("Hi, it's Ava Thompson")
-    assert agenda.attendees[1] == "Main Street Business Alliance team"
-    for text in all_text(ask).values():
-        assert "Main Street Business Alliance" in text
-        assert not re.search(r"\[|\{\{|TODO|TBD|XXX|None", text)
+def test_with_no_contact_the_email_still_reaches_a_person() -> None:
+    body = email(EDGE_ASKS["no-contact-volunteers"]).body
+    assert "reaches whoever looks after partnerships at Northside Youth League" in body
+    assert "No prior contact" not in body and "working with us" not in body
 
 
-def test_the_email_carries_the_ask_the_benefits_the_plan_and_one_dated_next_step() -> None:
-    body = render_content(SUMMIT, Channel.email).body
-    for fact in (
-        "I'm Ava Thompson, Director of Coalitions at Liberty Policy Forum.",
-        "Thanks again for working with us: Co-signed our letter on occupational licensing in May.",
-        "Use of your Capitol Hill conference room, which seats 80, on the morning of the summit.",
-        "- Room access from 7:30 to 13:00 on summit day.",
-        "Given your work on regulatory relief for small businesses,",
-        "- The opt-in attendee list, shared after the summit.",
-        "Our budget is $2,500. It costs you nothing.",
-        "March 4, 2027: Summit day",
-        "Could you reply by January 15, 2027 and let me know if you can help?",
-    ):
-        assert fact in body
+def test_the_email_opens_with_the_partner_and_keeps_the_title_for_the_signature() -> None:
+    body = email(SUMMIT).body
+    opening = body.split("\n\n")[1]
+    assert opening.startswith("We were so glad when you co-signed our letter")
+    assert "focus on" not in opening  # after the history, no form line about their focus
+    cold = email(EDGE_ASKS["no-contact-volunteers"]).body
+    assert "Your work on civic service for high-school students is why I'm writing" in cold
+    before_signature = body.split("\n\nBest,")[0]
+    assert "Director of Coalitions" not in before_signature
+    assert "I'm Ava" not in before_signature
 
 
-def test_proposed_times_become_the_next_step_with_their_time_zone() -> None:
-    body = render_content(SPONSOR, Channel.email).body
+@pytest.mark.parametrize(
+    ("relationship", "said"),
+    [
+        ("Co-signed our letter on occupational licensing in May", "when you co-signed our letter"),
+        ("Marcus spoke at our 2025 forum", "when you spoke at our 2025 forum"),
+        ("A longtime ally on licensing", "working with us (a longtime ally on licensing)"),
+    ],
+)
+def test_the_history_is_a_clause_of_a_sentence(relationship: str, said: str) -> None:
+    body = email(variant(SUMMIT, partner__relationship=relationship)).body
+    assert said in body
+    assert ": " + relationship not in body
+
+
+@pytest.mark.parametrize(
+    ("description", "sentence"),
+    [
+        (
+            "A one-hour review of our draft brief's zoning data",
+            "We're hoping for a one-hour review of our draft brief's zoning data.",
+        ),
+        (
+            "Post our map-challenge guide in your March member newsletter.",
+            "We're hoping you could post our map-challenge guide in your March member newsletter.",
+        ),
+        (
+            "We need the room for one morning.",
+            "We need the room for one morning.",
+        ),
+    ],
+)
+def test_each_ask_text_sits_in_a_sentence_shaped_for_it(description: str, sentence: str) -> None:
+    body = email(variant(SUMMIT, need__description=description)).body
+    assert sentence in body
+    assert not re.search(r"^[A-Z][\w ]{0,40}: [A-Z]", body, re.MULTILINE)
+
+
+def test_subjects_name_the_partners_angle_not_a_request() -> None:
+    subjects = {name: email(ask).subject for name, ask in {**EXAMPLES, **EDGE_ASKS}.items()}
+    assert subjects["summit"] == "Your space for our Main Street Licensing Summit?"
+    assert subjects["negotiable-en-gb"] == "Sponsoring our Small Exporters Day on 9 June 2027"
+    for subject in subjects.values():
+        assert not subject.startswith("Request")
+        assert 3 <= words(subject) <= 9 and len(subject) <= 60, subject
+
+
+def test_money_in_ask_text_is_written_the_drafts_one_way() -> None:
+    for text in all_text(SPONSOR).values():
+        assert "4000 dollars" not in text and "4000 USD" not in text
+        assert "$4,000" in text
+
+
+# --- dates that make sense -------------------------------------------------------------------
+
+
+def test_without_respond_by_the_answer_is_asked_before_the_partners_first_day() -> None:
+    ask = EDGE_ASKS["no-contact-volunteers"]
+    texts = all_text(ask)
+    question = texts[Channel.email].split("\n\n")[-2]
+    assert question.startswith("Could you let me know before April 10, 2027")
+    assert "April 22" not in question
+    assert 'Ask: "Could you let me know before April 10, 2027' in texts[Channel.call_script]
+
+
+def test_a_reply_date_on_the_event_day_becomes_a_day_before_it() -> None:
+    ask = variant(SUMMIT, respond_by="2027-03-04")
+    assert "let me know before March 4, 2027" in email(ask).body
+
+
+def test_the_email_gives_the_dates_that_bind_the_partner() -> None:
+    body = email(EDGE_ASKS["no-contact-volunteers"]).body
+    for day in ("Saturday, April 10", "Saturday, April 17", "April 22, 2027"):
+        assert day in body
+
+
+def test_proposed_times_are_given_on_the_meetings_clock_and_ours_in_brackets() -> None:
+    body = email(EDGE_ASKS["two-zones-es"]).body
+    slot = "at 10:00 Pacific Time (19:00 Madrid time)"
+    assert body.count(slot) == 2
+    assert "UTC" not in body
+
+
+def test_no_zone_is_named_when_no_ones_clock_differs() -> None:
+    body = email(SPONSOR).body
     assert (
-        "Could we meet on February 10, 2027 at 10:00 AM (UTC-05:00) or"
-        " February 11, 2027 at 2:00 PM (UTC-05:00) to discuss this?"
+        "Wednesday, February 10, 2027 at 10:00 AM or Thursday, February 11, 2027 at 2:00 PM"
+        " at your office, Concord"
     ) in body
-    assert "reply by March 1, 2027" in body
+    assert "UTC" not in body
 
 
-def test_without_respond_by_the_reply_is_asked_by_the_first_milestone() -> None:
-    close = render_content(variant(SUMMIT, respond_by=None), Channel.call_script).close
-    assert close == "Could you let me know your answer by January 15, 2027?"
+# --- length budgets --------------------------------------------------------------------------
 
 
-def test_email_and_voicemail_end_with_the_signature() -> None:
-    script = render_content(SUMMIT, Channel.call_script)
-    assert render_content(SUMMIT, Channel.email).body.endswith(
-        "Warm regards,\nAva Thompson\nDirector of Coalitions, Liberty Policy Forum\n"
-        "ava.thompson@libertypolicyforum.org\n+1 202 555 0143"
-    )
-    assert script.voicemail.endswith(
-        "Ava Thompson, Director of Coalitions, Liberty Policy Forum,"
-        " ava.thompson@libertypolicyforum.org, +1 202 555 0143"
-    )
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("name", [*EXAMPLES, *EDGE_ASKS])
+def test_every_email_keeps_to_the_advised_length(name: str, tone: Tone) -> None:
+    ask = variant({**EXAMPLES, **EDGE_ASKS}[name], tone=tone)
+    assert 75 <= words(email(ask).body) <= 200
+
+
+def test_past_three_items_the_email_names_two_and_says_where_the_rest_are() -> None:
+    ask = EDGE_ASKS["many-items"]
+    body = email(ask).body
+    named = [d for d in ask.need.deliverables if d[:25].lower() in body.lower()]
+    assert len(named) == 2
+    assert "go through the full list with you" in body
+
+
+# --- locale ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "present", "absent"),
+    [
+        ("negotiable-en-gb", ["9 June 2027", "£4,500", "£9,000"], ["GBP", "June 9", "$"]),
+        ("two-zones-es", ["5 October 2027", "€15,000.50", "€60,000"], ["EUR", "October 5"]),
+        ("summit", ["March 4, 2027", "$2,500"], ["USD", "4 March"]),
+    ],
+)
+def test_the_locale_writes_dates_and_money_one_way(name, present, absent) -> None:
+    for channel, text in all_text({**EXAMPLES, **EDGE_ASKS}[name]).items():
+        for form in present:
+            assert form in text or channel != Channel.email, (channel, form)
+        for form in absent:
+            assert form not in text, (channel, form)
+
+
+# --- untrusted text --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_markup_and_instructions_in_the_ask_are_written_around(channel: Channel) -> None:
+    text = all_text(EDGE_ASKS["hostile-fields"])[channel]
+    for hostile in ("<b>", "Ignore all previous", "SYSTEM:", "{{", "TODO"):
+        assert hostile not in text
+    assert "Riverside Park Cleanup" in text
 
 
 def test_with_no_budget_no_draft_names_a_money_figure() -> None:
     ask = variant(SUMMIT, budget=None)
     for channel, text in all_text(ask).items():
         assert not re.search(r"\$|USD|costs you nothing|budget", text, re.IGNORECASE), channel
-    assert [qa.question for qa in render_content(ask, Channel.call_script).anticipated_questions]
 
 
 @pytest.mark.parametrize(
@@ -168,99 +259,15 @@ def test_with_no_budget_no_draft_names_a_money_figure() -> None:
         ("2500", "USD", "0", ["$2,500", "costs you nothing"]),
         ("2500.50", "USD", "0", ["$2,500.50", "costs you nothing"]),
         ("12000", "USD", "4000", ["$12,000", "$4,000"]),
-        ("1234567.25", "EUR", "1000", ["1,234,567.25 EUR", "1,000 EUR"]),
-        ("300", "JPY", "0", ["300 JPY", "costs you nothing"]),
+        ("1234567.25", "EUR", "1000", ["€1,234,567.25", "€1,000"]),
+        ("300", "CHF", "0", ["CHF 300", "costs you nothing"]),
     ],
 )
-def test_every_draft_states_the_budget_plainly(
-    amount: str, currency: str, contribution: str, expected: list[str]
-) -> None:
+def test_every_draft_states_the_budget_plainly(amount, currency, contribution, expected) -> None:
     budget = {"amount": amount, "currency": currency, "partner_contribution": contribution}
     for channel, text in all_text(variant(SUMMIT, budget=budget)).items():
         for phrase in expected:
             assert phrase in text, (channel, phrase)
-
-
-@pytest.mark.parametrize(
-    ("budget", "negotiates"),
-    [
-        (None, False),
-        ({"amount": "2500", "partner_contribution": "0", "negotiable": False}, False),
-        ({"amount": "2500", "partner_contribution": "0", "negotiable": True}, True),
-        ({"amount": "2500", "partner_contribution": "500", "negotiable": False}, True),
-        ({"amount": "2500", "partner_contribution": "500", "negotiable": True}, True),
-    ],
-)
-def test_the_call_script_negotiates_exactly_when_money_or_terms_are_open(
-    budget: dict | None, negotiates: bool
-) -> None:
-    script = render_content(variant(SUMMIT, budget=budget), Channel.call_script)
-    assert (script.negotiation is not None) == negotiates
-    assert len(script.anticipated_questions) >= 3
-    assert all(qa.question and qa.answer for qa in script.anticipated_questions)
-
-
-def test_negotiation_holds_to_the_ask_figures() -> None:
-    negotiation = render_content(SPONSOR, Channel.call_script).negotiation
-    assert negotiation == (
-        "Opening position: ask for the full $4,000 of a total budget of $12,000.\n"
-        "Where there is room: the budget is negotiable. If the amount is a problem, ask what"
-        " they could offer and take it back to the team; do not agree to a new figure on the"
-        " call.\n"
-        "What we will not give up: the core of the ask (Sponsor the fellowship's closing"
-        " reception with 4000 dollars) and the final date, May 13, 2027 (Closing reception)."
-        " Offer nothing beyond the benefits above."
-    )
-
-
-@pytest.mark.parametrize("with_budget", [True, False])
-def test_agenda_timeboxes_add_up_to_every_meeting_length(with_budget: bool) -> None:
-    base = SPONSOR if with_budget else variant(SPONSOR, budget=None)
-    for minutes in range(15, 181):
-        agenda = render_content(
-            variant(base, meeting={"duration_minutes": minutes}), "meeting_agenda"
-        )
-        assert agenda.duration_minutes == minutes
-        assert sum(item.minutes for item in agenda.items) == minutes
-        assert all(item.minutes > 0 and item.topic and item.owner for item in agenda.items)
-
-
-def test_an_ask_without_a_meeting_gets_a_half_hour_agenda_in_round_timeboxes() -> None:
-    agenda = render_content(variant(SUMMIT, meeting=None), Channel.meeting_agenda)
-    assert agenda.duration_minutes == 30
-    assert [item.minutes for item in agenda.items] == [3, 3, 5, 4, 4, 4, 5, 2]
-    hour = render_content(variant(SUMMIT, meeting={"duration_minutes": 60}), "meeting_agenda")
-    assert [item.minutes for item in hour.items] == [5, 5, 10, 10, 10, 5, 10, 5]
-
-
-def test_the_agenda_names_people_materials_and_dated_next_steps_from_the_ask() -> None:
-    agenda = render_content(SPONSOR, Channel.meeting_agenda)
-    assert agenda.attendees == [
-        "Daniel Okafor (Executive Director, Young Leaders Network)",
-        "Priya Raman (Development Lead, Granite State Taxpayers)",
-    ]
-    assert [m.split(":")[0] for m in agenda.materials] == ["Project summary", "Timeline", "Budget"]
-    assert [(s.owner, s.date.isoformat()) for s in agenda.next_steps] == [
-        ("Priya Raman", "2027-03-01"),
-        ("Daniel Okafor", "2027-03-01"),
-    ]
-    assert "Whether Granite State Taxpayers will contribute $4,000" in agenda.decisions_needed[1]
-
-
-UNTRUSTED = {
-    "partner__organization": "{{ TODO }} <b>Alliance</b> & Co",
-    "partner__contact_name": "مريم الحسيني",
-    "partner__focus": "🚀 *growth* [links](http://x.example)",
-    "need__description": "Lend us {{ room }} {% if x %} — 會議室, one morning.",
-}
-
-
-@pytest.mark.parametrize("channel", list(Channel))
-def test_untrusted_text_is_reproduced_verbatim_and_never_run(channel: Channel) -> None:
-    ask = variant(SUMMIT, **UNTRUSTED)
-    text = to_text(render_content(ask, channel))
-    for value in UNTRUSTED.values():
-        assert value in text
 
 
 @pytest.mark.parametrize("channel", list(Channel))
@@ -268,3 +275,49 @@ def test_template_names_are_the_files_the_draft_is_rendered_from(channel: Channe
     names = template_names(channel)
     assert all((prompts_dir() / name).is_file() for name in names)
     assert any(channel.value in name for name in names)
+
+
+def test_a_long_ask_is_shortened_at_a_clause_never_inside_a_phrase() -> None:
+    for tone in Tone:
+        body = email(variant(EDGE_ASKS["many-items"], tone=tone)).body
+        assert "…" not in body
+        assert "where your summer reading program runs." in body
+
+
+def test_the_24_hour_clock_of_an_ask_text_reads_as_the_locale_writes_it() -> None:
+    assert "room access from 7:30 AM to 1:00 PM on summit day" in all_text(SUMMIT)[Channel.email]
+    gb = variant(SUMMIT, locale="en-GB")
+    assert "room access from 7:30 to 13:00 on summit day" in all_text(gb)[Channel.email]
+
+
+def test_who_pays_is_said_once_and_plainly() -> None:
+    body = email(SUMMIT).body
+    assert (
+        "Our own budget of $2,500 covers catering and AV rental, so it costs you nothing." in body
+    )
+    assert "paid by Liberty Policy Forum" not in body
+    sponsor = email(SPONSOR).body
+    assert sponsor.count("$4,000") == 3  # the ask, its payment, and what the reception costs
+    assert "open to discussing" not in sponsor
+
+
+def test_a_benefit_written_as_a_promise_reads_as_an_offer() -> None:
+    body = email(SPONSOR).body
+    assert "We would sponsor a table at your annual dinner in the fall." in body
+    assert "In return, you would have a five-minute address" in body
+
+
+def test_an_email_past_its_budget_states_the_ask_by_what_it_names_and_offers_the_rest() -> None:
+    ask = EDGE_ASKS["many-items"]
+    content = email(ask)
+    judged = {
+        r.id: r.passed for r in run_checks(ask, content, to_text(content)) if r.level == "must"
+    }
+    assert judged["states_ask"] and judged["partner_benefit"]
+    silent = content.model_copy(
+        update={
+            "body": content.body.replace("I'd be glad to go through the full list with you.", "")
+        }
+    )
+    judged = {r.id: r.passed for r in run_checks(ask, silent, to_text(silent)) if r.level == "must"}
+    assert not judged["states_ask"] and not judged["partner_benefit"]

@@ -60,7 +60,7 @@ def ask(**changes) -> dict:
         (
             {"budget": {"amount": 5000, "currency": "EUR", "partner_contribution": 300}},
             Channel.call_script,
-            "300 EUR",
+            "€300",
         ),
     ],
 )
@@ -79,3 +79,21 @@ def test_the_shared_examples_get_the_channel_their_nature_calls_for(examples_dir
         "sponsorship-negotiable.yaml": Channel.call_script,
         "summit-venue.yaml": Channel.email,
     }
+
+
+@pytest.mark.parametrize("history", ["No prior contact", "none", "First contact", "N/A"])
+def test_a_partner_with_no_prior_contact_is_called_first(history: str) -> None:
+    choice = recommend(ask(partner={"organization": "Granite", "relationship": history}), TODAY)
+    assert choice.channel is Channel.call_script
+    assert "no prior relationship" in choice.reason
+    assert "already know" not in choice.reason
+
+
+def test_only_a_requested_channel_is_recommended() -> None:
+    cold = {"organization": "Granite", "relationship": "No prior contact"}
+    choice = recommend(ask(partner=cold, channels=["email", "meeting_agenda"]), TODAY)
+    assert choice.channel is Channel.email
+    assert "already know" not in choice.reason
+    only_agenda = recommend(ask(partner=cold, channels=["meeting_agenda"]), TODAY)
+    assert only_agenda.channel is Channel.meeting_agenda
+    assert "only meeting agenda was asked for" in only_agenda.reason

@@ -373,9 +373,10 @@ def test_reopen_brings_a_rejected_draft_back_and_it_can_be_edited(
 
 def test_the_diff_marks_removed_and_added_words_escaped(client: TestClient, drafts: dict) -> None:
     email = drafts[Channel.email]
-    submit(client, email, "edit", body=without_partner(client, email).replace("Hello", SCRIPT))
+    edited = without_partner(client, email).replace("Hi Marcus,", f"{SCRIPT} Marcus,", 1)
+    submit(client, email, "edit", body=edited)
     html = page(client, f"/review/drafts/{email}/diff?from=1&to=2")
-    assert "<del>Hello</del><ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
+    assert "<del>Hi</del><ins>&lt;script&gt;alert(1)&lt;/script&gt;</ins>" in html
     assert "<del>Main Street Business Alliance</del><ins>your organization</ins>" in html
     assert 'data-check="names_partner"' in html.split("Checks that changed")[1]
     assert "No such version" in page(client, f"/review/drafts/{email}/diff?from=1&to=9", 404)
@@ -427,7 +428,7 @@ def test_an_approved_email_exports_without_the_draft_mark(client: TestClient, dr
     email = drafts[Channel.email]
     submit(client, email, "approve")
     response = client.get(f"/review/drafts/{email}/export?format=eml")
-    assert b"Subject: Could you help" in response.content
+    assert b"Subject: Your space for our Main Street" in response.content
     assert b"DRAFT" not in response.content
 
 
