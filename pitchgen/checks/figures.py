@@ -326,7 +326,39 @@ def _is_offset(text: str, at: int) -> bool:
     return bool(_OFFSET.search(text, max(0, at - 16), at))
 
 
-_HALF_HINT = re.compile(r"\d\s?[AaPp]\.?\s?[Mm]\b")
+_HALF = re.compile(r"[ap]\.?\s?m\b")
+
+
+def _hour_start(text: str, end: int) -> int | None:
+    """Where the one or two digits of an hour that end at `end` start."""
+    start = end
+    while start > end - 2 and start and text[start - 1].isdigit():
+        start -= 1
+    return start if start < end else None
+
+
+def _colon_starts(text: str) -> list[int]:
+    found, at = [], text.find(":")
+    while at != -1:
+        if (start := _hour_start(text, at)) is not None:
+            found.append(start)
+        at = text.find(":", at + 1)
+    return found
+
+
+def _half_starts(text: str) -> list[int]:
+    """Where "1 pm", "8am" or "2 p.m." may start (a time with minutes starts at its colon)."""
+    low = text.lower()
+    if "m" not in low:
+        return []
+    found = []
+    for m in _HALF.finditer(low):
+        end = m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
+        if (start := _hour_start(text, end)) is not None:
+            found.append(start)
+    return found
+
+
 _NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
 
 
@@ -357,23 +389,24 @@ def _ranges(text: str) -> list[tuple[int, int, Clock]]:
 
 def times(text: str) -> list[tuple[int, int, Clock]]:
     """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
-    # Plain searches first: most of a draft has no clock at all, and a pattern that starts at
-    # a digit is tried at every digit of its dates.
-    half = _HALF_HINT.search(text)
-    found = _ranges(text) if half else []
-    if ":" in text or half:
-        for m in _CLOCK.finditer(text):
-            if _is_offset(text, m.start()):
+    # The clock pattern is tried only where a time can stand (before a colon, before am or
+    # pm), not at every digit of a draft's dates.
+    halves = _half_starts(text)
+    found = _ranges(text) if halves else []
+    done = 0
+    for start in sorted(set(_colon_starts(text) + halves)):
+        if start < done or not (m := _CLOCK.match(text, start)) or _is_offset(text, start):
+            continue
+        done = m.end()
+        hour, minute, half = int(m["h"]), int(m["m"] or 0), m["half"] or m["h2"]
+        if half:
+            if not 1 <= hour <= 12:
                 continue
-            hour, minute, half = int(m["h"]), int(m["m"] or 0), m["half"] or m["h2"]
-            if half:
-                if not 1 <= hour <= 12:
-                    continue
-                hour = hour % 12 + (12 if half in "Pp" else 0)
-                found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
-            elif hour <= 23:
-                exact = hour == 0 or hour >= 12
-                found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
+            hour = hour % 12 + (12 if half in "Pp" else 0)
+            found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
+        elif hour <= 23:
+            exact = hour == 0 or hour >= 12
+            found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
     low = text.lower() if "oon" in text or "idday" in text or "idnight" in text else ""
     for m in _NOON.finditer(low):
         found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
