@@ -152,7 +152,10 @@ def sentence(text: str) -> str:
     text = text.strip()
     if not text:
         return text
-    text = text[0].upper() + text[1:]
+    first = text[0].upper()
+    # A letter whose capital is two ("ß" is "SS") stays as written: the draft must still say
+    # the ask's own words, which is what the checks look for.
+    text = (first if len(first) == 1 else text[0]) + text[1:]
     return text if text[-1] in '.!?…。！？؟"”)' else f"{text}."
 
 

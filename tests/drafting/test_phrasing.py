@@ -53,6 +53,8 @@ def test_a_word_the_ask_writes_in_lower_case_is_no_name() -> None:
 def test_sentences_and_series_handle_capitals_and_stops() -> None:
     assert sentence("we need a room") == "We need a room."
     assert sentence("Can you help?") == "Can you help?"
+    assert sentence("ßtraße access") == "ßtraße access."  # its capital would be two letters
+    assert sentence("émigré") == "Émigré."
     assert series(["A room", "Two microphones"]) == "a room and two microphones"
     assert series(["A room, with seats", "Refreshments"]) == "a room, with seats, and refreshments"
     assert series(["A room, with seats", "Refreshments", "Seating"]) == (
