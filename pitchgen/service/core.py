@@ -1,5 +1,7 @@
 """`Service`: the use cases, each one method that takes plain values and returns the domain's
 models. Settings come in once, from the face's edge (the CLI's entry, the app factory).
+Importing this module costs nearly nothing: `pitchgen recommend` and `pitchgen check` use it
+without reading settings, and every part is imported by the method that needs it.
 
 The store and the model client are opened on first use and shared by every call: a server
 whose database is still starting comes up anyway (its readiness probe says so), and one model
@@ -16,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.content.models import DraftSet, Recommendation
-from pitchgen.settings import LLMMode, Settings
-from pitchgen.store.idempotency import InFlight
 
 if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.settings import LLMMode, Settings
+    from pitchgen.store.idempotency import InFlight
     from pitchgen.store.repository import Listing, Store
     from pitchgen.store.rows import Event, IdempotencyRecord, Revision, StoredDraft
 
@@ -70,7 +72,7 @@ class Service:
         self._store = store
         self._llm: LLMClient | None = None
         self._lock = threading.Lock()
-        self._in_flight = InFlight()
+        self._in_flight: InFlight | None = None
         self._window = dt.timedelta(hours=settings.idempotency_window_hours)
 
     # --- what the service holds ---------------------------------------------------------------
@@ -155,10 +157,12 @@ class Service:
             draft_set = await self.adraft(ask, channels)
             await _blocking(self.save, ask, draft_set, actor)
             return Saved(draft_set.model_dump_json(), 201)
-        from pitchgen.store.idempotency import replayable
+        from pitchgen.store.idempotency import InFlight, replayable
         from pitchgen.store.rows import IdempotencyRecord
 
         store = await _blocking(self.store)
+        # Made on first use: with no await in between, two requests cannot both make one.
+        self._in_flight = self._in_flight or InFlight()
         with self._in_flight.claim(actor, idempotency_key):
             kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
             if kept is None:
