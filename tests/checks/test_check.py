@@ -54,6 +54,18 @@ def test_a_draft_passing_every_must_check_exits_0(capsys, tmp_path):
     assert "  ✓ grounded (must): " in out
 
 
+GOOD = sorted(LABELED.glob("*.good.json"))
+ASKS = ROOT / "fixtures" / "asks"
+
+
+@pytest.mark.parametrize("good", GOOD, ids=[p.name for p in GOOD])
+def test_every_labeled_good_draft_exits_0(capsys, good):
+    ask = ASKS / json.loads(good.read_text(encoding="utf-8"))["ask"]
+    code, out, err = run(capsys, "check", str(ask), str(good))
+    assert (code, err) == (0, ""), out
+    assert out.splitlines()[0].endswith(": every must check passes.")
+
+
 def test_a_labeled_defect_exits_3_with_the_must_failures_first(capsys):
     # The labeled file carries ask, label and defect beside channel and content: ignored.
     code, out, _ = run(capsys, "check", str(SUMMIT), str(DROPPED_DELIVERABLE))
