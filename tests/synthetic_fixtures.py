@@ -270,9 +270,9 @@ def _answer(case: Case, body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _record(case: Case, base_url: str) -> str:
-    from pitchgen.drafting import adraft
-    from pitchgen.llm import LLMClient
-    from pitchgen.replay import FixtureStore
+    from pitchgen.drafting.pipeline import adraft
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.llm.recordings import FixtureStore
     from pitchgen.settings import Settings
 
     settings = Settings(OPENAI_BASE_URL=base_url, model=MODEL)
