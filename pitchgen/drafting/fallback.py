@@ -9,7 +9,6 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import partial
 
@@ -236,8 +235,6 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
-    # The objective is on screen for both sides: "your room" of the ask reads "their room".
-    brief["theirs"] = lambda text: re.sub(r"\b[Yy]our\b", "their", text)
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES

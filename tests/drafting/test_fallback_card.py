@@ -134,10 +134,12 @@ def test_latin_names_need_no_pronunciation_note() -> None:
 
 
 def test_the_agenda_header_says_when_and_where() -> None:
-    title = agenda(EDGE_ASKS["negotiable-en-gb"]).title
-    assert "Monday, 22 March 2027 at 10:00 or Wednesday, 24 March 2027 at 15:30" in title
-    assert "(to be confirmed)" in title
-    assert "Yorkshire Export Bank, Park Row, Leeds" in title
+    content = agenda(EDGE_ASKS["negotiable-en-gb"])
+    assert content.title.endswith("— Yorkshire Export Bank, Park Row, Leeds")
+    slots = "Monday, 22 March 2027 at 10:00 or Wednesday, 24 March 2027 at 15:30"
+    assert content.objective.startswith(f"Proposed times: {slots}.")  # none chosen yet
+    one = agenda(variant(SPONSOR, meeting={"proposed_times": ["2027-02-10T10:00:00-05:00"]}))
+    assert "— Wednesday, February 10, 2027 at 10:00 AM" in one.title
 
 
 def test_the_agenda_opens_with_the_partner_and_owners_alternate() -> None:
