@@ -45,7 +45,7 @@ MEMORY_AFTER = 10_000
 
 
 def _pitchgen_app() -> FastAPI:
-    from pitchgen.api import RateLimit, create_app
+    from pitchgen.server import RateLimit, create_app
     from pitchgen.settings import Settings
 
     # The bench is one client address sending thousands of requests; the limiter still runs.
@@ -212,10 +212,10 @@ async def run(requests: int, clients: int, rounds: int) -> None:
 
 def in_process() -> None:
     """Where a request's time goes without HTTP: the core's share of each endpoint."""
-    from pitchgen import drafting
     from pitchgen.ask import load_ask
+    from pitchgen.drafting import pipeline as drafting
     from pitchgen.settings import Settings
-    from pitchgen.store import Store
+    from pitchgen.store.repository import Store
 
     ask = load_ask(EXAMPLE)
     settings = Settings(llm="off")

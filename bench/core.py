@@ -76,7 +76,7 @@ def variants(n: int):
 
 def bench_in_process(n: int) -> None:
     from pitchgen.ask import Channel
-    from pitchgen.drafting import draft
+    from pitchgen.drafting.pipeline import draft
     from pitchgen.settings import Settings
 
     settings = Settings(llm="off")
@@ -96,9 +96,9 @@ def bench_in_process(n: int) -> None:
 
 def bench_checks(n: int) -> None:
     from pitchgen.ask import Channel
-    from pitchgen.checks import run_checks
-    from pitchgen.fallback import render_content
-    from pitchgen.render import to_text
+    from pitchgen.checks.rubric import run_checks
+    from pitchgen.content.render import to_text
+    from pitchgen.drafting.fallback import render_content
 
     drafts = []
     for ask in variants(n):

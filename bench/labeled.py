@@ -21,7 +21,7 @@ def load(path: Path):
     """(ask, content, label) of one labeled file; its ask is in the set's `asks/` folder or is
     one of the shared examples."""
     from pitchgen.ask import load_ask
-    from pitchgen.models import CONTENT_MODELS
+    from pitchgen.content.models import CONTENT_MODELS
 
     data = json.loads(path.read_text())
     ask_path = path.parent / "asks" / data["ask"]
@@ -32,8 +32,8 @@ def load(path: Path):
 
 
 def measure(folder: Path, verbose: bool) -> None:
-    from pitchgen.checks import must_failures, run_checks
-    from pitchgen.render import to_text
+    from pitchgen.checks.rubric import must_failures, run_checks
+    from pitchgen.content.render import to_text
 
     good = accepted = defects = caught = named = 0
     for path in sorted(folder.glob("*.json")):

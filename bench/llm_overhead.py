@@ -32,12 +32,12 @@ import httpx2  # noqa: E402
 import openai  # noqa: E402
 from fake_openai import Answer, FakeOpenAI, Recorder, completion, mock_http_client  # noqa: E402
 
-from pitchgen import fallback  # noqa: E402
 from pitchgen.ask import Channel, load_ask  # noqa: E402
-from pitchgen.drafting import adraft, adraft_many  # noqa: E402
-from pitchgen.llm import LLMClient  # noqa: E402
-from pitchgen.prompts import build_prompt  # noqa: E402
-from pitchgen.replay import FixtureStore  # noqa: E402
+from pitchgen.drafting import fallback  # noqa: E402
+from pitchgen.drafting.pipeline import adraft  # noqa: E402
+from pitchgen.llm.client import LLMClient  # noqa: E402
+from pitchgen.llm.prompts import build_prompt  # noqa: E402
+from pitchgen.llm.recordings import FixtureStore  # noqa: E402
 from pitchgen.settings import Settings  # noqa: E402
 
 ASK = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml")
@@ -85,7 +85,8 @@ def walls(latency: float) -> None:
         async def many() -> float:
             async with LLMClient(conf, concurrency=16) as client:
                 start = time.perf_counter()
-                check_sources(await adraft_many([ASK] * 50, settings=conf, client=client))
+                made = [adraft(ASK, settings=conf, client=client) for _ in range(50)]
+                check_sources(await asyncio.gather(*made))
                 return time.perf_counter() - start
 
         single = asyncio.run(one())

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from pitchgen.ask import Channel, load_ask
-from pitchgen.fallback import render_content
-from pitchgen.render import to_text
+from pitchgen.content.render import to_text
+from pitchgen.drafting.fallback import render_content
 
 TITLES = {
     Channel.email: "EMAIL",

@@ -12,9 +12,11 @@ PitchgenError                 exit 1, HTTP 500
 └── LLMError                  never reaches a user: drafting turns it into a fallback_reason
     ├── LLMUnavailable        connection, timeout, 5xx after retries
     ├── LLMRejected           4xx other than 408/409/429
-    ├── LLMInvalidOutput      unparseable or failing must checks after the re-ask
     ├── ReplayMiss            no recorded exchange for this request
     └── CircuitOpen           too many recent failures; not called at all
+
+A reply that is still unusable after the re-ask is not an error: drafting judges every reply
+and falls back with `llm_invalid_output` itself.
 """
 
 from __future__ import annotations
@@ -185,10 +187,6 @@ class LLMUnavailable(LLMError):
 
 class LLMRejected(LLMError):
     reason = "llm_rejected"
-
-
-class LLMInvalidOutput(LLMError):
-    reason = "llm_invalid_output"
 
 
 class ReplayMiss(LLMError):

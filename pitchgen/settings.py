@@ -50,7 +50,7 @@ class Settings(BaseSettings):
     llm_retry_after_cap_seconds: float = Field(default=10.0, ge=0)
     llm_circuit_threshold: int = Field(default=5, ge=1)
     llm_circuit_cool_down_seconds: float = Field(default=30.0, gt=0)
-    # Model calls in flight at once across a server's requests (or one `draft_many`).
+    # Model calls in flight at once across a server's requests.
     llm_concurrency: int = Field(default=8, ge=1, le=256)
 
     database_url: SecretStr | None = None

@@ -14,13 +14,16 @@ from pathlib import Path
 import yaml
 from fastapi import FastAPI
 
-from pitchgen import render, web
+from pitchgen import web
 from pitchgen.ask import Ask, Channel, validate_ask
-from pitchgen.checks import run_checks
-from pitchgen.drafting import draft
-from pitchgen.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content import render
+from pitchgen.content.models import CONTENT_MODELS, Draft, DraftSet, RejectedOutput
+from pitchgen.drafting.pipeline import draft
+from pitchgen.server.guard import ASGIApp, Guard, RateLimit
+from pitchgen.service import Service
 from pitchgen.settings import Settings
-from pitchgen.store import Store
+from pitchgen.store.repository import Store
 
 ASKS = Path(__file__).resolve().parent.parent / "fixtures" / "asks"
 SCRIPT = "<script>alert(1)</script>"
@@ -83,7 +86,7 @@ def model_draft(ask: Ask, content: dict, rejected: str | None = None) -> Draft:
 def seed_model_output(store: Store, ask: Ask) -> Draft:
     """Store an email "from the model" whose subject, body and rejected output are hostile."""
     drafted = draft(ask, [Channel.email], settings=Settings(llm="off"))
-    body = drafted.drafts[0].content["body"]
+    body = drafted.drafts[0].content.body
     content = {
         "subject": f"Hello {SCRIPT}",
         "body": f"{body}\n\n{IMG}\n{JS_LINK}\n{REMOTE_IMAGE}\n<a href='javascript:alert(1)'>x</a>",
@@ -94,10 +97,14 @@ def seed_model_output(store: Store, ask: Ask) -> Draft:
     return made
 
 
-def review_app(store: Store, settings: Settings | None = None) -> FastAPI:
+def review_app(store: Store, settings: Settings | None = None) -> ASGIApp:
+    """The review pages alone over `store`, behind the server's guard as they are served."""
+    settings = settings or Settings(llm="off")
     app = FastAPI()
-    web.mount(app, settings or Settings(llm="off"), store)
-    return app
+    web.mount(app, Service(settings, store=store))
+    unlimited = RateLimit(per_second=1e9, burst=10**9)
+    hosts = ["testserver", *settings.allowed_hosts]
+    return Guard(app, api_keys=settings.api_keys, rate_limit=unlimited, allowed_hosts=hosts)
 
 
 @dataclass

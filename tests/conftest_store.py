@@ -15,8 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from pitchgen.ask import Ask, Channel, load_ask
-from pitchgen.models import CheckResult, Draft, DraftSet, Recommendation
-from pitchgen.store import Store
+from pitchgen.content.models import CheckResult, Draft, DraftSet, Recommendation
+from pitchgen.store.repository import Store
 
 # Read at import: the suite's autouse fixture clears every PITCHGEN_* variable before a test.
 POSTGRES_URL = os.environ.get(
@@ -91,15 +91,19 @@ def checks(*failing: str) -> list[CheckResult]:
     return [*results, CheckResult(id="reading_ease", level="advice", passed=True, detail="")]
 
 
+_CALL = ("opener", "purpose", "value_for_partner", "the_ask", "plan", "close", "voicemail")
+_AGENDA_LISTS = ("attendees", "items", "decisions_needed", "materials", "next_steps")
+# Short, but whole: a draft's content is its channel's model, so every field is there.
 CONTENT = {
     Channel.email: {"subject": "A room for the summit", "body": "Dear Marcus, ..."},
-    Channel.call_script: {"opener": "Hi Marcus", "anticipated_questions": []},
-    Channel.meeting_agenda: {"title": "Summit room", "items": []},
+    Channel.call_script: {f: "Hi Marcus" for f in _CALL} | {"anticipated_questions": []},
+    Channel.meeting_agenda: {"title": "Summit room", "duration_minutes": 30, "objective": "A room"}
+    | {f: [] for f in _AGENDA_LISTS},
 }
 
 
 def _draft_set(failing: tuple[str, ...] = (), **overrides: object) -> DraftSet:
-    """One draft per channel, checks as given; content is only stored, never validated here."""
+    """One draft per channel, checks as given (not what the checks would say of the content)."""
     drafts = [
         Draft(
             id=str(uuid.uuid4()),

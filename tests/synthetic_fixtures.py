@@ -30,126 +30,168 @@ ASKS = ROOT / "fixtures" / "asks"
 FIXTURES = ROOT / "fixtures" / "llm"
 MODEL = "synthetic-hand-written"
 
+# The happy path as a capable model writes it (the labeled good drafts set the standard): it
+# opens with the partner, puts the ask in a sentence or two, says what they gain and asks one
+# question with a date, in its own words, every figure and date exactly as the ask has it.
 SUMMIT_EMAIL = {
-    "subject": "Your conference room for our licensing summit",
+    "subject": "Hosting our licensing summit on Capitol Hill",
     "body": (
-        "Dear Marcus Lee,\n\n"
-        "I am Ava Thompson, Director of Coalitions at Liberty Policy Forum. Thank you again for"
-        " signing our letter on licensing.\n\n"
-        "For the Main Street Licensing Summit, we ask Main Street Business Alliance for one"
-        " thing: Use of your Capitol Hill conference room, which seats 80, on the morning of the"
-        " summit. That means:\n"
-        "- Room access from 7:30 to 13:00 on summit day\n"
-        "- A projector and two microphones\n\n"
-        "In return, you would get:\n"
-        "- Your logo on all summit materials and a welcome remark in the opening session\n"
-        "- The opt-in attendee list, shared after the summit\n\n"
-        "Our budget is $2,500 for food and sound, paid by us, so the room costs you nothing."
-        " We will share the final run of show with you by February 19, 2027, and the summit is"
-        " on March 4, 2027.\n\n"
-        "Could you reply by January 15, 2027 to let us know?\n\n"
-        "Ava Thompson\nDirector of Coalitions\nLiberty Policy Forum\n"
-        "ava.thompson@libertypolicyforum.org\n+1 202 555 0143"
+        "Hi Marcus,\n\n"
+        "Your help with our occupational licensing letter in May made a difference, and now we"
+        " want small-business owners to make that case to state legislators in person.\n\n"
+        "Liberty Policy Forum is holding the Main Street Licensing Summit on March 4, 2027, and"
+        " we would love to hold it in your Capitol Hill conference room, which seats 80. We"
+        " would need the room from 7:30 am to 1 pm that morning, with a projector and two"
+        " microphones.\n\n"
+        "For Main Street Business Alliance, that means your logo on all summit materials, a"
+        " welcome remark in the opening session, and the opt-in attendee list after the summit."
+        " We cover catering and AV rental ($2,500), so hosting costs your team nothing.\n\n"
+        "Could you let me know by January 15, 2027 whether the room is free? We would share the"
+        " final run of show with you by February 19, 2027.\n\n"
+        "Warm regards,\n"
+        "Ava Thompson\n"
+        "Director of Coalitions, Liberty Policy Forum\n"
+        "ava.thompson@libertypolicyforum.org\n"
+        "+1 202 555 0143"
     ),
 }
 
 SPONSORSHIP_CALL = {
     "opener": (
         "Good morning, may I speak with Priya Raman? This is Daniel Okafor, Executive Director"
-        " of Young Leaders Network."
+        " of Young Leaders Network. Is this a good moment?"
     ),
     "purpose": (
-        "I am calling about our Fiscal Transparency Fellowship, and how Granite State Taxpayers"
-        " could be part of it."
+        "Granite State Taxpayers has long pressed for fiscal transparency in state budgets, and"
+        " our Fiscal Transparency Fellowship trains 25 graduate students, over six weeks of"
+        " evenings, to read and explain state budget documents. I am calling to ask whether you"
+        " would sponsor its closing reception."
     ),
     "value_for_partner": (
-        "Your organization would gain three things: We sponsor a table at your annual dinner in"
-        " the fall. A five-minute address to the fellows at the closing reception. Recognition"
-        " in our press release and on our website."
+        "You would stand in front of the next people to read those budgets: you would give a"
+        " five-minute address to the fellows at the closing reception, we would sponsor a table"
+        " at your annual dinner in the fall, and we would recognize Granite State Taxpayers in"
+        " our press release and on our website."
     ),
     "the_ask": (
-        "Our request: Sponsor the fellowship's closing reception with 4000 dollars. In"
-        " practice: A 4000 USD sponsorship payment by April 1."
+        "We are asking for a $4,000 sponsorship of the closing reception, with the payment made"
+        " by April 1, 2027."
     ),
     "plan": (
-        "March 1, 2027: Sponsorship decision. April 1, 2027: Sponsorship payment due. May 13,"
-        " 2027: Closing reception. The total budget is $12,000, and we ask you to contribute"
-        " $4,000."
+        "The sponsorship decision comes first, on March 1, 2027; the payment is due on April 1,"
+        " 2027, and the closing reception is on May 13, 2027. The fellowship's budget is"
+        " $12,000 in all, and the reception accounts for $4,000 of it."
     ),
     "anticipated_questions": [
         {
-            "question": "What would we pay for?",
-            "answer": "Sponsor the fellowship's closing reception with 4000 dollars.",
+            "question": "What would the $4,000 pay for?",
+            "answer": "The closing reception on May 13, 2027. The whole fellowship costs $12,000.",
         },
         {
-            "question": "What do we get in return?",
-            "answer": "We sponsor a table at your annual dinner in the fall, and your name in"
-            " our press release.",
+            "question": "Who are the fellows?",
+            "answer": "25 graduate students learning to read and explain state budget documents.",
         },
         {
-            "question": "When do you need an answer?",
-            "answer": "By March 1, 2027, so the payment can follow by April 1, 2027.",
+            "question": "What would we get in return?",
+            "answer": (
+                "A five-minute address to the fellows at the reception, a table we sponsor at"
+                " your annual dinner in the fall, and recognition in our press release and on"
+                " our website."
+            ),
         },
     ],
     "negotiation": (
-        "We open at $4,000. The budget is negotiable, so we can hear what they could offer;"
-        " we keep the reception on May 13, 2027 and promise nothing beyond the benefits above."
+        "Start at $4,000, what the reception costs. The budget is negotiable: if that is too"
+        " much, ask what they could give by April 1, 2027, and keep the address, the dinner"
+        " table and the recognition in view as the value. Do not move the decision date of"
+        " March 1, 2027: the reception on May 13, 2027 depends on it."
     ),
-    "close": "Could you let me know by March 1, 2027 whether you can sponsor the reception?",
+    "close": (
+        "Could you let me know by March 1, 2027 whether Granite State Taxpayers will sponsor"
+        " the reception? I would also be glad to go over it at your office in Concord on"
+        " February 10, 2027 at 10 am."
+    ),
     "voicemail": (
-        "Hello Priya Raman, this is Daniel Okafor of Young Leaders Network, calling about a"
-        " sponsorship of our fellowship's closing reception. Could you call me back or reply"
+        "Hello Priya Raman, this is Daniel Okafor of Young Leaders Network. I am calling to ask"
+        " whether Granite State Taxpayers would sponsor the closing reception of our Fiscal"
+        " Transparency Fellowship on May 13, 2027 with $4,000. In return, you would address"
+        " the fellows and we would sponsor a table at your annual dinner. Could you let me know"
         " by March 1, 2027? Thank you. Daniel Okafor, Executive Director, Young Leaders"
         " Network, daniel@youngleaders.net"
     ),
 }
 
 EXPERTISE_AGENDA = {
-    "title": "Accessory Dwelling Unit Brief: review with Institute for Land Use Studies",
+    "title": "Zoning data review for our ADU brief, with Institute for Land Use Studies",
     "duration_minutes": 30,
     "attendees": [
         "Lucía Fernández, Coastal Housing Coalition",
         "Dr. Hannah Weiss, Institute for Land Use Studies",
     ],
     "objective": (
-        "Agree on our ask: A one-hour review of our draft brief's zoning data by one of your"
-        " researchers."
+        "Agree whether one of the institute's researchers can spend an hour reviewing the"
+        " zoning data in our draft brief, and on the review dates."
     ),
     "items": [
-        {"minutes": 5, "topic": "Introductions", "owner": "Lucía Fernández", "notes": ""},
+        {
+            "minutes": 5,
+            "topic": "Introductions",
+            "owner": "Lucía Fernández",
+            "notes": "Where the brief meets the institute's zoning and housing supply research.",
+        },
         {
             "minutes": 10,
-            "topic": "The ask",
+            "topic": "The brief, and the review we ask for",
             "owner": "Lucía Fernández",
-            "notes": "A one-hour review of our draft brief's zoning data by one of your"
-            " researchers.",
+            "notes": (
+                "A four-page brief for county commissioners on legalizing accessory dwelling"
+                " units; we ask for a one-hour review of its zoning data by one of your"
+                " researchers."
+            ),
         },
         {
             "minutes": 5,
-            "topic": "What your institute gains",
+            "topic": "What the institute gains",
             "owner": "Lucía Fernández",
-            "notes": "Acknowledgement of your institute as technical reviewer in the brief. We"
-            " will circulate your next housing report to our 40 member groups.",
+            "notes": (
+                "The institute acknowledged as technical reviewer in the brief, and your next"
+                " housing report circulated to our 40 member groups."
+            ),
         },
         {
             "minutes": 5,
-            "topic": "Plan",
+            "topic": "Questions from the institute",
             "owner": "Dr. Hannah Weiss",
-            "notes": "February 5, 2027: Draft sent to reviewer. February 19, 2027: Comments"
-            " back. March 2, 2027: Brief published.",
+            "notes": "What a reviewer would need from us.",
         },
-        {"minutes": 5, "topic": "Next steps", "owner": "Lucía Fernández", "notes": ""},
+        {
+            "minutes": 5,
+            "topic": "Timeline and next steps",
+            "owner": "Lucía Fernández",
+            "notes": (
+                "Draft to the reviewer on February 5, 2027; comments back by February 19, 2027;"
+                " brief published on March 2, 2027."
+            ),
+        },
     ],
-    "decisions_needed": ["Whether a researcher can review the zoning data"],
+    "decisions_needed": [
+        "Whether a researcher can review the zoning data",
+        "Who the reviewer will be",
+    ],
     "materials": ["The draft brief", "The timeline"],
     "next_steps": [
-        {"action": "Answer our ask", "owner": "Dr. Hannah Weiss", "date": "2027-02-05"},
-        {"action": "Send the draft", "owner": "Lucía Fernández", "date": "2027-02-05"},
+        {"action": "Confirm a reviewer", "owner": "Dr. Hannah Weiss", "date": "2027-02-05"},
+        {"action": "Send the draft brief", "owner": "Lucía Fernández", "date": "2027-02-05"},
+        {
+            "action": "Comments on the zoning data",
+            "owner": "Dr. Hannah Weiss",
+            "date": "2027-02-19",
+        },
     ],
 }
 
 
-def _with_body(extra: str, *, before: str = "Could you reply") -> dict[str, str]:
+def _with_body(extra: str, *, before: str = "Could you let me know") -> dict[str, str]:
     email = dict(SUMMIT_EMAIL)
     email["body"] = email["body"].replace(before, f"{extra}\n\n{before}")
     return email
@@ -192,7 +234,7 @@ CASES = (
     Case("reask-fixed", "a draft missing its deliverables, fixed on the re-ask",
          "summit-venue.yaml", Channel.email,
          ({**SUMMIT_EMAIL, "body": SUMMIT_EMAIL["body"].replace(
-             "- A projector and two microphones\n", "")}, SUMMIT_EMAIL), "llm"),
+             ", with a projector and two microphones", "")}, SUMMIT_EMAIL), "llm"),
     Case("invented-money", "promises a $5,000 stipend the ask never offers", "summit-venue.yaml",
          Channel.email, (_with_body("We will also pay you a $5,000 stipend."),) * 2,
          "llm_invalid_output", "grounded"),
@@ -228,9 +270,9 @@ def _answer(case: Case, body: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _record(case: Case, base_url: str) -> str:
-    from pitchgen.drafting import adraft
-    from pitchgen.llm import LLMClient
-    from pitchgen.replay import FixtureStore
+    from pitchgen.drafting.pipeline import adraft
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.llm.recordings import FixtureStore
     from pitchgen.settings import Settings
 
     settings = Settings(OPENAI_BASE_URL=base_url, model=MODEL)

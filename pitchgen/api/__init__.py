@@ -1,38 +1,26 @@
-"""The HTTP API: `create_app(settings)` builds the FastAPI app that `pitchgen serve` runs.
+"""The HTTP API under `/v1`: `install(app, service)` adds its routes (`routes`), their request
+and response bodies (`bodies`, `examples`), the health probes, and the one mapping of errors
+to problem+json (`problems`) to the app `pitchgen.server` builds.
 
-Routes are in `routes`, the guard every request passes (keys, rate limit, body size, security
-headers) in `security`, and the one mapping of errors to problem+json in `problems`.
+A route parses the request, calls one `Service` method and presents its result as JSON.
+May import: `pitchgen.service` and, for types and schemas, the parts' models; never
+`pitchgen.web` or `pitchgen.cli`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen import __version__, drafting, web
 from pitchgen.api import checking, problems, routes
-from pitchgen.api.idempotency import Idempotency
 from pitchgen.api.problems import problem_responses
-from pitchgen.api.security import FAILED_KEYS, Guard, RateLimit
-from pitchgen.errors import StoreError
-from pitchgen.settings import Settings, get_settings
-from pitchgen.store import Store
+from pitchgen.service import Service
 
-if TYPE_CHECKING:
-    from pitchgen.llm import LLMClient
-
-__all__ = ["Backend", "RateLimit", "create_app"]
-
-log = logging.getLogger("pitchgen.api")
+__all__ = ["DESCRIPTION", "install"]
 
 DESCRIPTION = """\
 Drafts coalition pitches (email, call script, meeting agenda) from a structured ask, checks
@@ -47,109 +35,21 @@ list each field by its path, e.g. `ask.timeline[1].date`.
 """
 
 
-class Backend:
-    """The store, the idempotency records and the model client, opened on first use: a server
-    whose database is still starting comes up anyway and answers `/readyz` with 503 until it
-    can reach it. One model client serves every request, so its circuit breaker sees every
-    failure: once the model is down, drafts fall back at once instead of each retrying it."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._store: Store | None = None
-        self._idempotency: Idempotency | None = None
-        self._lock = threading.Lock()
-        self._llm: LLMClient | None = None
-
-    def store(self) -> Store:
-        with self._lock:
-            if self._store is None:
-                self._store = Store.from_url(self.settings.store_url())
-            return self._store
-
-    def idempotency(self) -> Idempotency:
-        store = self.store()
-        with self._lock:
-            if self._idempotency is None:
-                window = dt.timedelta(hours=self.settings.idempotency_window_hours)
-                self._idempotency = Idempotency(store.engine, window)
-            return self._idempotency
-
-    async def astore(self) -> Store:
-        return self._store or await run_in_threadpool(self.store)
-
-    async def aidempotency(self) -> Idempotency:
-        return self._idempotency or await run_in_threadpool(self.idempotency)
-
-    def llm(self) -> LLMClient | None:
-        """The shared model client; None when drafts come from the templates alone."""
-        if self._llm is None and drafting.llm_fallback_reason(self.settings.llm, self.settings):
-            return None
-        if self._llm is None:
-            self._llm = drafting.open_client(
-                self.settings, self.settings.llm, self.settings.llm_concurrency
-            )
-        return self._llm
-
-    async def aclose(self) -> None:
-        if self._llm is not None:
-            await self._llm.aclose()
-        if self._store is not None:
-            self._store.close()
-
-
 class Health(BaseModel):
     status: str
 
 
-def create_app(
-    settings: Settings | None = None,
-    *,
-    rate_limit: RateLimit | None = None,
-    failed_keys: RateLimit | None = None,
-) -> FastAPI:
-    """The API over `settings` (default: the environment's). CORS stays off: the API is for
-    programs and the review page is served from the same origin."""
-    settings = settings or get_settings()
-    backend = Backend(settings)
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        try:
-            await run_in_threadpool(backend.idempotency)
-        except StoreError as exc:
-            log.warning("the draft store is not ready yet: %s", exc.message)
-        yield
-        await backend.aclose()
-
-    app = FastAPI(
-        title="pitchgen",
-        version=__version__,
-        description=DESCRIPTION,
-        docs_url=None,
-        redoc_url=None,
-        lifespan=lifespan,
-    )
-    app.state.backend = backend
+def install(app: FastAPI, service: Service) -> None:
+    """Serve the API from `app` over `service`."""
+    app.state.service = service
     problems.install(app)
     app.include_router(routes.router)
     app.include_router(checking.router)
-    web.mount(app, settings, backend.store)
-    _health(app, backend)
-    app.add_middleware(
-        Guard,
-        api_keys=settings.api_keys,
-        rate_limit=rate_limit
-        or RateLimit(settings.rate_limit_per_second, settings.rate_limit_burst),
-        failed_keys=failed_keys or FAILED_KEYS,
-        allowed_hosts=settings.allowed_hosts,
-        trusted_proxies=settings.trusted_proxies,
-        body_seconds=settings.body_timeout_seconds,
-    )
+    _health(app, service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    return app
 
 
-def _health(app: FastAPI, backend: Backend) -> None:
+def _health(app: FastAPI, service: Service) -> None:
     @app.get("/healthz", response_model=Health, tags=["health"], summary="Liveness")
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
@@ -162,7 +62,7 @@ def _health(app: FastAPI, backend: Backend) -> None:
         summary="Readiness: the draft store answers",
     )
     async def readyz(_request: Request) -> dict[str, str]:
-        store = await backend.astore()
+        store = await run_in_threadpool(service.store)
         await run_in_threadpool(store.ping)
         return {"status": "ready"}
 

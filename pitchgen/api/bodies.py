@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 
 from pitchgen.ask import Ask, Channel, validate_ask
+from pitchgen.ask.text import AuditText
+from pitchgen.ask.text import Author as AuthorName
+from pitchgen.content.models import CallScript, Email, MeetingAgenda
 from pitchgen.errors import InvalidInput, Problem
-from pitchgen.models import CallScript, Email, MeetingAgenda
-from pitchgen.records import Event, Revision, StoredDraft
-from pitchgen.safetext import AuditText
-from pitchgen.safetext import Author as AuthorName
+from pitchgen.store.rows import Event, Revision, StoredDraft
 
 __all__ = [
     "ApproveRequest",

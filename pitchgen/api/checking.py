@@ -10,7 +10,8 @@ from starlette.responses import Response
 from pitchgen.api.bodies import CheckRequest
 from pitchgen.api.examples import CHECK_EXAMPLES
 from pitchgen.api.problems import problem_responses
-from pitchgen.checking import CheckReport, check_draft
+from pitchgen.checks.report import CheckReport
+from pitchgen.service import Service
 
 __all__ = ["router"]
 
@@ -26,5 +27,5 @@ router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500,
 async def check(body: Annotated[CheckRequest, Body(openapi_examples=CHECK_EXAMPLES)]) -> Response:
     """`passed` is true when every must check passes. The checks are pure Python, a
     millisecond or so: they run on the event loop, as template drafting does."""
-    report = check_draft(body.ask, body.channel, body.content)
+    report = Service.check(body.ask, body.channel, body.content)
     return Response(report.model_dump_json(), media_type="application/json")

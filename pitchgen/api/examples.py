@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from pitchgen.ask import Channel, load_ask, validate_ask
-from pitchgen.fallback import render_content
+from pitchgen.drafting.fallback import render_content
 
 __all__ = ["ASK_EXAMPLES", "CHECK_EXAMPLES", "EDIT_EXAMPLES"]
 

@@ -1,4 +1,4 @@
-"""The `/v1` routes: thin shells over drafting, the store, the review workflow and export.
+"""The `/v1` routes: each parses the request, calls one `Service` method, and answers with JSON.
 
 Handlers are `async`. Store writes go to the thread pool (`_run`), so a writer waiting on
 SQLite's lock never stalls the event loop; so do reads that may wait, a PostgreSQL round trip.
@@ -11,7 +11,6 @@ Responses are serialized once by pydantic and sent as they are (`_json`), while
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
@@ -19,7 +18,6 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, BeforeValidator
 from starlette.responses import Response
 
-from pitchgen import drafting, outbox, review
 from pitchgen.api.bodies import (
     ApproveRequest,
     DraftPage,
@@ -33,23 +31,17 @@ from pitchgen.api.bodies import (
     SendRequest,
 )
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
-from pitchgen.api.idempotency import Idempotency, fingerprint
 from pitchgen.api.problems import problem_responses
 from pitchgen.api.sending import SendPool
 from pitchgen.ask import Channel
+from pitchgen.content.models import DraftSet, Recommendation
+from pitchgen.content.status import Status
 from pitchgen.errors import InvalidInput, Problem
-from pitchgen.export import Format, export
-from pitchgen.models import DraftSet, Recommendation, Status
-from pitchgen.recommend import recommend
-from pitchgen.store import (
-    MAX_PAGE,
-    MAX_REVISION_PAGE,
-    REVISION_PAGE,
-    IdempotencyRecord,
-    StaleVersion,
-    Store,
-    StoredDraft,
-)
+from pitchgen.export.files import Format
+from pitchgen.service import Service
+from pitchgen.store.idempotency import fingerprint
+from pitchgen.store.repository import MAX_PAGE, MAX_REVISION_PAGE, REVISION_PAGE, StaleVersion
+from pitchgen.store.rows import StoredDraft
 
 __all__ = ["etag", "router"]
 
@@ -63,12 +55,18 @@ async def _run(fn: Any, *args: Any, **kwargs: Any) -> Any:
     return await run_in_threadpool(functools.partial(fn, *args, **kwargs))
 
 
-async def _read(store: Store, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    return await _run(fn, *args, **kwargs) if store.reads_wait else fn(*args, **kwargs)
+async def _service(request: Request) -> Service:
+    """The service, its store open: opening it may wait on the database, so off the loop (once:
+    a hop to a thread per request would cost more than a SQLite read)."""
+    service: Service = request.app.state.service
+    if service.opened is None:
+        await _run(service.store)
+    return service
 
 
-async def _store(request: Request) -> Store:
-    return await request.app.state.backend.astore()
+async def _read(service: Service, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    reads_wait = service.opened is None or service.opened.reads_wait
+    return await _run(fn, *args, **kwargs) if reads_wait else fn(*args, **kwargs)
 
 
 def _actor(request: Request, author: str | None) -> str:
@@ -90,12 +88,12 @@ def _draft(draft: StoredDraft) -> Response:
 
 
 async def _expected_version(
-    store: Store, draft_id: str, version: int | None, if_match: str | None
+    service: Service, draft_id: str, version: int | None, if_match: str | None
 ) -> int | None:
     """The version the client last saw, from the body or from `If-Match`."""
     if if_match is None:
         return version
-    current = await _read(store, store.get_draft, draft_id)
+    current = await _read(service, service.get_draft, draft_id)
     tags = {t.strip().removeprefix("W/") for t in if_match.split(",")}
     if ("*" not in tags and etag(current) not in tags) or version not in (None, current.version):
         raise StaleVersion(current.id, current.version, current.status)
@@ -134,57 +132,16 @@ async def create_drafts(
 ) -> Response:
     """Idempotent with `Idempotency-Key`: a retry with the same body gets the first response
     back (with `Idempotent-Replayed: true`) and drafts nothing; a different body gets 422."""
-    key = idempotency_key
-    if key is None:
-        draft_set = await _draft_set(request, body)
-        await _save(request, body, draft_set)
-        return _json(draft_set, 201)
-    backend = request.app.state.backend
-    idempotency: Idempotency = await backend.aidempotency()
-    scope = request.state.principal
-    payload_fingerprint = fingerprint(await request.json())
-    with idempotency.claim(scope, key):
-        kept = await _run(idempotency.get, scope, key)
-        if kept is None:
-            draft_set = await _draft_set(request, body)
-            fresh = IdempotencyRecord(
-                scope, key, payload_fingerprint, 201, draft_set.model_dump_json()
-            )
-            if await _save(request, body, draft_set, fresh):
-                return Response(fresh.body, 201, media_type="application/json")
-            # Another server process stored this key's drafts first: theirs is the response.
-            kept = await _run(idempotency.get, scope, key)
-        kept = Idempotency.replay(kept, payload_fingerprint)
-    return Response(
-        kept.body, kept.status, {"Idempotent-Replayed": "true"}, media_type="application/json"
-    )
-
-
-async def _draft_set(request: Request, body: DraftRequest) -> DraftSet:
-    backend = request.app.state.backend
-    # Template drafting is a few milliseconds of pure Python: on the event loop it costs less
-    # than a thread hop, and the GIL would serialize it anyway. Model calls are awaited.
-    return await drafting.adraft(
-        body.ask, body.channels, settings=backend.settings, client=backend.llm()
-    )
-
-
-async def _save(
-    request: Request,
-    body: DraftRequest,
-    draft_set: DraftSet,
-    idempotency: IdempotencyRecord | None = None,
-) -> bool:
-    """Store the drafts and their idempotency record together; False if the key was taken."""
-    store = await _store(request)
-    # A write goes to the thread pool: on SQLite it may wait for another writer's lock.
-    return await _run(
-        store.save_draft_set,
+    service = await _service(request)
+    saved = await service.adraft_and_save(
         body.ask,
-        draft_set,
-        actor=request.state.principal,
-        idempotency=idempotency,
+        body.channels,
+        request.state.principal,
+        idempotency_key=idempotency_key,
+        fingerprint=fingerprint(await request.json()) if idempotency_key else "",
     )
+    headers = {"Idempotent-Replayed": "true"} if saved.replayed else None
+    return Response(saved.body, saved.status, headers, media_type="application/json")
 
 
 # `?status=&channel=` (a form's empty fields) means no filter, as on the review page.
@@ -208,17 +165,17 @@ async def list_drafts(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=200), _EMPTY_IS_ABSENT] = None,
 ) -> Response:
-    store = await _store(request)
-    drafts, next_cursor = await _read(
-        store,
-        store.list_drafts,
+    service = await _service(request)
+    listing = await _read(
+        service,
+        service.list_drafts,
         status=status,
         channel=channel,
         partner=partner,
         limit=limit,
         cursor=cursor,
     )
-    return _json(DraftPage(drafts=drafts, next_cursor=next_cursor))
+    return _json(DraftPage(drafts=listing.drafts, next_cursor=listing.next_cursor))
 
 
 @router.get(
@@ -228,8 +185,8 @@ async def list_drafts(
     summary="One draft with its checks; its ETag is for If-Match",
 )
 async def get_draft(request: Request, draft_id: DraftId) -> Response:
-    store = await _store(request)
-    return _draft(await _read(store, store.get_draft, draft_id))
+    service = await _service(request)
+    return _draft(await _read(service, service.get_draft, draft_id))
 
 
 @router.patch(
@@ -246,14 +203,14 @@ async def edit_draft(
 ) -> Response:
     """`content` replaces the draft's content whole. Send the `version` you edited, or
     `If-Match` with its ETag; if the draft changed since, you get 409 and nothing is lost."""
-    store = await _store(request)
-    version = await _expected_version(store, draft_id, body.version, if_match)
+    service = await _service(request)
+    version = await _expected_version(service, draft_id, body.version, if_match)
     if version is None:
         raise InvalidInput(
             [Problem("version", "required: the version you edited (or an If-Match header)")]
         )
     actor = _actor(request, body.author)
-    draft = await _run(review.edit, store, draft_id, body.content, version, actor, body.note)
+    draft = await _run(service.edit, draft_id, body.content, version, actor, body.note)
     return _draft(draft)
 
 
@@ -276,9 +233,9 @@ async def list_revisions(
     limit: Annotated[int, Query(ge=1, le=MAX_REVISION_PAGE)] = REVISION_PAGE,
     cursor: Cursor = None,
 ) -> Response:
-    store = await _store(request)
+    service = await _service(request)
     page, next_cursor = await _read(
-        store, store.revision_page, draft_id, limit=limit, cursor=cursor
+        service, service.revision_page, draft_id, limit=limit, cursor=cursor
     )
     return _json(RevisionList(revisions=page, next_cursor=next_cursor))
 
@@ -295,8 +252,10 @@ async def list_events(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = MAX_PAGE,
     cursor: Cursor = None,
 ) -> Response:
-    store = await _store(request)
-    page, next_cursor = await _read(store, store.event_page, draft_id, limit=limit, cursor=cursor)
+    service = await _service(request)
+    page, next_cursor = await _read(
+        service, service.event_page, draft_id, limit=limit, cursor=cursor
+    )
     return _json(EventList(events=page, next_cursor=next_cursor))
 
 
@@ -305,14 +264,14 @@ async def _decide(
     draft_id: str,
     body: ApproveRequest | RejectRequest | ReopenRequest,
     if_match: str | None,
-    step: Callable[..., StoredDraft],
+    action: str,
     reason: str | None,
 ) -> Response:
-    """One review step (approve, reject, reopen) at the version the client read."""
-    store = await _store(request)
-    version = await _expected_version(store, draft_id, body.version, if_match)
+    """One review decision (approve, reject, reopen) at the version the client read."""
+    service = await _service(request)
+    version = await _expected_version(service, draft_id, body.version, if_match)
     actor = _actor(request, body.author)
-    return _draft(await _run(step, store, draft_id, actor, reason, version))
+    return _draft(await _run(service.decide, action, draft_id, actor, reason, version))
 
 
 @router.post(
@@ -328,7 +287,7 @@ async def approve_draft(
     if_match: IfMatch = None,
 ) -> Response:
     body = body or ApproveRequest()
-    return await _decide(request, draft_id, body, if_match, review.approve, body.override_reason)
+    return await _decide(request, draft_id, body, if_match, "approve", body.override_reason)
 
 
 @router.post(
@@ -340,7 +299,7 @@ async def approve_draft(
 async def reject_draft(
     request: Request, draft_id: DraftId, body: RejectRequest, if_match: IfMatch = None
 ) -> Response:
-    return await _decide(request, draft_id, body, if_match, review.reject, body.reason)
+    return await _decide(request, draft_id, body, if_match, "reject", body.reason)
 
 
 @router.post(
@@ -356,7 +315,7 @@ async def reopen_draft(
     if_match: IfMatch = None,
 ) -> Response:
     body = body or ReopenRequest()
-    return await _decide(request, draft_id, body, if_match, review.reopen, body.reason)
+    return await _decide(request, draft_id, body, if_match, "reopen", body.reason)
 
 
 @router.post(
@@ -369,17 +328,16 @@ async def send_draft(
     request: Request, draft_id: DraftId, body: SendRequest | None = None
 ) -> Response:
     body = body or SendRequest()
-    store = await _store(request)
-    settings = request.app.state.backend.settings
+    service = await _service(request)
     actor = _actor(request, body.author)
-    return _draft(await _senders(request).run(outbox.send_draft, store, draft_id, actor, settings))
+    return _draft(await _senders(request).run(service.send, draft_id, actor))
 
 
 def _senders(request: Request) -> SendPool:
     # Made on first use: with no await in between, two requests cannot both make one.
     state = request.app.state
     if getattr(state, "senders", None) is None:
-        state.senders = SendPool(state.backend.settings.smtp_concurrency)
+        state.senders = SendPool(state.service.settings.smtp_concurrency)
     return state.senders
 
 
@@ -400,10 +358,8 @@ def _senders(request: Request) -> SendPool:
 async def export_draft(
     request: Request, draft_id: DraftId, format: Annotated[Format, Query()]
 ) -> Response:
-    store = await _store(request)
-    draft = await _read(store, store.get_draft, draft_id)
-    ask = await _read(store, store.get_ask, draft.ask_id)
-    exported = export(draft, ask, format)
+    service = await _service(request)
+    exported = await _read(service, service.export, draft_id, format)
     disposition = f'attachment; filename="{exported.filename}"'
     return Response(
         exported.data, media_type=exported.media_type, headers={"Content-Disposition": disposition}
@@ -419,4 +375,4 @@ async def export_draft(
 async def recommendation(
     body: Annotated[RecommendationRequest, Body(openapi_examples=ASK_EXAMPLES)],
 ) -> Response:
-    return _json(recommend(body.ask))
+    return _json(Service.recommend(body.ask))

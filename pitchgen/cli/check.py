@@ -50,8 +50,9 @@ def check_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Run the rubric on a draft. Exit 0 when every must check passes, 3 when one fails."""
-    from pitchgen.checking import check_draft, read_draft
+    from pitchgen.checks.report import read_draft
     from pitchgen.cli import output
+    from pitchgen.service import Service
 
     if ask_file == "-" and draft_file == "-":
         raise InvalidInput([Problem("", "only one of ASK_FILE and DRAFT_FILE can be '-'")])
@@ -61,7 +62,7 @@ def check_command(
         raise _in(error, f"the ask ({ask_file})") from None
     try:
         channel, content = read_draft(_read(draft_file))
-        report = check_draft(ask, channel, content)
+        report = Service.check(ask, channel, content)
     except InvalidInput as error:
         raise _in(error, f"the draft ({draft_file})") from None
     output.write_report(sys.stdout, report, fmt.value)

@@ -23,10 +23,10 @@ def _open(*, upgrade: bool) -> tuple[str | None, str]:
     from alembic.runtime.migration import MigrationContext
     from sqlalchemy.exc import SQLAlchemyError
 
-    from pitchgen.settings import get_settings
-    from pitchgen.store import Store, describe_url
+    from pitchgen.cli.context import settings
+    from pitchgen.store.repository import Store, describe_url
 
-    url = get_settings().store_url()
+    url = settings().store_url()
     store = Store.from_url(url, upgrade=False)
     try:
         store.ping()  # an unreachable server is a StoreError with the driver's reason
@@ -45,7 +45,7 @@ def _open(*, upgrade: bool) -> tuple[str | None, str]:
 @db_app.command("upgrade")
 def upgrade_command() -> None:
     """Apply every pending migration to the store PITCHGEN_DATABASE_URL names."""
-    from pitchgen.store import SCHEMA_REVISION
+    from pitchgen.store.repository import SCHEMA_REVISION
 
     before, where = _open(upgrade=True)
     if before == SCHEMA_REVISION:
@@ -57,7 +57,7 @@ def upgrade_command() -> None:
 @db_app.command("current")
 def current_command() -> None:
     """Show the store's schema revision and whether migrations are pending (changes nothing)."""
-    from pitchgen.store import SCHEMA_REVISION
+    from pitchgen.store.repository import SCHEMA_REVISION
 
     revision, where = _open(upgrade=False)
     if revision == SCHEMA_REVISION:

@@ -14,7 +14,8 @@ from pitchgen.errors import InvalidInput, PitchgenError, Problem
 from pitchgen.settings import LLMMode
 
 if TYPE_CHECKING:
-    from pitchgen.models import DraftSet
+    from pitchgen.content.models import DraftSet
+    from pitchgen.service import Service
 
 __all__ = ["draft_command", "recommend_command"]
 
@@ -46,12 +47,13 @@ def draft_command(
     ),
 ) -> None:
     """Draft the ask for each channel, check every draft, print them, and store them."""
-    from pitchgen import drafting
     from pitchgen.cli import output
-    from pitchgen.settings import get_settings
+    from pitchgen.cli.context import settings
+    from pitchgen.service import Service
 
     ask = load_ask(ask_file)
-    result = drafting.draft(ask, channel or None, settings=get_settings(), llm=llm)
+    service = Service(settings())
+    result = service.draft(ask, channel or None, llm=llm)
     for warning in result.warnings:
         print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     if out is None:
@@ -60,28 +62,26 @@ def draft_command(
         for path in _write_files(out, result, fmt):
             print(path)
     if save:
-        _save(ask, result)
+        _save(service, ask, result)
 
 
-def _save(ask: Ask, result: DraftSet) -> None:
+def _save(service: Service, ask: Ask, result: DraftSet) -> None:
     # Printed first, saved second: a store that cannot be written loses no draft, and the
-    # error still reaches the user. Imported here so --no-save never loads SQLAlchemy.
+    # error still reaches the user. The store (and SQLAlchemy) opens only here, so --no-save
+    # never loads it.
     from pitchgen.cli.review import cli_actor
     from pitchgen.errors import StoreError
-    from pitchgen.settings import get_settings
-    from pitchgen.store import Store
 
     sys.stdout.flush()
     try:
-        store = Store.from_url(get_settings().store_url())
         try:
-            store.save_draft_set(ask, result, actor=cli_actor())
+            service.save(ask, result, cli_actor())
         finally:
-            store.close()
+            service.close()
     except StoreError as exc:
         raise StoreError(f"the drafts above were not saved: {exc.message}") from None
     for item in result.drafts:
-        kind = item.channel.value.replace("_", " ")
+        kind = item.channel.label
         print(
             f"saved {kind} draft {item.id} (review: pitchgen review show {item.id})",
             file=sys.stderr,
@@ -111,9 +111,9 @@ def recommend_command(
     fmt: Format = typer.Option(Format.text, "--format", "-f", help="Output format."),
 ) -> None:
     """Say which channel to lead with for this ask, and why."""
-    from pitchgen.recommend import recommend
+    from pitchgen.service import Service
 
-    choice = recommend(load_ask(ask_file))
+    choice = Service.recommend(load_ask(ask_file))
     if fmt is Format.json:
         print(choice.model_dump_json(indent=2))
     else:

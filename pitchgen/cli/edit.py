@@ -15,7 +15,8 @@ from pitchgen.cli.output import kind
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
-    from pitchgen.store import Store, StoredDraft
+    from pitchgen.service import Service
+    from pitchgen.store.rows import StoredDraft
 
 __all__ = ["edit_in_editor", "with_sets"]
 
@@ -25,7 +26,7 @@ def with_sets(channel: Channel, current: dict, sets: list[str]) -> dict:
     import yaml
     from pydantic import TypeAdapter, ValidationError
 
-    from pitchgen.models import CONTENT_MODELS
+    from pitchgen.content.models import CONTENT_MODELS
 
     fields = CONTENT_MODELS[channel].model_fields
     content, problems = dict(current), []
@@ -54,11 +55,9 @@ def with_sets(channel: Channel, current: dict, sets: list[str]) -> dict:
 
 
 def edit_in_editor(
-    store: Store, draft: StoredDraft, version: int, author: str, note: str | None
+    service: Service, draft: StoredDraft, version: int, author: str, note: str | None
 ) -> StoredDraft | None:
     """Open $VISUAL or $EDITOR on the content; store what comes back as a new revision."""
-    from pitchgen import review
-
     fd, name = tempfile.mkstemp(prefix=f"pitchgen-{draft.id[:8]}-", suffix=".yaml")
     path = Path(name)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -75,10 +74,10 @@ def edit_in_editor(
         if done.returncode != 0:
             raise PitchgenError(f"the editor exited with status {done.returncode}; nothing saved")
         content = _parse_edited(path.read_text(encoding="utf-8"))
-        if content is None or content == draft.content:
+        if content is None or content == draft.content.model_dump(mode="json"):
             path.unlink()
             return None
-        edited = review.edit(store, draft.id, content, version, author, note)
+        edited = service.edit(draft.id, content, version, author, note)
     except PitchgenError as exc:
         # An edit is a person's work: never throw it away because it could not be saved.
         exc.message = f"{exc.message} (your edit is kept in {path})"
@@ -105,7 +104,11 @@ def _editable(draft: StoredDraft) -> str:
     )
     # No folding: a line of YAML is a line of the draft, so an edit lands where it is made.
     return head + yaml.dump(
-        draft.content, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=1_000_000
+        draft.content.model_dump(mode="json"),
+        Dumper=Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=1_000_000,
     )
 
 

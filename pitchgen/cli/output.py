@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, TextIO
 
-from pitchgen.models import CheckResult, Draft, DraftSet
+from pitchgen.content.models import CheckResult, Draft, DraftSet
 
 if TYPE_CHECKING:
-    from pitchgen.checking import CheckReport
+    from pitchgen.checks.report import CheckReport
 
 __all__ = ["check_line", "kind", "origin", "printable", "render_one", "write", "write_report"]
 
@@ -26,7 +26,7 @@ def printable(text: str) -> str:
 
 def kind(draft: Draft) -> str:
     """The channel as words: "call script"."""
-    return draft.channel.value.replace("_", " ")
+    return draft.channel.label
 
 
 def origin(draft: Draft) -> str:
@@ -47,12 +47,12 @@ def _plain(result: DraftSet, draft: Draft) -> str:
 
 
 def _markdown(result: DraftSet, draft: Draft) -> str:
-    from pitchgen.render import to_markdown
+    from pitchgen.content.render import to_markdown
 
     checks = "\n".join(f"- {check_line(c)}" for c in draft.checks)
     return (
         f"# {TITLES[draft.channel]}\n\n*{origin(draft)} · id `{draft.id}`*\n\n"
-        f"{to_markdown(draft.parsed_content())}\n\n## Checks\n\n{checks}\n"
+        f"{to_markdown(draft.content)}\n\n## Checks\n\n{checks}\n"
     )
 
 

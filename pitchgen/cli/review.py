@@ -1,7 +1,7 @@
 """`pitchgen review`: the review workflow over the draft store, the same steps as the API.
 
-The store (and with it SQLAlchemy) is opened inside each command, never at import, so the rest
-of the CLI starts without it.
+Each command opens the service (and with it the store and SQLAlchemy) inside itself, never at
+import, so the rest of the CLI starts without it.
 """
 
 from __future__ import annotations
@@ -10,21 +10,22 @@ import datetime as dt
 import getpass
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import typer
 
-from pitchgen.ask import Ask, Channel
+from pitchgen.ask import Channel
+from pitchgen.cli.context import opened
 from pitchgen.cli.edit import edit_in_editor, with_sets
 from pitchgen.cli.output import check_line, kind, origin, printable
+from pitchgen.content.formats import timestamp
+from pitchgen.content.status import Status
 from pitchgen.errors import PitchgenError
 
 if TYPE_CHECKING:
-    from pitchgen.models import CheckResult
-    from pitchgen.store import Event, Revision, Store, StoredDraft
+    from pitchgen.content.models import CheckResult
+    from pitchgen.store.rows import Event, Revision, StoredDraft
 
 __all__ = ["cli_actor", "review_app"]
 
@@ -33,8 +34,6 @@ review_app = typer.Typer(
     no_args_is_help=True,
 )
 
-
-Status = Literal["draft", "approved", "rejected", "sent"]
 ExportFormat = Literal["eml", "ics", "md", "txt"]
 
 DRAFT_ID = typer.Argument(..., metavar="ID", help="The draft's id (see `pitchgen review list`).")
@@ -54,20 +53,8 @@ def cli_actor(author: str | None = None) -> str:
         return "cli:unknown"
 
 
-@contextmanager
-def _opened() -> Iterator[Store]:
-    from pitchgen.settings import get_settings
-    from pitchgen.store import Store
-
-    store = Store.from_url(get_settings().store_url())
-    try:
-        yield store
-    finally:
-        store.close()
-
-
 def _when(at: dt.datetime | None) -> str:
-    return at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC") if at else "-"
+    return timestamp(at) or "-"
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -85,11 +72,11 @@ def list_command(
     fmt: Literal["text", "json"] = typer.Option("text", "--format", "-f", help="Output format."),
 ) -> None:
     """List stored drafts, newest first."""
-    with _opened() as store:
-        drafts, next_cursor = store.list_drafts(
+    with opened() as service:
+        listing = service.list_drafts(
             status=status, channel=channel, partner=partner, limit=limit, cursor=cursor
         )
-        partners = {a: store.get_ask(a).partner.organization for a in {d.ask_id for d in drafts}}
+    drafts, partners, next_cursor = listing.drafts, listing.partners, listing.next_cursor
     if fmt == "json":
         page = {"drafts": [d.model_dump(mode="json") for d in drafts], "next_cursor": next_cursor}
         print(json.dumps(page, indent=2, ensure_ascii=False))
@@ -141,23 +128,21 @@ def show_command(
     ),
 ) -> None:
     """Show a draft: its text, checks, status, revisions and audit log."""
-    from pitchgen.review import allowed_actions
-
-    with _opened() as store:
-        draft = store.get_draft(draft_id)
-        partner = store.get_ask(draft.ask_id).partner.organization
-        revisions, events = store.revisions(draft_id), store.events(draft_id)
+    with opened() as service:
+        view = service.show(draft_id)
     if fmt == "json":
-        view = {
-            "draft": draft.model_dump(mode="json"),
-            "partner": partner,
-            "allowed_actions": allowed_actions(draft.status),
-            "revisions": [r.model_dump(mode="json") for r in revisions],
-            "events": [e.model_dump(mode="json") for e in events],
+        shown = {
+            "draft": view.draft.model_dump(mode="json"),
+            "partner": view.partner,
+            "allowed_actions": view.allowed_actions,
+            "revisions": [r.model_dump(mode="json") for r in view.revisions],
+            "events": [e.model_dump(mode="json") for e in view.events],
         }
-        print(json.dumps(view, indent=2, ensure_ascii=False))
+        print(json.dumps(shown, indent=2, ensure_ascii=False))
         return
-    print(printable(_show(draft, partner, revisions, events, md=fmt == "markdown")), end="")
+    markdown = fmt == "markdown"
+    text = _show(view.draft, view.partner, view.revisions, view.events, md=markdown)
+    print(printable(text), end="")
 
 
 def _show(
@@ -229,16 +214,15 @@ def edit_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Edit a draft's content: a new revision, with the checks run again."""
-    from pitchgen import review
-
-    with _opened() as store:
-        draft = store.get_draft(draft_id)
+    with opened() as service:
+        draft = service.get_draft(draft_id)
         version = draft.version if expect_version is None else expect_version
         if sets:
-            content = with_sets(draft.channel, draft.content, sets)
-            edited = review.edit(store, draft_id, content, version, cli_actor(author), note)
+            current = draft.content.model_dump(mode="json")
+            content = with_sets(draft.channel, current, sets)
+            edited = service.edit(draft_id, content, version, cli_actor(author), note)
         else:
-            edited = edit_in_editor(store, draft, version, cli_actor(author), note)
+            edited = edit_in_editor(service, draft, version, cli_actor(author), note)
     if edited is None or edited.version == draft.version:
         print(f"no change: {kind(draft)} draft {draft.id} is still version {draft.version}")
         return
@@ -260,11 +244,10 @@ def approve_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Approve a draft; refused while a must check fails, unless you give an override reason."""
-    from pitchgen import review
-
-    with _opened() as store:
-        before = store.get_draft(draft_id)
-        draft = review.approve(store, draft_id, cli_actor(author), override_reason, expect_version)
+    with opened() as service:
+        before = service.get_draft(draft_id)
+        actor = cli_actor(author)
+        draft = service.decide("approve", draft_id, actor, override_reason, expect_version)
     overridden = [c.id for c in before.must_failures]
     note = f", overriding the failed must checks {', '.join(overridden)}" if overridden else ""
     print(f"approved {kind(draft)} draft {draft.id} at version {draft.version}{note}")
@@ -278,10 +261,8 @@ def reject_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Reject a draft (it can be reopened later)."""
-    from pitchgen import review
-
-    with _opened() as store:
-        draft = review.reject(store, draft_id, cli_actor(author), reason, expect_version)
+    with opened() as service:
+        draft = service.decide("reject", draft_id, cli_actor(author), reason, expect_version)
     print(f"rejected {kind(draft)} draft {draft.id}")
 
 
@@ -293,10 +274,8 @@ def reopen_command(
     expect_version: int | None = EXPECT_VERSION,
 ) -> None:
     """Return a rejected or approved draft to draft, to edit it again."""
-    from pitchgen import review
-
-    with _opened() as store:
-        draft = review.reopen(store, draft_id, cli_actor(author), reason, expect_version)
+    with opened() as service:
+        draft = service.decide("reopen", draft_id, cli_actor(author), reason, expect_version)
     print(f"reopened {kind(draft)} draft {draft.id}: it is a draft again")
 
 
@@ -317,12 +296,8 @@ def export_command(
     ),
 ) -> None:
     """Write the draft as a file; an unapproved draft carries a DRAFT mark."""
-    from pitchgen.export import export
-
-    with _opened() as store:
-        draft = store.get_draft(draft_id)
-        ask = store.get_ask(draft.ask_id)
-    exported = export(draft, ask, fmt or _default_format(draft, ask))
+    with opened() as service:
+        exported = service.export(draft_id, fmt)
     if out is not None and str(out) == "-":
         sys.stdout.flush()
         sys.stdout.buffer.write(exported.data)
@@ -337,26 +312,15 @@ def export_command(
     print(path)
 
 
-def _default_format(draft: StoredDraft, ask: Ask) -> ExportFormat:
-    if draft.channel is Channel.email:
-        return "eml"
-    if draft.channel is Channel.meeting_agenda and ask.meeting and ask.meeting.proposed_times:
-        return "ics"
-    return "md"
-
-
 @review_app.command("send")
 def send_command(
     draft_id: str = DRAFT_ID,
     author: str | None = AUTHOR,
 ) -> None:
     """Send an approved email over SMTP (PITCHGEN_SMTP_*), or mark a call or meeting done."""
-    from pitchgen.outbox import send_draft
-    from pitchgen.settings import get_settings
-
-    with _opened() as store:
-        draft = send_draft(store, draft_id, cli_actor(author), get_settings())
-        to = store.get_ask(draft.ask_id).partner.email
+    with opened() as service:
+        draft = service.send(draft_id, cli_actor(author))
+        to = service.show(draft_id).ask.partner.email
     if draft.message_id:
         print(
             f"sent email draft {draft.id} to {to} as {draft.message_id} at {_when(draft.sent_at)}"

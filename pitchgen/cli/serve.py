@@ -16,7 +16,7 @@ def uvicorn_options(
     header_seconds: float | None = None, write_seconds: float | None = None
 ) -> dict[str, Any]:
     """How `pitchgen serve` runs uvicorn (README, "Security")."""
-    from pitchgen.api.deadlines import HEADER_SECONDS, WRITE_SECONDS, with_header_deadline
+    from pitchgen.server.deadlines import HEADER_SECONDS, WRITE_SECONDS, with_header_deadline
 
     return {
         "access_log": False,
@@ -56,9 +56,10 @@ def serve_command(
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the HTTP API. Beyond loopback only with PITCHGEN_API_KEYS set."""
-    from pitchgen.settings import MIN_KEY_LENGTH, get_settings
+    from pitchgen.cli.context import settings as read_settings
+    from pitchgen.settings import MIN_KEY_LENGTH
 
-    settings = get_settings()
+    settings = read_settings()
     if not settings.api_keys and not is_loopback(host):
         raise ConfigError(
             f"refusing to serve on {host} without API keys: anyone who can reach it could read"
@@ -74,7 +75,7 @@ def serve_command(
 
     import uvicorn
 
-    from pitchgen.api import create_app
+    from pitchgen.server import create_app
 
     # Access logs cost about a third of the throughput, and would record every client's path.
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options())

@@ -7,7 +7,7 @@ reviewer, and POSTs carry a double-submit token instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,12 +15,12 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from pitchgen.service import Service
 from pitchgen.settings import Settings
-from pitchgen.store import Store
 from pitchgen.web import auth
 from pitchgen.web.pages import (
     CSRF_COOKIE,
-    Reply,
+    EarlyResponse,
     Reviewer,
     ReviewRoute,
     error,
@@ -39,16 +39,15 @@ router = APIRouter(prefix="/review", route_class=ReviewRoute, include_in_schema=
 
 @dataclass
 class ReviewState:
-    """What the pages share: settings, the store (or how to open it on first use, so a server
-    whose database is still starting comes up anyway) and the signed-in sessions."""
+    """What the pages share: the service (its store opened on first use, so a server whose
+    database is still starting comes up anyway) and the signed-in sessions."""
 
-    settings: Settings
-    open_store: Callable[[], Store]
+    service: Service
     sessions: auth.Sessions = field(default_factory=auth.Sessions)
 
     @property
-    def store(self) -> Store:
-        return self.open_store()
+    def settings(self) -> Settings:
+        return self.service.settings
 
 
 def state(request: Request) -> ReviewState:
@@ -56,7 +55,7 @@ def state(request: Request) -> ReviewState:
 
 
 def reviewer(request: Request) -> Reviewer:
-    """The reviewer asking; with keys configured and no session, a `Reply` sending them to
+    """The reviewer asking; with keys configured and no session, a `EarlyResponse` sending them to
     sign in (a GET) or refusing (a POST, whose form would be lost by a redirect anyway)."""
     current = state(request)
     if not current.settings.api_keys:
@@ -65,9 +64,11 @@ def reviewer(request: Request) -> Reviewer:
     session = current.sessions.get(request.cookies.get(SESSION_COOKIE))
     if session is None:
         if request.method != "GET":
-            raise Reply(error(request, 403, "Signed out", "Your session has ended.", login=True))
+            raise EarlyResponse(
+                error(request, 403, "Signed out", "Your session has ended.", login=True)
+            )
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise Reply(redirect("/review/login?" + urlencode({"next": target})))
+        raise EarlyResponse(redirect("/review/login?" + urlencode({"next": target})))
     return Reviewer(session.reviewer, session.csrf, True)
 
 
@@ -90,14 +91,14 @@ def posted(request: Request, form: Mapping[str, object]) -> Reviewer:
     pages."""
     if not from_our_page(request):
         detail = "This form was sent from another site's page. Open the review page and use it."
-        raise Reply(error(request, 403, "Form refused", detail))
+        raise EarlyResponse(error(request, 403, "Form refused", detail))
     who = reviewer(request)
     # A token minted by this very request was never on a page, so no form can carry it.
     expected = None if who.new_csrf_cookie else who.csrf
     given = form.get("csrf")
     if not auth.same_token(expected, given if isinstance(given, str) else None):
         detail = "This form did not come with a valid token. Reload the page and try again."
-        raise Reply(error(request, 403, "Form expired", detail))
+        raise EarlyResponse(error(request, 403, "Form expired", detail))
     return who
 
 

@@ -6,12 +6,12 @@ direction. Every form then
 carries that session's synchronizer token. Without keys (a loopback-only server) there is no
 sign-in, and forms are protected by a double-submit cookie instead.
 
-The reviewer is named in the audit log by a short fingerprint of their key, never the key.
+The reviewer is named in the audit log by a short fingerprint of their key, never the key
+(`pitchgen.service.keys`, shared with the API).
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
 import time
@@ -19,7 +19,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from pydantic import SecretStr
+from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
 
 __all__ = [
     "IDLE_SECONDS",
@@ -35,7 +35,6 @@ __all__ = [
     "same_token",
 ]
 
-LOCAL_REVIEWER = "reviewer:local"
 # A reviewer's sign-in lasts a working day, or an hour left alone; a key may be signed in on
 # five browsers at once, and the server keeps at most 1,000 sessions in all.
 SESSION_SECONDS = 12 * 60 * 60
@@ -46,23 +45,6 @@ MAX_SESSIONS = 1000
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
-
-
-def fingerprint(key: str) -> str:
-    """The audit name for a key: enough to tell reviewers apart, useless for signing in."""
-    return "reviewer:" + hashlib.sha256(key.encode()).hexdigest()[:8]
-
-
-def matching_key(keys: list[SecretStr], candidate: str) -> str | None:
-    """The configured key equal to `candidate`, compared in constant time against every key so
-    that timing tells an attacker neither which key nor how much of it matched."""
-    given = hashlib.sha256(candidate.encode()).digest()
-    found = None
-    for key in keys:
-        secret = key.get_secret_value()
-        if hmac.compare_digest(given, hashlib.sha256(secret.encode()).digest()):
-            found = secret
-    return found
 
 
 def same_token(expected: str | None, given: str | None) -> bool:

@@ -19,12 +19,13 @@ from fastapi.routing import APIRoute
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from pitchgen.ask import Channel
+from pitchgen.content.formats import timestamp
 from pitchgen.errors import NotFound, PitchgenError
 
 __all__ = [
     "CSP",
     "CSRF_COOKIE",
-    "Reply",
+    "EarlyResponse",
     "ReviewRoute",
     "Reviewer",
     "error",
@@ -37,11 +38,10 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# The pages' own policy; the headers every response carries (nosniff, no framing, no
+# referrer) are the server's guard's, in one place.
 _HEADERS = {
     "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
     # Drafts are unpublished and may be confidential: no shared or back-button cache.
     "Cache-Control": "no-store",
 }
@@ -55,7 +55,7 @@ _templates = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_templates.filters["when"] = lambda t: t.strftime("%Y-%m-%d %H:%M UTC") if t else ""
+_templates.filters["when"] = timestamp
 _templates.filters["words"] = lambda s: str(s).replace("_", " ")
 _templates.globals["Channel"] = Channel
 
@@ -71,7 +71,7 @@ class Reviewer:
     new_csrf_cookie: bool = False
 
 
-class Reply(Exception):
+class EarlyResponse(Exception):
     """Not an error: a finished response (sign in, bad token) thrown past the handler."""
 
     def __init__(self, response: Response) -> None:
@@ -79,7 +79,7 @@ class Reply(Exception):
 
 
 class ReviewRoute(APIRoute):
-    """Adds the security headers to every review response, answers a `Reply`, and turns a
+    """Adds the security headers to every review response, answers an `EarlyResponse`, and turns a
     missing draft or a failing store into a page."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
@@ -88,8 +88,8 @@ class ReviewRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             try:
                 response = await handler(request)
-            except Reply as reply:
-                response = reply.response
+            except EarlyResponse as early:
+                response = early.response
             except NotFound as exc:
                 response = error(request, 404, "Not found", exc.message)
             except PitchgenError as exc:

@@ -8,19 +8,20 @@ the reason and the reviewer's unsaved input: a stale version is a message, never
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from pitchgen import review
 from pitchgen.ask import Channel
+from pitchgen.content.status import STATUSES, allowed_actions
 from pitchgen.errors import Conflict, InvalidInput, Problem, StoreError
-from pitchgen.export import FORMATS, export
-from pitchgen.settings import Settings
-from pitchgen.store import StaleVersion, Store, StoredDraft
+from pitchgen.export.files import FORMATS
+from pitchgen.service import Service
+from pitchgen.store.repository import StaleVersion
+from pitchgen.store.rows import StoredDraft
 from pitchgen.web import access
 from pitchgen.web.access import ReviewState, posted, reviewer, state
 from pitchgen.web.forms import FIELDS, content_from_form, diff_segments, form_values
@@ -37,17 +38,18 @@ _DONE = {
     "reopened": "Reopened: the draft is back in review.",
 }
 _PAST = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}
+# The field that names a draft in the list.
+_HEADLINES = {"email": "subject", "call_script": "opener", "meeting_agenda": "title"}
 
 router = APIRouter(prefix="/review", route_class=ReviewRoute, include_in_schema=False)
 
 log = logging.getLogger("pitchgen.web")
 
 
-def mount(app: FastAPI, settings: Settings, store: Store | Callable[[], Store]) -> None:
-    """Serve the review pages from `app` under `/review`, over `store` (or a function that
-    opens it on first use); with `settings.api_keys` set, a reviewer signs in with a key."""
-    opener = store if callable(store) else lambda: store
-    app.state.review = ReviewState(settings, opener)
+def mount(app: FastAPI, service: Service) -> None:
+    """Serve the review pages from `app` under `/review`, over `service`; with
+    `service.settings.api_keys` set, a reviewer signs in with a key."""
+    app.state.review = ReviewState(service)
     app.include_router(access.router)
     app.include_router(router)
 
@@ -60,16 +62,16 @@ def draft_list(request: Request) -> Response:
     who = reviewer(request)
     q = request.query_params
     filters = {k: q.get(k, "").strip() for k in ("status", "channel", "partner")}
-    store = state(request).store
+    service = state(request).service
     try:
-        drafts, cursor = store.list_drafts(
+        listing = service.list_drafts(
             **{k: v or None for k, v in filters.items()}, limit=PAGE_SIZE, cursor=q.get("cursor")
         )
     except InvalidInput as exc:
-        drafts, cursor, problems = [], None, exc.problems
+        drafts, partners, cursor, problems = [], {}, None, exc.problems
     else:
+        drafts, partners, cursor = listing.drafts, listing.partners, listing.next_cursor
         problems = []
-    partners = {a: store.get_ask(a).partner.organization for a in {d.ask_id for d in drafts}}
     active = {k: v for k, v in filters.items() if v}
     return render(
         request,
@@ -80,7 +82,8 @@ def draft_list(request: Request) -> Response:
         partners=partners,
         filters=filters,
         problems=problems,
-        statuses=tuple(review.TRANSITIONS),
+        statuses=STATUSES,
+        headlines=_HEADLINES,
         next_url=f"/review?{urlencode({**active, 'cursor': cursor})}" if cursor else None,
         first_url=f"/review?{urlencode(active)}" if q.get("cursor") else None,
     )
@@ -100,8 +103,7 @@ def _draft_page(
     values: dict | None = None,
     base_version: int | None = None,
 ) -> Response:
-    store = state(request).store
-    ask = store.get_ask(draft.ask_id)
+    view = state(request).service.show(draft.id)
     channel = Channel(draft.channel)
     return render(
         request,
@@ -109,16 +111,18 @@ def _draft_page(
         status,
         who,
         draft=draft,
-        ask=ask,
+        ask=view.ask,
         fields=FIELDS[channel],
-        values=values if values is not None else form_values(channel, draft.content),
+        values=values
+        if values is not None
+        else form_values(channel, draft.content.model_dump(mode="json")),
         must_failures=[c for c in draft.checks if c.level == "must" and not c.passed],
         must_passes=[c for c in draft.checks if c.level == "must" and c.passed],
         advice=[c for c in draft.checks if c.level == "advice"],
-        allowed=review.allowed_actions(draft.status),
+        allowed=allowed_actions(draft.status),
         formats=FORMATS[channel],
-        revisions=store.revisions(draft.id),
-        events=store.events(draft.id),
+        revisions=view.revisions,
+        events=view.events,
         message=message or _DONE.get(request.query_params.get("done", "")),
         problems=[_labelled(channel, p) for p in problems],
         base_version=base_version,
@@ -143,7 +147,7 @@ def _labelled(channel: Channel, problem: Problem) -> Problem:
 @router.get("/drafts/{draft_id}")
 def draft_page(request: Request, draft_id: str) -> Response:
     who = reviewer(request)
-    return _draft_page(request, who, state(request).store.get_draft(draft_id))
+    return _draft_page(request, who, state(request).service.get_draft(draft_id))
 
 
 def _version(form: Mapping[str, str]) -> int | None:
@@ -152,15 +156,13 @@ def _version(form: Mapping[str, str]) -> int | None:
 
 
 def _edit(request: Request, who: Reviewer, draft_id: str, form: Mapping[str, str]) -> Response:
-    store = state(request).store
-    draft = store.get_draft(draft_id)
+    service = state(request).service
+    draft = service.get_draft(draft_id)
     channel = Channel(draft.channel)
     content = content_from_form(channel, form)
     version = _version(form)
     try:
-        saved = review.edit(
-            store, draft_id, content, version or 0, who.name, str(form.get("note", ""))
-        )
+        saved = service.edit(draft_id, content, version or 0, who.name, str(form.get("note", "")))
     except StaleVersion as exc:
         message = (
             f"Not saved: this draft changed while you were editing it (it is now version"
@@ -168,7 +170,7 @@ def _edit(request: Request, who: Reviewer, draft_id: str, form: Mapping[str, str
             " compare with the current version, and save again to replace it."
         )
         return _draft_page(
-            request, who, store.get_draft(draft_id), 409, message=message,
+            request, who, service.get_draft(draft_id), 409, message=message,
             values=_redisplay(channel, form),
             base_version=version,
         )  # fmt: skip
@@ -206,27 +208,22 @@ def _redisplay(channel: Channel, form: Mapping[str, str]) -> dict:
 def _decide(
     request: Request, who: Reviewer, draft_id: str, action: str, form: Mapping[str, str]
 ) -> Response:
-    store = state(request).store
+    service = state(request).service
     version = _version(form)
-    reason = str(form.get("reason", ""))
+    reason = str(form.get("reason", "")) or None
     try:
-        if action == "approve":
-            review.approve(store, draft_id, who.name, reason or None, version)
-        elif action == "reject":
-            review.reject(store, draft_id, who.name, reason, version)
-        else:
-            review.reopen(store, draft_id, who.name, reason or None, version)
+        service.decide(action, draft_id, who.name, reason, version)
     except StaleVersion as exc:
         message = (
             f"Not {action}d: this draft changed since you opened it (it is now version"
             f" {exc.current_version}, {exc.current_status}). Read it again below, then decide."
         )
-        return _draft_page(request, who, store.get_draft(draft_id), 409, message=message)
+        return _draft_page(request, who, service.get_draft(draft_id), 409, message=message)
     except Conflict as exc:
-        return _draft_page(request, who, store.get_draft(draft_id), 409, message=exc.message)
+        return _draft_page(request, who, service.get_draft(draft_id), 409, message=exc.message)
     except InvalidInput as exc:
         message = f"Not {action}d: a reason is required." if action == "reject" else exc.message
-        return _draft_page(request, who, store.get_draft(draft_id), 422, message=message)
+        return _draft_page(request, who, service.get_draft(draft_id), 422, message=message)
     return redirect(f"/review/drafts/{draft_id}?done={_PAST[action]}")
 
 
@@ -244,11 +241,9 @@ async def act(request: Request, draft_id: str, action: str) -> Response:
 @router.get("/drafts/{draft_id}/export")
 def download(request: Request, draft_id: str) -> Response:
     reviewer(request)
-    store = state(request).store
-    draft = store.get_draft(draft_id)
     try:
         fmt = request.query_params.get("format", "")
-        exported = export(draft, store.get_ask(draft.ask_id), fmt)  # type: ignore[arg-type]
+        exported = state(request).service.export(draft_id, fmt)  # type: ignore[arg-type]
     except InvalidInput as exc:
         return error(request, 422, "Cannot export", "; ".join(p.message for p in exc.problems))
     disposition = f'attachment; filename="{exported.filename}"'
@@ -262,9 +257,9 @@ def download(request: Request, draft_id: str) -> Response:
 @router.get("/drafts/{draft_id}/diff")
 def diff_page(request: Request, draft_id: str) -> Response:
     who = reviewer(request)
-    store = state(request).store
-    draft = store.get_draft(draft_id)
-    revisions = {r.version: r for r in store.revisions(draft_id)}
+    service = state(request).service
+    draft = service.get_draft(draft_id)
+    revisions = {r.version: r for r in service.revisions(draft_id)}
     q = request.query_params
     to = int(q["to"]) if q.get("to", "").isdigit() else draft.version
     start = int(q["from"]) if q.get("from", "").isdigit() else to - 1

@@ -1,0 +1,84 @@
+"""Ask text that looks like markup, a template placeholder or an instruction to a model: it is
+flagged with a warning at its path, drafts write around it, and a check that would need it
+counts it as present (and says so)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from pitchgen.ask.fields import ask_texts
+
+if TYPE_CHECKING:
+    from pitchgen.ask import Ask
+
+__all__ = ["SUSPICIOUS", "suspicious_fields", "why_suspicious"]
+
+# (what it looks like, pattern): a pattern matches inside ordinary prose only by design.
+SUSPICIOUS = (
+    ("a template placeholder", r"\{\{|\}\}|\{%|%\}|\$\{|\[\s*[A-Z][A-Za-z ]{0,30}\]|"
+     r"<\s*(?:insert|add|enter|your)\b[^<>]{0,40}>|\b(?:TODO|TBD|TBA|FIXME|XXX+)\b|"
+     r"(?i:lorem ipsum)"),
+    ("an instruction to a model", r"(?i:\b(?:ignore|disregard|forget|override)\b.{0,30}\b"
+     r"(?:previous|prior|above|earlier|all|your|the)\b.{0,20}\b(?:instructions?|prompts?|"
+     r"rules|directions)\b|\b(?:system|assistant|user|developer)\s*:|\byou are now\b|"
+     r"\bnew instructions?\b|\bact as\b|\bpretend (?:to be|you)\b)|<\|[^|]{1,30}\|>|"
+     r"\[/?INST\]|###\s*(?:Instruction|System)|(?i:</?(?:system|assistant|user)>)"),
+    ("markup", r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--|&(?:lt|gt|amp|quot|#\d+);"),
+)  # fmt: skip
+_PATTERNS = tuple((label, re.compile(rx)) for label, rx in SUSPICIOUS)
+# A quick pre-test: every pattern needs one of these characters or words.
+_HINT = re.compile(r"[<>{}\[\]&$|#:]|(?i:todo|tbd|tba|fixme|xxx|lorem|ignore|disregard|forget|"
+                   r"override|you are now|instruction|act as|pretend)")  # fmt: skip
+
+
+def why_suspicious(text: str) -> str | None:
+    """What `text` looks like ("markup", …), or None for ordinary text."""
+    if not _HINT.search(text):
+        return None
+    for label, pattern in _PATTERNS:
+        if pattern.search(text):
+            return label
+    return None
+
+
+_memo: dict[int, tuple[Ask, dict[str, str]]] = {}
+
+
+def suspicious_fields(ask: Ask) -> dict[str, str]:
+    """{path: what it looks like} for every suspicious text field of the ask, in document
+    order, paths as validation errors name them ("benefits[1].description")."""
+    hit = _memo.get(id(ask))
+    if hit and hit[0] is ask:
+        return hit[1]
+    found: dict[str, str] = {}
+    if not any(map(why_suspicious, ask_texts(ask))):  # the common case: no paths to find
+        _remember(ask, found)
+        return found
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), f"{path}.{name}" if path else name)
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]")
+        elif (
+            isinstance(value, str)
+            and not isinstance(value, Enum)
+            and (label := why_suspicious(value))
+        ):
+            found[path] = label
+
+    walk(ask, "")
+    _remember(ask, found)
+    return found
+
+
+def _remember(ask: Ask, found: dict[str, str]) -> None:
+    if len(_memo) >= 64:
+        _memo.clear()
+    _memo[id(ask)] = (ask, found)

@@ -1,0 +1,50 @@
+"""The ask's plan as the partner reads it: which milestones they take part in, and by when
+their answer is asked for. The vagueness warnings, the template drafts and the checks all
+read it this one way."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pitchgen.ask.model import Ask, Milestone
+
+__all__ = ["answer_by", "partner_milestones"]
+
+# A milestone is plainly ours when its text says we do it, or that something goes to them.
+_OURS = re.compile(
+    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
+    r"[^.;]{0,40}\b(?:to|with)\b",
+    re.IGNORECASE,
+)
+# A milestone that is the partner's answer itself (a decision, a confirmation) is what we ask
+# for, not an event they take part in.
+_ANSWER = re.compile(
+    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
+    r"approv\w*|agree\w*|go/no-go)\b",
+    re.IGNORECASE,
+)
+
+
+def partner_milestones(ask: Ask) -> list[Milestone]:
+    """The milestones the partner is part of: every milestone that is not plainly ours (its
+    text names us, "we" or "our", or says something is sent or shared to or with them) and
+    is not their answer itself (a decision, a confirmation, a reply). An answer is never
+    asked for on or after the day of one of these: "before April 22" when April 22 is the
+    town hall, never "by April 22"."""
+    sender = ask.sender.organization.lower()
+    return [
+        m
+        for m in ask.timeline
+        if not (_OURS.search(m.milestone) or sender in m.milestone.lower())
+        and not _ANSWER.search(m.milestone)
+    ]
+
+
+def answer_by(ask: Ask) -> tuple[str, date]:
+    """How a draft asks for the answer: ("by", the reply date), or ("before", the first
+    milestone the partner is part of) when the reply date falls on or after it."""
+    theirs = partner_milestones(ask)
+    if theirs and ask.reply_date >= theirs[0].date:
+        return "before", theirs[0].date
+    return "by", ask.reply_date

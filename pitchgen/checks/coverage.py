@@ -1,0 +1,205 @@
+"""Whether a draft covers an item of the ask (the need, a deliverable, a benefit) in substance,
+whatever its wording: the item's figures (numbers, money, dates, times) are there in any form,
+its distinctive terms (names, and the thing a number counts: "two *microphones*") are there in
+any inflection, and most of its other words, or their common equivalents, stand together
+within a few sentences of each other. Order, articles and phrasing are free.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from pitchgen.ask import ISO_4217, Ask
+from pitchgen.ask.suspicious import suspicious_fields
+from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
+from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
+from pitchgen.checks.grounding import ask_texts
+from pitchgen.checks.wordstems import stem, stems, words
+
+__all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge"]
+
+# How many sentences in a row may share an item between them ("We'd love your room, which
+# seats 80. We'd need it from 7:30 to 1 pm.").
+WINDOW = 3
+_FIGURES = ("count", "money", "date", "time", "percent")
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str  # "the need", "deliverable 2", "benefit 1"
+    text: str
+    figures: tuple[Fact, ...]
+    required: tuple[tuple[str, str], ...]  # (stem, the item's own word)
+    meaning: tuple[tuple[str, str], ...]
+    distinctive: frozenset[str]  # meaning stems no other part of the ask uses
+    suspicious: str | None  # what it looks like, when it looks like markup or an instruction
+
+    @property
+    def needed(self) -> int:
+        """How many of its other words make "most of its meaning": more than half; half when
+        its figures already pin it down ("slides by 26 February")."""
+        n = len(self.meaning)
+        if self.figures:
+            return (n + 1) // 2
+        return n if n <= 2 else n // 2 + 1
+
+
+@dataclass(frozen=True)
+class Verdict:
+    item: Item
+    found: tuple[str, ...]
+    missing: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+
+def _item(label: str, text: str, suspicious: str | None, elsewhere: set[str]) -> Item:
+    facts, required, meaning = _parts(text)
+    distinctive = frozenset(root for root, _ in meaning) - elsewhere
+    return Item(label, text, facts, required, meaning, distinctive, suspicious)
+
+
+@lru_cache(maxsize=1024)
+def _parts(text: str) -> tuple[tuple[Fact, ...], tuple, tuple]:
+    """An item's figures, required words and other words, parsed once per process: one ask
+    pitched to many partners repeats its need and benefits."""
+    facts = tuple(f for f in parse_facts(text) if f.kind in _FIGURES)
+    # The words of a figure ("USD", "April") are the figure's, checked as its value.
+    prose = text
+    for f in facts:
+        if f.kind != "count":
+            prose = prose[: f.span[0]] + " " * (f.span[1] - f.span[0]) + prose[f.span[1] :]
+    required: dict[str, str] = {}
+    for i, word in enumerate(words(prose)):
+        # A capitalized word inside the item is a name ("Capitol Hill"): it must be there.
+        if i and word[0].isupper() and (root := stem(word)):
+            required.setdefault(root, word)
+    for _, unit in unit_numbers(text):
+        for part in unit.split("-"):
+            if part in CURRENCY_WORDS or part.upper() in ISO_4217:
+                continue
+            if root := stem(part):
+                required.setdefault(root, part)
+    meaning: dict[str, str] = {}
+    for word in words(prose):
+        root = stem(word)
+        if root and root not in required:
+            meaning.setdefault(root, word)
+    return facts, tuple(required.items()), tuple(meaning.items())
+
+
+_memo: dict[tuple, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
+
+
+def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
+    """(the need and each deliverable, each benefit) of the ask, parsed once per ask; `cut`
+    shortens each text first (an email judges a long item by its gist)."""
+    key = (id(ask), cut)
+    hit = _memo.get(key)
+    if hit and hit[0] is ask:
+        return hit[1]
+    shorten = cut or (lambda text: text)
+    odd = suspicious_fields(ask)
+    texts = ask_texts(ask)
+    counted = Counter(root for text in texts for root in stems(text))
+
+    def item(label: str, text: str, path: str) -> Item:
+        # A word the rest of the ask never uses is what sets this item apart from the others.
+        alone = {root for root in stems(text) if counted[root] <= texts.count(text)}
+        return _item(label, shorten(text), odd.get(path), set(counted) - alone)
+
+    need = [item("the need", ask.need.description, "need.description")]
+    need += [
+        item(f"deliverable {i}", text, f"need.deliverables[{i - 1}]")
+        for i, text in enumerate(ask.need.deliverables, 1)
+    ]
+    benefits = [
+        item(f"benefit {i}", b.description, f"benefits[{i - 1}].description")
+        for i, b in enumerate(ask.benefits, 1)
+    ]
+    if len(_memo) >= 64:
+        _memo.clear()
+    _memo[key] = (ask, (need, benefits))
+    return need, benefits
+
+
+class DraftTerms:
+    """What a draft says, as the coverage test reads it: its stems sentence by sentence and
+    its figures by value."""
+
+    def __init__(self, sentences: list[str], facts: list[Fact]) -> None:
+        self.sentences = [set(map(stem, words(s))) for s in sentences]
+        self.all = set().union(*self.sentences) if self.sentences else set()
+        self.numbers: set[Decimal] = set()
+        self.money: set[Money] = set()
+        self.days: set[MonthDay] = set()
+        self.clock: set[int] = set()
+        for f in facts:
+            if f.kind in ("count", "percent"):
+                self.numbers.add(f.value)
+            elif f.kind == "money":
+                self.money.add(f.value)
+                self.numbers.add(f.value.amount)
+            elif f.kind == "date":
+                self.days.add(MonthDay(f.value.month, f.value.day))
+            elif f.kind == "time":
+                self.clock.add(f.value.minutes)
+
+    def has_figure(self, fact: Fact) -> bool:
+        value = fact.value
+        if fact.kind == "money":
+            return value in self.money or (
+                value.currency == "USD" and any(m.amount == value.amount for m in self.money)
+            )
+        if fact.kind == "date":
+            return MonthDay(value.month, value.day) in self.days
+        if fact.kind == "time":
+            return value.minutes in self.clock or (
+                not value.exact and (value.minutes + 720) % 1440 in self.clock
+            )
+        return value in self.numbers
+
+    def best_window(self, roots: set[str]) -> set[str]:
+        """The most of `roots` that stand within WINDOW sentences of each other."""
+        best: set[str] = set()
+        for i in range(max(1, len(self.sentences) - WINDOW + 1)):
+            here: set[str] = set()
+            for sentence in self.sentences[i : i + WINDOW]:
+                here |= roots & sentence
+            if len(here) > len(best):
+                best = here
+                if len(best) == len(roots):
+                    break
+        return best
+
+
+def judge(item: Item, draft: DraftTerms) -> Verdict:
+    """What of `item` the draft states, and what it leaves out (in the item's own words)."""
+    if item.suspicious:
+        return Verdict(item, (f"counted as present: it looks like {item.suspicious}",), ())
+    found = [f.text for f in item.figures if draft.has_figure(f)]
+    missing = [f.text for f in item.figures if not draft.has_figure(f)]
+    # "two microphones" names its unit already: do not list "microphones" twice.
+    for root, word in item.required:
+        if root not in draft.all and not any(word in text for text in missing):
+            missing.append(word)
+        elif root in draft.all and not any(word in text for text in found):
+            found.append(word)
+    roots = {root for root, _ in item.meaning}
+    together = draft.best_window(roots)
+    found += [word for root, word in item.meaning if root in together]
+    # Without figures of its own, an item is known by the words only it uses ("zoning data"):
+    # the words it shares with the rest of the ask do not state it, unless more than three
+    # quarters of all its words are there.
+    said = item.distinctive & together
+    vague = not item.figures and 2 * len(said) < len(item.distinctive)
+    if vague and 4 * len(together) > 3 * len(roots):
+        vague = False
+    if len(together) < item.needed or vague:
+        missing += [word for root, word in item.meaning if root not in together]
+    return Verdict(item, tuple(found), tuple(missing))

@@ -1,0 +1,135 @@
+"""A draft as the rubric checks read it: its text with spacing folded, its sentences, its
+facts, the ask's own words blanked out, its terms; each computed once, on first use, and
+shared by every check. And the small phrases the checks' details are written with."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property, lru_cache
+
+from pitchgen.ask import Ask
+from pitchgen.ask.suspicious import suspicious_fields
+from pitchgen.checks.coverage import DraftTerms
+from pitchgen.checks.facts import Fact, fold, lower, parse_facts
+from pitchgen.checks.grounding import AskFacts, ask_facts, blank, verbatim_spans
+from pitchgen.content.models import Content
+
+__all__ = ["Draft", "Verdict", "and_", "count_words", "short", "straight_quotes", "verdict"]
+
+Verdict = tuple[bool, str]
+
+# A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
+# looked behind for, so the scan jumps from one to the next (only a match's end is used).
+_SENTENCE_BREAK = re.compile(r"[.!?] (?=[\"'(]?[A-Z])|\n")
+
+
+def straight_quotes(text: str) -> str:
+    # Not str.translate: it looks every character up in a table (~50 us on a draft), where a
+    # replace() of a quote the text lacks returns at once.
+    return text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+
+
+# --- the draft as the checks see it ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Draft:
+    ask: Ask
+    content: Content
+    raw: str
+
+    @cached_property
+    def lines(self) -> str:
+        """The text with spacing folded within each line; lines kept, for sentence breaks."""
+        # fold() per line, in C: " ".join(line.split()); an empty line drops out.
+        lines = map(" ".join, map(str.split, straight_quotes(self.raw).splitlines()))
+        return "\n".join(filter(None, lines))
+
+    @cached_property
+    def text(self) -> str:
+        """Whitespace folded: every offset below is into this (and `lines`: same length)."""
+        return self.lines.replace("\n", " ")
+
+    @cached_property
+    def low(self) -> str:
+        return lower(self.text)
+
+    @cached_property
+    def facts(self) -> list[Fact]:
+        return parse_facts(self.text)
+
+    @cached_property
+    def verbatim(self) -> list[tuple[int, int]]:
+        return verbatim_spans(self.ask, self.text)
+
+    @cached_property
+    def sentences(self) -> list[tuple[int, int]]:
+        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(self.lines))]
+        return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
+
+    @cached_property
+    def claims(self) -> list[Fact]:
+        """Facts outside text copied verbatim from the ask: what the draft itself asserts."""
+        blanked, low = self.blanked, self.low
+        return [f for f in self.facts if blanked[slice(*f.span)] == low[slice(*f.span)]]
+
+    @cached_property
+    def blanked(self) -> str:
+        """The lower-cased text with the ask's own words blanked out, offsets kept."""
+        return blank(self.low, self.verbatim)
+
+    @cached_property
+    def blanked_lines(self) -> str:
+        """`lines` lower-cased, the ask's own words blanked out: what the draft itself says."""
+        return blank(lower(self.lines), self.verbatim)
+
+    @cached_property
+    def known(self) -> AskFacts:
+        return ask_facts(self.ask)
+
+    @cached_property
+    def ask_days(self) -> list[date]:
+        return sorted(self.known.dates)
+
+    @cached_property
+    def odd(self) -> dict[str, str]:
+        return suspicious_fields(self.ask)
+
+    @cached_property
+    def terms(self) -> DraftTerms:
+        return DraftTerms([self.lines[a:b] for a, b in self.sentences], self.facts)
+
+    def says(self, phrase: str) -> bool:
+        """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
+        return _needle(phrase) in self.low
+
+
+@lru_cache(maxsize=512)
+def _needle(phrase: str) -> str:
+    return lower(fold(straight_quotes(phrase))).rstrip(" .!;:")
+
+
+# --- wording ---------------------------------------------------------------------------------
+
+
+def and_(items: Iterable[str]) -> str:
+    items = list(items)
+    if not items:
+        return ""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def short(text: str, limit: int = 60) -> str:
+    text = fold(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+def verdict(problems: list[str], passed: str) -> Verdict:
+    return (False, "; ".join(problems)) if problems else (True, passed)

@@ -1,0 +1,310 @@
+"""Facts parsed out of free text: money, dates, times, percentages, numbers (whatever they
+count, in digits or words: `pitchgen.figures`), phones, email addresses and URLs, each with
+where it stands in the text.
+
+Parsing is regex-only and precompiled: the whole rubric runs on every draft and every edit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+from pitchgen.ask import ISO_4217
+from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
+
+__all__ = [
+    "Clock",
+    "Fact",
+    "Kind",
+    "Money",
+    "MonthDay",
+    "fold",
+    "lower",
+    "parse_facts",
+    "phone_digits",
+    "text_facts",
+]
+
+Kind = Literal["url", "email", "phone", "date", "time", "money", "percent", "count"]
+
+
+class Money(NamedTuple):
+    amount: Decimal
+    currency: str
+
+
+class MonthDay(NamedTuple):
+    """A date written without its year ("March 4th"): it matches that day in any year."""
+
+    month: int
+    day: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    kind: Kind
+    value: Money | date | MonthDay | Clock | Decimal | int | str
+    span: tuple[int, int]
+    text: str
+
+
+# --- rule tables -----------------------------------------------------------------------------
+
+SYMBOLS = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "$": "USD",
+           "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}  # fmt: skip
+MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+          "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+          "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
+URL_TLDS = "org com net edu gov io us info co uk ca"
+
+# --- patterns --------------------------------------------------------------------------------
+# Speed: every pattern begins with a literal or a character class, so the regex engine skips
+# ordinary prose without trying a match; "not preceded by" rules sit just after the first
+# character (`X(?<!\w.)`) where a leading lookbehind would defeat that skip. Kinds that hinge
+# on a word after the number (counts, percentages) are found from that word backwards.
+
+_alternation = "|".join
+_AMOUNT = r"\d(?<![\w.,].)(?>(?:\d{0,2}(?:,\d{3})+|\d*)(?:\.\d+)?)"
+_SCALE = r"(?:\s?(?P<scale>k|K|thousand|mn|m|M|million|bn|billion)\b)?"
+_SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
+           "bn": 10**9, "billion": 10**9}  # fmt: skip
+_SYMBOL = _alternation(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+_CURRENCY_WORD = _alternation(sorted(CURRENCY_WORDS, key=len, reverse=True))
+_MONEY = (
+    re.compile(rf"(?P<sym>{_SYMBOL})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    re.compile(rf"(?P<code>[A-Z](?<!\w.)[A-Z]{{2}})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    re.compile(
+        rf"(?P<amt>{_AMOUNT}){_SCALE}\s?(?:(?P<code>[A-Z]{{3}})|(?i:(?P<word>{_CURRENCY_WORD})))\b"
+    ),
+)
+_MONTH_NAME = _alternation(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
+_MONTH = rf"(?P<month>{_MONTH_NAME})\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
+_YEAR = r"(?:,?\s+(?P<year>\d{4})(?!\d))?"
+_DATES = (
+    re.compile(r"(?P<year>\d(?<![\d-].)\d{3})-(?P<mon>\d{2})-(?P<day>\d{2})(?!\d)"),
+    re.compile(r"(?P<mon>\d(?<![\d/].)\d?)/(?P<day>\d{1,2})/(?P<year>\d{4})(?![\d/])"),
+    re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
+    re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
+)
+# Whether a text can hold a match of the pattern at the same place, found faster than the
+# pattern is scanned for: a pattern that starts with a digit is tried at every number of a
+# draft (its written dates have many), so a text without "-12-31" or "/31/2027" is not scanned
+# for ISO or US dates at all, nor one without a currency symbol for "$2,500".
+_DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
+_MONEY_HINTS = (
+    lambda text: any(symbol in text for symbol in "$€£¥₹"),
+    None,
+    lambda text: _may_name_currency(text.encode("utf-8", "surrogatepass")),
+)
+# Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
+# "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
+_PHONE_SHAPE = bytes(
+    48 if c >= 128 or chr(c).isdigit() else 45 if chr(c) in " .-" else 120 for c in range(256)
+)
+
+
+_CAPITALS = bytes(65 if 65 <= c <= 90 else 32 for c in range(256))
+
+
+def _may_name_currency(data: bytes) -> bool:
+    """Whether "2,500 EUR" or "2,500 dollars" may follow a figure: three capitals in a row, or a
+    currency word (any case of these ASCII letters matches only ASCII letters)."""
+    if b"AAA" in data.translate(_CAPITALS):
+        return True
+    low = data.lower()
+    return b"dollar" in low or b"euro" in low or b"pound" in low
+
+
+def _may_hold_phone(text: str) -> bool:
+    if "+" in text:
+        return True
+    return b"000-0000" in text.encode("utf-8", "surrogatepass").translate(_PHONE_SHAPE)
+
+
+_PHONE = re.compile(
+    r"[+(\d](?<![\w+].)(?:"
+    r"(?<=\+)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"
+    r"|(?<=\()\d{3}\) ?\d{3}[ .-]\d{4}"
+    r"|(?<=1)[ .-](?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}"
+    r"|(?<=\d)\d{2}[ .-]\d{3}[ .-]\d{4})(?!\w)"
+)
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
+_BARE_TLD = re.compile(r"\.(?:{})\b(?![@.\w-])".format(URL_TLDS.replace(" ", "|")))
+_URL_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
+_URL_PATH = re.compile(r"/[^\s<>\"']*")
+_URL_TRAILER = ".,;:!?)]}'\""
+_LOCAL_PART = frozenset("._+-")
+_HOST_PART = frozenset(".-")
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def _money(match: re.Match) -> Money | None:
+    groups = match.groupdict()
+    if groups.get("sym"):
+        currency = SYMBOLS[groups["sym"]]
+    elif groups.get("code"):
+        currency = groups["code"]
+        if currency not in ISO_4217:
+            return None
+    else:
+        currency = CURRENCY_WORDS[groups["word"].lower()]
+    amount = Decimal(groups["amt"].replace(",", ""))
+    if groups.get("scale"):
+        amount *= _SCALES[groups["scale"].lower()]
+    return Money(amount, currency)
+
+
+def _date(match: re.Match) -> date | MonthDay | None:
+    groups = match.groupdict()
+    month = int(groups["mon"]) if groups.get("mon") else MONTHS[groups["month"].lower()]
+    day = int(groups["day"])
+    try:
+        if groups.get("year"):
+            return date(int(groups["year"]), month, day)
+        date(2000, month, day)  # a leap year, so February 29 stands
+    except ValueError:
+        return None
+    return MonthDay(month, day)
+
+
+def phone_digits(text: str) -> str:
+    """Digits only, without the North American country code, so +1 202 … matches (202) …."""
+    digits = re.sub(r"\D", "", text)
+    return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+
+
+Found = tuple[int, int, object]
+
+
+def _regex_facts(
+    patterns: tuple[re.Pattern[str], ...],
+    value_of,
+    text: str,
+    hints: tuple[Callable[[str], object] | None, ...] = (),
+) -> list[Found]:
+    """Matches of `patterns` with a value; a pattern whose hint says `text` cannot hold a
+    match of it is skipped."""
+    found = []
+    for pattern, hint in zip(patterns, hints or (None,) * len(patterns), strict=True):
+        if hint is not None and not hint(text):
+            continue
+        for match in pattern.finditer(text):
+            try:
+                value = value_of(match)
+            except (InvalidOperation, KeyError):
+                continue
+            if value is not None:
+                found.append((*match.span(), value))
+    return found
+
+
+def _phone(match: re.Match) -> str | None:
+    digits = phone_digits(match[0])
+    return digits if 7 <= len(digits) <= 15 else None
+
+
+def _emails(text: str) -> list[Found]:
+    found = []
+    for match in _EMAIL_DOMAIN.finditer(text):
+        start = match.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_PART):
+            start -= 1
+        if start < match.start():
+            found.append((start, match.end(), text[start : match.end()].lower()))
+    return found
+
+
+def _urls(text: str) -> list[Found]:
+    # Every match starts "http" or "www.": two plain searches skip the scan of most texts.
+    linked = "http" in text or "www." in text
+    spans = [match.span() for match in _URL.finditer(text)] if linked else []
+    for match in _BARE_TLD.finditer(text):
+        start = match.start()
+        while start and (text[start - 1].isalnum() or text[start - 1] in _HOST_PART):
+            start -= 1
+        if start < match.start() and (not start or text[start - 1] not in "@/"):
+            path = _URL_PATH.match(text, match.end())
+            spans.append((start, path.end() if path else match.end()))
+    found = []
+    for start, end in spans:
+        end = start + len(text[start:end].rstrip(_URL_TRAILER))
+        found.append((start, end, _URL_SCHEME.sub("", text[start:end].lower()).rstrip("/")))
+    return found
+
+
+def lower(text: str) -> str:
+    """`text` in lower case, character for character, so offsets stay valid in both."""
+    low = text.lower()
+    # A few characters lower to two ("İ"); keep offsets aligned with the original text.
+    return (
+        low
+        if len(low) == len(text)
+        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+    )
+
+
+# In priority order: a URL may hold a date, a phone number looks like three numbers, and so on;
+# a later kind never claims text an earlier kind already matched.
+_FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
+    ("url", _urls),
+    ("email", _emails),
+    ("phone", lambda text: _regex_facts((_PHONE,), _phone, text, (_may_hold_phone,))),
+    ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
+    ("time", times),
+    ("money", lambda text: _regex_facts(_MONEY, _money, text, _MONEY_HINTS)),
+    ("count", numbers),  # and the money and percentages written with a number
+)
+
+
+def parse_facts(text: str) -> list[Fact]:
+    """Every fact in `text`, in reading order; overlapping matches go to the stronger kind."""
+    facts: list[Fact] = []
+    taken = bytearray(len(text))
+    for kind, finder in _FINDERS:
+        # The last finder, numbers, skips what the stronger kinds have taken.
+        results = finder(text, taken) if finder is numbers else finder(text)
+        for start, end, *found in sorted(results, key=lambda f: (f[0], -f[1])):
+            if taken.find(1, start, end) == -1:
+                taken[start:end] = b"\x01" * (end - start)
+                facts.append(_fact(kind, found, (start, end), text))
+    return sorted(facts, key=lambda f: f.span)
+
+
+def _fact(kind: Kind, found: list, span: tuple[int, int], text: str) -> Fact:
+    """A finder gives (value,), or (kind, value) where it finds several kinds."""
+    if len(found) == 2:
+        kind, value = found
+        if kind == "money":
+            value = Money(*value)
+    else:
+        (value,) = found
+    return Fact(kind, value, span, text[span[0] : span[1]])
+
+
+@lru_cache(maxsize=1024)
+def text_facts(text: str) -> tuple[tuple[tuple[Kind, object], ...], frozenset[Decimal]]:
+    """The kind and value of every fact in `text`, and every number it states as a figure
+    (not the parts of a phone, a date or a time). Parsed once per process: one ask pitched to
+    many partners repeats most of its text (the sender, the project, the need, the benefits)."""
+    facts = parse_facts(text)
+    numbers = {n for n in number_values(text) if n <= 1}  # "one" is no fact, but it is a value
+    for f in facts:
+        if f.kind in ("count", "percent"):
+            numbers.add(f.value)
+        elif f.kind == "money":
+            numbers.add(f.value.amount)
+    return tuple((f.kind, f.value) for f in facts), frozenset(numbers)
+
+
+def fold(text: str) -> str:
+    """Whitespace folded to single spaces: the form spans and verbatim matches refer to."""
+    return " ".join(text.split())

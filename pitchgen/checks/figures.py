@@ -1,0 +1,413 @@
+"""Numbers and clock times in free text, in digits or in words: "3,000 reporters", "ten
+minutes", "a five-minute address", "four thousand dollars", "1 pm", "13:00".
+
+`pitchgen.textfacts` runs these after the stronger kinds (links, phones, dates, money with a
+symbol), so what is left is every other figure a draft states.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from itertools import islice
+from typing import NamedTuple
+
+from pitchgen.ask import ISO_4217
+from pitchgen.checks.wordstems import STOP_WORDS
+
+__all__ = [
+    "CURRENCY_WORDS",
+    "NUMBER_WORDS",
+    "Clock",
+    "number_values",
+    "numbers",
+    "times",
+    "words_value",
+]
+
+NUMBER_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+                "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+                "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+                "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+                "dozen": 12, "pair": 2}  # fmt: skip
+MULTIPLIERS = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**6,
+          "bn": 10**9, "billion": 10**9}  # fmt: skip
+CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian dollars": "AUD",
+                  "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR",
+                  "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP",
+                  "pound": "GBP"}  # fmt: skip
+_PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
+# "our two organizations" is how an honest draft names the parties, not a figure it claims.
+_PARTIES = frozenset(
+    ("organizations", "organisations", "groups", "sides", "teams", "parties", "of")
+)
+_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
+
+
+class Clock(NamedTuple):
+    """A time of day in minutes after midnight; `exact` is False for "7:30" written without
+    am or pm, which may be the evening."""
+
+    minutes: int
+    exact: bool
+
+
+def words_value(parts: list[str]) -> int:
+    """The value of number words ("two hundred and fifty" as its words, "and" left out)."""
+    total, current = 0, 0
+    for word in parts:
+        if word in ("a", "an"):
+            current = 1
+        elif word in MULTIPLIERS:
+            current = max(current, 1) * MULTIPLIERS[word]
+            if MULTIPLIERS[word] >= 1000:
+                total, current = total + current, 0
+        elif word in ("dozen", "pair"):  # "a dozen", "a pair", "two dozen"
+            current = max(current, 1) * NUMBER_WORDS[word]
+        else:
+            current += NUMBER_WORDS[word]
+    return total + current
+
+
+def _leading_number_words(token: str) -> list[str]:
+    """The number words a token starts with: "twenty-five" all, "five-minute" its "five"."""
+    parts = token.lower().replace("’", "'").split("-")
+    lead = []
+    for part in parts:
+        if part not in _PARTS:
+            break
+        lead.append(part)
+    return lead
+
+
+class _Number(NamedTuple):
+    start: int
+    end: int  # where the number itself ends
+    value: Decimal
+    in_words: bool
+    unit: str  # the word it counts ("minute" of "five-minute"), lower case, or ""
+    unit_end: int
+
+
+def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
+    """Every number in `text`; one starting where `taken` is set (a date, a phone: read
+    already as something stronger) is not looked at."""
+    found: list[_Number] = []
+    done = 0
+    for at in _candidates(text):
+        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
+            continue
+        if taken is not None and taken[at]:
+            continue
+        if text[at].isdigit():  # the common case, matched at once
+            if at and (text[at - 1] in "._:" or _is_offset(text, at)):
+                continue
+            number = _digits_at(text, at)
+            if number is not None:
+                found.append(number)
+                done = number.unit_end
+            continue
+        tokens = list(islice(_TOKEN.finditer(text, at), 8))
+        number, used = _number_at(text, tokens, 0)
+        if number is not None:
+            found.append(number)
+            done = max(number.unit_end, tokens[used - 1].end() if used else 0)
+    return found
+
+
+_DIGITS = re.compile(r"\d+")
+_DIGIT_NUMBER = re.compile(
+    r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?P<scale>k|K|m|M|mn|bn|thousand|million|billion)\b)?"
+)
+_UNIT = re.compile(r"[ -]?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
+
+
+def _digits_at(text: str, at: int) -> _Number | None:
+    """The number written in digits at `at` ("2,000", "2.5k") and the word it counts."""
+    m = _DIGIT_NUMBER.match(text, at)
+    figure = m[0]
+    if m["scale"]:
+        figure = figure[: m.start("scale") - at].rstrip()
+    try:
+        value = Decimal(figure.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if m["scale"]:
+        value *= SCALES[m["scale"].lower()]
+    end = m.end()
+    unit = _UNIT.match(text, end)
+    if unit and unit[1].lower() not in STOP_WORDS:
+        return _Number(at, end, value, False, unit[1].lower().lstrip("-"), unit.end())
+    return _Number(at, end, value, False, "", end)
+
+
+_PART_LIST = tuple(_PARTS)
+_SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen", "pair"))
+_ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen|pair)\b)")
+
+
+def _candidates(text: str) -> list[int]:
+    """Where a number may start: a digit, a number word, "a" before "hundred". Found by
+    plain searches, not one pattern of every number word: the regex engine would try each
+    word at every character of the draft."""
+    at = [m.start() for m in _DIGITS.finditer(text)]
+    low = text.lower()
+    present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
+    for word in present:  # a plain find beats a pattern of the words (measured)
+        i = low.find(word)
+        while i != -1:
+            at.append(i)
+            i = low.find(word, i + 1)
+    if _SCALE_WORDS.intersection(present):
+        at += [m.start() for m in _ARTICLE.finditer(low)]
+    return sorted(at)
+
+
+def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | None, int]:
+    token = tokens[i]
+    word = token[0]
+    if word[0].isdigit():
+        before = text[token.start() - 1] if token.start() else " "
+        if before.isalpha() or before in "._:" or _is_offset(text, token.start()):
+            return None, i + 1
+        try:
+            value = Decimal(word.replace(",", ""))
+        except InvalidOperation:
+            return None, i + 1
+        j, end = i + 1, token.end()
+        if j < len(tokens) and tokens[j][0].lower() in SCALES and tokens[j].start() - end <= 1:
+            value *= SCALES[tokens[j][0].lower()]
+            end, j = tokens[j].end(), j + 1
+        return _with_unit(text, tokens, j, token.start(), end, value, False), j
+    lead = _leading_number_words(word)
+    article = word.lower() in ("a", "an") and i + 1 < len(tokens)
+    if article and tokens[i + 1][0].lower().split("-")[0] in _SCALE_WORDS:
+        lead = ["a"]
+    if not lead:
+        return None, i + 1
+    parts, j, end = list(lead), i, token.end()
+    if len(lead) == len(word.split("-")):  # the whole token is a number: more may follow
+        j += 1
+        while j < len(tokens):
+            nxt = tokens[j][0].lower()
+            if nxt == "and" and parts[-1] in MULTIPLIERS and j + 1 < len(tokens):
+                more = _leading_number_words(tokens[j + 1][0])
+                if not more:
+                    break
+                j += 1
+                continue
+            more = _leading_number_words(nxt)
+            if not more:
+                break
+            parts += more
+            end = tokens[j].start() + len("-".join(more))
+            if len(more) < len(nxt.split("-")):  # "two hundred-seat"
+                return _hyphen_unit(text, tokens, i, j, parts, end), j + 1
+            j += 1
+        if parts == ["pair"]:  # "pair it with": a verb; "a pair" is two
+            return None, i + 1
+        start = token.start()
+        value = Decimal(words_value(parts))
+        return _with_unit(text, tokens, j, start, end, value, True), j
+    return _hyphen_unit(text, tokens, i, i, parts, token.start() + len("-".join(lead))), i + 1
+
+
+def _hyphen_unit(text, tokens, i, j, parts, end) -> _Number:
+    """A number joined to its unit by a hyphen: "five-minute", "80-seat"."""
+    token = tokens[j]
+    unit = token[0].lower().split("-")[len(parts) if i == j else 0 :]
+    return _Number(
+        tokens[i].start(), end, Decimal(words_value(parts)), True, "-".join(unit), token.end()
+    )
+
+
+def _with_unit(text, tokens, j, start, end, value, in_words) -> _Number:
+    if j < len(tokens) and tokens[j][0][0].isalpha() and tokens[j][0].lower() not in STOP_WORDS:
+        nxt = tokens[j]
+        if nxt.start() - end <= 1:  # "80-seat": the unit is the hyphenated word
+            unit = nxt[0].lower().lstrip("-")
+            return _Number(start, end, value, in_words, unit, nxt.end())
+    if j < len(tokens) and tokens[j][0] == "-" and j + 1 < len(tokens):
+        nxt = tokens[j + 1]
+        if nxt[0][0].isalpha() and nxt.start() == tokens[j].end():
+            return _Number(start, end, value, in_words, nxt[0].lower(), nxt.end())
+    return _Number(start, end, value, in_words, "", end)
+
+
+def numbers(
+    text: str, taken: bytearray | None = None
+) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str]]]:
+    """Every number in `text` that states a figure, as (start, end, kind, value): a "count"
+    spans the word it counts ("3,000 reporters"); "money" is a number followed by a currency
+    ("four thousand dollars", "100 USD"), its value (amount, currency); "percent" one followed
+    by "%" or "percent". Left out: "one" and "a" in words (a pronoun
+    or article as often as a figure), list markers at a line's start, and "our two
+    organizations"."""
+    found = []
+    for n in _scan(text, taken):
+        if n.in_words and n.value <= 1:
+            continue
+        line_start = text.rfind("\n", 0, n.start) + 1
+        if not text[line_start : n.start].strip() and text[n.end : n.end + 1] in (".", ")"):
+            continue
+        unit = n.unit.replace("’", "'")
+        if n.value == 2 and n.in_words and unit in _PARTIES:
+            continue
+        after = _AFTER.match(text, n.end)
+        if after and after["word"]:
+            currency = CURRENCY_WORDS[after["word"].lower()]
+            found.append((n.start, after.end(), "money", (n.value, currency)))
+        elif after and after["code"] in ISO_4217:
+            found.append((n.start, after.end(), "money", (n.value, after["code"])))
+        elif after and after["pct"]:
+            found.append((n.start, after.end(), "percent", n.value))
+        else:
+            found.append((n.start, n.unit_end, "count", n.value))
+    return found
+
+
+# What may follow a number and make it money or a percentage: one match per number.
+_AFTER = re.compile(
+    r"\s?(?:(?P<pct>%|[Pp]er\s?cent\b)|(?P<code>[A-Z]{3})\b|(?i:(?P<word>"
+    + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
+    + r"))\b)"
+)
+
+
+def number_values(text: str) -> set[Decimal]:
+    """Every number in `text`, in digits or words, "one" included: what an ask states."""
+    return {n.value for n in _scan_once(text)}
+
+
+_NEXT_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]")
+
+
+def counted(text: str, span: int = 4) -> list[tuple[Decimal, list[str]]]:
+    """(value, the words after it up to `span` words or a punctuation mark) of every number
+    in `text`: what it may count ("10 energy or rural-affairs reporters")."""
+    found = []
+    for n in _scan_once(text):
+        after = [n.unit] if n.unit else []
+        for m in islice(_NEXT_WORDS.finditer(text, n.unit_end), span):
+            if not m[0][0].isalpha():
+                break
+            after.append(m[0].lower())
+        found.append((n.value, after))
+    return found
+
+
+def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
+    """(value, unit word) of every number in `text` that counts something."""
+    return [(n.value, n.unit) for n in _scan_once(text) if n.unit]
+
+
+@lru_cache(maxsize=2048)
+def _scan_once(text: str) -> tuple[_Number, ...]:
+    """`_scan` of an ask's text, once per process: one ask pitched to many partners repeats
+    most of its text."""
+    return tuple(_scan(text))
+
+
+_HALF = r"\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
+_CLOCK = re.compile(
+    rf"(?P<h>\d(?<![\w:.,$].)\d?)"
+    rf"(?::(?P<m>[0-5]\d)(?!\d)(?:{_HALF})?|{_HALF.replace('half', 'h2')})"
+)
+# "UTC-05:00" is an offset, not a time of day.
+_OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
+
+
+def _is_offset(text: str, at: int) -> bool:
+    if not at or text[at - 1] not in "+-−":
+        return False
+    return bool(_OFFSET.search(text, max(0, at - 16), at))
+
+
+_HALF = re.compile(r"[ap]\.?\s?m\b")
+
+
+def _hour_start(text: str, end: int) -> int | None:
+    """Where the one or two digits of an hour that end at `end` start."""
+    start = end
+    while start > end - 2 and start and text[start - 1].isdigit():
+        start -= 1
+    return start if start < end else None
+
+
+def _colon_starts(text: str) -> list[int]:
+    found, at = [], text.find(":")
+    while at != -1:
+        if (start := _hour_start(text, at)) is not None:
+            found.append(start)
+        at = text.find(":", at + 1)
+    return found
+
+
+def _half_starts(text: str) -> list[int]:
+    """Where "1 pm", "8am" or "2 p.m." may start (a time with minutes starts at its colon)."""
+    low = text.lower()
+    if "m" not in low:
+        return []
+    found = []
+    for m in _HALF.finditer(low):
+        end = m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
+        if (start := _hour_start(text, end)) is not None:
+            found.append(start)
+    return found
+
+
+_NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
+
+
+_RANGE = re.compile(
+    r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d))?\s?(?:-|–|—|to|until|till)\s?"
+    r"(?P<h2>\d\d?)(?::(?P<m2>[0-5]\d))?\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
+)
+
+
+def _ranges(text: str) -> list[tuple[int, int, Clock]]:
+    """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
+    unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
+    found = []
+    for m in _RANGE.finditer(text):
+        h1, h2 = int(m["h"]), int(m["h2"])
+        if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
+            continue
+        pm = m["half"] in "Pp"
+        end = (h2 % 12 + (12 if pm else 0)) * 60 + int(m["m2"] or 0)
+        start = (h1 % 12 + (12 if pm else 0)) * 60 + int(m["m"] or 0)
+        if start > end:
+            start -= 12 * 60
+        second = m.start("h2")
+        found += [(m.start(), m.end("m") if m["m"] else m.end("h"), Clock(start, True)),
+                  (second, m.end(), Clock(end, True))]  # fmt: skip
+    return found
+
+
+def times(text: str) -> list[tuple[int, int, Clock]]:
+    """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
+    # The clock pattern is tried only where a time can stand (before a colon, before am or
+    # pm), not at every digit of a draft's dates.
+    halves = _half_starts(text)
+    found = _ranges(text) if halves else []
+    done = 0
+    for start in sorted(set(_colon_starts(text) + halves)):
+        if start < done or not (m := _CLOCK.match(text, start)) or _is_offset(text, start):
+            continue
+        done = m.end()
+        hour, minute, half = int(m["h"]), int(m["m"] or 0), m["half"] or m["h2"]
+        if half:
+            if not 1 <= hour <= 12:
+                continue
+            hour = hour % 12 + (12 if half in "Pp" else 0)
+            found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
+        elif hour <= 23:
+            exact = hour == 0 or hour >= 12
+            found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
+    low = text.lower() if "oon" in text or "idday" in text or "idnight" in text else ""
+    for m in _NOON.finditer(low):
+        found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
+    return found

@@ -1,0 +1,364 @@
+"""The rubric (shared/spec/rubric.md) as pure checks, with the exact semantics of
+docs/architecture.md. Every draft, from the model or the template, gets one result per
+(id, level); a failing detail says what to fix, since it is shown to the reviewer and fed back
+to the model in the re-ask.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pitchgen.ask import Ask
+from pitchgen.checks.channelfit import channel_lengths, channel_structure
+from pitchgen.checks.coverage import Item, ask_items, judge
+from pitchgen.checks.cta import answer_day, asks_for_answer, costs_nothing, is_request
+from pitchgen.checks.draftview import (
+    Draft,
+    Verdict,
+    and_,
+    count_words,
+    short,
+    straight_quotes,
+    verdict,
+)
+from pitchgen.checks.facts import Fact, MonthDay, phone_digits
+from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
+from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
+from pitchgen.checks.promises import invented_promises
+from pitchgen.checks.readability import grade_level
+from pitchgen.content.formats import gist, money, written_date
+from pitchgen.content.models import CheckResult, Content, Email, MeetingAgenda
+
+__all__ = ["CHECKS", "must_failures", "run_checks"]
+
+Level = Literal["must", "advice"]
+
+# --- rule tables -----------------------------------------------------------------------------
+
+MAX_GRADE = 10.0
+# A closing is the sender's details plus a few words of sign-off ("Thank you, and warm regards").
+CLOSING_SLACK_WORDS = 25
+# (pattern over lower-cased text, whether it must stand as a whole word)
+PLACEHOLDERS = (
+    (r"\[\s*[^\W\d_][^\[\]\d]{0,40}\]", False),  # [Name], [your organization]
+    (r"\{\{|\}\}|\{%|%\}", False),  # template tags left unrendered
+    (r"<\s*(?:insert|add|enter|your|name|date|tbd|todo)\b[^<>]{0,40}>", False),
+    (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
+    (r"lorem ipsum\b", True),
+)
+_PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
+_YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
+# --- the checks ------------------------------------------------------------------------------
+
+
+def _names_partner(d: Draft) -> Verdict:
+    partner, odd = d.ask.partner, d.odd
+    found, problems = [], []
+    org = partner.organization
+    if "partner.organization" in odd:
+        found.append(
+            f"the partner (counted as present: its name looks like {odd['partner.organization']})"
+        )
+    else:
+        alone, longer = name_occurrences(org, d.lines, d.low)
+        if alone:
+            found.append(f"{org} in full")
+        elif longer:
+            problems.append(f"calls the partner '{longer[0]}', but its name is {org}")
+        else:
+            problems.append(f"does not name {org} in full")
+    contact = partner.contact_name
+    if contact and "partner.contact_name" in odd:
+        found.append("the contact (counted as present: the name looks like"
+                     f" {odd['partner.contact_name']})")  # fmt: skip
+    elif contact:
+        forms = contact_forms(contact, partner.greet_as)
+        if hit := next((m for form in forms if (m := form.search(d.lines))), None):
+            found.append(f"addresses the contact as '{hit[0]}'")
+        else:
+            problems.append(
+                f"does not address {contact} by name (first name, title and last name, full"
+                " name" + (f" or '{partner.greet_as}'" if partner.greet_as else "") + ")"
+            )
+    return verdict(problems, "names " + and_(found))
+
+
+def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[str]]:
+    verdicts = [judge(item, d.terms) for item in items]
+    missing = [
+        f"missing {v.item.label} ('{short(v.item.text, 50)}'): does not mention {and_(v.missing)}"
+        for v in verdicts
+        if not v.ok
+    ]
+    found = [f"{v.item.label} ({', '.join(v.found[:6]) or 'in substance'})" for v in verdicts
+             if v.ok]  # fmt: skip
+    return missing, found
+
+
+# The email's length budget (issue 13): a text over EMAIL_GIST_WORDS is judged by its gist
+# (its first sentence, else its opening clauses); past EMAIL_LIST items of a list, the first
+# EMAIL_NAMED stand for it when the email says where the rest are.
+EMAIL_GIST_WORDS = 25
+EMAIL_LIST, EMAIL_NAMED = 3, 2
+_REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+
+
+def _email_gist(text: str) -> str:
+    return gist(text, EMAIL_GIST_WORDS)
+
+
+def _judged(d: Draft) -> tuple[list, list]:
+    """The need, deliverables and benefits as this draft must state them."""
+    if not isinstance(d.content, Email):
+        return ask_items(d.ask)
+    need, benefits = ask_items(d.ask, _email_gist)
+    if _REST_OFFERED.search(d.text):
+        if len(need) - 1 > EMAIL_LIST:
+            need = need[: 1 + EMAIL_NAMED]
+        if len(benefits) > EMAIL_LIST:
+            benefits = benefits[:EMAIL_NAMED]
+    return need, benefits
+
+
+def _states_ask(d: Draft) -> Verdict:
+    need, _ = _judged(d)
+    missing, found = _coverage(d, need, "need")
+    if missing:
+        return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
+    return True, "found " + and_(found)
+
+
+def _partner_benefit(d: Draft) -> Verdict:
+    _, benefits = _judged(d)
+    missing, found = _coverage(d, benefits, "benefit")
+    org = d.ask.partner.organization
+    if not (_YOU.search(d.text) or d.says(org)):
+        missing.append(f"never addresses {org} as 'you' or by name")
+    if missing:
+        return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
+    return True, f"offers {org} " + and_(found)
+
+
+def _plan_timeline(d: Draft) -> Verdict:
+    ask, given = d.ask, {f.value for f in d.facts if f.kind == "date"}
+    if isinstance(d.content, Email):
+        how, day = answer_by(ask)
+        wanted = [(f"the reply-{how} date", day, None)]
+        milestones = ask.timeline if len(ask.timeline) <= 3 else [ask.timeline[0], ask.timeline[-1]]
+        wanted += [("the milestone date", m.date, m) for m in milestones if m.date != day]
+    else:
+        wanted = [("the milestone date", m.date, m) for m in ask.timeline]
+    missing = [
+        f"{label} {written_date(day)}" + (f" ({short(m.milestone, 40)})" if m else "")
+        for label, day, m in wanted
+        if day not in given and MonthDay(day.month, day.day) not in given
+    ]
+    if missing:
+        return False, "misses " + and_(missing)
+    return True, "gives " + and_(f"{label} {written_date(day)}" for label, day, _ in wanted)
+
+
+def _states_money(d: Draft, amount: Decimal, currency: str) -> bool:
+    return any(
+        f.kind == "money"
+        and f.value.amount == amount
+        and (f.value.currency == currency or (f.text.startswith("$") and currency in DOLLARS))
+        for f in d.facts
+    )
+
+
+def _budget_clear(d: Draft) -> Verdict:
+    budget = d.ask.budget
+    if budget is None:
+        # Money the ask's own prose states, in any form, is the ask's, not a budget.
+        figures = [f.text for f in d.claims if f.kind == "money" and not d.known.grounds(f)]
+        if figures:
+            return False, f"mentions {and_(figures)}, but the ask has no budget"
+        return True, "no budget in the ask, and no money figure in the draft"
+    amount = money(budget.amount, budget.currency)
+    contribution = money(budget.partner_contribution, budget.currency)
+    problems = []
+    if not _states_money(d, budget.amount, budget.currency):
+        problems.append(f"does not state the budget of {amount} with its currency")
+    if budget.partner_contribution > 0:
+        if not _states_money(d, budget.partner_contribution, budget.currency):
+            problems.append(f"does not state the partner's contribution of {contribution}")
+        said = f"the partner's contribution of {contribution}"
+    elif hit := costs_nothing(d.text, d.ask.sender.organization):
+        said = f"that it costs them nothing ('{hit}')"
+    else:
+        problems.append("does not say plainly that it costs them nothing")
+        said = ""
+    return verdict(problems, f"states the budget of {amount} and {said}")
+
+
+def _ask_day(d: Draft, fact: Fact) -> date | None:
+    """The ask's date a draft's date stands for ("March 4" is the summit's March 4, 2027)."""
+    if isinstance(fact.value, date):
+        return fact.value
+    return next((day for day in d.ask_days if (day.month, day.day) == fact.value), None)
+
+
+def _call_to_action(d: Draft) -> Verdict:
+    if isinstance(d.content, MeetingAgenda):
+        steps = d.content.next_steps
+        if not steps:
+            return False, "lists no next step: add one with an owner and a date"
+        unowned = [str(i) for i, s in enumerate(steps, 1) if not s.owner.strip()]
+        if unowned:
+            return False, f"next step {and_(unowned)} has no owner"
+        return True, f"{len(steps)} next steps, each with an owner and a date"
+    theirs = partner_milestones(d.ask)
+    cutoff = theirs[0] if theirs else None
+    asked, late = None, None
+    dated = [f for f in d.facts if f.kind in ("date", "time") and d.known.grounds(f)]
+    for start, end in d.sentences:
+        dates = [f for f in dated if start <= f.span[0] < end]
+        sentence = d.lines[start:end]
+        if not dates or not is_request(sentence):
+            continue
+        for fact in dates:
+            day = _ask_day(d, fact) if fact.kind == "date" else None
+            if day is None:
+                asked = asked or (fact, sentence)
+                continue
+            last, deadline = answer_day(d.lines[start : fact.span[0]], day)
+            if cutoff and last >= cutoff.date and deadline and asks_for_answer(sentence):
+                late = late or (fact, sentence)
+            elif not cutoff or last < cutoff.date:
+                asked = asked or (fact, sentence)
+    if late:
+        fact, sentence = late
+        when = written_date(cutoff.date)
+        return False, (
+            f"asks for an answer by {fact.text} ('{short(sentence, 80)}'), but the partner is"
+            f" part of {short(cutoff.milestone, 40)} on {when}: ask for it before {when}"
+        )
+    if asked:
+        fact, sentence = asked
+        return True, f"asks for a next step by {fact.text}: '{short(sentence, 80)}'"
+    how, day = answer_by(d.ask)
+    return False, (
+        "no sentence asks for a reply or a meeting with a date from the ask"
+        f" (ask for an answer {how} {written_date(day)})"
+    )
+
+
+def _timebox(d: Draft, fact: Fact) -> bool:
+    """An agenda's own minutes ("Duration: 45 minutes", "10 min: The ask") are not claims."""
+    agenda = d.content
+    if not isinstance(agenda, MeetingAgenda) or fact.kind != "count":
+        return False
+    boxes = {agenda.duration_minutes, *(item.minutes for item in agenda.items)}
+    return fact.value in boxes and "min" in fact.text.lower()
+
+
+def _grounded(d: Draft) -> Verdict:
+    known = d.known
+    invented = [
+        f
+        for f in d.claims
+        if (not known.grounds(f) or known.counts_otherwise(f)) and not _timebox(d, f)
+    ]
+    problems = []
+    if invented:
+        named = [f.text for f in invented[:5]]
+        named += [f"{len(invented) - 5} more"] if invented[5:] else []
+        verb = "is" if len(invented) == 1 else "are"
+        money = any(f.kind == "money" for f in invented)
+        note = " (money must be the budget's amount or the partner's contribution)" if money else ""
+        problems.append(f"mentions {and_(named)}, which {verb} not in the ask{note}")
+    promised = invented_promises(d.ask, d.blanked_lines, d.sentences)
+    for i in promised[:3]:
+        start, end = d.sentences[i]
+        problems.append(f"promises what the ask does not offer: '{short(d.lines[start:end], 160)}'")
+    return verdict(problems, "every figure, date and contact detail comes from the ask, and"
+                    " every promise is one the ask makes")  # fmt: skip
+
+
+def _no_placeholders(d: Draft) -> Verdict:
+    found = [
+        f"'{short(d.text[m.start() : m.end()], 30)}'"
+        for rx, whole_word in _PLACEHOLDERS
+        for m in rx.finditer(d.blanked)
+        if not (whole_word and m.start() and d.blanked[m.start() - 1].isalnum())
+    ]
+    return (False, f"contains the placeholder {and_(found)}") if found else (True, "none found")
+
+
+def _closing_lacks(ask: Ask, text: str, odd: dict[str, str], spoken_: bool) -> list[str]:
+    fields = ("name", "organization", "role", "email", "phone")
+    if spoken_ and ask.sender.phone:
+        fields = (*fields[:3], "phone")  # a voicemail gives the number to call back
+    details = [(f, value) for f in fields if (value := getattr(ask.sender, f))]
+    tail = sum(count_words(value) for _, value in details) + CLOSING_SLACK_WORDS
+    closing = spoken(" ".join(straight_quotes(text).split()[-tail:]))
+    missing = []
+    for field, value in details:
+        if f"sender.{field}" in odd or not closing_form(value):
+            continue  # markup or an instruction is never copied; emoji alone are not said
+        digits = phone_digits(value) if field == "phone" else ""
+        if closing_form(value) in closing or (
+            len(digits) >= 7 and digits in re.sub(r"\D", "", closing)
+        ):
+            continue
+        missing.append(f"{field} ({short(value, 40)})")
+    return missing
+
+
+def _signed(d: Draft) -> Verdict:
+    content = d.content
+    if isinstance(content, MeetingAgenda):
+        return True, "agendas are not signed"
+    part, text = ("email body", content.body) if isinstance(content, Email) else (
+        "voicemail", content.voicemail)  # fmt: skip
+    if missing := _closing_lacks(d.ask, text, d.odd, part == "voicemail"):
+        return False, f"the {part} does not close with the sender's {and_(missing)}"
+    return True, f"the {part} closes with the sender's details"
+
+
+def _reading_ease(d: Draft) -> Verdict:
+    if not isinstance(d.content, Email):
+        return True, "applies to emails only"
+    grade = grade_level(d.content.body)
+    if grade > MAX_GRADE:
+        advice = f"shorten sentences and prefer short words to reach {MAX_GRADE:.0f}"
+        return False, f"reads at US grade {grade:.1f}; {advice}"
+    return True, f"reads at US grade {grade:.1f}"
+
+
+# --- the rubric ------------------------------------------------------------------------------
+
+RUBRIC: tuple[tuple[str, Level, Callable[[Draft], Verdict]], ...] = (
+    ("names_partner", "must", _names_partner),
+    ("states_ask", "must", _states_ask),
+    ("partner_benefit", "must", _partner_benefit),
+    ("plan_timeline", "must", _plan_timeline),
+    ("budget_clear", "must", _budget_clear),
+    ("call_to_action", "must", _call_to_action),
+    ("grounded", "must", _grounded),
+    ("no_placeholders", "must", _no_placeholders),
+    ("channel_fit", "must", channel_structure),
+    ("channel_fit", "advice", channel_lengths),
+    ("signed", "must", _signed),
+    ("reading_ease", "advice", _reading_ease),
+)
+CHECKS: tuple[tuple[str, Level], ...] = tuple((id_, level) for id_, level, _ in RUBRIC)
+
+
+def run_checks(ask: Ask, content: Content, text: str) -> list[CheckResult]:
+    """Every rubric check on one draft: `text` is its plain-text rendering."""
+    draft = Draft(ask, content, text)
+    return [
+        CheckResult(id=id_, level=level, passed=passed, detail=detail)
+        for id_, level, check in RUBRIC
+        for passed, detail in [check(draft)]
+    ]
+
+
+def must_failures(results: Iterable[CheckResult]) -> list[CheckResult]:
+    return [r for r in results if r.level == "must" and not r.passed]

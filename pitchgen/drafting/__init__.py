@@ -1,0 +1,7 @@
+"""Drafting: one ask in, a checked draft per channel out.
+
+`pipeline`: the one drafting entry point (model or template, checks, re-ask, fallback).
+`fallback`: the deterministic template draft. `recommend`: which channel to lead with.
+May import: `pitchgen.llm`, `pitchgen.checks`, `pitchgen.content`, `pitchgen.ask`,
+`pitchgen.settings`, `pitchgen.errors`; never the store, the workflow or a face.
+"""

@@ -1,0 +1,147 @@
+"""The email's length budget: which items it names, which dates it gives, how far it cuts long
+ask texts, and its subject. A reader gives an email a few seconds (the rubric advises 75 to 200
+words), so past three items it names two and offers the full list, and a long text is cut to
+its gist, more tightly the more the ask holds, until the body fits.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pitchgen.ask import Ask
+from pitchgen.checks.facts import parse_facts
+from pitchgen.content.formats import gist
+from pitchgen.drafting.outline import EMAIL_ITEMS, THEIR_ANSWER, Outline
+from pitchgen.drafting.phrasing import shape
+
+__all__ = ["ASK_WORDS", "EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
+
+EMAIL_MAX_WORDS = 200
+# What the partner is asked and offered (the need, each deliverable and benefit the email
+# names) is never cut below this: the rubric judges an email's long item by this gist.
+ASK_WORDS = 25
+# Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
+# a milestone beside its date.
+EMAIL_CUTS = (
+    {"long": 1000, "item": 1000, "date": 1000, "ask": 1000},
+    {"long": 40, "item": 25, "date": 12, "ask": ASK_WORDS},
+    {"long": 25, "item": 15, "date": 8, "ask": ASK_WORDS},
+    {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False},
+)
+SUBJECT_WORDS = (3, 9)
+SUBJECT_CHARS = 60
+# Items shown inline ("That means a, b and c") when each is this short; else a short list.
+INLINE_WORDS = 14
+
+_ANGLE = {
+    "expertise": "Your expertise for",
+    "workspace": "Your space for",
+    "connections": "Introductions for",
+    "sponsorship": "Sponsoring",
+    "funding": "Funding for",
+    "volunteers": "Volunteers for",
+    "other": "Working together on",
+}
+
+
+def _fits(subject: str) -> bool:
+    return (
+        SUBJECT_WORDS[0] <= len(subject.split()) <= SUBJECT_WORDS[1]
+        and len(subject) <= SUBJECT_CHARS
+    )
+
+
+def our(project: str) -> str:
+    """`our Main Street Licensing Summit`; a name with its own article keeps it."""
+    first = project.split()[0].lower() if project.split() else ""
+    return project if first in ("the", "a", "an", "our") else f"our {project}"
+
+
+def subject_line(ask: Ask, o: Outline) -> str:
+    """The partner's angle on the project, with the date that binds them where it fits."""
+    angle = _ANGLE[ask.need.type.value]
+    event = (o.partner_dates or o.milestones)[-1][0]
+    project = our(o.project)
+    candidates = {
+        "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
+        "warm": [f"{angle} {project} on {event}", f"{angle} {project}?"],
+        "concise": [f"{angle} {project}, {event}", f"{angle} {project}?"],
+    }[ask.tone.value]
+    candidates += [f"{angle} our project on {event}", f"{angle} our project"]
+    return next((s for s in candidates if _fits(s)), candidates[-1])
+
+
+_REMOTE = re.compile(r"\b(?:call|video|zoom|teams|meet|online|phone|webex)\b", re.IGNORECASE)
+
+
+def where(location: str, org: str) -> str:
+    """`by video call`, `at your office, Concord` (their own place, named back to them as
+    theirs), `at 88 Main Street`, `by video (https://…)`."""
+    if "://" in location:
+        return f"by video ({location})"
+    if _REMOTE.search(location) and len(location.split()) <= 4:
+        return f"by {location[0].lower()}{location[1:]}"
+    if org and location.lower().startswith(org.lower()):
+        rest = location[len(org) :].strip(" ,")
+        if not rest:
+            return "at your office"
+        return f"at your {rest}" if rest[:1].islower() else f"at your office, {rest}"
+    return f"at {location}"
+
+
+def _dated_items(ask: Ask, o: Outline, said: list[str]) -> list[tuple[str, str]]:
+    """Every milestone up to three, else the first and the last, each said once: not one whose
+    day the texts in `said` already give ("by April 1"), nor the day the question asks by."""
+    pairs = list(zip(ask.timeline, o.milestones, strict=True))
+    if len(pairs) > EMAIL_ITEMS:
+        pairs = [pairs[0], pairs[-1]]
+    days = {(d.month, d.day) for text in said for d in _days(text)}
+    return [
+        written
+        for m, written in pairs
+        if (m.date.month, m.date.day) not in days
+        # The day we ask an answer by is said there, unless something happens on it.
+        and (written[0] != o.reply_day or o.reply_before or not THEIR_ANSWER.search(m.milestone))
+    ]
+
+
+def _days(text: str):
+    if not any(ch.isdigit() for ch in text):
+        return []
+    return [f.value for f in parse_facts(text) if f.kind == "date"]
+
+
+def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
+    """What the email template needs beyond the shared context, at one level of cutting."""
+    o: Outline = context["o"]
+
+    def g(text: str, kind: str = "item") -> str:
+        return gist(text, limits[kind])
+
+    # Past EMAIL_ITEMS of a list (as the ask lists it), the first two stand for it.
+    many_d, many_b = len(o.deliverables_at) > EMAIL_ITEMS, len(o.benefits_at) > EMAIL_ITEMS
+    shown = [d for d in o.deliverables_at[: EMAIL_ITEMS - 1 if many_d else EMAIL_ITEMS] if d]
+    offered = [b for b in o.benefits_at[: EMAIL_ITEMS - 1 if many_b else EMAIL_ITEMS] if b]
+    many = many_d or many_b
+    return {
+        "g": g,
+        "g_long": lambda text: g(text, "long"),
+        "g_ask": lambda text: g(text, "ask"),
+        "summary": o.summary if limits.get("summary", True) else None,
+        "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
+        "shown": shown,
+        "offered": [b for b in offered if shape(b) != "sentence"],
+        "offered_sentences": [b for b in offered if shape(b) == "sentence"],
+        "inline_items": len(shown) == 1
+        or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
+        # A benefit that names the partner reads oddly after their name: "you" gains it.
+        "dated_items": _dated_items(ask, o, [o.need or "", *shown]),
+        "summarised": many or len(o.milestones) > EMAIL_ITEMS,
+        "subject_line": subject_line(ask, o),
+        # At the tightest cut the meeting's place is left to the agenda and the invite.
+        "meet_where": where(o.location, o.org_name)
+        if o.location and limits.get("place", True)
+        else None,
+    }

@@ -1,0 +1,319 @@
+"""The deterministic template draft: the words live in `prompts/fallback/`, this module only
+decides the structure (which questions, which agenda items, how many minutes each) and
+formats the ask's own figures, so every number in a draft comes from the ask.
+
+Each template is a list of `{% set %}` phrases, read off `template.make_module(context)`: the
+shared phrases (`_common.j2`) once per ask, passed to each channel's template as `c`, and one
+`{% set %}` per content field (per key where Python picks the keys: questions, agenda items).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+
+from pitchgen.ask import Ask, Channel, NeedType
+from pitchgen.content.formats import gist, written_date
+from pitchgen.content.models import (
+    QA,
+    AgendaItem,
+    CallScript,
+    Content,
+    Email,
+    MeetingAgenda,
+    NextStep,
+)
+from pitchgen.content.templates import template_hash, text_env
+from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
+from pitchgen.drafting.outline import (
+    SPOKEN_ITEMS,
+    Outline,
+    amount,
+    milestone_owner,
+    outline,
+    reply_date,
+)
+from pitchgen.drafting.phrasing import as_offer, bare, lower_first, possessive, sentence, series
+
+__all__ = ["render_content", "template_names", "template_version"]
+
+_COMMON = "fallback/_common.j2"
+_TEMPLATES = {
+    Channel.email: "fallback/email.j2",
+    Channel.call_script: "fallback/call_script.j2",
+    Channel.meeting_agenda: "fallback/meeting_agenda.j2",
+}
+_DEFAULT_MEETING_MINUTES = 30
+
+# Relative weight of each agenda item, in order: the ask and their questions get the most time.
+_AGENDA_WEIGHTS = (
+    ("priorities", 2),
+    ("ask", 3),
+    ("capacity", 3),
+    ("benefits", 2),
+    ("questions", 2),
+    ("plan", 2),
+    ("next_steps", 2),
+)
+# Who owns each item: the partner what is theirs to say, we what is ours, both the last.
+_AGENDA_OWNERS = {
+    "priorities": "partner",
+    "ask": "sender",
+    "capacity": "partner",
+    "benefits": "sender",
+    "questions": "partner",
+    "plan": "sender",
+    "next_steps": "both",
+}
+ANSWER_STEP = "Answer on the ask"
+CONFIRM_STEP = "Confirm in writing what was agreed, with an owner and a date for each step"
+MAX_STEPS = 5
+MIN_QUESTIONS = 3
+# The words a caller can say in about twenty seconds, for the project and the partner's focus.
+PITCH_WORDS = 30
+# The partner's focus, said or noted in passing.
+BRIEF_WORDS = 15
+# Timeboxes in multiples of this many minutes when the meeting's length allows it.
+_ROUND_MINUTES = 5
+
+
+def template_names(channel: Channel) -> tuple[str, ...]:
+    """The template files a channel's draft is rendered from (for `template_hash`)."""
+    return (_COMMON, _TEMPLATES[Channel(channel)])
+
+
+def template_version(channel: Channel) -> str:
+    """A hash of the templates a channel's template draft is written from. The draft contract
+    has one field for "which version of our wording wrote this", `prompt_version`: a template
+    draft carries this there, a model draft its prompt's version."""
+    return template_hash(*template_names(channel))
+
+
+def render_content(ask: Ask, channel: Channel) -> Content:
+    """The template draft of `ask` for `channel`: same ask, byte-identical draft."""
+    channel = Channel(channel)
+    return _BUILDERS[channel](ask, _context(ask))
+
+
+def _module(channel: Channel, context: dict):
+    return text_env().get_template(_TEMPLATES[channel]).make_module(context)
+
+
+# Asks are frozen, and drafting renders every channel of one ask in turn: the shared phrases
+# are rendered once for them all. The memo holds the ask, so its id cannot be reused meanwhile.
+_context_memo: dict[int, tuple[Ask, dict]] = {}
+
+
+def _context(ask: Ask) -> dict:
+    hit = _context_memo.get(id(ask))
+    if hit and hit[0] is ask:
+        return hit[1]
+    plan = outline(ask)
+    context = {
+        "ask": ask,
+        "o": plan,
+        "tone": ask.tone.value,
+        "negotiates": _negotiates(ask),
+        "day": partial(written_date, locale=ask.locale_tag),
+        "cash": partial(amount, ask),
+        "lf": partial(lower_first, common=plan.vocabulary),
+        "sen": sentence,
+        "series": partial(series, common=plan.vocabulary),
+        "bare": bare,
+        "possessive": possessive,
+        "as_offer": as_offer,
+        "share_said": _share_said(ask, plan),
+        # Call script and agenda carry every text whole; only the email cuts (see _email).
+        "g": lambda text, kind="item": text,
+        "g_long": lambda text: text,
+    }
+    context["c"] = text_env().get_template(_COMMON).make_module(context)
+    if len(_context_memo) >= 16:
+        _context_memo.clear()
+    _context_memo[id(ask)] = (ask, context)
+    return context
+
+
+def _share_said(ask: Ask, plan: Outline) -> bool:
+    """Whether the need or a deliverable already states the money asked of the partner."""
+    if not ask.budget or ask.budget.partner_contribution <= 0:
+        return False
+    figure = amount(ask, ask.budget.partner_contribution)
+    return any(figure in text for text in [plan.need or "", *plan.deliverables])
+
+
+def _negotiates(ask: Ask) -> bool:
+    budget = ask.budget
+    return budget is not None and (budget.partner_contribution > 0 or budget.negotiable)
+
+
+def _field(value: object) -> str:
+    # A text cut to its gist ends in "…", which is its full stop too.
+    return str(value).strip().replace("….", "…")
+
+
+def _email(ask: Ask, context: dict) -> Email:
+    """The email at the first level of cutting whose body fits the advised length."""
+    for limits in EMAIL_CUTS:
+        module = _module(Channel.email, {**context, **email_context(ask, context, limits)})
+        email = Email(subject=_field(module.subject), body=_field(module.body))
+        if len(email.body.split()) <= EMAIL_MAX_WORDS:
+            break
+    return email
+
+
+def _spoken(o: Outline) -> dict:
+    """The items a caller names aloud (the two that matter most: the first the ask lists) and
+    the rest, which the answers carry."""
+    nouns, sentences = o.benefits, o.benefit_sentences
+    spoken_nouns = nouns[:SPOKEN_ITEMS]
+    spoken_sentences = sentences[: SPOKEN_ITEMS - len(spoken_nouns)]
+    return {
+        "pitch": lambda text: gist(text, PITCH_WORDS),
+        "brief": lambda text: gist(text, BRIEF_WORDS),
+        "spoken_benefits": spoken_nouns,
+        "spoken_benefit_sentences": spoken_sentences,
+        "rest_benefits_text": " ".join(
+            ([sentence(series(nouns[SPOKEN_ITEMS:]))] if nouns[SPOKEN_ITEMS:] else [])
+            + [sentence(as_offer(b)) for b in sentences[len(spoken_sentences) :]]
+        ),
+        "more_benefits": len(nouns) + len(sentences) > SPOKEN_ITEMS,
+        "spoken_deliverables": o.deliverables[:SPOKEN_ITEMS],
+        "rest_deliverables": o.deliverables[SPOKEN_ITEMS:],
+        "more_deliverables": len(o.deliverables) > SPOKEN_ITEMS,
+        "firm": o.partner_dates[0] if o.partner_dates else None,
+        # The milestone after the day we ask an answer by, whoever's it is.
+        "next_date": o.milestones[o.reply_index] if o.reply_index < len(o.milestones) else None,
+    }
+
+
+# Asks for money are one thing: their deliverables (an agreement, a payment) are not offered
+# one without the other.
+_WHOLE = (NeedType.sponsorship, NeedType.funding)
+# Questions always ready, used when the ask gives fewer answers than the card needs.
+_FILLERS = ("who", "next")
+
+
+def _call_script(ask: Ask, context: dict) -> CallScript:
+    o: Outline = context["o"]
+    extra = _spoken(o)
+    extra["splittable"] = len(o.deliverables) > 1 and ask.need.type not in _WHOLE
+    module = _module(Channel.call_script, {**context, **extra})
+    topics = [
+        *(["cost"] if ask.budget else []),
+        *(["part"] if extra["splittable"] else []),
+        *(["more_benefits"] if extra["rest_benefits_text"] else []),
+        *(["more_deliverables"] if extra["rest_deliverables"] else []),
+        *(["need"] if o.need and gist(o.need, PITCH_WORDS) != o.need else []),
+        *(["why"] if o.focus else []),
+        "when",
+    ]
+    topics += list(_FILLERS[: max(0, MIN_QUESTIONS - len(topics))])
+    return CallScript(
+        opener=_field(module.opener),
+        purpose=_field(module.purpose),
+        value_for_partner=_field(module.value_for_partner),
+        the_ask=_field(module.the_ask),
+        plan=_field(module.plan),
+        anticipated_questions=[
+            QA(
+                question=_field(getattr(module, f"question_{t}")),
+                answer=_field(getattr(module, f"answer_{t}")),
+            )
+            for t in topics
+        ],
+        negotiation=_field(module.negotiation) if _negotiates(ask) else None,
+        close=_field(module.close),
+        voicemail=_field(module.voicemail),
+    )
+
+
+def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
+    o: Outline = context["o"]
+    when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
+    brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
+             "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+    brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
+    module = _module(Channel.meeting_agenda, {**context, **brief})
+    duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
+    weights = list(_AGENDA_WEIGHTS)
+    minutes = _allocate(duration, [w for _, w in weights])
+    partner, sender = _field(module.partner_side), _field(module.me)
+    who = {"partner": partner, "sender": sender, "both": f"{sender} and {partner}"}
+    owners = [who[_AGENDA_OWNERS[key]] for key, _ in weights]
+    materials = ["outline", "items", "timeline", *(["budget"] if ask.budget else [])]
+    decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "owners"]
+    return MeetingAgenda(
+        title=_field(module.title),
+        duration_minutes=duration,
+        attendees=[_field(module.attendee_partner), _field(module.attendee_sender)],
+        objective=_field(module.objective),
+        items=[
+            AgendaItem(
+                minutes=m,
+                topic=_field(module.topic[key]),
+                owner=owner,
+                notes=_field(getattr(module, f"notes_{key}")),
+            )
+            for (key, _), m, owner in zip(weights, minutes, owners, strict=True)
+        ],
+        decisions_needed=[_field(getattr(module, f"decision_{key}")) for key in decisions],
+        materials=[_field(getattr(module, f"material_{key}")) for key in materials],
+        next_steps=[
+            NextStep(
+                action=action,
+                owner={"partner": partner, "sender": sender}.get(who, f"{sender} and {partner}"),
+                date=day,
+            )
+            for action, who, day in _next_steps(ask, o)
+        ],
+    )
+
+
+def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
+    """What each side does after the meeting, in date order: the partner's answer, our written
+    confirmation, then each task of the plan from the meeting on, with who owns it. An event
+    both sides attend (the summit itself) is no step; nor is a date before the meeting."""
+    meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
+    reply, before = reply_date(ask)
+    later = [m for m in ask.timeline if meeting is None or m.date >= meeting]
+    # The milestone as the drafts write it (text that looks like an instruction written around).
+    written = {id(m): what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)}
+    steps = [
+        (sentence(written[id(m)]).rstrip("."), owner, m.date)
+        for m in later
+        if (owner := milestone_owner(ask, m)) != "both"
+    ]
+    answered = any(who == "partner" and day == reply for _, who, day in steps)
+    if (meeting is None or reply >= meeting) and not answered:
+        event = o.partner_dates[0][1] if before and o.partner_dates else None
+        steps.append((ANSWER_STEP + (f", before {event}" if event else ""), "partner", reply))
+    # The write-up follows the meeting at once: by the last proposed day, a date of the ask.
+    days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
+    last_slot = max(t.date() for t in ask.meeting.proposed_times) if meeting else None
+    steps.append((CONFIRM_STEP, "sender", last_slot or min(days)))
+    # Python's sort is stable: on one day the answer comes before our confirmation.
+    return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
+
+
+def _allocate(total: int, weights: list[int]) -> list[int]:
+    """Split `total` minutes over items by weight: every item gets at least one unit, the
+    parts add up exactly to `total`, and ties go to the earlier item (largest remainder)."""
+    unit = _ROUND_MINUTES if total % _ROUND_MINUTES == 0 else 1
+    if total // unit < len(weights):
+        unit = 1
+    spare = total // unit - len(weights)
+    # Each item's exact share is spare * w / sum(weights): whole units, then the remainder.
+    shares = [divmod(spare * w, sum(weights)) for w in weights]
+    extra = [whole for whole, _ in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (-shares[i][1], i))
+    for i in by_remainder[: spare - sum(extra)]:
+        extra[i] += 1
+    return [(1 + e) * unit for e in extra]
+
+
+_BUILDERS = {
+    Channel.email: _email,
+    Channel.call_script: _call_script,
+    Channel.meeting_agenda: _meeting_agenda,
+}

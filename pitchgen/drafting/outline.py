@@ -1,0 +1,352 @@
+"""What a template draft says, decided from the ask before any words are chosen: whom it
+greets, which dates bind the partner, when it asks for an answer, which items it names and
+which it summarises, and on which clock it gives proposed times. The words live in
+`prompts/fallback/`; every fact here is the ask's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pitchgen.ask import Ask, Milestone
+from pitchgen.ask.suspicious import suspicious_fields
+from pitchgen.checks.facts import Money, parse_facts
+from pitchgen.checks.grounding import answer_by, partner_milestones
+from pitchgen.content.formats import (
+    clock,
+    full_date,
+    in_zone,
+    money,
+    spoken_clock,
+    written_date,
+    zone_label,
+    zone_name,
+)
+from pitchgen.drafting.phrasing import (
+    bare,
+    greeting_name,
+    is_no_contact,
+    lower_case_words,
+    lower_first,
+    needs_pronunciation,
+    relationship_clause,
+    shape,
+)
+
+__all__ = ["EMAIL_ITEMS", "Outline", "Slot", "outline", "partner_milestones"]
+
+# An email names up to this many deliverables, benefits or dates; past it, it summarises.
+EMAIL_ITEMS = 3
+# A call script names this many of each aloud, the ones that matter most; the rest in writing.
+SPOKEN_ITEMS = 2
+# Whose a milestone is, by the one reading the checks share (ask.timeline.partner_milestones).
+_PLAINLY_OURS = re.compile(
+    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
+    r"[^.;]{0,40}\b(?:to|with)\b",
+    re.IGNORECASE,
+)
+THEIR_ANSWER = re.compile(
+    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
+    r"approv\w*|agree\w*|go/no-go)\b",
+    re.IGNORECASE,
+)
+
+
+_PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
+
+
+def milestone_owner(ask: Ask, m: Milestone) -> str:
+    """Who a milestone falls to: "partner" for their answer (and their payment, when money is
+    asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
+    if THEIR_ANSWER.search(m.milestone):
+        return "partner"
+    if ask.budget and ask.budget.partner_contribution > 0 and _PAYMENT.search(m.milestone):
+        return "partner"
+    ours = _PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
+    return "sender" if ours else "both"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A proposed time on the meeting's clock (its zone named only where someone's clock
+    differs), ours in brackets where it differs, and the time as said aloud."""
+
+    day: str
+    time: str
+    spoken: str
+    zone: str | None
+    ours: str | None
+    ours_spoken: str | None
+
+
+# An organization named by what it is ("Institute for…") takes "the" inside a sentence.
+_GENERIC_HEADS = frozenset(
+    """institute center centre coalition association alliance society council foundation
+    league network federation union office department university college committee campaign
+    chamber fund board museum library commission""".split()  # noqa: SIM905
+)
+
+
+def with_article(org: str) -> str:
+    """`the Institute for Land Use Studies`, but `Main Street Business Alliance` as it is."""
+    first = org.split()[0] if org.split() else ""
+    return f"the {org}" if first.lower() in _GENERIC_HEADS and first[:1].isupper() else org
+
+
+@dataclass(frozen=True)
+class Outline:
+    org: str
+    org_name: str
+    short: str
+    contact: str | None
+    greet: str | None
+    pronounce: list[str]
+    history: str | None
+    history_note: str | None
+    new_partner: bool
+    focus: str | None
+    project: str
+    summary: str | None
+    summary_shape: str
+    need: str | None
+    need_shape: str
+    deliverables: list[str]
+    # By the ask's own index, None where written around: an email names the first few.
+    deliverables_at: list[str | None]
+    benefits_at: list[str | None]
+    benefits: list[str]
+    benefit_sentences: list[str]
+    milestones: list[tuple[str, str]]
+    partner_dates: list[tuple[str, str]]
+    reply_day: str
+    reply_index: int  # how many milestones fall on or before the reply day
+    reply_before: bool
+    slots: list[Slot]
+    sender_name: str
+    sender_org: str
+    covers: str | None
+    covers_shape: str
+    location: str | None
+    vocabulary: frozenset[str]
+    # Aloud: a caller may not read a name in another script, so the card asks for a role.
+    ask_for: str
+    spoken_greet: str | None
+    spoken_org: str
+
+
+def _clean(ask: Ask, path: str, value: str | None) -> str | None:
+    """The ask's text, or None where it looks like markup or an instruction (written around)."""
+    if value is None or path in suspicious_fields(ask):
+        return None
+    return _clock_in_our_form(ask, _money_in_our_form(ask, value))
+
+
+_HHMM = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|\s?(?:[AaPp]\.?[Mm]\b))")
+
+
+def _clock_in_our_form(ask: Ask, text: str) -> str:
+    """Times in ask text written the draft's way: a text that uses the 24-hour clock ("from
+    7:30 to 13:00") reads "from 7:30 AM to 1:00 PM" where the locale writes AM and PM."""
+    if ":" not in text:
+        return text
+    found = list(_HHMM.finditer(text))
+    if not any(int(m[1]) >= 13 or m[1] == "00" for m in found) or not _twelve_hour(ask.locale_tag):
+        return text
+    for m in reversed(found):
+        moment = dt.datetime(2000, 1, 1, int(m[1]), int(m[2]))
+        text = text[: m.start()] + clock(moment, ask.locale_tag) + text[m.end() :]
+    return text
+
+
+def _twelve_hour(locale: str) -> bool:
+    return clock(dt.datetime(2000, 1, 1, 13, 0), locale) != "13:00"
+
+
+# Money needs a digit and a currency: a symbol, a code or a word ("4000 dollars").
+_MONEY_HINT = re.compile(r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|pound)))|[$€£¥₹]\s?\d")
+
+
+def _money_in_our_form(ask: Ask, text: str) -> str:
+    """Money in ask text written the draft's one way ("4000 dollars" → "$4,000")."""
+    if not _MONEY_HINT.search(text):
+        return text
+    facts = [f for f in parse_facts(text) if f.kind == "money" and isinstance(f.value, Money)]
+    for fact in reversed(facts):
+        start, end = fact.span
+        written = money(fact.value.amount, fact.value.currency, ask.locale_tag)
+        text = text[:start] + written + text[end:]
+    return text
+
+
+def reply_date(ask: Ask) -> tuple[dt.date, bool]:
+    """The day we ask for an answer, and whether it is asked *before* that day: the reply
+    date, or the first milestone the partner takes part in when the reply falls on or after it
+    (`pitchgen.grounding.answer_by`, the rule the checks hold drafts to)."""
+    how, day = answer_by(ask)
+    return day, how == "before"
+
+
+def _slots(ask: Ask) -> list[Slot]:
+    meeting = ask.meeting
+    if not meeting or not meeting.proposed_times:
+        return []
+    zone, ours, locale = meeting.time_zone, ask.sender.time_zone, ask.locale_tag
+    # With no named zone each time keeps its own offset: a converted time is no fact of the ask.
+    offsets = {t.utcoffset() for t in meeting.proposed_times}
+    slots = []
+    for moment in meeting.proposed_times:
+        here = in_zone(moment, zone) if zone else moment
+        mine = in_zone(moment, ours) if ours else None
+        theirs = spoken = None
+        if mine is not None and mine.utcoffset() != here.utcoffset():
+            theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
+            spoken = f"{spoken_clock(mine)} {zone_label(ours, locale)}"
+            if mine.date() != here.date():
+                theirs = f"{written_date(mine.date(), locale)}, {theirs}"
+                spoken = f"{written_date(mine.date(), locale)}, {spoken}"
+        named = zone_label(zone, locale) if zone else zone_name(here, None, locale)
+        slots.append(
+            Slot(
+                day=full_date(here.date(), locale),
+                time=clock(here, locale),
+                spoken=spoken_clock(here),
+                zone=named if theirs or len(offsets) > 1 else None,
+                ours=theirs,
+                ours_spoken=spoken,
+            )
+        )
+    return slots
+
+
+def _items(ask: Ask, path: str, texts: list[str]) -> list[str]:
+    """The listed texts that are not written around; `path` has `{}` for the index."""
+    return [t for i, x in enumerate(texts) if (t := _clean(ask, path.format(i), x))]
+
+
+def outline(ask: Ask) -> Outline:
+    p, locale = ask.partner, ask.locale_tag
+    org = with_article(_clean(ask, "partner.organization", p.organization) or "") or (
+        "your organization"
+    )
+    contact = _clean(ask, "partner.contact_name", p.contact_name)
+    greet_as = _clean(ask, "partner.greet_as", p.greet_as)
+    relationship = _clean(ask, "partner.relationship", p.relationship)
+    new_partner = is_no_contact(relationship)
+    history = None if new_partner else relationship_clause(relationship, contact)
+    benefits = _items(ask, "benefits[{}].description", [b.description for b in ask.benefits])
+    day = partial_day(locale)
+    reply, before = reply_date(ask)
+    need = _clean(ask, "need.description", ask.need.description)
+    summary = _clean(ask, "project.summary", ask.project.summary)
+    covers = _clean(ask, "budget.covers", ask.budget.covers) if ask.budget else None
+    covers = _without_our_payment(covers, ask.sender.organization) if covers else None
+    vocab = lower_case_words(_texts(ask))
+    return Outline(
+        org=org,
+        org_name=_clean(ask, "partner.organization", p.organization) or "your organization",
+        short=with_article(_clean(ask, "partner.short_name", p.short_name) or "") or org,
+        contact=contact,
+        greet=greeting_name(contact, ask.tone.value, greet_as) if contact else None,
+        pronounce=[n for n in (contact, org) if n and needs_pronunciation(n)],
+        history=history,
+        history_note=None if new_partner or history else bare(relationship),
+        new_partner=new_partner,
+        focus=_clean(ask, "partner.focus", p.focus),
+        project=_clean(ask, "project.name", ask.project.name) or "our project",
+        summary=summary,
+        summary_shape=shape(summary) if summary else "noun",
+        need=need,
+        need_shape=shape(need) if need else "noun",
+        deliverables=_items(ask, "need.deliverables[{}]", ask.need.deliverables),
+        deliverables_at=[
+            _clean(ask, f"need.deliverables[{i}]", d) for i, d in enumerate(ask.need.deliverables)
+        ],
+        benefits_at=[
+            _clean(ask, f"benefits[{i}].description", b.description)
+            for i, b in enumerate(ask.benefits)
+        ],
+        benefits=[b for b in benefits if shape(b) != "sentence"],
+        benefit_sentences=[b for b in benefits if shape(b) == "sentence"],
+        milestones=_dated(ask, ask.timeline, day, vocab),
+        partner_dates=_dated(ask, partner_milestones(ask), day, vocab),
+        reply_day=day(reply),
+        reply_index=sum(1 for m in ask.timeline if m.date <= reply),
+        reply_before=before,
+        slots=_slots(ask),
+        sender_name=_clean(ask, "sender.name", ask.sender.name) or "",
+        sender_org=_clean(ask, "sender.organization", ask.sender.organization) or "",
+        covers=covers,
+        covers_shape=shape(covers) if covers else "noun",
+        location=_clean(ask, "meeting.location", ask.meeting.location) if ask.meeting else None,
+        vocabulary=vocab,
+        ask_for=_ask_for(ask, contact),
+        spoken_greet=None
+        if needs_pronunciation(contact)
+        else _spoken_greet(ask, contact, greet_as),
+        spoken_org="your organization" if needs_pronunciation(org) else with_article(org),
+    )
+
+
+def _ask_for(ask: Ask, contact: str | None) -> str:
+    """Whom a caller asks for: the contact by name, or by role where the name is in a script
+    the caller may not read, else whoever looks after partnerships."""
+    if contact and not needs_pronunciation(contact):
+        return contact
+    role = ask.partner.contact_role
+    if contact and role and not needs_pronunciation(role):
+        return f"your {role[0].lower()}{role[1:]}"
+    org = with_article(ask.partner.organization)
+    if contact or needs_pronunciation(org) or "partner.organization" in suspicious_fields(ask):
+        return "whoever looks after partnerships"
+    return f"whoever looks after partnerships at {org}"
+
+
+def _spoken_greet(ask: Ask, contact: str | None, greet_as: str | None) -> str | None:
+    """A greeting said aloud: a first name or a title; a bare full name is too stiff."""
+    if not contact or needs_pronunciation(contact):
+        return None
+    name = greeting_name(contact, ask.tone.value, greet_as)
+    return None if name == contact and len(contact.split()) > 1 else name
+
+
+def _without_our_payment(covers: str, sender: str) -> str | None:
+    """`covers` without a closing "paid by us": the drafts say who pays in their own words
+    ("We're covering …", "we're asking you for …"), so the ask's own clause would repeat it."""
+    pattern = rf",?\s*(?:all\s+)?paid(?: for)?(?: in full)? by (?:us|{re.escape(sender)})\s*\.?$"
+    trimmed = re.sub(pattern, "", covers.strip(), flags=re.IGNORECASE).strip()
+    return trimmed or None
+
+
+def _texts(ask: Ask) -> list[str]:
+    """The ask's prose, for the words it writes in lower case."""
+    texts = [ask.project.summary, ask.need.description, *ask.need.deliverables]
+    texts += [b.description for b in ask.benefits] + [m.milestone for m in ask.timeline]
+    texts += [t for t in (ask.partner.focus, ask.partner.relationship) if t]
+    return texts + ([ask.budget.covers] if ask.budget and ask.budget.covers else [])
+
+
+def _dated(ask: Ask, milestones: list[Milestone], day, vocab) -> list[tuple[str, str]]:
+    index = {id(m): i for i, m in enumerate(ask.timeline)}
+    return [
+        (
+            day(m.date),
+            lower_first(
+                _clean(ask, f"timeline[{index[id(m)]}].milestone", m.milestone)
+                or "a step of the plan",
+                vocab,
+            ),
+        )
+        for m in milestones
+    ]
+
+
+def partial_day(locale: str):
+    return lambda d: written_date(d, locale)
+
+
+def amount(ask: Ask, value: Decimal) -> str:
+    currency = ask.budget.currency if ask.budget else "USD"
+    return money(value, currency, ask.locale_tag)

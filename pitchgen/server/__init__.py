@@ -1,0 +1,70 @@
+"""The HTTP server: `create_app(settings)` builds the one ASGI app `pitchgen serve` runs, the
+HTTP API under `/v1` and the review pages under `/review` over one `Service`, behind one guard
+(`guard`: keys, rate limits, body size, security headers, the last-resort 500).
+
+This is where the two HTTP faces meet, so neither imports the other.
+May import: `pitchgen.api`, `pitchgen.web`, `pitchgen.service`, `pitchgen.settings`,
+`pitchgen.errors`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+
+from pitchgen import __version__, api, web
+from pitchgen.errors import StoreError
+from pitchgen.server.guard import FAILED_KEYS, Guard, RateLimit
+from pitchgen.service import Service
+from pitchgen.settings import Settings, get_settings
+
+__all__ = ["RateLimit", "create_app"]
+
+log = logging.getLogger("pitchgen.api")
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    rate_limit: RateLimit | None = None,
+    failed_keys: RateLimit | None = None,
+) -> FastAPI:
+    """The app over `settings` (default: the environment's, read here once). CORS stays off:
+    the API is for programs and the review page is served from the same origin."""
+    service = Service(settings or get_settings())
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            await run_in_threadpool(service.store)
+        except StoreError as exc:
+            log.warning("the draft store is not ready yet: %s", exc.message)
+        yield
+        await service.aclose()
+
+    app = FastAPI(
+        title="pitchgen",
+        version=__version__,
+        description=api.DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    api.install(app, service)
+    web.mount(app, service)
+    settings = service.settings
+    app.add_middleware(
+        Guard,
+        api_keys=settings.api_keys,
+        rate_limit=rate_limit
+        or RateLimit(settings.rate_limit_per_second, settings.rate_limit_burst),
+        failed_keys=failed_keys or FAILED_KEYS,
+        allowed_hosts=settings.allowed_hosts,
+        trusted_proxies=settings.trusted_proxies,
+        body_seconds=settings.body_timeout_seconds,
+    )
+    return app

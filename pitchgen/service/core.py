@@ -1,0 +1,285 @@
+"""`Service`: the use cases, each one method that takes plain values and returns the domain's
+models. Settings come in once, from the face's edge (the CLI's entry, the app factory).
+Importing this module costs nearly nothing: `pitchgen recommend` and `pitchgen check` use it
+without reading settings, and every part is imported by the method that needs it.
+
+The store and the model client are opened on first use and shared by every call: a server
+whose database is still starting comes up anyway (its readiness probe says so), and one model
+client means one circuit breaker, so once the model is down drafts fall back at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from pitchgen.ask import Ask, Channel
+from pitchgen.content.models import DraftSet, Recommendation
+
+if TYPE_CHECKING:
+    from pitchgen.checks.report import CheckReport
+    from pitchgen.export.files import Exported, Format
+    from pitchgen.llm.client import LLMClient
+    from pitchgen.settings import LLMMode, Settings
+    from pitchgen.store.idempotency import InFlight
+    from pitchgen.store.repository import Listing, Store
+    from pitchgen.store.rows import Event, IdempotencyRecord, Revision, StoredDraft
+
+__all__ = ["DraftView", "Saved", "Service"]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A new draft set as `POST /v1/drafts` answers it: the JSON body and status, and whether
+    it is a kept response replayed for a retry."""
+
+    body: str
+    status: int
+    replayed: bool = False
+
+
+async def _blocking(fn: Any, *args: Any) -> Any:
+    # A store write may wait for SQLite's lock: off the event loop, in the server's thread pool.
+    from anyio import to_thread
+
+    return await to_thread.run_sync(lambda: fn(*args))
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """One draft as a reviewer reads it: with its ask, history and the actions it allows."""
+
+    draft: StoredDraft
+    ask: Ask
+    revisions: list[Revision]
+    events: list[Event]
+    allowed_actions: list[str]
+
+    @property
+    def partner(self) -> str:
+        return self.ask.partner.organization
+
+
+class Service:
+    """Every use case of pitchgen, over one settings object. `store` is for a caller that
+    already holds one open (tests, the review pages' own test app)."""
+
+    def __init__(self, settings: Settings, *, store: Store | None = None) -> None:
+        self.settings = settings
+        self._store = store
+        self._llm: LLMClient | None = None
+        self._lock = threading.Lock()
+        self._in_flight: InFlight | None = None
+        self._window = dt.timedelta(hours=settings.idempotency_window_hours)
+
+    # --- what the service holds ---------------------------------------------------------------
+
+    def store(self) -> Store:
+        """The draft store, opened (and migrated) on first use; a `StoreError` until it can be."""
+        with self._lock:
+            if self._store is None:
+                from pitchgen.store.repository import Store
+
+                self._store = Store.from_url(self.settings.store_url())
+            return self._store
+
+    @property
+    def opened(self) -> Store | None:
+        """The store if it is open already, without waiting for it."""
+        return self._store
+
+    def llm(self) -> LLMClient | None:
+        """The model client every draft of this service shares; None for template drafting."""
+        from pitchgen.drafting.pipeline import llm_fallback_reason, open_client
+
+        if self._llm is None and llm_fallback_reason(self.settings.llm, self.settings) is None:
+            self._llm = open_client(self.settings, self.settings.llm, self.settings.llm_concurrency)
+        return self._llm
+
+    async def aclose(self) -> None:
+        if self._llm is not None:
+            await self._llm.aclose()
+        self.close()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # --- drafting -----------------------------------------------------------------------------
+
+    async def adraft(self, ask: Ask, channels: Iterable[Channel | str] | None = None) -> DraftSet:
+        """Draft `ask` for `channels` (default: the ask's own) with the shared model client."""
+        from pitchgen.drafting.pipeline import adraft
+
+        return await adraft(ask, channels, settings=self.settings, client=self.llm())
+
+    def draft(
+        self,
+        ask: Ask,
+        channels: Iterable[Channel | str] | None = None,
+        *,
+        llm: LLMMode | None = None,
+    ) -> DraftSet:
+        """Draft `ask` for a synchronous caller (the CLI), in model mode `llm` (default: the
+        settings')."""
+        from pitchgen.drafting.pipeline import draft
+
+        return draft(ask, channels, settings=self.settings, llm=llm)
+
+    def save(
+        self,
+        ask: Ask,
+        draft_set: DraftSet,
+        actor: str,
+        idempotency: IdempotencyRecord | None = None,
+    ) -> bool:
+        """Store the drafts for review (and their idempotency record, in one transaction);
+        False if another request kept a record under the same key first."""
+        return self.store().save_draft_set(ask, draft_set, actor=actor, idempotency=idempotency)
+
+    async def adraft_and_save(
+        self,
+        ask: Ask,
+        channels: Iterable[Channel | str] | None,
+        actor: str,
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: str = "",
+    ) -> Saved:
+        """Draft and store, as `POST /v1/drafts` does. With `idempotency_key`, a retry with the
+        same `fingerprint` (of its body) gets the first response back and drafts nothing; a
+        different body is refused. Keys are scoped by `actor`, so one client cannot replay
+        another's drafts."""
+        if idempotency_key is None:
+            draft_set = await self.adraft(ask, channels)
+            await _blocking(self.save, ask, draft_set, actor)
+            return Saved(draft_set.model_dump_json(), 201)
+        from pitchgen.store.idempotency import InFlight, replayable
+        from pitchgen.store.rows import IdempotencyRecord
+
+        store = await _blocking(self.store)
+        # Made on first use: with no await in between, two requests cannot both make one.
+        self._in_flight = self._in_flight or InFlight()
+        with self._in_flight.claim(actor, idempotency_key):
+            kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
+            if kept is None:
+                draft_set = await self.adraft(ask, channels)
+                body = draft_set.model_dump_json()
+                fresh = IdempotencyRecord(actor, idempotency_key, fingerprint, 201, body)
+                if await _blocking(self.save, ask, draft_set, actor, fresh):
+                    return Saved(body, 201)
+                # Another server process stored this key's drafts first: theirs is the answer.
+                kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
+            kept = replayable(kept, fingerprint)
+        return Saved(kept.body, kept.status, replayed=True)
+
+    @staticmethod
+    def check(ask: Ask, channel: Channel | str, content: Any) -> CheckReport:
+        """The rubric on a draft written anywhere (validated as an edit is); nothing is stored."""
+        from pitchgen.checks.report import check_draft
+
+        return check_draft(ask, channel, content)
+
+    @staticmethod
+    def recommend(ask: Ask) -> Recommendation:
+        from pitchgen.drafting.recommend import recommend
+
+        return recommend(ask)
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def list_drafts(
+        self,
+        *,
+        status: str | None = None,
+        channel: str | None = None,
+        partner: str | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Listing:
+        """A page of drafts, newest first, with their partners' names (one query)."""
+        return self.store().list_drafts(
+            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor
+        )
+
+    def get_draft(self, draft_id: str) -> StoredDraft:
+        return self.store().get_draft(draft_id)
+
+    def revisions(self, draft_id: str) -> list[Revision]:
+        return self.store().revisions(draft_id)
+
+    def events(self, draft_id: str) -> list[Event]:
+        return self.store().events(draft_id)
+
+    def revision_page(
+        self, draft_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Revision], str | None]:
+        """A page of a draft's revisions, oldest first, and the next page's cursor or None."""
+        return self.store().revision_page(draft_id, limit=limit, cursor=cursor)
+
+    def event_page(
+        self, draft_id: str, *, limit: int, cursor: str | None = None
+    ) -> tuple[list[Event], str | None]:
+        """A page of a draft's audit log, oldest first, and the next page's cursor or None."""
+        return self.store().event_page(draft_id, limit=limit, cursor=cursor)
+
+    def show(self, draft_id: str) -> DraftView:
+        from pitchgen.content.status import allowed_actions
+
+        store = self.store()
+        draft = store.get_draft(draft_id)
+        return DraftView(
+            draft=draft,
+            ask=store.get_ask(draft.ask_id),
+            revisions=store.revisions(draft_id),
+            events=store.events(draft_id),
+            allowed_actions=allowed_actions(draft.status),
+        )
+
+    # --- review steps -------------------------------------------------------------------------
+
+    def edit(
+        self,
+        draft_id: str,
+        content: dict[str, Any],
+        expected_version: int,
+        actor: str,
+        note: str | None = None,
+    ) -> StoredDraft:
+        """A person's edit: a new revision with the checks run again (unchanged: no revision)."""
+        from pitchgen.review import workflow
+
+        return workflow.edit(self.store(), draft_id, content, expected_version, actor, note)
+
+    def decide(
+        self,
+        action: str,
+        draft_id: str,
+        actor: str,
+        reason: str | None = None,
+        expected_version: int | None = None,
+    ) -> StoredDraft:
+        """A reviewer's decision: approve (a reason overrides failed must checks), reject (a
+        reason is required) or reopen, at the version they read when given."""
+        from pitchgen.review import workflow
+
+        return workflow.decide(self.store(), action, draft_id, actor, reason, expected_version)
+
+    def send(self, draft_id: str, actor: str) -> StoredDraft:
+        """Send the approved email over SMTP, or mark an approved call or meeting done."""
+        from pitchgen.review.sending import send_draft
+
+        return send_draft(self.store(), draft_id, actor, self.settings)
+
+    def export(self, draft_id: str, fmt: Format | None = None) -> Exported:
+        """The draft as a file; `fmt` defaults to the channel's natural one (see
+        `export.files.default_format`)."""
+        from pitchgen.export.files import default_format, export
+
+        store = self.store()
+        draft = store.get_draft(draft_id)
+        ask = store.get_ask(draft.ask_id)
+        return export(draft, ask, fmt if fmt is not None else default_format(draft, ask))

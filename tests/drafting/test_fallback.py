@@ -1,0 +1,323 @@
+"""The template fallback: a draft a person would send, built around the partner, for any valid
+ask. Each behaviour is asserted on an ask built for it (tests/data/asks/ holds the edge cases:
+many items, no contact, negotiable, two time zones, non-Latin names, hostile fields, locales)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pitchgen.ask import Ask, Channel, Tone, load_ask, validate_ask
+from pitchgen.checks.rubric import run_checks
+from pitchgen.content.render import to_text
+from pitchgen.content.templates import prompts_dir
+from pitchgen.drafting.fallback import render_content, template_names
+
+ROOT = Path(__file__).resolve().parents[2]
+ASKS = ROOT / "fixtures" / "asks"
+EDGE = ROOT / "tests" / "data" / "asks"
+SUMMIT = load_ask(ASKS / "summit-venue.yaml")
+SPONSOR = load_ask(ASKS / "sponsorship-negotiable.yaml")
+EXPERT = load_ask(ASKS / "expertise-no-budget.json")
+EXAMPLES = {"summit": SUMMIT, "sponsorship": SPONSOR, "expertise": EXPERT}
+EDGE_ASKS = {path.stem: load_ask(path) for path in sorted(EDGE.iterdir())}
+
+
+def variant(ask: Ask, **changes: object) -> Ask:
+    """`ask` with fields replaced (`partner__contact_name="X"`); None removes the field."""
+    data = ask.model_dump(mode="json", exclude_none=True)
+    for key, value in changes.items():
+        *parents, leaf = key.split("__")
+        node = data
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        if value is None:
+            node.pop(leaf, None)
+        else:
+            node[leaf] = value
+    return validate_ask(data)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def email(ask: Ask):
+    return render_content(ask, Channel.email)
+
+
+def all_text(ask: Ask) -> dict[Channel, str]:
+    return {channel: to_text(render_content(ask, channel), ask.locale_tag) for channel in Channel}
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_the_same_ask_gives_a_byte_identical_draft(name: str, channel: Channel) -> None:
+    first = render_content(EXAMPLES[name], channel).model_dump_json()
+    assert render_content(EXAMPLES[name], channel).model_dump_json() == first
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("name", list(EXAMPLES))
+def test_shared_examples_pass_every_rubric_check_in_every_tone(name: str, tone: Tone) -> None:
+    ask = variant(EXAMPLES[name], tone=tone)
+    for channel in Channel:
+        content = render_content(ask, channel)
+        results = run_checks(ask, content, to_text(content))
+        assert [(r.id, r.level, r.detail) for r in results if not r.passed] == [], channel
+
+
+# --- the email, built around the partner -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tone", "contact", "greet_as", "greeting"),
+    [
+        ("warm", "Marcus Lee", None, "Hi Marcus,"),
+        ("concise", "Marcus Lee", None, "Hi Marcus,"),
+        ("formal", "Marcus Lee", None, "Dear Marcus Lee,"),
+        ("concise", "Dr. Hannah Weiss", None, "Hi Dr. Weiss,"),
+        ("formal", "Priya Raman", "Ms. Raman", "Dear Ms. Raman,"),
+        ("warm", "王小明", None, "Dear 王小明,"),
+        ("warm", None, None, "Hello,"),
+        ("formal", None, None, "Dear colleagues,"),
+    ],
+)
+def test_the_greeting_fits_the_tone_and_the_name(tone, contact, greet_as, greeting) -> None:
+    ask = variant(SUMMIT, tone=tone, partner__contact_name=contact, partner__greet_as=greet_as)
+    assert email(ask).body.splitlines()[0] == greeting
+
+
+def test_with_no_contact_the_email_still_reaches_a_person() -> None:
+    body = email(EDGE_ASKS["no-contact-volunteers"]).body
+    assert "reaches whoever looks after partnerships at Northside Youth League" in body
+    assert "No prior contact" not in body and "working with us" not in body
+
+
+def test_the_email_opens_with_the_partner_and_keeps_the_title_for_the_signature() -> None:
+    body = email(SUMMIT).body
+    opening = body.split("\n\n")[1]
+    assert opening.startswith("We were so glad when you co-signed our letter")
+    assert "focus on" not in opening  # after the history, no form line about their focus
+    cold = email(EDGE_ASKS["no-contact-volunteers"]).body
+    assert "Your work on civic service for high-school students is why I'm writing" in cold
+    before_signature = body.split("\n\nBest,")[0]
+    assert "Director of Coalitions" not in before_signature
+    assert "I'm Ava" not in before_signature
+
+
+@pytest.mark.parametrize(
+    ("relationship", "said"),
+    [
+        ("Co-signed our letter on occupational licensing in May", "when you co-signed our letter"),
+        ("Marcus spoke at our 2025 forum", "when you spoke at our 2025 forum"),
+        ("A longtime ally on licensing", "working with us (a longtime ally on licensing)"),
+    ],
+)
+def test_the_history_is_a_clause_of_a_sentence(relationship: str, said: str) -> None:
+    body = email(variant(SUMMIT, partner__relationship=relationship)).body
+    assert said in body
+    assert ": " + relationship not in body
+
+
+@pytest.mark.parametrize(
+    ("description", "sentence"),
+    [
+        (
+            "A one-hour review of our draft brief's zoning data",
+            "We're hoping for a one-hour review of our draft brief's zoning data.",
+        ),
+        (
+            "Post our map-challenge guide in your March member newsletter.",
+            "We're hoping you could post our map-challenge guide in your March member newsletter.",
+        ),
+        (
+            "We need the room for one morning.",
+            "We need the room for one morning.",
+        ),
+    ],
+)
+def test_each_ask_text_sits_in_a_sentence_shaped_for_it(description: str, sentence: str) -> None:
+    body = email(variant(SUMMIT, need__description=description)).body
+    assert sentence in body
+    assert not re.search(r"^[A-Z][\w ]{0,40}: [A-Z]", body, re.MULTILINE)
+
+
+def test_subjects_name_the_partners_angle_not_a_request() -> None:
+    subjects = {name: email(ask).subject for name, ask in {**EXAMPLES, **EDGE_ASKS}.items()}
+    assert subjects["summit"] == "Your space for our Main Street Licensing Summit?"
+    assert subjects["negotiable-en-gb"] == "Sponsoring our Small Exporters Day on 9 June 2027"
+    for subject in subjects.values():
+        assert not subject.startswith("Request")
+        assert 3 <= words(subject) <= 9 and len(subject) <= 60, subject
+
+
+def test_money_in_ask_text_is_written_the_drafts_one_way() -> None:
+    for text in all_text(SPONSOR).values():
+        assert "4000 dollars" not in text and "4000 USD" not in text
+        assert "$4,000" in text
+
+
+# --- dates that make sense -------------------------------------------------------------------
+
+
+def test_without_respond_by_the_answer_is_asked_before_the_partners_first_day() -> None:
+    ask = EDGE_ASKS["no-contact-volunteers"]
+    texts = all_text(ask)
+    question = texts[Channel.email].split("\n\n")[-2]
+    assert question.startswith("Could you let me know before April 10, 2027")
+    assert "April 22" not in question
+    assert 'Ask: "Could you let me know before April 10, 2027' in texts[Channel.call_script]
+
+
+def test_a_reply_date_on_the_event_day_becomes_a_day_before_it() -> None:
+    ask = variant(SUMMIT, respond_by="2027-03-04")
+    assert "let me know before March 4, 2027" in email(ask).body
+
+
+def test_the_email_gives_the_dates_that_bind_the_partner() -> None:
+    body = email(EDGE_ASKS["no-contact-volunteers"]).body
+    for day in ("Saturday, April 10", "Saturday, April 17", "April 22, 2027"):
+        assert day in body
+
+
+def test_proposed_times_are_given_on_the_meetings_clock_and_ours_in_brackets() -> None:
+    body = email(EDGE_ASKS["two-zones-es"]).body
+    slot = "at 10:00 Pacific Time (19:00 Madrid time)"
+    assert body.count(slot) == 2
+    assert "UTC" not in body
+
+
+def test_no_zone_is_named_when_no_ones_clock_differs() -> None:
+    body = email(SPONSOR).body
+    assert (
+        "Wednesday, February 10, 2027 at 10:00 AM or Thursday, February 11, 2027 at 2:00 PM"
+        " at your office, Concord"
+    ) in body
+    assert "UTC" not in body
+
+
+# --- length budgets --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("name", [*EXAMPLES, *EDGE_ASKS])
+def test_every_email_keeps_to_the_advised_length(name: str, tone: Tone) -> None:
+    ask = variant({**EXAMPLES, **EDGE_ASKS}[name], tone=tone)
+    assert 75 <= words(email(ask).body) <= 200
+
+
+def test_past_three_items_the_email_names_two_and_says_where_the_rest_are() -> None:
+    ask = EDGE_ASKS["many-items"]
+    body = email(ask).body
+    named = [d for d in ask.need.deliverables if d[:25].lower() in body.lower()]
+    assert len(named) == 2
+    assert "go through the full list with you" in body
+
+
+# --- locale ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "present", "absent"),
+    [
+        ("negotiable-en-gb", ["9 June 2027", "£4,500", "£9,000"], ["GBP", "June 9", "$"]),
+        ("two-zones-es", ["5 October 2027", "€15,000.50", "€60,000"], ["EUR", "October 5"]),
+        ("summit", ["March 4, 2027", "$2,500"], ["USD", "4 March"]),
+    ],
+)
+def test_the_locale_writes_dates_and_money_one_way(name, present, absent) -> None:
+    for channel, text in all_text({**EXAMPLES, **EDGE_ASKS}[name]).items():
+        for form in present:
+            assert form in text or channel != Channel.email, (channel, form)
+        for form in absent:
+            assert form not in text, (channel, form)
+
+
+# --- untrusted text --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_markup_and_instructions_in_the_ask_are_written_around(channel: Channel) -> None:
+    text = all_text(EDGE_ASKS["hostile-fields"])[channel]
+    for hostile in ("<b>", "Ignore all previous", "SYSTEM:", "{{", "TODO"):
+        assert hostile not in text
+    assert "Riverside Park Cleanup" in text
+
+
+def test_with_no_budget_no_draft_names_a_money_figure() -> None:
+    ask = variant(SUMMIT, budget=None)
+    for channel, text in all_text(ask).items():
+        assert not re.search(r"\$|USD|costs you nothing|budget", text, re.IGNORECASE), channel
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "contribution", "expected"),
+    [
+        ("2500", "USD", "0", ["$2,500", "costs you nothing"]),
+        ("2500.50", "USD", "0", ["$2,500.50", "costs you nothing"]),
+        ("12000", "USD", "4000", ["$12,000", "$4,000"]),
+        ("1234567.25", "EUR", "1000", ["€1,234,567.25", "€1,000"]),
+        ("300", "CHF", "0", ["CHF 300", "costs you nothing"]),
+    ],
+)
+def test_every_draft_states_the_budget_plainly(amount, currency, contribution, expected) -> None:
+    budget = {"amount": amount, "currency": currency, "partner_contribution": contribution}
+    for channel, text in all_text(variant(SUMMIT, budget=budget)).items():
+        for phrase in expected:
+            assert phrase in text, (channel, phrase)
+
+
+@pytest.mark.parametrize("channel", list(Channel))
+def test_template_names_are_the_files_the_draft_is_rendered_from(channel: Channel) -> None:
+    names = template_names(channel)
+    assert all((prompts_dir() / name).is_file() for name in names)
+    assert any(channel.value in name for name in names)
+
+
+def test_a_long_ask_is_shortened_at_a_clause_never_inside_a_phrase() -> None:
+    for tone in Tone:
+        body = email(variant(EDGE_ASKS["many-items"], tone=tone)).body
+        assert "…" not in body
+        assert "where your summer reading program runs." in body
+
+
+def test_the_24_hour_clock_of_an_ask_text_reads_as_the_locale_writes_it() -> None:
+    assert "room access from 7:30 AM to 1:00 PM on summit day" in all_text(SUMMIT)[Channel.email]
+    gb = variant(SUMMIT, locale="en-GB")
+    assert "room access from 7:30 to 13:00 on summit day" in all_text(gb)[Channel.email]
+
+
+def test_who_pays_is_said_once_and_plainly() -> None:
+    body = email(SUMMIT).body
+    assert (
+        "Our own budget of $2,500 covers catering and AV rental, so it costs you nothing." in body
+    )
+    assert "paid by Liberty Policy Forum" not in body
+    sponsor = email(SPONSOR).body
+    assert sponsor.count("$4,000") == 3  # the ask, its payment, and what the reception costs
+    assert "open to discussing" not in sponsor
+
+
+def test_a_benefit_written_as_a_promise_reads_as_an_offer() -> None:
+    body = email(SPONSOR).body
+    assert "We would sponsor a table at your annual dinner in the fall." in body
+    assert "In return, you would have a five-minute address" in body
+
+
+def test_an_email_past_its_budget_states_the_ask_by_what_it_names_and_offers_the_rest() -> None:
+    ask = EDGE_ASKS["many-items"]
+    content = email(ask)
+    judged = {
+        r.id: r.passed for r in run_checks(ask, content, to_text(content)) if r.level == "must"
+    }
+    assert judged["states_ask"] and judged["partner_benefit"]
+    silent = content.model_copy(
+        update={
+            "body": content.body.replace("I'd be glad to go through the full list with you.", "")
+        }
+    )
+    judged = {r.id: r.passed for r in run_checks(ask, silent, to_text(silent)) if r.level == "must"}
+    assert not judged["states_ask"] and not judged["partner_benefit"]

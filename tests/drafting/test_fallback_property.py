@@ -1,0 +1,34 @@
+"""The rubric's promise about the template fallback (shared/spec/rubric.md): it passes every
+must check for every valid ask, and every advice check for asks of ordinary size."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from strategies import asks
+
+from pitchgen.ask import Ask, Channel
+from pitchgen.checks.rubric import must_failures, run_checks
+from pitchgen.content.render import to_text
+from pitchgen.drafting.fallback import render_content
+
+
+def _failures(ask: Ask, channel: Channel, *, advice: bool) -> list[str]:
+    content = render_content(ask, channel)
+    results = run_checks(ask, content, to_text(content))
+    failed = [r for r in results if not r.passed] if advice else must_failures(results)
+    return [f"{channel}: {r.id} ({r.level}): {r.detail}" for r in failed]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ask=asks())
+def test_the_template_draft_of_any_valid_ask_passes_every_must_check(ask: Ask) -> None:
+    failures = [f for channel in Channel for f in _failures(ask, channel, advice=False)]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("channel", list(Channel), ids=str)
+def test_the_shared_examples_pass_every_check_in_every_channel(
+    example: Ask, channel: Channel
+) -> None:
+    assert _failures(example, channel, advice=True) == []
