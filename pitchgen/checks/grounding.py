@@ -172,7 +172,7 @@ def ask_facts(ask: Ask) -> AskFacts:
 
 
 def _prose_money(texts: tuple[str, ...]) -> tuple[Money, ...]:
-    from pitchgen.suspicious import why_suspicious
+    from pitchgen.ask.suspicious import why_suspicious
 
     return tuple(
         value
