@@ -31,7 +31,7 @@ from pitchgen.checks.people import closing_form, contact_forms, name_occurrences
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
 from pitchgen.content.formats import gist, money, written_date
-from pitchgen.content.models import CheckResult, Content, Email, MeetingAgenda
+from pitchgen.content.models import CallScript, CheckResult, Content, Email, MeetingAgenda
 
 __all__ = ["CHECKS", "must_failures", "run_checks"]
 
@@ -99,9 +99,9 @@ def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[s
     return missing, found
 
 
-# The email's length budget (issue 13): a text over EMAIL_GIST_WORDS is judged by its gist
-# (its first sentence, else its opening clauses); past EMAIL_LIST items of a list, the first
-# EMAIL_NAMED stand for it when the email says where the rest are.
+# The length budget of an email and of a call script (issue 13): a text over EMAIL_GIST_WORDS
+# is judged by its gist (its first sentence, else its opening clauses); past EMAIL_LIST items
+# of a list, the first EMAIL_NAMED stand for it when the draft says where the full list is.
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
 _REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
@@ -113,7 +113,7 @@ def _email_gist(text: str) -> str:
 
 def _judged(d: Draft) -> tuple[list, list]:
     """The need, deliverables and benefits as this draft must state them."""
-    if not isinstance(d.content, Email):
+    if not isinstance(d.content, (Email, CallScript)):
         return ask_items(d.ask)
     need, benefits = ask_items(d.ask, _email_gist)
     if _REST_OFFERED.search(d.text):

@@ -84,10 +84,8 @@ def where(location: str, org: str) -> str:
     if _REMOTE.search(location) and len(location.split()) <= 4:
         return f"by {location[0].lower()}{location[1:]}"
     if org and location.lower().startswith(org.lower()):
-        rest = location[len(org) :].strip(" ,")
-        if not rest:
-            return "at your office"
-        return f"at your {rest}" if rest[:1].islower() else f"at your office, {rest}"
+        # Their own address is not told back to them.
+        return "at your office"
     return f"at {location}"
 
 

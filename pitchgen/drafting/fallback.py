@@ -9,6 +9,7 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import partial
 
@@ -33,7 +34,15 @@ from pitchgen.drafting.outline import (
     outline,
     reply_date,
 )
-from pitchgen.drafting.phrasing import as_offer, bare, lower_first, possessive, sentence, series
+from pitchgen.drafting.phrasing import (
+    as_offer,
+    bare,
+    lower_first,
+    possessive,
+    sentence,
+    series,
+    shape,
+)
 
 __all__ = ["render_content", "template_names", "template_version"]
 
@@ -71,6 +80,8 @@ MAX_STEPS = 5
 MIN_QUESTIONS = 3
 # The words a caller can say in about twenty seconds, for the project and the partner's focus.
 PITCH_WORDS = 30
+# Past this many items of a list, a card names SPOKEN_ITEMS of them aloud.
+SPOKEN_LIMIT = 3
 # The partner's focus, said or noted in passing.
 BRIEF_WORDS = 15
 # Timeboxes in multiples of this many minutes when the meeting's length allows it.
@@ -163,24 +174,19 @@ def _email(ask: Ask, context: dict) -> Email:
 
 
 def _spoken(o: Outline) -> dict:
-    """The items a caller names aloud (the two that matter most: the first the ask lists) and
-    the rest, which the answers carry."""
-    nouns, sentences = o.benefits, o.benefit_sentences
-    spoken_nouns = nouns[:SPOKEN_ITEMS]
-    spoken_sentences = sentences[: SPOKEN_ITEMS - len(spoken_nouns)]
+    """The items a caller names aloud: every one up to three, else the two that matter most
+    (the first the ask lists), the rest promised in writing, as in the email."""
+    many_d, many_b = len(o.deliverables_at) > SPOKEN_LIMIT, len(o.benefits_at) > SPOKEN_LIMIT
+    named_d = [d for d in o.deliverables_at[: SPOKEN_ITEMS if many_d else SPOKEN_LIMIT] if d]
+    named_b = [b for b in o.benefits_at[: SPOKEN_ITEMS if many_b else SPOKEN_LIMIT] if b]
     return {
         "pitch": lambda text: gist(text, PITCH_WORDS),
         "brief": lambda text: gist(text, BRIEF_WORDS),
-        "spoken_benefits": spoken_nouns,
-        "spoken_benefit_sentences": spoken_sentences,
-        "rest_benefits_text": " ".join(
-            ([sentence(series(nouns[SPOKEN_ITEMS:]))] if nouns[SPOKEN_ITEMS:] else [])
-            + [sentence(as_offer(b)) for b in sentences[len(spoken_sentences) :]]
-        ),
-        "more_benefits": len(nouns) + len(sentences) > SPOKEN_ITEMS,
-        "spoken_deliverables": o.deliverables[:SPOKEN_ITEMS],
-        "rest_deliverables": o.deliverables[SPOKEN_ITEMS:],
-        "more_deliverables": len(o.deliverables) > SPOKEN_ITEMS,
+        "spoken_benefits": [b for b in named_b if shape(b) != "sentence"],
+        "spoken_benefit_sentences": [b for b in named_b if shape(b) == "sentence"],
+        "more_benefits": many_b,
+        "spoken_deliverables": named_d,
+        "more_deliverables": many_d,
         "firm": o.partner_dates[0] if o.partner_dates else None,
         # The milestone after the day we ask an answer by, whoever's it is.
         "next_date": o.milestones[o.reply_index] if o.reply_index < len(o.milestones) else None,
@@ -202,10 +208,7 @@ def _call_script(ask: Ask, context: dict) -> CallScript:
     topics = [
         *(["cost"] if ask.budget else []),
         *(["part"] if extra["splittable"] else []),
-        *(["more_benefits"] if extra["rest_benefits_text"] else []),
-        *(["more_deliverables"] if extra["rest_deliverables"] else []),
-        *(["need"] if o.need and gist(o.need, PITCH_WORDS) != o.need else []),
-        *(["why"] if o.focus else []),
+        *(["more"] if extra["more_deliverables"] or extra["more_benefits"] else []),
         "when",
     ]
     topics += list(_FILLERS[: max(0, MIN_QUESTIONS - len(topics))])
@@ -233,6 +236,8 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+    # The objective is on screen for both sides: "your room" of the ask reads "their room".
+    brief["theirs"] = lambda text: re.sub(r"\b[Yy]our\b", "their", text)
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES

@@ -171,9 +171,17 @@ _MONEY_HINT = re.compile(r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|
 
 def _money_in_our_form(ask: Ask, text: str) -> str:
     """Money in ask text written the draft's one way ("4000 dollars" → "$4,000")."""
-    if not _MONEY_HINT.search(text):
+    # With no budget no money figure may appear in a draft but as the ask writes it.
+    if ask.budget is None or not _MONEY_HINT.search(text):
         return text
-    facts = [f for f in parse_facts(text) if f.kind == "money" and isinstance(f.value, Money)]
+    # Only the budget's own figures: any other stays as the ask writes it, a value of its text.
+    budget = ask.budget
+    ours = {(budget.amount, budget.currency), (budget.partner_contribution, budget.currency)}
+    facts = [
+        f
+        for f in parse_facts(text)
+        if f.kind == "money" and isinstance(f.value, Money) and tuple(f.value) in ours
+    ]
     for fact in reversed(facts):
         start, end = fact.span
         written = money(fact.value.amount, fact.value.currency, ask.locale_tag)

@@ -167,9 +167,11 @@ def test_without_respond_by_the_answer_is_asked_before_the_partners_first_day() 
     ask = EDGE_ASKS["no-contact-volunteers"]
     texts = all_text(ask)
     question = texts[Channel.email].split("\n\n")[-2]
-    assert question.startswith("Could you let me know before April 10, 2027")
+    assert question.startswith(
+        "Could you let me know as soon as you can, and before April 10, 2027"
+    )
     assert "April 22" not in question
-    assert 'Ask: "Could you let me know before April 10, 2027' in texts[Channel.call_script]
+    assert "as soon as you can, and before April 10, 2027" in texts[Channel.call_script]
 
 
 def test_a_reply_date_on_the_event_day_becomes_a_day_before_it() -> None:
@@ -194,7 +196,7 @@ def test_no_zone_is_named_when_no_ones_clock_differs() -> None:
     body = email(SPONSOR).body
     assert (
         "Wednesday, February 10, 2027 at 10:00 AM or Thursday, February 11, 2027 at 2:00 PM"
-        " at your office, Concord"
+        " at your office"
     ) in body
     assert "UTC" not in body
 
