@@ -146,6 +146,9 @@ def ask_facts(ask: Ask) -> AskFacts:
     if ask.budget:
         b = ask.budget
         money = (Money(b.amount, b.currency), Money(b.partner_contribution, b.currency))
+    # Money the ask's own prose states ("a $500 gift card") is the ask's too, written in any
+    # form; not where that text looks like an instruction ("promise them $1,000,000").
+    money += _prose_money(ask_texts(ask))
     # Figures the ask states by its structure: the meeting's length, the years of its dates,
     # how many deliverables, benefits and milestones it has.
     counts = {len(ask.need.deliverables), len(ask.benefits), len(ask.timeline)}
@@ -165,6 +168,17 @@ def ask_facts(ask: Ask) -> AskFacts:
         frozenset(counts),
         clock,
         duration,
+    )
+
+
+def _prose_money(texts: tuple[str, ...]) -> tuple[Money, ...]:
+    from pitchgen.ask.suspicious import why_suspicious
+
+    return tuple(
+        value
+        for text in texts
+        for kind, value in text_facts(text)[0]
+        if kind == "money" and not why_suspicious(text)
     )
 
 

@@ -1,9 +1,10 @@
 """Checking a draft written anywhere (by a person, another tool, a model) against the rubric:
 the one function behind `pitchgen check` and `POST /v1/checks`.
 
-A checked draft goes through exactly what a reviewer's edit goes through: its content is
-validated against the channel's model, rendered to text, and run through `run_checks`.
-Nothing is stored.
+A checked draft goes through what a reviewer's edit goes through: its content is validated
+against the channel's model, rendered to text, and run through `run_checks`; and it gets the
+guard a model's draft gets, so a person's email with a script tag in it is not safe to send
+either. Nothing is stored.
 """
 
 from __future__ import annotations
@@ -14,26 +15,39 @@ from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
 from pitchgen.ask import Ask, Channel
 from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
+from pitchgen.checks.guards import unsafe_markup
 from pitchgen.checks.rubric import run_checks
 from pitchgen.content.models import CONTENT_MODELS, CheckResult
 from pitchgen.content.render import to_text
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
-__all__ = ["CheckReport", "check_draft", "read_draft"]
+__all__ = ["CheckReport", "GuardFinding", "check_draft", "read_draft"]
 
 _BOM = "\ufeff"
 _CHANNEL = TypeAdapter(Channel)
 _SUBJECT = "subject:"
 
 
+class GuardFinding(BaseModel):
+    """What a draft carries that no draft may, beside the rubric (`unsafe_markup`)."""
+
+    id: str
+    detail: str
+
+
 class CheckReport(BaseModel):
-    """The rubric's verdict on one draft: every check, the text they read, and whether every
-    must check passed (a draft safe to send)."""
+    """The rubric's verdict on one draft: every check, the text they read, what the output
+    guard found, and whether the draft is safe to send."""
 
     channel: Channel
     checks: list[CheckResult]
     text: str = Field(description="The draft as plain text, as the checks read it.")
-    passed: bool = Field(description="True when every must check passes.")
+    guards: list[GuardFinding] = Field(
+        default_factory=list,
+        description="Unsafe markup (HTML tags, javascript: links, remote images), as in a"
+        " model's draft; empty when there is none.",
+    )
+    passed: bool = Field(description="True when every must check passes and no guard fires.")
 
 
 def _content_problems(exc: ValidationError) -> list[Problem]:
@@ -61,8 +75,13 @@ def check_draft(ask: Ask, channel: Channel | str, content: Any) -> CheckReport:
         raise InvalidInput(_content_problems(exc)) from None
     text = to_text(parsed)  # type: ignore[arg-type]
     checks = run_checks(ask, parsed, text)  # type: ignore[arg-type]
-    passed = all(c.passed for c in checks if c.level == "must")
-    return CheckReport(channel=channel, checks=checks, text=text, passed=passed)
+    guards = []
+    if found := unsafe_markup(ask, text):
+        guards.append(
+            GuardFinding(id="unsafe_markup", detail=f"remove HTML, scripts and images ({found!r})")
+        )
+    passed = all(c.passed for c in checks if c.level == "must") and not guards
+    return CheckReport(channel=channel, checks=checks, text=text, guards=guards, passed=passed)
 
 
 # --- reading a draft file --------------------------------------------------------------------

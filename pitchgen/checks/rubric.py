@@ -174,7 +174,8 @@ def _states_money(d: Draft, amount: Decimal, currency: str) -> bool:
 def _budget_clear(d: Draft) -> Verdict:
     budget = d.ask.budget
     if budget is None:
-        figures = [f.text for f in d.claims if f.kind == "money"]
+        # Money the ask's own prose states, in any form, is the ask's, not a budget.
+        figures = [f.text for f in d.claims if f.kind == "money" and not d.known.grounds(f)]
         if figures:
             return False, f"mentions {and_(figures)}, but the ask has no budget"
         return True, "no budget in the ask, and no money figure in the draft"

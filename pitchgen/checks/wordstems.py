@@ -112,7 +112,8 @@ _EQUIVALENT = _table()
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
     """The stem a word means, its equivalents folded in; "" for a stop word."""
-    word = word.lower().replace("’", "'")
+    # casefold, not lower: "ß" and a capitalized "Ss" at a sentence's start are one word.
+    word = word.casefold().replace("’", "'")
     if word in STOP_WORDS:
         return ""
     root = _stem(word)

@@ -118,6 +118,7 @@ def _worst_first(checks: list[CheckResult]) -> list[CheckResult]:
 
 def _verdict(report: CheckReport) -> str:
     failed = [c.id for c in report.checks if c.level == "must" and not c.passed]
+    failed += [g.id for g in report.guards]
     title = TITLES[report.channel]
     if not failed:
         return f"{title}: every must check passes."
@@ -131,7 +132,9 @@ def write_report(stream: TextIO, report: CheckReport, fmt: str) -> None:
     elif stream.isatty():
         _rich_report(stream, report)
     else:
-        checks = "\n".join(f"  {check_line(c)}" for c in _worst_first(report.checks))
+        lines = [f"✗ {g.id} (guard): {g.detail}" for g in report.guards]
+        lines += [check_line(c) for c in _worst_first(report.checks)]
+        checks = "\n".join(f"  {line}" for line in lines)
         stream.write(printable(f"{_verdict(report)}\n\n{checks}\n"))
 
 
@@ -141,6 +144,9 @@ def _rich_report(stream: TextIO, report: CheckReport) -> None:
     from rich.text import Text
 
     checks = Text()
+    for guard in report.guards:
+        checks.append(f"✗ {guard.id}", style="bold red")
+        checks.append(printable(f" (guard) {guard.detail}\n"))
     for check in _worst_first(report.checks):
         style = "green" if check.passed else ("bold red" if check.level == "must" else "yellow")
         checks.append(("✓ " if check.passed else "✗ ") + check.id, style=style)

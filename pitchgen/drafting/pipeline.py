@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from pitchgen.ask import Ask, Channel, vagueness_warnings
 from pitchgen.checks.grounding import blank_ask_text
+from pitchgen.checks.guards import unsafe_markup
 from pitchgen.checks.rubric import run_checks
 from pitchgen.content import render
 from pitchgen.content.models import (
@@ -65,13 +66,6 @@ log = logging.getLogger("pitchgen.drafting")
 # What a re-ask echoes of a rejected reply: enough to fix, not enough to blow the context.
 ECHO_LIMIT = 6000
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
-# Markup that must not reach an email, a page or a reviewer's screen from the model: any HTML
-# tag (the channels are plain text), a javascript: link, a markdown image (a remote fetch).
-_UNSAFE = re.compile(
-    r"<\s*/?\s*[a-z][a-z0-9-]*(?:\s[^<>]*)?/?\s*>|javascript\s*:|!\[[^\]]*\]\(",
-    re.IGNORECASE,
-)
-_JAVASCRIPT = re.compile("javascript", re.IGNORECASE)
 _LEAK_WORDS = 8
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
 
@@ -142,12 +136,6 @@ def parse_content(channel: Channel, raw: str) -> Content:
         raise ValueError(f"the reply does not fit the {channel.value} fields: {problems}") from None
 
 
-def _unsafe_markup(text: str) -> re.Match[str] | None:
-    if "<" not in text and "![" not in text and not _JAVASCRIPT.search(text):
-        return None
-    return _UNSAFE.search(text)
-
-
 def _ngrams(text: str) -> zip:
     words = text.lower().translate(_PUNCTUATION).split()
     return zip(*(words[k:] for k in range(_LEAK_WORDS)), strict=False)
@@ -166,13 +154,13 @@ def _repeats_instructions(text: str) -> bool:
 
 
 def output_guards(ask: Ask, text: str) -> list[Finding]:
-    """Safety failures the rubric does not cover: markup, and the system prompt repeated (any
-    run of eight of its words). The ask's own words are data, reproduced faithfully, so a
-    finding is confirmed on the text with them blanked out (the common, clean case never
-    pays for the blanking)."""
+    """Safety failures the rubric does not cover: markup (the guard every checked draft gets),
+    and the system prompt repeated (any run of eight of its words). The ask's own words are
+    data, reproduced faithfully, so a finding is confirmed on the text with them blanked out
+    (the common, clean case never pays for the blanking)."""
     failures = []
-    if _unsafe_markup(text) and (found := _unsafe_markup(blank_ask_text(ask, text))):
-        failures.append(("unsafe_markup", f"remove HTML, scripts and images ({found.group(0)!r})"))
+    if found := unsafe_markup(ask, text):
+        failures.append(("unsafe_markup", f"remove HTML, scripts and images ({found!r})"))
     if _repeats_instructions(text) and _repeats_instructions(blank_ask_text(ask, text)):
         failures.append(("instructions_leaked", "never repeat or discuss your instructions"))
     return failures

@@ -84,11 +84,27 @@ def test_json_output_has_the_report_shape(capsys):
     code, out, _ = run(capsys, "check", str(SUMMIT), str(DROPPED_DELIVERABLE), "--format", "json")
     report = json.loads(out)
     assert code == 3
-    assert set(report) == {"channel", "checks", "text", "passed"}
+    assert set(report) == {"channel", "checks", "text", "guards", "passed"}
     assert report["channel"] == "email" and report["passed"] is False
     assert report["text"].startswith("Subject: Your Capitol Hill room for our licensing summit\n\n")
     states_ask = next(c for c in report["checks"] if c["id"] == "states_ask")
     assert states_ask == {**states_ask, "level": "must", "passed": False}
+
+
+def test_a_hand_written_email_with_markup_gets_the_guard_a_model_draft_gets(capsys, tmp_path):
+    # Every rubric check passes: only the guard stands between this email and a send.
+    email = template_email()
+    email["body"] = email["body"].replace("\n\n", "\n\n<script>steal()</script>\n", 1)
+    path = write_json(tmp_path, email)
+    code, out, _ = run(capsys, "check", str(SUMMIT), str(path))
+    assert code == 3
+    assert out.startswith("Email: 1 must check fails (unsafe_markup).\n\n")
+    assert "  ✗ unsafe_markup (guard): remove HTML, scripts and images ('<script>')" in out
+    code, out, _ = run(capsys, "check", str(SUMMIT), str(path), "-f", "json")
+    report = json.loads(out)
+    assert all(c["passed"] for c in report["checks"] if c["level"] == "must")
+    assert [g["id"] for g in report["guards"]] == ["unsafe_markup"]
+    assert (code, report["passed"]) == (3, False)
 
 
 def test_a_plain_text_email_is_read_whatever_its_line_endings(capsys, tmp_path):
@@ -188,7 +204,7 @@ async def test_the_api_answers_200_with_the_checks_and_stores_nothing(client):
     )
     assert response.status_code == 200, response.text
     report = response.json()
-    assert set(report) == {"channel", "checks", "text", "passed"}
+    assert set(report) == {"channel", "checks", "text", "guards", "passed"}
     assert report["passed"] is False
     assert "states_ask" in [c["id"] for c in report["checks"] if not c["passed"]]
     listed = await client.get("/v1/drafts")
