@@ -15,7 +15,7 @@ COPY pitchgen ./pitchgen
 COPY prompts ./prompts
 COPY fixtures/asks ./fixtures/asks
 # Not editable: the wheel carries the prompts and examples inside the package.
-RUN /opt/venv/bin/pip install --no-cache-dir ".[postgres]"
+RUN /opt/venv/bin/pip install --no-cache-dir ".[postgres,serve]"
 
 # --- runtime: no compilers, no sources, not root -----------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
