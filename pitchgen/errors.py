@@ -179,6 +179,8 @@ class LLMError(PitchgenError):
 
     reason = "llm_unavailable"
     title = "Model call failed"
+    # Transport retries the client made before giving up (for the ledger).
+    retries = 0
 
 
 class LLMUnavailable(LLMError):

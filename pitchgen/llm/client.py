@@ -21,6 +21,7 @@ This module imports openai and tenacity; `drafting` imports it only on the LLM p
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -36,6 +37,7 @@ from tenacity import (
     wait_random_exponential,
 )
 
+from pitchgen import telemetry
 from pitchgen.errors import LLMRejected, LLMUnavailable
 from pitchgen.llm.circuit import Circuit
 from pitchgen.llm.completion import Completion, read_completion
@@ -92,6 +94,11 @@ def _retry_after(headers: httpx2.Headers) -> float | None:
             except ValueError:
                 return None
     return None
+
+
+def _retries(retrying: AsyncRetrying) -> int:
+    """Attempts past the first in the call `retrying` ran."""
+    return max(0, retrying.statistics.get("attempt_number", 1) - 1)
 
 
 class LLMClient:
@@ -198,17 +205,23 @@ class LLMClient:
             reply = await retrying(self._attempt, prompt, messages, deadline)
         except _Transient as failed:
             self.circuit.failed()
-            log.warning("%s: model unavailable after retries: %s", channel, failed)
-            raise LLMUnavailable(f"{channel}: {failed}") from None
-        except LLMUnavailable:
-            self.circuit.failed()
-            raise
-        except LLMRejected:
-            self.circuit.succeeded()
+            log.debug("%s: model unavailable after retries: %s", channel, failed)
+            error = LLMUnavailable(f"{channel}: {failed}")
+            error.retries = _retries(retrying)
+            raise error from None
+        except (LLMUnavailable, LLMRejected) as error:
+            if isinstance(error, LLMRejected):
+                self.circuit.succeeded()
+            else:
+                self.circuit.failed()
+            error.retries = _retries(retrying)
             raise
         except BaseException:
             self.circuit.abandoned()
             raise
+        finally:
+            telemetry.observer().circuit(self.circuit.state)
+        reply = dataclasses.replace(reply, retries=_retries(retrying))
         tokens = self.usage.setdefault(channel, [0, 0])
         tokens[0] += reply.prompt_tokens
         tokens[1] += reply.completion_tokens
@@ -216,10 +229,10 @@ class LLMClient:
             # The endpoint answered, but not in the protocol (a wrong base URL, a proxy): every
             # call to it is wasted, which is what the circuit is for. Drafting still re-asks.
             self.circuit.failed()
-            log.warning("%s: the reply is not a chat completion: %s", channel, reply.problem)
+            log.debug("%s: the reply is not a chat completion: %s", channel, reply.problem)
             return reply
         self.circuit.succeeded()
-        log.info(
+        log.debug(
             "%s: %s replied in %.0f ms (%d+%d tokens, finish %s)",
             channel,
             reply.model,
@@ -288,7 +301,7 @@ class LLMClient:
                     "/chat/completions",
                     body=body,
                     cast_to=httpx2.Response,
-                    options={"timeout": remaining},
+                    options=self._options(remaining),
                 )
         except (openai.APITimeoutError, TimeoutError):
             raise _Transient(f"no answer within {remaining:.1f} s") from None
@@ -314,6 +327,14 @@ class LLMClient:
             )
         return reply
 
+    @staticmethod
+    def _options(remaining: float) -> dict[str, Any]:
+        # The request id goes with the call, so the model server's logs can be matched to ours.
+        request_id = telemetry.request_id.get()
+        if request_id is None:
+            return {"timeout": remaining}
+        return {"timeout": remaining, "headers": {"X-Request-ID": request_id}}
+
     def _status_error(
         self, error: openai.APIStatusError, channel: str, structured: str
     ) -> Exception:
@@ -330,7 +351,7 @@ class LLMClient:
                     f" (past the {cap:.0f} s cap)"
                 )
             return _Transient(f"HTTP {status}: {said}", retry_after=wait)
-        log.warning("%s: model endpoint refused the request: HTTP %d", channel, status)
+        log.debug("%s: model endpoint refused the request: HTTP %d", channel, status)
         return LLMRejected(f"{channel}: HTTP {status} from the model endpoint: {said}")
 
     def _serve_fixture(self, request: httpx2.Request) -> httpx2.Response:

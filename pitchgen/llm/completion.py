@@ -28,6 +28,8 @@ class Completion:
     prompt_tokens: int
     completion_tokens: int
     problem: str | None = None
+    # Transport retries the client made before this answer (set by `LLMClient.complete`).
+    retries: int = 0
 
 
 def _field(mapping: Any, key: str, kind: type) -> Any:

@@ -1,6 +1,8 @@
 """The HTTP server: `create_app(settings)` builds the one ASGI app `pitchgen serve` runs, the
 HTTP API under `/v1` and the review pages under `/review` over one `Service`, behind one guard
-(`guard`: keys, rate limits, body size, security headers, the last-resort 500).
+(`guard`: keys, rate limits, body size, security headers, the last-resort 500, and each
+request's log line and metrics), with `GET /metrics` (`metrics`). `logs`: the log lines' form;
+`deadlines`: uvicorn's protocol with header and write deadlines.
 
 This is where the two HTTP faces meet, so neither imports the other.
 May import: `pitchgen.api`, `pitchgen.web`, `pitchgen.service`, `pitchgen.settings`,
@@ -18,11 +20,12 @@ from fastapi.concurrency import run_in_threadpool
 
 from pitchgen import __version__, api, web
 from pitchgen.errors import StoreError
+from pitchgen.server import metrics
 from pitchgen.server.guard import FAILED_KEYS, Guard, RateLimit
 from pitchgen.service import Service
 from pitchgen.settings import Settings, get_settings
 
-__all__ = ["RateLimit", "create_app"]
+__all__ = ["RateLimit", "create_app", "serve_app"]
 
 log = logging.getLogger("pitchgen.api")
 
@@ -45,6 +48,7 @@ def create_app(
             log.warning("the draft store is not ready yet: %s", exc.message)
         yield
         await service.aclose()
+        metrics.process_exited()
 
     app = FastAPI(
         title="pitchgen",
@@ -56,6 +60,7 @@ def create_app(
     )
     api.install(app, service)
     web.mount(app, service)
+    counted = metrics.install(app)
     settings = service.settings
     app.add_middleware(
         Guard,
@@ -66,5 +71,12 @@ def create_app(
         allowed_hosts=settings.allowed_hosts,
         trusted_proxies=settings.trusted_proxies,
         body_seconds=settings.body_timeout_seconds,
+        metrics=counted,
     )
     return app
+
+
+def serve_app() -> FastAPI:
+    """The app of one `pitchgen serve --workers N` worker: each worker process reads the
+    environment once, as the command did before it started them."""
+    return create_app(get_settings())

@@ -1,5 +1,6 @@
 """The guard every request passes before any route: request id, allowed Host, API key, rate
-limit, body size and deadline, security headers, and the last-resort 500.
+limit, body size and deadline, security headers, the last-resort 500, and once it is answered
+its log line and metrics (`observe`).
 
 It is one plain ASGI middleware rather than a stack of `BaseHTTPMiddleware`s: each of those
 costs a task and a copy of the response per request, which the bench shows.
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
@@ -18,9 +18,12 @@ from urllib.parse import parse_qs
 
 from pydantic import SecretStr
 
+from pitchgen import telemetry
 from pitchgen.api.problems import MEDIA_TYPE, problem_bytes
 from pitchgen.peers import Network, Peers, host_name, limit_key
+from pitchgen.server import observe
 from pitchgen.server.limits import FAILED_KEYS, RateLimit, TokenBuckets
+from pitchgen.server.observe import RequestObserver
 from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
 from pitchgen.settings import LOOPBACK_HOSTS
 
@@ -28,6 +31,8 @@ __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"
 
 MAX_BODY_BYTES = 64 * 1024
 PROTECTED_PREFIX = "/v1"
+# Behind the keys: the API, and the metrics (which tell how busy the server is and with what).
+PROTECTED = frozenset({PROTECTED_PREFIX, "/metrics"})
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -62,8 +67,10 @@ class Guard:
         allowed_hosts: Iterable[str] = LOOPBACK_HOSTS,
         trusted_proxies: Iterable[Network] = (),
         body_seconds: float = 10.0,
+        metrics: RequestObserver | None = None,
     ) -> None:
         self.app = app
+        self._metrics = metrics
         self._keys = list(api_keys)
         self._buckets = TokenBuckets(rate_limit)
         self._failures = TokenBuckets(failed_keys)
@@ -75,17 +82,25 @@ class Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = secrets.token_hex(8)
-        scope.setdefault("state", {})["request_id"] = request_id
+        began = time.perf_counter()
+        headers = dict(scope["headers"])
+        request_id = observe.request_id(headers.get(b"x-request-id"))
+        context = telemetry.request_id.set(request_id)
+        state = scope.setdefault("state", {})
+        state["request_id"] = request_id
         path: str = scope["path"]
-        protected = path == PROTECTED_PREFIX or path.startswith(PROTECTED_PREFIX + "/")
-        address = limit_key(self._peers.resolve(scope))
+        protected = path in PROTECTED or path.startswith(PROTECTED_PREFIX + "/")
+        client = self._peers.resolve(scope)
+        state["client"] = client
+        address = limit_key(client)
         started = False
+        status = 500
 
         async def send_secured(message: Message) -> None:
-            nonlocal started
+            nonlocal started, status
             if message["type"] == "http.response.start":
                 started = True
+                status = message["status"]
                 if message["status"] == 401:
                     self._failures.take(address, time.monotonic())
                 headers = message.setdefault("headers", [])
@@ -102,7 +117,6 @@ class Guard:
             return _send_problem(send_secured, scope, status, detail, headers or [])
 
         try:
-            headers = dict(scope["headers"])
             if host_name(headers.get(b"host", b"").decode("latin-1")) not in self._hosts:
                 # DNS rebinding: a page whose own name resolves to us must not be served.
                 await _refuse_host(send_secured, scope, protected, refuse)
@@ -142,6 +156,9 @@ class Guard:
             if started:
                 raise
             await refuse(500, f"an unexpected error; quote request {request_id} when reporting it")
+        finally:
+            observe.answered(scope, status, time.perf_counter() - began, self._metrics)
+            telemetry.request_id.reset(context)
 
     def _admit(self, scope: Scope, headers: dict[bytes, bytes], address: str) -> tuple | None:
         """Why a /v1 request is refused before its route (status, detail, headers), if it is;

@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pitchgen import telemetry
 from pitchgen.ask import Ask, Channel
+from pitchgen.content.ledger import AskUsage, DraftUsage
 from pitchgen.content.models import DraftSet, Recommendation
 
 if TYPE_CHECKING:
@@ -270,9 +272,41 @@ class Service:
 
     def send(self, draft_id: str, actor: str) -> StoredDraft:
         """Send the approved email over SMTP, or mark an approved call or meeting done."""
+        from pitchgen.errors import ConfigError, PitchgenError, SendError
         from pitchgen.review.sending import send_draft
 
-        return send_draft(self.store(), draft_id, actor, self.settings)
+        channel, outcome = "unknown", "failed"
+        try:
+            channel = self.store().get_draft(draft_id).channel.value
+            sent = send_draft(self.store(), draft_id, actor, self.settings)
+            outcome = "sent" if channel == "email" else "done"
+            return sent
+        except (SendError, ConfigError):
+            raise
+        except PitchgenError:
+            outcome = "refused"  # not approved, already sent, stale, unknown
+            raise
+        finally:
+            telemetry.observer().sent(channel=channel, outcome=outcome)
+
+    # --- the ledger ---------------------------------------------------------------------------
+
+    def usage(self, ask_ids: list[str]) -> AskUsage:
+        """The model calls behind the drafts of `ask_ids` (one ask, or a batch's), summed, with
+        each draft's own: what they cost and how often the model fell back."""
+        from pitchgen.content.ledger import usage_of
+
+        ledgers = self.store().ledgers(ask_ids)
+        drafts = [
+            DraftUsage(
+                draft_id=d.draft_id, ask_id=d.ask_id, channel=d.channel, source=d.source,
+                fallback_reason=d.fallback_reason,
+                usage=usage_of([(d.model_calls, d.fallback_reason)]),
+            )
+            for d in ledgers
+        ]  # fmt: skip
+        total = usage_of((d.model_calls, d.fallback_reason) for d in ledgers)
+        return AskUsage(ask_ids=ask_ids, total=total, drafts=drafts)
 
     def export(self, draft_id: str, fmt: Format | None = None) -> Exported:
         """The draft as a file; `fmt` defaults to the channel's natural one (see

@@ -1,0 +1,70 @@
+"""What the guard notes of each request once it is answered: one log line (`pitchgen.http`)
+and, when the server counts, its metrics; and the request id every line and audit event of
+the request carries.
+
+A client's own `X-Request-ID` is kept when it is sane (1-64 letters, digits and `-_.:`), so a
+caller can follow its request through; anything else is replaced with a fresh id, which keeps
+a client from writing arbitrary text into the logs and the audit log.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from collections.abc import MutableMapping
+from typing import Any, Protocol
+
+__all__ = ["RequestObserver", "request_id", "route_of"]
+
+log = logging.getLogger("pitchgen.http")
+
+_SANE_ID = re.compile(rb"[A-Za-z0-9._:-]{1,64}")
+
+
+class RequestObserver(Protocol):
+    def request(self, route: str, method: str, status: int, seconds: float) -> None: ...
+
+
+def request_id(offered: bytes | None) -> str:
+    """The client's id when it is sane, else a new one."""
+    if offered is not None and _SANE_ID.fullmatch(offered):
+        return offered.decode("ascii")
+    return secrets.token_hex(8)
+
+
+def route_of(scope: MutableMapping[str, Any]) -> str:
+    """The route template that answered (`/v1/drafts/{draft_id}`), never the raw path; "none"
+    when the guard answered first or nothing matched."""
+    route = scope.get("route")
+    return getattr(route, "path", None) or "none"
+
+
+def answered(
+    scope: MutableMapping[str, Any],
+    status: int,
+    seconds: float,
+    metrics: RequestObserver | None,
+) -> None:
+    route = route_of(scope)
+    method = scope["method"]
+    if metrics is not None:
+        metrics.request(route, method, status, seconds)
+    if log.isEnabledFor(logging.INFO):
+        state = scope.get("state", {})
+        log.info(
+            "%s %s %d",
+            method,
+            route,
+            status,
+            extra={
+                "event": "request",
+                "method": method,
+                "route": route,
+                "status": status,
+                "duration_ms": round(seconds * 1000, 2),
+                "principal": state.get("principal"),
+                "client": state.get("client"),
+                "request_id": state.get("request_id"),
+            },
+        )
