@@ -9,6 +9,7 @@ could have written.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, MutableMapping
 from typing import Any
@@ -20,6 +21,7 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _SCHEMES = {"http", "https"}
 
 
+@functools.lru_cache(maxsize=1024)
 def host_name(host: str) -> str:
     """The name in a `Host` header or an allow-list entry, lower case, without port or final
     dot ("" when it is not a host at all): `[::1]:8000` → `[::1]`, `LocalHost.:80` → `localhost`."""
@@ -44,6 +46,7 @@ def _bracketed(host: str) -> str:
         return ""
 
 
+@functools.lru_cache(maxsize=4096)
 def limit_key(address: str) -> str:
     """What a per-address limit counts under: the address, or for IPv6 its /64, which one
     subscriber usually holds whole (one address each would give them 2^64 fresh budgets).

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AliasChoices,
+    BaseModel,
+    ConfigDict,
     Field,
     IPvAnyNetwork,
     SecretStr,
@@ -18,9 +20,18 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pitchgen.errors import ConfigError, problems_from
 
-__all__ = ["LOOPBACK_HOSTS", "MIN_KEY_LENGTH", "LLMMode", "Settings", "get_settings"]
+__all__ = [
+    "LOOPBACK_HOSTS",
+    "MIN_KEY_LENGTH",
+    "LLMMode",
+    "LogFormat",
+    "Price",
+    "Settings",
+    "get_settings",
+]
 
 LLMMode = Literal["auto", "live", "replay", "record", "off"]
+LogFormat = Literal["json", "text"]
 LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 MIN_KEY_LENGTH = 16
 
@@ -29,6 +40,18 @@ def _default_database_url() -> str:
     from platformdirs import user_data_path
 
     return f"sqlite:///{user_data_path('pitchgen', ensure_exists=True) / 'pitchgen.db'}"
+
+
+class Price(BaseModel):
+    """What a model costs per million tokens, in the operator's own currency."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prompt: float = Field(ge=0)
+    completion: float = Field(ge=0)
+
+    def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
+        return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1_000_000
 
 
 class Settings(BaseSettings):
@@ -52,6 +75,14 @@ class Settings(BaseSettings):
     llm_circuit_cool_down_seconds: float = Field(default=30.0, gt=0)
     # Model calls in flight at once across a server's requests.
     llm_concurrency: int = Field(default=8, ge=1, le=256)
+
+    # The operator's price table (PITCHGEN_PRICES, JSON: {"gpt-4o-mini": {"prompt": 0.15,
+    # "completion": 0.6}} per million tokens); none by default, and never fetched.
+    prices: dict[str, Price] = {}
+
+    # Log lines: one per request and per model call, as JSON or as text for a person.
+    log_format: LogFormat = "text"
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     database_url: SecretStr | None = None
     api_keys: Annotated[list[SecretStr], NoDecode] = []
@@ -103,6 +134,16 @@ class Settings(BaseSettings):
     @property
     def llm_configured(self) -> bool:
         return self.openai_api_key is not None or self.openai_base_url is not None
+
+    def price_for(self, model: str | None) -> Price | None:
+        """The price of `model`: its own entry, else the longest entry it starts with (an
+        endpoint reports `gpt-4o-mini-2024-07-18` for `gpt-4o-mini`); None when unpriced."""
+        if not model or not self.prices:
+            return None
+        if model in self.prices:
+            return self.prices[model]
+        known = [name for name in self.prices if model.startswith(name)]
+        return self.prices[max(known, key=len)] if known else None
 
     def store_url(self) -> str:
         if self.database_url is not None:

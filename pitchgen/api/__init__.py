@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen.api import checking, problems, routes
+from pitchgen.api import checking, fast, problems, routes, usage
 from pitchgen.api.problems import problem_responses
 from pitchgen.service import Service
 
@@ -43,8 +43,11 @@ def install(app: FastAPI, service: Service) -> None:
     """Serve the API from `app` over `service`."""
     app.state.service = service
     problems.install(app)
+    # First, so the hottest read is matched before anything else (see `fast`).
+    app.router.routes.insert(0, fast.draft_route())
     app.include_router(routes.router)
     app.include_router(checking.router)
+    app.include_router(usage.router)
     _health(app, service)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
 

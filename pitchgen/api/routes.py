@@ -84,7 +84,7 @@ def _json(model: BaseModel, status: int = 200, headers: dict | None = None) -> R
 
 
 def _draft(draft: StoredDraft) -> Response:
-    return _json(draft, headers={"ETag": etag(draft)})
+    return Response(draft.as_json(), headers={"ETag": etag(draft)}, media_type="application/json")
 
 
 async def _expected_version(
@@ -100,7 +100,8 @@ async def _expected_version(
     return current.version
 
 
-DraftId = Annotated[str, Path(max_length=64, description="A draft's id (a UUID).")]
+DRAFT_ID_MAX = 64
+DraftId = Annotated[str, Path(max_length=DRAFT_ID_MAX, description="A draft's id (a UUID).")]
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", max_length=200, description="The ETag of the draft as you read it."),

@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 from pitchgen.ask import Channel
 from pitchgen.ask.text import BoundedDate, is_stored, text_problem
+from pitchgen.content.ledger import ModelCall
 from pitchgen.content.status import Status
 
 # A meeting, or one agenda item, is at most a day long.
@@ -46,6 +54,7 @@ __all__ = [
     "DraftSet",
     "Email",
     "MeetingAgenda",
+    "ModelCall",
     "NextStep",
     "Recommendation",
     "RejectedOutput",
@@ -170,6 +179,8 @@ class Draft(BaseModel):
     status: Status = "draft"
     version: int = 1
     rejected_llm_output: RejectedOutput | None = None
+    # Every model attempt behind this draft (none for a template drafted without asking one).
+    model_calls: list[ModelCall] = []
 
     @model_validator(mode="before")
     @classmethod

@@ -2,6 +2,8 @@
 
 `pipeline`: the one drafting entry point (model or template, checks, re-ask, fallback).
 `fallback`: the deterministic template draft. `recommend`: which channel to lead with.
+`ledger`: each model attempt recorded on its draft, logged and counted.
 May import: `pitchgen.llm`, `pitchgen.checks`, `pitchgen.content`, `pitchgen.ask`,
-`pitchgen.settings`, `pitchgen.errors`; never the store, the workflow or a face.
+`pitchgen.settings`, `pitchgen.errors`, `pitchgen.telemetry`; never the store, the workflow
+or a face.
 """

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
+from pitchgen import telemetry
 from pitchgen.ask import Ask, Channel, vagueness_warnings
 from pitchgen.checks.grounding import blank_ask_text
 from pitchgen.checks.guards import unsafe_markup
 from pitchgen.checks.rubric import run_checks
 from pitchgen.content import render
+from pitchgen.content.ledger import ModelCall
 from pitchgen.content.models import (
     CONTENT_MODELS,
     AskWarning,
@@ -41,6 +43,7 @@ from pitchgen.content.models import (
     RejectedOutput,
 )
 from pitchgen.drafting import fallback
+from pitchgen.drafting.ledger import ledger_entry
 from pitchgen.drafting.recommend import recommend
 from pitchgen.errors import LLMError
 from pitchgen.settings import LLMMode, Settings
@@ -85,9 +88,11 @@ def template_draft(
     channel: Channel,
     reason: FallbackReason,
     rejected: RejectedOutput | None = None,
+    calls: list[ModelCall] | None = None,
 ) -> Draft:
     content = fallback.render_content(ask, channel)
     text = render.to_text(content, ask.locale_tag)
+    telemetry.observer().drafted(channel=channel.value, source="template", fallback_reason=reason)
     return Draft(
         id=new_id(),
         channel=channel,
@@ -99,6 +104,7 @@ def template_draft(
         text=text,
         checks=run_checks(ask, content, text),
         rejected_llm_output=rejected,
+        model_calls=calls or [],
     )
 
 
@@ -214,8 +220,11 @@ def _judge(ask: Ask, channel: Channel, reply: Completion) -> _Verdict:
 # --- drafting --------------------------------------------------------------------------------
 
 
-def _llm_draft_of(verdict: _Verdict, prompt: Prompt, settings: Settings) -> Draft:
+def _llm_draft_of(
+    verdict: _Verdict, prompt: Prompt, settings: Settings, calls: list[ModelCall]
+) -> Draft:
     assert verdict.content is not None
+    telemetry.observer().drafted(channel=prompt.channel.value, source="llm", fallback_reason=None)
     return Draft(
         id=new_id(),
         channel=prompt.channel,
@@ -226,6 +235,7 @@ def _llm_draft_of(verdict: _Verdict, prompt: Prompt, settings: Settings) -> Draf
         content=verdict.content,
         text=verdict.text,
         checks=verdict.checks,
+        model_calls=calls,
     )
 
 
@@ -237,27 +247,43 @@ async def _draft_channel(
     from pitchgen.llm.prompts import build_prompt, reask_message
 
     prompt = build_prompt(ask, channel)
-    deadline = asyncio.get_running_loop().time() + settings.llm_deadline_seconds
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + settings.llm_deadline_seconds
     messages = list(prompt.messages)
     verdict: _Verdict | None = None
-    for _ in range(2):
+    calls: list[ModelCall] = []
+    for attempt in (1, 2):
+        started = loop.time()
         try:
             reply = await client.complete(prompt, messages, deadline=deadline)
         except LLMError as error:
-            log.warning("%s: template draft (%s): %s", channel.value, error.reason, error)
+            log.warning("%s: template draft (%s)", channel.value, error.reason)
+            log.debug("%s: %s", channel.value, error)
+            calls.append(
+                ledger_entry(channel, settings, attempt=attempt, seconds=loop.time() - started,
+                              outcome="failed", reason=error.reason, retries=error.retries)
+            )  # fmt: skip
             rejected = verdict.rejected() if verdict else None
-            return template_draft(ask, channel, error.reason, rejected)  # type: ignore[arg-type]
+            return template_draft(ask, channel, error.reason, rejected, calls)  # type: ignore[arg-type]
         verdict = _judge(ask, channel, reply)
+        # The failed checks by name only: a check's detail may quote the draft.
+        failed = ",".join(name for name, _ in verdict.failures) or None
+        outcome = "rejected" if failed else "accepted"
+        seconds = loop.time() - started
+        calls.append(
+            ledger_entry(channel, settings, attempt=attempt, seconds=seconds, outcome=outcome,
+                         reason=failed, reply=reply)
+        )  # fmt: skip
         if verdict.ok:
-            return _llm_draft_of(verdict, prompt, settings)
+            return _llm_draft_of(verdict, prompt, settings, calls)
         messages += [
             {"role": "assistant", "content": reply.text[:ECHO_LIMIT]},
             {"role": "user", "content": reask_message(verdict.failures, verdict.advice)},
         ]
     assert verdict is not None
     # The reviewer sees the rejected draft and its failed checks on the draft itself.
-    log.info("%s: template draft (llm_invalid_output): %s", channel.value, verdict.failures)
-    return template_draft(ask, channel, "llm_invalid_output", verdict.rejected())
+    log.info("%s: template draft (llm_invalid_output)", channel.value)
+    return template_draft(ask, channel, "llm_invalid_output", verdict.rejected(), calls)
 
 
 def _draft_set(ask: Ask, drafts: list[Draft]) -> DraftSet:

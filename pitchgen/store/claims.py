@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pitchgen import telemetry
 from pitchgen.errors import Conflict
 from pitchgen.store.migrations.schema import drafts, events
 from pitchgen.store.rows import Change, StoredDraft, utc
@@ -130,6 +131,6 @@ def _event(
         events.insert().values(
             draft_id=draft_id, at=now, actor=change.actor, action=change.action,
             from_status=from_status, to_status=change.to_status, reason=change.reason,
-            detail=change.detail,
+            detail=change.detail, request_id=telemetry.request_id.get(),
         )
     )  # fmt: skip

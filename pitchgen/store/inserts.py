@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 
+from pitchgen import telemetry
 from pitchgen.ask import Ask
 from pitchgen.content.models import Draft, DraftSet
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
@@ -53,10 +54,12 @@ def insert_draft_set(
             for r in rows
         ],
     )
+    request_id = telemetry.request_id.get()
     conn.execute(
         events.insert(),
         [
             {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
+            | {"request_id": request_id}
             | {"from_status": None, "to_status": r["status"]}
             | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
             for r in rows

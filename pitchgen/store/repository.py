@@ -17,14 +17,17 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pitchgen import telemetry
 from pitchgen.ask import Ask
 from pitchgen.ask.text import STORED
 from pitchgen.content.models import CheckResult, DraftSet
 from pitchgen.errors import InvalidInput, NotFound, Problem, StoreError
 from pitchgen.store import claims
+from pitchgen.store.cache import ChangeCache, cacheable
 from pitchgen.store.database import describe_url, error_message, open_engine
 from pitchgen.store.idempotency import DEFAULT_WINDOW, PURGE_EVERY
 from pitchgen.store.inserts import KeyTaken, insert_draft_set, keep
+from pitchgen.store.ledgers import DraftLedger, ledgers_of
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
 from pitchgen.store.pages import (
     MAX_PAGE,
@@ -61,7 +64,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0007"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -106,6 +109,8 @@ class Store:
         self.reads_wait = not self._sqlite
         # Whether a send claim has lapsed is judged by this clock; tests move it forward.
         self.clock = _now
+        path = cacheable(engine.url)
+        self._cache: ChangeCache[StoredDraft] | None = ChangeCache(path) if path else None
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
@@ -117,6 +122,8 @@ class Store:
         return store
 
     def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
         self.engine.dispose()
 
     def upgrade(self) -> None:
@@ -220,7 +227,7 @@ class Store:
                 events.insert().values(
                     draft_id=draft.id, at=now, actor=change.actor, action=change.action,
                     from_status=draft.status, to_status=change.to_status, reason=change.reason,
-                    detail=change.detail,
+                    detail=change.detail, request_id=telemetry.request_id.get(),
                 )
             )  # fmt: skip
             return draft_row(updated)
@@ -250,9 +257,25 @@ class Store:
     # --- reads ------------------------------------------------------------------------------
 
     def get_draft(self, draft_id: str) -> StoredDraft:
+        """The draft as stored (the same object until the database changes: treat it as read
+        only)."""
         known_form(draft_id, "draft")
+        if self._cache is not None:
+            with self._errors():
+                return self._cache.get(draft_id, lambda: self._read_draft(draft_id))
+        return self._read_draft(draft_id)
+
+    def _read_draft(self, draft_id: str) -> StoredDraft:
         with self._read() as conn:
             return self._one(conn, draft_id)
+
+    def ledgers(self, ask_ids: list[str]) -> list[DraftLedger]:
+        """Each draft of the asks, oldest first, with its model calls; NotFound for an ask
+        that is not stored."""
+        for ask_id in ask_ids:
+            known_form(ask_id, "ask")
+        with self._read(snapshot=True) as conn:
+            return ledgers_of(conn, ask_ids)
 
     def get_ask(self, ask_id: str) -> Ask:
         known_form(ask_id, "ask")

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from pitchgen.ask.text import STORED
 from pitchgen.content.models import CheckResult, Draft, Status
@@ -44,6 +44,13 @@ class StoredDraft(Draft):
     sent_at: dt.datetime | None = None
     message_id: str | None = None
     send_error: str | None = None
+    _json: str | None = PrivateAttr(default=None)
+
+    def as_json(self) -> str:
+        """Its JSON, serialized once: the store hands out the same draft until it changes."""
+        if self._json is None:
+            self._json = self.model_dump_json()
+        return self._json
 
 
 class Revision(BaseModel):
@@ -66,6 +73,8 @@ class Event(BaseModel):
     to_status: Status
     reason: str | None = None
     detail: dict | None = None
+    # The request that wrote it (its X-Request-ID); none from the CLI.
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,8 @@ class Change:
     to_status: Status
     reason: str | None = None
     detail: dict | None = None
+    # The request that wrote it (its X-Request-ID); none from the CLI.
+    request_id: str | None = None
     revision: NewRevision | None = None
     sent_at: dt.datetime | None = None
     message_id: str | None = None
@@ -134,4 +145,7 @@ def row_model(model: type[M], row: sa.Row, *times: str) -> M:
 
 
 def draft_row(row: sa.Row) -> StoredDraft:
-    return row_model(StoredDraft, row, "created_at", "updated_at", "sent_at")
+    values = row._asdict()
+    values["model_calls"] = values.get("model_calls") or []  # none stored before 0007
+    stamps = {key: utc(values[key]) for key in ("created_at", "updated_at", "sent_at")}
+    return StoredDraft.model_validate(values | stamps, context=STORED)

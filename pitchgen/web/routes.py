@@ -103,7 +103,8 @@ def _draft_page(
     values: dict | None = None,
     base_version: int | None = None,
 ) -> Response:
-    view = state(request).service.show(draft.id)
+    service = state(request).service
+    view = service.show(draft.id)
     channel = Channel(draft.channel)
     return render(
         request,
@@ -123,6 +124,7 @@ def _draft_page(
         formats=FORMATS[channel],
         revisions=view.revisions,
         events=view.events,
+        usage=service.usage([draft.ask_id]).total,
         message=message or _DONE.get(request.query_params.get("done", "")),
         problems=[_labelled(channel, p) for p in problems],
         base_version=base_version,

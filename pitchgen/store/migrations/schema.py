@@ -52,6 +52,8 @@ drafts = sa.Table(
     # The send that may be at the SMTP server now, and until when (migration 0003).
     sa.Column("send_claim", sa.String(32)),
     sa.Column("send_claim_expires", _When),
+    # Every model attempt behind the draft (migration 0007); null for drafts stored before.
+    sa.Column("model_calls", _Json),
     sa.Index("ix_drafts_status_seq", "status", "seq"),
     sa.Index("ix_drafts_channel_seq", "channel", "seq"),
 )
@@ -79,6 +81,8 @@ events = sa.Table(
     sa.Column("to_status", sa.String(10), nullable=False),
     sa.Column("reason", sa.Text),
     sa.Column("detail", _Json),
+    # The HTTP request that wrote it (its X-Request-ID; migration 0007); null from the CLI.
+    sa.Column("request_id", sa.String(64)),
 )
 # The API's `Idempotency-Key` records (pitchgen.api.idempotency): scoped by API key.
 api_idempotency = sa.Table(
