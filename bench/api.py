@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -35,6 +36,8 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI, Request, Response
+
+from pitchgen.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
@@ -46,7 +49,6 @@ MEMORY_AFTER = 10_000
 
 def _pitchgen_app() -> FastAPI:
     from pitchgen.server import RateLimit, create_app
-    from pitchgen.settings import Settings
 
     # The bench is one client address sending thousands of requests; the limiter still runs.
     return create_app(Settings(llm="off"), rate_limit=RateLimit(per_second=1e9, burst=10**9))
@@ -72,8 +74,18 @@ def _bare_app() -> FastAPI:
 def _serve(which: str) -> None:
     import uvicorn
 
-    app = _pitchgen_app() if which == "pitchgen" else _bare_app()
-    uvicorn.run(app, host="127.0.0.1", port=0, access_log=False, log_level="info")
+    from pitchgen.cli.serve import uvicorn_options
+
+    # One server stack for both: `pitchgen serve`'s loop and parser (uvloop and httptools when
+    # installed); pitchgen with its own options and log lines, the bare app without either.
+    if which == "pitchgen":
+        options = uvicorn_options(settings=Settings(llm="off"))
+        app = _pitchgen_app()
+    else:
+        options = {"loop": "auto", "http": "auto", "log_level": "info"}
+        app = _bare_app()
+    options |= {"access_log": False, "host": "127.0.0.1", "port": 0}
+    uvicorn.run(app, **options)
 
 
 @contextmanager
@@ -90,6 +102,8 @@ def server(which: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
                 break
         else:
             raise SystemExit(f"the {which} server did not start")
+        # pitchgen writes a log line per request: keep reading, or the pipe fills and stalls it.
+        threading.Thread(target=process.stderr.read, daemon=True).start()
         yield found.group(1), process.pid
     finally:
         process.terminate()
@@ -206,6 +220,15 @@ async def run(requests: int, clients: int, rounds: int) -> None:
     get_ratio = ratio("GET /v1/drafts/{id}", "bare GET, same size")
     print(f"POST throughput vs bare: {post_ratio:.2f} (target >= 0.5)")
     print(f"GET throughput vs bare:  {get_ratio:.2f} (target >= 0.8)")
+    # Server CPU per request, bare over ours: what throughput would be with a core each, and
+    # steadier than wall-clock ratios while other work shares the machine.
+    count = {k: sum(len(lat) for _, lat in v) for k, v in runs.items()}
+    per = {k: cpu[k] / count[k] for k in runs}
+    print(
+        f"GET server CPU per request, bare/ours: "
+        f"{per['bare GET, same size'] / per['GET /v1/drafts/{id}']:.2f}; POST adds "
+        f"{(per['POST /v1/drafts'] - per['bare POST, same size']) * 1000:.2f} ms over bare"
+    )
     print(f"pitchgen RSS after {max(sent, MEMORY_AFTER):,} requests: {memory:.0f} MiB")
     in_process()
 
