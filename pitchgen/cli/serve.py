@@ -63,8 +63,8 @@ def uvicorn_options(
         "forwarded_allow_ips": "",
         # Slow clients: a request's headers must arrive within 10 s, a response the client
         # stops reading is cut off after 30 s, an idle keep-alive
-        # connection closes after 5 s, an unfinished request may not buffer past 16 KiB (h11;
-        # httptools caps a head at 80 KiB), and past 1,000 connections new requests get 503 at
+        # connection closes after 5 s, a request line and headers may not pass 16 KiB (h11's
+        # own limit; ours on httptools), and past 1,000 connections new requests get 503 at
         # once rather than memory running out.
         # Bodies have a deadline in the app (PITCHGEN_BODY_TIMEOUT_SECONDS).
         "http": http,

@@ -19,6 +19,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 __all__ = [
     "HEADER_SECONDS",
+    "MAX_HEAD_BYTES",
     "WRITE_SECONDS",
     "H11Deadlines",
     "HttpToolsDeadlines",
@@ -29,6 +30,8 @@ __all__ = [
 HEADER_SECONDS = 10.0
 # How long a response may sit with the client's buffers full and nothing read.
 WRITE_SECONDS = 30.0
+# The most a request line and headers may hold (h11's limit, as `pitchgen serve` sets it).
+MAX_HEAD_BYTES = 16 * 1024
 
 
 class _Deadlines:
@@ -103,9 +106,36 @@ if importlib.util.find_spec("httptools") is not None:
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
     class HttpToolsDeadlines(_Deadlines, HttpToolsProtocol):
+        """With the limit h11 has (`h11_max_incomplete_event_size`) and httptools lacks: a
+        request head still unfinished past `max_head_bytes` gets 400 and the connection
+        closes, rather than buffering for as long as the header deadline allows."""
+
+        max_head_bytes = MAX_HEAD_BYTES
+        # Bytes received since the last request head was complete or response ended.
+        _pending = 0
+
         def _awaiting_head(self) -> bool:
             # A cycle starts when a request's head is complete (a pipelined one's too).
             return self.cycle is None or self.cycle.response_complete
+
+        def data_received(self, data: bytes) -> None:
+            self._pending += len(data)
+            super().data_received(data)
+            if (
+                self._pending > self.max_head_bytes
+                and self._awaiting_head()
+                and not self.transport.is_closing()
+            ):
+                self.send_400_response("Request line and headers too large.")
+
+        def on_headers_complete(self) -> None:
+            self._pending = 0
+            super().on_headers_complete()
+
+        def on_response_complete(self) -> None:
+            self._pending = 0
+            super().on_response_complete()
+
 
 else:  # pragma: no cover - the serve extra installs httptools
     HttpToolsDeadlines = None  # type: ignore[assignment,misc]

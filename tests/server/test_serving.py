@@ -163,31 +163,53 @@ def test_the_metrics_of_every_worker_add_up(tmp_path: Path) -> None:
     assert sample(text, "pitchgen_http_requests_total", **labels) == 12
 
 
-@pytest.mark.parametrize("protocol", [H11Deadlines, HttpToolsDeadlines], ids=["h11", "httptools"])
-def test_a_client_trickling_its_headers_is_cut_off_with_either_parser(protocol) -> None:
-    async def app(scope, receive, send) -> None:
-        await send({"type": "http.response.start", "status": 204, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
+async def no_content(scope, receive, send) -> None:
+    await send({"type": "http.response.start", "status": 204, "headers": []})
+    await send({"type": "http.response.body", "body": b""})
 
+
+@contextmanager
+def served_by(protocol, header_seconds: float = 10.0) -> Iterator[tuple[str, int]]:
+    """A tiny app under uvicorn with `pitchgen serve`'s options and `protocol`."""
     options = uvicorn_options() | {"lifespan": "off", "log_level": "warning"}
-    options["http"] = with_header_deadline(0.2, base=protocol)
-    server = uvicorn.Server(uvicorn.Config(app, **options))
+    options["http"] = with_header_deadline(header_seconds, base=protocol)
+    server = uvicorn.Server(uvicorn.Config(no_content, **options))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     sock.listen()
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]})
     thread.start()
     try:
-        with socket.create_connection(sock.getsockname(), timeout=WAIT) as slow:
-            slow.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")  # and nothing more
-            assert slow.recv(1024) == b""  # closed by the server, unanswered
-        with socket.create_connection(sock.getsockname(), timeout=WAIT) as prompt:
-            prompt.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            assert prompt.recv(1024).startswith(b"HTTP/1.1 204")
+        yield sock.getsockname()
     finally:
         server.should_exit = True
         thread.join()
         sock.close()
+
+
+@pytest.mark.parametrize("protocol", [H11Deadlines, HttpToolsDeadlines], ids=["h11", "httptools"])
+def test_a_client_trickling_its_headers_is_cut_off_with_either_parser(protocol) -> None:
+    with served_by(protocol, header_seconds=0.2) as address:
+        with socket.create_connection(address, timeout=WAIT) as slow:
+            slow.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n")  # and nothing more
+            assert slow.recv(1024) == b""  # closed by the server, unanswered
+        with socket.create_connection(address, timeout=WAIT) as prompt:
+            prompt.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert prompt.recv(1024).startswith(b"HTTP/1.1 204")
+
+
+@pytest.mark.parametrize("protocol", [H11Deadlines, HttpToolsDeadlines], ids=["h11", "httptools"])
+def test_a_request_head_growing_past_16_kib_is_refused_with_either_parser(protocol) -> None:
+    with served_by(protocol) as address:
+        with socket.create_connection(address, timeout=WAIT) as big:
+            # A head that keeps growing is refused once it passes the limit, ended or not.
+            big.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + b"a" * 40_000)
+            answer = b"".join(iter(lambda: big.recv(65536), b""))
+        assert answer.startswith(b"HTTP/1.1 400 ")
+        with socket.create_connection(address, timeout=WAIT) as fine:
+            fine.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Fine: " + b"a" * 8_000)
+            fine.sendall(b"\r\n\r\n")
+            assert fine.recv(1024).startswith(b"HTTP/1.1 204")
 
 
 def test_serve_uses_the_fast_loop_and_parser_when_installed() -> None:
