@@ -17,6 +17,7 @@ from pitchgen.store.rows import IdempotencyRecord
 __all__ = ["KeyTaken", "insert_draft_set", "keep"]
 
 _DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
+_NO_LEDGER = _DRAFT_FIELDS - {"model_calls"}
 
 
 class KeyTaken(Exception):
@@ -41,7 +42,10 @@ def insert_draft_set(
             partner=ask.partner.organization, created_at=now,
         )
     )  # fmt: skip
-    rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
+    # Only what there is: a set drafted without a model writes no ledger column (NULL reads
+    # back as none), nor an event a request id outside a request, as before migration 0007.
+    fields = _DRAFT_FIELDS if any(d.model_calls for d in draft_set.drafts) else _NO_LEDGER
+    rows = [d.model_dump(mode="json", include=fields) for d in draft_set.drafts]
     if not rows:
         return
     stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
@@ -59,7 +63,7 @@ def insert_draft_set(
         events.insert(),
         [
             {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
-            | {"request_id": request_id}
+            | ({"request_id": request_id} if request_id else {})
             | {"from_status": None, "to_status": r["status"]}
             | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
             for r in rows
