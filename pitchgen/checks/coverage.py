@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pitchgen.ask import ISO_4217, Ask
 from pitchgen.ask.suspicious import suspicious_fields
@@ -164,13 +164,19 @@ class DraftTerms:
             )
         return value in self.numbers
 
+    @cached_property
+    def windows(self) -> list[set[str]]:
+        """The stems of each run of WINDOW sentences (fewer when the draft is shorter)."""
+        return [
+            set().union(*self.sentences[i : i + WINDOW])
+            for i in range(max(1, len(self.sentences) - WINDOW + 1))
+        ]
+
     def best_window(self, roots: set[str]) -> set[str]:
         """The most of `roots` that stand within WINDOW sentences of each other."""
         best: set[str] = set()
-        for i in range(max(1, len(self.sentences) - WINDOW + 1)):
-            here: set[str] = set()
-            for sentence in self.sentences[i : i + WINDOW]:
-                here |= roots & sentence
+        for window in self.windows:
+            here = roots & window
             if len(here) > len(best):
                 best = here
                 if len(best) == len(roots):
