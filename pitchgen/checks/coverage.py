@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import cached_property, lru_cache
 
 from pitchgen.ask import ISO_4217, Ask
+from pitchgen.ask.memo import per_ask
 from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
@@ -96,6 +97,12 @@ def _parts(text: str) -> tuple[tuple[Fact, ...], tuple, tuple]:
 _memo: dict[tuple, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
 
 
+@per_ask  # the email's gist and the agenda's whole texts are judged against the same counts
+def _stems_counted(ask: Ask) -> Counter[str]:
+    """How many times each stem occurs across the ask's texts (once per text)."""
+    return Counter(root for text in ask_texts(ask) for root in stems(text))
+
+
 def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     """(the need and each deliverable, each benefit) of the ask, parsed once per ask; `cut`
     shortens each text first (an email judges a long item by its gist)."""
@@ -106,7 +113,7 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     shorten = cut or (lambda text: text)
     odd = suspicious_fields(ask)
     texts = ask_texts(ask)
-    counted = Counter(root for text in texts for root in stems(text))
+    counted = _stems_counted(ask)
 
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
