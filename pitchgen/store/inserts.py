@@ -32,12 +32,17 @@ def keep(conn: sa.Connection, record: IdempotencyRecord, now: dt.datetime) -> No
 
 
 def insert_draft_set(
-    conn: sa.Connection, ask: Ask, draft_set: DraftSet, actor: str, now: dt.datetime
+    conn: sa.Connection,
+    ask: Ask,
+    draft_set: DraftSet,
+    actor: str,
+    now: dt.datetime,
+    partner_id: str | None = None,
 ) -> None:
     conn.execute(
         asks.insert().values(
             id=draft_set.ask_id, ask=ask.model_dump(mode="json"),
-            partner=ask.partner.organization, created_at=now,
+            partner=ask.partner.organization, partner_id=partner_id, created_at=now,
         )
     )  # fmt: skip
     rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]

@@ -1,0 +1,374 @@
+"""Which partners fit an ask: every entry scored, the score broken into parts a person can read.
+
+The parts, each in points (their sum is the score, to the tenth):
+- **need**: the entry offers the ask's need type (`can_offer`).
+- **match**: its focus, tags and name match the project and the need: BM25 (bm25s) over the
+  words as the checks compare them (stems, stop words out, common equivalents joined), scaled
+  so the directory's best match gets the whole weight; the reason quotes the shared words.
+- **room**: for a workspace ask that states a head count, whether the room the focus names
+  holds it ("seats 80" against "a room for 35").
+- **region**: its region is the ask's place, covers it (a US-wide entry), or neighbours it (the
+  same US Census division); for work done in person (a room, volunteers), a partner elsewhere
+  counts against. An ask that names no place is remote work: region is not weighed.
+- **history**: shared history with the sender (a relationship note naming them, earlier asks in
+  the store) counts for; a declined ask counts against.
+- **recency**: asked within the window (90 days by default) before `today`: counts against,
+  never drops the entry.
+
+Beyond the usual allies: the best entry that offers the need, has no history with anyone in
+the directory or the store, and is of a kind (its first tag) none of the sender's allies is;
+it is flagged, and kept in a short list when it scores at least half the best score.
+Weights were chosen on shared/partners/labels.csv (bench/partners.py says how).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from pitchgen.ask import Ask, NeedType
+from pitchgen.checks.wordstems import stem, words
+from pitchgen.partners.model import PartnerFields, identity
+from pitchgen.partners.places import Reach, ask_places, groups_in, reach
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "History",
+    "Index",
+    "Part",
+    "Scored",
+    "Weights",
+    "rank",
+    "shortlist",
+]
+
+# Advice travels (a review, judging essays); a room, canvassers or a local sponsor do not.
+_TRAVELS = {NeedType.expertise}
+_SEATS = re.compile(
+    r"(?:(\d[\d,]*)[- ]seat|seats?\s+(?:up to\s+)?(\d[\d,]*)|(?:room|hall|auditorium|space|"
+    r"venue|boardroom)\s+(?:\w+\s+)?for\s+(?:up to\s+)?(\d[\d,]*)|(\d[\d,]*)\s+(?:people|guests|"
+    r"attendees|participants|seats))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    need: float = 40.0
+    match: float = 30.0
+    room: float = 10.0
+    region: float = 20.0
+    history: float = 10.0
+    recency: float = 15.0
+    window_days: int = 90
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store knows of an entry: when asks were made to it (and by whom), and what
+    came of them."""
+
+    asked: tuple[tuple[dt.date, str], ...] = ()
+    accepted: int = 0
+    declined: int = 0
+
+    def last(self) -> dt.date | None:
+        return max((day for day, _ in self.asked), default=None)
+
+    def by(self, sender: str) -> int:
+        return sum(1 for _, who in self.asked if identity(who) == identity(sender))
+
+
+@dataclass(frozen=True)
+class Part:
+    part: str
+    points: float
+    detail: str
+
+    def reason(self) -> str:
+        return f"{self.detail} ({self.points:+.1f})" if self.points else self.detail
+
+
+@dataclass(frozen=True)
+class Scored:
+    partner: PartnerFields
+    parts: tuple[Part, ...]
+    beyond_usual_allies: bool = False
+    note: str | None = field(default=None, compare=False)
+
+    @property
+    def score(self) -> float:
+        return round(sum(p.points for p in self.parts), 1)
+
+    @property
+    def reasons(self) -> list[str]:
+        out = [p.reason() for p in self.parts]
+        return [self.note, *out] if self.note else out
+
+
+class Index:
+    """A directory's entries with what ranking needs of each, computed once per directory
+    version: the lexical index, the room size and the groups of states its focus names, and
+    its relationship note's identity."""
+
+    def __init__(self, partners: Sequence[PartnerFields]) -> None:
+        import bm25s
+
+        self.partners = list(partners)
+        tokens = [_terms(_document(p)) for p in self.partners]
+        self.seats = [_seats(p.focus) for p in self.partners]
+        self.groups = [groups_in(p.focus) for p in self.partners]
+        self.notes = [identity(p.relationship) if p.relationship else "" for p in self.partners]
+        self._bm25 = bm25s.BM25()
+        self._empty = not any(tokens)
+        if not self._empty:
+            # bm25s wants every document non-empty; a placeholder term no query has.
+            self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
+
+    def scores(self, query: list[str]) -> list[float]:
+        vocab = {} if self._empty else self._bm25.vocab_dict
+        known = [t for t in dict.fromkeys(query) if t in vocab]
+        if not known:
+            return [0.0] * len(self.partners)
+        return self._bm25.get_scores(known).tolist()
+
+
+def _document(partner: PartnerFields) -> str:
+    return " ".join([partner.organization, partner.focus or "", *partner.tags])
+
+
+def _terms(text: str) -> list[str]:
+    return [t for t in map(stem, words(text)) if t]
+
+
+def _shared_words(partner: PartnerFields, query: set[str]) -> list[str]:
+    # The entry's own words, as a person wrote them, whose stems the ask shares.
+    seen: dict[str, str] = {}
+    for word in words(_document(partner)):
+        term = stem(word)
+        if term in query and term not in seen:
+            seen[term] = word.casefold()
+    return list(seen.values())
+
+
+def _query(ask: Ask) -> str:
+    need = [ask.need.description, *ask.need.deliverables]
+    return " ".join([ask.project.name, ask.project.summary, *need])
+
+
+def _seats(text: str | None) -> int | None:
+    found = [
+        int(next(g for g in m.groups() if g).replace(",", "")) for m in _SEATS.finditer(text or "")
+    ]
+    return max(found) if found else None
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What every entry is scored against: the ask, read once."""
+
+    ask: Ask
+    index: Index
+    history: Mapping[int, History]
+    today: dt.date
+    weights: Weights
+    bm25: list[float]
+    best: float
+    query: frozenset[str]
+    places: tuple[tuple[str, str], ...]
+    seats: int | None
+    sender: str
+
+    def past(self, n: int) -> History:
+        return self.history.get(n, _NONE)
+
+    def with_sender(self, n: int) -> bool:
+        return bool(self.index.notes[n]) and self.sender in self.index.notes[n]
+
+
+_NONE = History()
+
+
+def rank(
+    ask: Ask,
+    partners: Sequence[PartnerFields] | Index,
+    *,
+    today: dt.date,
+    history: Mapping[int, History] | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    limit: int | None = None,
+) -> list[Scored]:
+    """Entries scored for `ask`, best first (ties: by name): all of them, or the best `limit`
+    and the beyond-the-usual-allies pick. `history` is by position in `partners`; `today` pins
+    the recency window (a parameter, so results are reproducible).
+
+    Every entry's score is computed; only those returned are explained in words, which is
+    what keeps 10,000 entries fast."""
+    index = partners if isinstance(partners, Index) else Index(partners)
+    query = _terms(_query(ask))
+    bm25 = index.scores(query)
+    workspace = ask.need.type is NeedType.workspace
+    ctx = _Context(
+        ask=ask,
+        index=index,
+        history=history or {},
+        today=today,
+        weights=weights,
+        bm25=bm25,
+        best=max(bm25, default=0.0) or 1.0,
+        query=frozenset(query),
+        places=tuple(ask_places(ask).items()),
+        seats=_seats(ask.need.description) if workspace else None,
+        sender=identity(ask.sender.organization),
+    )
+    if len(ctx.sender) < 3:
+        ctx = replace(ctx, sender="\x00")  # too short to be named in a note
+    totals = [
+        round(sum(p.points for p in _parts(ctx, n, False)), 1) for n in range(len(index.partners))
+    ]
+    names = [p.organization.casefold() for p in index.partners]
+    order = sorted(range(len(totals)), key=lambda n: (-totals[n], names[n]))
+    pick = _beyond(ctx, order)
+    chosen = order if limit is None else order[:limit]
+    if pick is not None and pick not in chosen:
+        chosen = [*chosen, pick]
+    return [_explained(ctx, n, beyond=n == pick) for n in chosen]
+
+
+def _explained(ctx: _Context, n: int, *, beyond: bool) -> Scored:
+    partner = ctx.index.partners[n]
+    note = (
+        f"beyond the usual allies: a {partner.tags[0]}, no prior relationship" if beyond else None
+    )
+    return Scored(partner, _parts(ctx, n, True), beyond_usual_allies=beyond, note=note)
+
+
+def _parts(ctx: _Context, n: int, explain: bool) -> tuple[Part, ...]:
+    partner = ctx.index.partners[n]
+    w = ctx.weights
+    where = reach(partner.region, ctx.places, ctx.index.groups[n])
+    return (
+        _need(ctx.ask, partner, w),
+        _match(ctx.bm25[n] / ctx.best, partner, ctx.query, w, explain),
+        *_room(ctx.seats, ctx.index.seats[n], w),
+        _region(ctx.ask, where, w),
+        _history(ctx, n, explain),
+        *_recency(partner, ctx.past(n), ctx.today, w),
+    )
+
+
+def _need(ask: Ask, partner: PartnerFields, w: Weights) -> Part:
+    need = ask.need.type.value
+    if ask.need.type in partner.can_offer:
+        return Part("need", w.need, f"offers {need}")
+    offers = ", ".join(t.value for t in partner.can_offer) or "nothing listed"
+    return Part("need", 0.0, f"does not list {need} among what it offers ({offers})")
+
+
+def _match(
+    share: float, partner: PartnerFields, query: frozenset[str], w: Weights, explain: bool
+) -> Part:
+    points = round(w.match * share, 1)
+    if not points:
+        return Part("match", 0.0, "its focus and tags share no words with the project or need")
+    shared = _shared_words(partner, query) if explain else []
+    quoted = ", ".join(f"'{t}'" for t in shared[:6])
+    return Part("match", points, f"focus and tags match the project and need: {quoted}")
+
+
+def _room(seats: int | None, has: int | None, w: Weights) -> list[Part]:
+    if seats is None or has is None:
+        return []
+    points = w.room if has >= seats else -w.room
+    return [Part("room", points, f"its room holds {has}; the ask needs {seats}")]
+
+
+def _region(ask: Ask, where: Reach, w: Weights) -> Part:
+    share = {"exact": 1.0, "national": 0.6, "neighbour": 0.4}.get(where.kind, 0.0)
+    if where.kind == "none" and ask.need.type not in _TRAVELS:
+        need = ask.need.type.value
+        return Part("region", round(-0.5 * w.region, 1), f"{where.detail}: too far for {need}")
+    if where.kind == "unknown":
+        return Part("region", 0.0, f"region not weighed: {where.detail}")
+    return Part("region", round(share * w.region, 1), where.detail)
+
+
+def _history(ctx: _Context, n: int, explain: bool) -> Part:
+    partner, past, w = ctx.index.partners[n], ctx.past(n), ctx.weights
+    sender = ctx.ask.sender.organization
+    points, said = 0.0, []
+    if ctx.with_sender(n):
+        points += w.history
+        said.append(f"history with {sender}: {partner.relationship}")
+    if past.asked and (asks := past.by(sender)):
+        points += min(asks, 3) * 0.2 * w.history
+        said.append(f"{asks} earlier ask{'s' if asks > 1 else ''} from {sender} in the store")
+    if past.accepted:
+        points += w.history
+        said.append(f"accepted {past.accepted} before")
+    if past.declined:
+        points -= 0.5 * w.history
+        said.append(f"declined {past.declined} before")
+    if not said:
+        if not explain:
+            return Part("history", 0.0, "")
+        other = f" (another member's: {partner.relationship})" if partner.relationship else ""
+        return Part("history", 0.0, f"no history with {sender}{other}")
+    return Part("history", round(points, 1), "; ".join(said))
+
+
+def _last_asked(partner: PartnerFields, past: History) -> dt.date | None:
+    days = [d for d in (partner.last_asked, past.last()) if d is not None]
+    return max(days, default=None)
+
+
+def _recency(partner: PartnerFields, past: History, today: dt.date, w: Weights) -> list[Part]:
+    last = _last_asked(partner, past)
+    if last is None:
+        return []
+    ago = (today - last).days
+    if 0 <= ago <= w.window_days:
+        detail = f"asked on {last.isoformat()}, {ago} days ago (within {w.window_days})"
+        return [Part("recency", -w.recency, detail)]
+    return []
+
+
+def _beyond(ctx: _Context, order: list[int]) -> int | None:
+    """The best entry beyond the usual allies (see the module's docstring), if one qualifies:
+    it offers the need, has no history with anyone, and is of a kind the sender's allies (or,
+    with none, the three best entries) are not."""
+    partners = ctx.index.partners
+    allies = {
+        partners[n].kind
+        for n in range(len(partners))
+        if partners[n].kind and (ctx.with_sender(n) or ctx.past(n).by(ctx.ask.sender.organization))
+    } or {partners[n].kind for n in order[:3] if partners[n].kind}
+    for n in order:
+        partner = partners[n]
+        if (
+            ctx.ask.need.type in partner.can_offer
+            and not partner.relationship
+            and partner.last_asked is None
+            and not ctx.past(n).asked
+            and partner.kind
+            and partner.kind not in allies
+        ):
+            return n
+    return None
+
+
+def shortlist(scored: list[Scored], top: int) -> list[Scored]:
+    """The `top` best, keeping the beyond-the-usual-allies pick in place of the last when it
+    scores at least half the best (a pick far below is no pick)."""
+    head = scored[:top]
+    if any(s.beyond_usual_allies for s in head) or not head:
+        return head
+    pick = next((s for s in scored[top:] if s.beyond_usual_allies), None)
+    if pick is None or pick.score < 0.5 * head[0].score:
+        return head
+    return [*head[:-1], pick]
