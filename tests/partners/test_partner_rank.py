@@ -9,9 +9,10 @@ import pytest
 
 from pitchgen.ask import load_ask
 from pitchgen.partners.files import read_csv
+from pitchgen.partners.index import Index
 from pitchgen.partners.model import PartnerFields
 from pitchgen.partners.quality import ndcg, read_labels, recall
-from pitchgen.partners.rank import Index, rank, shortlist
+from pitchgen.partners.rank import rank, shortlist
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "partners"
