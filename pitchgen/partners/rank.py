@@ -156,16 +156,18 @@ def rank(
     history: Mapping[int, History] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
     limit: int | None = None,
+    similarity: np.ndarray | None = None,
 ) -> list[Scored]:
     """Entries scored for `ask`, best first (ties: by name): all of them, or the best `limit`
     and the beyond-the-usual-allies pick. `history` is by position in `partners`; `today` pins
-    the recency window (a parameter, so results are reproducible).
+    the recency window (a parameter, so results are reproducible). `similarity`, one number per
+    entry, replaces BM25 in the match part (the optional embeddings: bench/partners.py).
 
     Every entry is scored at once over arrays (`_totals`); those returned are scored again part
     by part, explained in words, and ordered by that score, which is the one shown."""
     index = partners if isinstance(partners, Index) else Index(partners)
     query = terms(_query(ask))
-    bm25 = index.scores(query)
+    bm25 = index.scores(query) if similarity is None else np.clip(similarity, 0.0, None)
     workspace = ask.need.type is NeedType.workspace
     sender = identity(ask.sender.organization)
     ctx = _Context(
