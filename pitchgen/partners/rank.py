@@ -24,14 +24,16 @@ Weights were chosen on shared/partners/labels.csv (bench/partners.py says how).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from pitchgen.ask import Ask, NeedType
 from pitchgen.checks.wordstems import stem, words
+from pitchgen.partners.index import Index, document, seats, terms
 from pitchgen.partners.model import PartnerFields, identity
-from pitchgen.partners.places import Reach, ask_places, groups_in, reach
+from pitchgen.partners.places import Reach, ask_places, reach
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -46,12 +48,6 @@ __all__ = [
 
 # Advice travels (a review, judging essays); a room, canvassers or a local sponsor do not.
 _TRAVELS = {NeedType.expertise}
-_SEATS = re.compile(
-    r"(?:(\d[\d,]*)[- ]seat|seats?\s+(?:up to\s+)?(\d[\d,]*)|(?:room|hall|auditorium|space|"
-    r"venue|boardroom)\s+(?:\w+\s+)?for\s+(?:up to\s+)?(\d[\d,]*)|(\d[\d,]*)\s+(?:people|guests|"
-    r"attendees|participants|seats))",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -111,45 +107,10 @@ class Scored:
         return [self.note, *out] if self.note else out
 
 
-class Index:
-    """A directory's entries with what ranking needs of each, computed once per directory
-    version: the lexical index, the room size and the groups of states its focus names, and
-    its relationship note's identity."""
-
-    def __init__(self, partners: Sequence[PartnerFields]) -> None:
-        import bm25s
-
-        self.partners = list(partners)
-        tokens = [_terms(_document(p)) for p in self.partners]
-        self.seats = [_seats(p.focus) for p in self.partners]
-        self.groups = [groups_in(p.focus) for p in self.partners]
-        self.notes = [identity(p.relationship) if p.relationship else "" for p in self.partners]
-        self._bm25 = bm25s.BM25()
-        self._empty = not any(tokens)
-        if not self._empty:
-            # bm25s wants every document non-empty; a placeholder term no query has.
-            self._bm25.index([t or ["\x00"] for t in tokens], show_progress=False)
-
-    def scores(self, query: list[str]) -> list[float]:
-        vocab = {} if self._empty else self._bm25.vocab_dict
-        known = [t for t in dict.fromkeys(query) if t in vocab]
-        if not known:
-            return [0.0] * len(self.partners)
-        return self._bm25.get_scores(known).tolist()
-
-
-def _document(partner: PartnerFields) -> str:
-    return " ".join([partner.organization, partner.focus or "", *partner.tags])
-
-
-def _terms(text: str) -> list[str]:
-    return [t for t in map(stem, words(text)) if t]
-
-
 def _shared_words(partner: PartnerFields, query: set[str]) -> list[str]:
     # The entry's own words, as a person wrote them, whose stems the ask shares.
     seen: dict[str, str] = {}
-    for word in words(_document(partner)):
+    for word in words(document(partner)):
         term = stem(word)
         if term in query and term not in seen:
             seen[term] = word.casefold()
@@ -161,13 +122,6 @@ def _query(ask: Ask) -> str:
     return " ".join([ask.project.name, ask.project.summary, *need])
 
 
-def _seats(text: str | None) -> int | None:
-    found = [
-        int(next(g for g in m.groups() if g).replace(",", "")) for m in _SEATS.finditer(text or "")
-    ]
-    return max(found) if found else None
-
-
 @dataclass(frozen=True)
 class _Context:
     """What every entry is scored against: the ask, read once."""
@@ -177,7 +131,7 @@ class _Context:
     history: Mapping[int, History]
     today: dt.date
     weights: Weights
-    bm25: list[float]
+    bm25: np.ndarray
     best: float
     query: frozenset[str]
     places: tuple[tuple[str, str], ...]
@@ -202,17 +156,20 @@ def rank(
     history: Mapping[int, History] | None = None,
     weights: Weights = DEFAULT_WEIGHTS,
     limit: int | None = None,
+    similarity: np.ndarray | None = None,
 ) -> list[Scored]:
     """Entries scored for `ask`, best first (ties: by name): all of them, or the best `limit`
     and the beyond-the-usual-allies pick. `history` is by position in `partners`; `today` pins
-    the recency window (a parameter, so results are reproducible).
+    the recency window (a parameter, so results are reproducible). `similarity`, one number per
+    entry, replaces BM25 in the match part (the optional embeddings: bench/partners.py).
 
-    Every entry's score is computed; only those returned are explained in words, which is
-    what keeps 10,000 entries fast."""
+    Every entry is scored at once over arrays (`_totals`); those returned are scored again part
+    by part, explained in words, and ordered by that score, which is the one shown."""
     index = partners if isinstance(partners, Index) else Index(partners)
-    query = _terms(_query(ask))
-    bm25 = index.scores(query)
+    query = terms(_query(ask))
+    bm25 = index.scores(query) if similarity is None else np.clip(similarity, 0.0, None)
     workspace = ask.need.type is NeedType.workspace
+    sender = identity(ask.sender.organization)
     ctx = _Context(
         ask=ask,
         index=index,
@@ -220,24 +177,45 @@ def rank(
         today=today,
         weights=weights,
         bm25=bm25,
-        best=max(bm25, default=0.0) or 1.0,
+        best=float(bm25.max(initial=0.0)) or 1.0,
         query=frozenset(query),
         places=tuple(ask_places(ask).items()),
-        seats=_seats(ask.need.description) if workspace else None,
-        sender=identity(ask.sender.organization),
+        seats=seats(ask.need.description) if workspace else None,
+        # Too short a name to look for in a note ("AB"): never found.
+        sender=sender if len(sender) >= 3 else "\x00",
     )
-    if len(ctx.sender) < 3:
-        ctx = replace(ctx, sender="\x00")  # too short to be named in a note
-    totals = [
-        round(sum(p.points for p in _parts(ctx, n, False)), 1) for n in range(len(index.partners))
-    ]
-    names = [p.organization.casefold() for p in index.partners]
-    order = sorted(range(len(totals)), key=lambda n: (-totals[n], names[n]))
+    totals = _totals(ctx)
+    order = index.by_name[np.argsort(-totals[index.by_name], kind="stable")]
     pick = _beyond(ctx, order)
-    chosen = order if limit is None else order[:limit]
-    if pick is not None and pick not in chosen:
-        chosen = [*chosen, pick]
-    return [_explained(ctx, n, beyond=n == pick) for n in chosen]
+    # A margin over `limit`: the arrays' rounding may differ from the parts' in the last place.
+    chosen = [int(n) for n in (order if limit is None else order[: limit + 20])]
+    scored = [_explained(ctx, n, beyond=n == pick) for n in chosen]
+    scored.sort(key=lambda s: (-s.score, s.partner.organization.casefold()))
+    if limit is not None:
+        scored = scored[:limit]
+        if pick is not None and all(not s.beyond_usual_allies for s in scored):
+            scored.append(_explained(ctx, pick, beyond=True))
+    return scored
+
+
+def _totals(ctx: _Context) -> np.ndarray:
+    """Every entry's score, the sum of the same parts `_parts` gives, over arrays."""
+    index, w, ask = ctx.index, ctx.weights, ctx.ask
+    total = np.where(index.offers[ask.need.type], w.need, 0.0)
+    total += np.round(w.match * ctx.bm25 / ctx.best, 1)
+    if ctx.seats is not None:
+        room = np.where(index.seats >= ctx.seats, w.room, -w.room)
+        total += np.where(index.seats >= 0, room, 0.0)
+    region = [_region(ask, reach(r or None, ctx.places, g), w).points for r, g in index.places]
+    total += np.asarray(region, dtype=float)[index.place_of]
+    last = index.last_asked.copy()
+    for n in set(index.noted) | set(ctx.history):
+        total[n] += _history(ctx, n, False).points
+        if (day := ctx.past(n).last()) is not None:
+            last[n] = max(last[n], day.toordinal())
+    ago = ctx.today.toordinal() - last
+    total -= np.where((ago >= 0) & (ago <= w.window_days), w.recency, 0.0)
+    return np.round(total, 1)
 
 
 def _explained(ctx: _Context, n: int, *, beyond: bool) -> Scored:
@@ -254,12 +232,16 @@ def _parts(ctx: _Context, n: int, explain: bool) -> tuple[Part, ...]:
     where = reach(partner.region, ctx.places, ctx.index.groups[n])
     return (
         _need(ctx.ask, partner, w),
-        _match(ctx.bm25[n] / ctx.best, partner, ctx.query, w, explain),
-        *_room(ctx.seats, ctx.index.seats[n], w),
+        _match(float(ctx.bm25[n]) / ctx.best, partner, ctx.query, w, explain),
+        *_room(ctx.seats, _known(int(ctx.index.seats[n])), w),
         _region(ctx.ask, where, w),
         _history(ctx, n, explain),
         *_recency(partner, ctx.past(n), ctx.today, w),
     )
+
+
+def _known(value: int) -> int | None:
+    return None if value < 0 else value
 
 
 def _need(ask: Ask, partner: PartnerFields, w: Weights) -> Part:
@@ -338,28 +320,22 @@ def _recency(partner: PartnerFields, past: History, today: dt.date, w: Weights) 
     return []
 
 
-def _beyond(ctx: _Context, order: list[int]) -> int | None:
+def _beyond(ctx: _Context, order: np.ndarray) -> int | None:
     """The best entry beyond the usual allies (see the module's docstring), if one qualifies:
     it offers the need, has no history with anyone, and is of a kind the sender's allies (or,
     with none, the three best entries) are not."""
-    partners = ctx.index.partners
-    allies = {
-        partners[n].kind
-        for n in range(len(partners))
-        if partners[n].kind and (ctx.with_sender(n) or ctx.past(n).by(ctx.ask.sender.organization))
-    } or {partners[n].kind for n in order[:3] if partners[n].kind}
-    for n in order:
-        partner = partners[n]
-        if (
-            ctx.ask.need.type in partner.can_offer
-            and not partner.relationship
-            and partner.last_asked is None
-            and not ctx.past(n).asked
-            and partner.kind
-            and partner.kind not in allies
-        ):
-            return n
-    return None
+    index = ctx.index
+    sender = ctx.ask.sender.organization
+    allied = [n for n in index.noted if ctx.with_sender(n)]
+    allied += [n for n, past in ctx.history.items() if past.by(sender)]
+    allies = {int(index.kind_of[n]) for n in allied} or {int(k) for k in index.kind_of[order[:3]]}
+    allies.add(-1)  # an entry of no stated kind is no kind apart
+    known = index.known.copy()
+    for n, past in ctx.history.items():
+        known[n] |= bool(past.asked)
+    qualifies = index.offers[ctx.ask.need.type] & ~known & ~np.isin(index.kind_of, list(allies))
+    ranked = qualifies[order]
+    return int(order[int(np.argmax(ranked))]) if ranked.any() else None
 
 
 def shortlist(scored: list[Scored], top: int) -> list[Scored]:

@@ -21,13 +21,16 @@ from pitchgen.partners.model import DirectoryPartner, PartnerFields, identity
 
 if TYPE_CHECKING:
     from pitchgen.ask import Ask
-    from pitchgen.partners.rank import Index, Scored
+    from pitchgen.partners.index import Index
+    from pitchgen.partners.rank import Scored
     from pitchgen.service.core import Service
     from pitchgen.store.partners import AskedOf, ImportResult, PartnerStore
 
 __all__ = ["PartnerPage", "Partners", "Suggestion", "SuggestionPart", "Suggestions"]
 
 MAX_TOP = 100
+# A directory's index, its entries' ids by identity, and their positions in it by id.
+_Indexed = tuple["Index", dict[str, str], dict[str, int]]
 
 
 class SuggestionPart(BaseModel):
@@ -92,7 +95,7 @@ class Partners:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._lock = threading.Lock()
-        self._index: tuple[tuple[int, str], Index] | None = None
+        self._index: tuple[tuple[int, str], _Indexed] | None = None
 
     def directory(self) -> PartnerStore:
         from pitchgen.store.partners import PartnerStore
@@ -164,13 +167,9 @@ class Partners:
             raise InvalidInput([Problem("top", f"must be between 1 and {MAX_TOP} (got {top})")])
         today = today or dt.datetime.now(dt.UTC).date()
         directory = self.directory()
-        index = self._current_index(directory)
-        stored = directory.histories(index.partners)
-        history = {
-            n: stored[p.id]  # type: ignore[attr-defined]
-            for n, p in enumerate(index.partners)
-            if p.id in stored  # type: ignore[attr-defined]
-        }
+        index, by_key, position = self._current_index(directory)
+        stored = directory.histories(by_key)
+        history = {position[entry]: past for entry, past in stored.items() if entry in position}
         scored = rank(ask, index, today=today, history=history, limit=top)
         chosen = shortlist(scored, top)
         return Suggestions(
@@ -179,17 +178,24 @@ class Partners:
             directory_size=len(index.partners),
         )
 
-    def _current_index(self, directory: PartnerStore) -> Index:
-        from pitchgen.partners.rank import Index
+    def _current_index(self, directory: PartnerStore) -> _Indexed:
+        """The directory's index with each entry's identity and position, rebuilt only when
+        the directory changed."""
+        from pitchgen.partners.index import Index
 
         version = directory.version()
         with self._lock:
             if self._index is not None and self._index[0] == version:
                 return self._index[1]
-        index = Index(directory.all())
+        entries = directory.all()
+        indexed = (
+            Index(entries),
+            {e.key: e.id for e in entries},
+            {e.id: n for n, e in enumerate(entries)},
+        )
         with self._lock:
-            self._index = (version, index)
-        return index
+            self._index = (version, indexed)
+        return indexed
 
     # --- drafting to an entry -----------------------------------------------------------------
 

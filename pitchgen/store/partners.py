@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -167,9 +167,9 @@ class PartnerStore:
             ).one()
         return count, str(last)
 
-    def histories(self, entries: Sequence[DirectoryPartner]) -> dict[str, History]:
-        """Every entry's asks in the store (when, by whom), by entry id."""
-        by_key = {e.key: e.id for e in entries}
+    def histories(self, by_key: Mapping[str, str]) -> dict[str, History]:
+        """Every entry's asks in the store (when, by whom), by entry id; `by_key`: the entries'
+        ids by identity, for asks typed by hand that name an entry's organization."""
         query = sa.select(
             asks.c.partner_id,
             asks.c.partner,

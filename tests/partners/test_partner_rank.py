@@ -9,9 +9,10 @@ import pytest
 
 from pitchgen.ask import load_ask
 from pitchgen.partners.files import read_csv
+from pitchgen.partners.index import Index
 from pitchgen.partners.model import PartnerFields
 from pitchgen.partners.quality import ndcg, read_labels, recall
-from pitchgen.partners.rank import Index, rank, shortlist
+from pitchgen.partners.rank import rank, shortlist
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "partners"
@@ -96,3 +97,16 @@ def test_an_empty_directory_and_one_without_words_rank_without_error() -> None:
     assert rank(ask, [], today=GRADED_ON) == []
     (only,) = rank(ask, [PartnerFields(organization="X")], today=GRADED_ON)
     assert only.score == 0
+
+
+@pytest.mark.parametrize("ask_file", sorted(LABELS))
+def test_the_fast_scores_agree_with_the_explained_ones(index: Index, ask_file: str) -> None:
+    # Every entry is ranked by array arithmetic and only the returned ones are explained: the
+    # two must be the same sum, or the order would not be the order of the scores shown.
+    from pitchgen.partners.rank import History
+
+    history = {0: History(asked=((dt.date(2026, 11, 1), "Liberty Policy Forum"),), declined=1)}
+    full = rank(load_ask(ASKS / ask_file), index, today=GRADED_ON, history=history)
+    top = rank(load_ask(ASKS / ask_file), index, today=GRADED_ON, history=history, limit=5)
+    assert [s.score for s in full] == sorted((s.score for s in full), reverse=True)
+    assert [s.partner for s in top[:5]] == [s.partner for s in full[:5]]
