@@ -60,8 +60,9 @@ def draft_command(
     service = Service(settings())
     ask = load_ask(ask_file) if partner is None else _ask_for(service, ask_file, partner)
     result = service.draft(ask, channel or None, llm=llm)
-    if save or partner is not None:
-        # The over-asking guard reads the store: only where it is opened anyway.
+    if partner is not None:
+        # The over-asking guard reads the store, open already for the partner's entry: its
+        # warnings go with the drafts. Otherwise it runs where the drafts are saved.
         result = service.guarded(ask, result, partner)
     for warning in result.warnings:
         print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
@@ -97,6 +98,9 @@ def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None =
     sys.stdout.flush()
     try:
         try:
+            if partner_id is None:
+                for problem in service.partners.guard(ask):
+                    print(f"warning: {problem.path}: {problem.message}", file=sys.stderr)
             service.save(ask, result, cli_actor(), partner_id=partner_id)
         finally:
             service.close()
