@@ -18,7 +18,6 @@ import yaml
 
 from pitchgen.cli import main
 from pitchgen.settings import get_settings
-from pitchgen.store.repository import SCHEMA_REVISION
 
 ASKS = Path(__file__).resolve().parents[2] / "fixtures" / "asks"
 SUMMIT = ASKS / "summit-venue.yaml"
@@ -514,10 +513,11 @@ def test_db_upgrade_and_current(capsys, tmp_path):
     assert run(capsys, "db", "current")[1] == (
         f"{where} has no schema yet; run `pitchgen db upgrade` (or any command) to create it\n"
     )
-    head = SCHEMA_REVISION
-    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to {head}\n"
-    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema {head}\n"
-    assert run(capsys, "db", "current")[1] == f"{where} is at schema {head}, the newest\n"
+    from pitchgen.store.repository import SCHEMA_REVISION as newest
+
+    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to {newest}\n"
+    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema {newest}\n"
+    assert run(capsys, "db", "current")[1] == f"{where} is at schema {newest}, the newest\n"
 
 
 @pytest.mark.parametrize(

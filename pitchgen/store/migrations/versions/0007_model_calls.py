@@ -5,8 +5,8 @@ re-ask, outcome, estimated cost), read with the draft itself; drafts stored befo
 `events.request_id`: the HTTP request (its `X-Request-ID`) that wrote the event; null for the
 CLI and for events written before.
 
-Revision ID: 0007
-Revises: 0003
+Revision ID: 0007_model_calls
+Revises: 0004_partners
 Create Date: 2026-12-07
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-revision = "0007"
-down_revision = "0003"
+revision = "0007_model_calls"
+down_revision = "0004_partners"
 branch_labels = None
 depends_on = None
 
