@@ -9,9 +9,9 @@ code that logs passes only such fields; the endpoint's own messages are logged a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
+import time
 from typing import Any
 
 from pitchgen import telemetry
@@ -19,8 +19,19 @@ from pitchgen.settings import Settings
 
 __all__ = ["JsonFormatter", "TextFormatter", "log_config"]
 
-# What every LogRecord has; anything else on a record came from `extra=` and is a field.
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# What every LogRecord has; anything else on a record came from `extra=` and is a field, but
+# for uvicorn's `color_message` (its message again, with terminal colours).
+_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+_second: list[Any] = [None, ""]
+
+
+def _stamp(created: float) -> str:
+    """ISO 8601 in UTC to the millisecond; the seconds part written once a second, as a server
+    writes many lines in each."""
+    second = int(created)
+    if _second[0] != second:
+        _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
+    return f"{_second[1]}.{int((created - second) * 1000):03d}Z"
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -33,9 +44,7 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(
-                timespec="milliseconds"
-            ),
+            "time": _stamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -47,17 +56,14 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        fields = _fields(record)
-        if not fields:
-            return text
-        extra = " ".join(f"{k}={v}" for k, v in fields.items() if v is not None)
-        head, newline, rest = text.partition("\n")  # a traceback stays below the line
-        return f"{head} {extra}{newline}{rest}"
+        line = f"{_stamp(record.created)} {record.levelname} {record.name}: {record.getMessage()}"
+        fields = " ".join(f"{k}={v}" for k, v in _fields(record).items() if v is not None)
+        if fields:
+            line = f"{line} {fields}"
+        if record.exc_info:
+            line = f"{line}\n{self.formatException(record.exc_info)}"  # below the line
+        return line
 
 
 def log_config(settings: Settings) -> dict[str, Any]:
