@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.follow import Follow
     from pitchgen.settings import LLMMode, Settings
     from pitchgen.store.idempotency import InFlight
     from pitchgen.store.repository import Listing, Store
@@ -90,6 +91,13 @@ class Service:
     def opened(self) -> Store | None:
         """The store if it is open already, without waiting for it."""
         return self._store
+
+    @property
+    def follow(self) -> Follow:
+        """The follow-through use cases (outcomes, commitments, follow-ups): service/follow.py."""
+        from pitchgen.service.follow import Follow
+
+        return Follow(self)
 
     def llm(self) -> LLMClient | None:
         """The model client every draft of this service shares; None for template drafting."""
