@@ -237,3 +237,49 @@ async def follow_run(request: Request, body: RunRequest | None = None) -> Respon
             overdue_answers=report.overdue_answers,
         )
     )
+
+
+@router.get(
+    "/asks/{ask_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}}, **problem_responses(404)},
+    summary="Every dated commitment of an ask, as events with alarms (stable UIDs)",
+)
+async def ask_calendar(request: Request, ask_id: Id) -> Response:
+    data = await _run(_service(request).follow.calendar, ask_id)
+    disposition = f'attachment; filename="commitments-{ask_id[:8]}.ics"'
+    return Response(data, media_type="text/calendar", headers={"Content-Disposition": disposition})
+
+
+class GroupNumbers(BaseModel):
+    name: str
+    pitched: int
+    answered: int
+    accepted: int
+    reply_rate: float | None
+    acceptance_rate: float | None
+    median_days_to_reply: float | None
+
+
+class CommitmentNumbers(BaseModel):
+    due_so_far: int
+    kept_on_time: int
+    late: int
+    on_time_rate: float | None
+
+
+class FollowStats(BaseModel):
+    overall: GroupNumbers
+    by_channel: list[GroupNumbers]
+    by_need_type: list[GroupNumbers]
+    commitments: CommitmentNumbers
+
+
+@router.get(
+    "/follow/stats",
+    response_model=FollowStats,
+    summary="Reply and acceptance rates by channel and need type, days to reply, promises kept",
+)
+async def follow_stats(request: Request) -> Response:
+    numbers = await _run(_service(request).follow.stats)
+    return _json(FollowStats.model_validate(numbers.as_dict()))

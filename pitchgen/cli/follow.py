@@ -165,3 +165,46 @@ def run_command(
         )
     if not report.drafted:
         print("nothing due", file=sys.stderr)
+
+
+@follow_app.command("calendar")
+def calendar_command(
+    ask_id: str = typer.Argument(..., metavar="ASK_ID", help="The ask (see `follow list`)."),
+) -> None:
+    """Every dated commitment of an ask as an iCalendar file (to standard output), with alarms;
+    re-importing it updates the events rather than adding them."""
+    with opened() as service:
+        data = service.follow.calendar(ask_id)
+    sys.stdout.buffer.write(data)
+    sys.stdout.flush()
+
+
+def _percent(rate: float | None) -> str:
+    return "-" if rate is None else f"{rate:.0%}"
+
+
+@follow_app.command("stats")
+def stats_command(fmt: Literal["text", "json"] = FORMAT) -> None:
+    """Reply and acceptance rates by channel and need type, median days to an answer, and
+    commitments kept on time."""
+    with opened() as service:
+        numbers = service.follow.stats()
+    if fmt == "json":
+        _dump(numbers.as_dict())
+        return
+    head = ("", "pitched", "answered", "reply rate", "accepted", "acceptance", "median days")
+    rows = []
+    for title, groups in (("", [numbers.overall]), ("channel: ", numbers.by_channel),
+                          ("need: ", numbers.by_need)):  # fmt: skip
+        for g in groups:
+            days = "-" if g.median_days_to_reply is None else f"{g.median_days_to_reply:g}"
+            rows.append((title + g.name.replace("_", " "), str(g.pitched), str(g.answered),
+                         _percent(g.reply_rate), str(g.accepted), _percent(g.acceptance_rate),
+                         days))  # fmt: skip
+    widths = [max(len(r[i]) for r in (head, *rows)) for i in range(len(head))]
+    for row in (head, *rows):
+        print(printable("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()))
+    print(
+        f"\ncommitments due so far: {numbers.due_so_far}, kept on time: {numbers.kept_on_time}"
+        f" ({_percent(numbers.on_time_rate)}), late: {numbers.late}"
+    )

@@ -16,6 +16,7 @@ from pitchgen.follow.inputs import Inputs
 
 if TYPE_CHECKING:
     from pitchgen.follow.runner import RunReport
+    from pitchgen.follow.stats import Stats
     from pitchgen.service.core import Service
     from pitchgen.store.follow import FollowStore
     from pitchgen.store.followrows import (
@@ -243,6 +244,32 @@ class Follow:
         return store.change_commitment(
             current, action=action, to_status=to_status, due=due, note=note, actor=actor, now=now
         )
+
+    def stats(self, *, now: dt.datetime | None = None) -> Stats:
+        """Reply and acceptance rates by channel and need type, median days to an answer, and
+        promises kept on time (`follow/stats.py` defines each)."""
+        from pitchgen.follow.stats import stats
+
+        store, follow = self.service.store(), self._store()
+        pitches = follow.sent_pitches()
+        asks = {a: store.get_ask(a) for a in {p.ask_id for p in pitches}}
+        return stats(
+            pitches,
+            asks,
+            follow.all_outcomes(),
+            follow.commitments(),
+            follow.all_history(),
+            self.now(now).date(),
+        )
+
+    def calendar(self, ask_id: str, *, now: dt.datetime | None = None) -> bytes:
+        """Every dated commitment of the ask as an iCalendar file, with alarms; stable UIDs."""
+        from pitchgen.follow.calendar import calendar
+
+        ask = self.service.store().get_ask(ask_id)
+        ledger = self._store().commitments(ask_id=ask_id)
+        alarm_days = self.service.settings.reminder_days
+        return calendar(ask, ledger, alarm_days=alarm_days, now=self.now(now))
 
     # --- one ask -----------------------------------------------------------------------------
 

@@ -103,6 +103,20 @@ class FollowStore:
             rows = conn.execute(query).all()
         return [row_model(Outcome, r, "at", "recorded_at") for r in rows]
 
+    def all_outcomes(self) -> list[Outcome]:
+        with self.store._read() as conn:
+            rows = conn.execute(outcomes.select().order_by(outcomes.c.seq)).all()
+        return [row_model(Outcome, r, "at", "recorded_at") for r in rows]
+
+    def all_history(self) -> dict[str, list[CommitmentEvent]]:
+        """Every commitment's history, oldest first, by commitment id."""
+        with self.store._read() as conn:
+            rows = conn.execute(commitment_events.select().order_by(commitment_events.c.seq))
+            found: dict[str, list[CommitmentEvent]] = {}
+            for r in rows.all():
+                found.setdefault(r.commitment_id, []).append(row_model(CommitmentEvent, r, "at"))
+        return found
+
     def standing(self) -> dict[str, Outcome]:
         """The standing (newest) outcome of every ask that has one."""
         with self.store._read() as conn:

@@ -50,6 +50,9 @@ def insert_drafts(
     rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in new]
     if not rows:
         return
+    if all(r["kind"] == "pitch" for r in rows):
+        # The column's default: a pitch is written as an older schema (before 0004) takes it.
+        rows = [{k: v for k, v in r.items() if k != "kind"} for r in rows]
     stamp = {"ask_id": ask_id, "created_at": now, "updated_at": now}
     conn.execute(drafts.insert(), [r | stamp for r in rows])
     conn.execute(

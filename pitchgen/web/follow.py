@@ -84,6 +84,45 @@ def _again(
     )
 
 
+# --- the numbers ---------------------------------------------------------------------------
+
+# The chart's geometry: one row per group, two bars (replied, accepted), in SVG units.
+_BAR_WIDTH, _ROW, _LABEL = 300, 44, 150
+
+
+@router.get("/follow")
+def follow_page(request: Request) -> Response:
+    who = reviewer(request)
+    service = state(request).service
+    numbers = service.follow.stats()
+    today = service.follow.now().date()
+    ledger = service.follow.commitments()
+    ledger.sort(key=lambda c: (not overdue(c, today), c.status == "done", c.due or today))
+    groups = [numbers.overall, *numbers.by_channel]
+    bars = [
+        {
+            "name": g.name.replace("_", " "),
+            "y": i * _ROW,
+            "reply": round((g.reply_rate or 0) * _BAR_WIDTH),
+            "accept": round((g.acceptance_rate or 0) * _BAR_WIDTH),
+            "group": g,
+        }
+        for i, g in enumerate(groups)
+    ]
+    return render(
+        request,
+        "follow_overview.html.j2",
+        200,
+        who,
+        numbers=numbers,
+        bars=bars,
+        chart={"label": _LABEL, "width": _BAR_WIDTH, "height": len(bars) * _ROW},
+        ledger=ledger[:50],
+        overdue={c.id for c in ledger if overdue(c, today)},
+        today=today,
+    )
+
+
 # --- a page per ask ------------------------------------------------------------------------
 
 
@@ -115,6 +154,14 @@ def _ask_page(
         problems=problems,
         error=status >= 400,
     )
+
+
+@router.get("/asks/{ask_id}/calendar.ics")
+def ask_calendar(request: Request, ask_id: str) -> Response:
+    reviewer(request)
+    data = state(request).service.follow.calendar(ask_id)
+    disposition = f'attachment; filename="commitments-{ask_id[:8]}.ics"'
+    return Response(data, media_type="text/calendar", headers={"Content-Disposition": disposition})
 
 
 @router.post("/asks/{ask_id}/commitments/{commitment_id}/{action}")

@@ -136,3 +136,16 @@ def test_their_commitments_get_a_polite_nudge(service: Service, summit) -> None:
         assert not nudge.must_failures, nudge.must_failures
         assert nudge.content.body.startswith("Hi Marcus,")
         assert "Is it still on track?" in nudge.content.body
+
+
+def test_promises_kept_on_time_count_a_slip_as_late(service: Service, summit) -> None:
+    pitch = accepted(service, summit)
+    ledger = {c.source: c for c in service.follow.commitments(ask_id=pitch.ask_id)}
+    service.follow.done(ledger["benefits[0]"].id, "ana", now=at("2027-03-03"))  # on time
+    slipped = ledger["timeline[1]"].id
+    service.follow.slip(slipped, "ana", to="2027-02-24", note="late", now=at("2027-02-10"))
+    service.follow.done(slipped, "ana", now=at("2027-02-23"))  # by its new date: still late
+    numbers = service.follow.stats(now=at("2027-03-10"))
+    # Five more fell due on March 4 and are still open: late too.
+    assert (numbers.kept_on_time, numbers.late, numbers.due_so_far) == (1, 6, 7)
+    assert service.follow.stats(now=at("2027-03-01")).due_so_far == 2

@@ -175,3 +175,32 @@ def test_the_page_escapes_a_hostile_note(service: Service, client: TestClient) -
     client.post(f"{page}/outcome", data=form | hostile)
     html = client.get(page).text
     assert "<script>x</script>" not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_the_numbers_from_the_cli_the_api_and_the_page_agree(
+    service: Service, client: TestClient, capsys
+) -> None:
+    import datetime as dt
+
+    summit = load_ask(SUMMIT)
+    email = send_pitch(service, summit, Channel.email)
+    call = send_pitch(service, summit, Channel.call_script)
+    send_pitch(service, summit, Channel.email)
+    later = email.sent_at + dt.timedelta(days=2)
+    service.follow.record_outcome(email.id, "accepted", "ana", at=later, now=later)
+    service.follow.record_outcome(call.id, "declined", "ana", at=later, now=later)
+    assert main(["follow", "stats", "-f", "json"]) == 0
+    by_cli = json.loads(capsys.readouterr().out)
+    by_api = client.get("/v1/follow/stats").json()
+    assert by_cli == by_api
+    overall = by_api["overall"]
+    assert (overall["pitched"], overall["answered"], overall["accepted"]) == (3, 2, 1)
+    assert overall["median_days_to_reply"] == 2.0
+    email_row = next(g for g in by_api["by_channel"] if g["name"] == "email")
+    assert (email_row["reply_rate"], email_row["acceptance_rate"]) == (0.5, 0.5)
+    assert by_api["by_need_type"][0]["name"] == "workspace"
+    html = client.get("/review/follow").text
+    assert "<svg" in html and "<script" not in html
+    assert "67% answered" in html and "50% yes" in html
+    assert main(["follow", "stats"]) == 0
+    assert "channel: call script" in capsys.readouterr().out
