@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pitchgen.ask import Ask
 from pitchgen.ask.timeline import answer_by
+from pitchgen.errors import PitchgenError
 from pitchgen.follow import writing
 from pitchgen.follow.rules import Schedule, add_business_days
 from pitchgen.store.follow import FollowStore
 from pitchgen.store.followrows import FollowDraft
 from pitchgen.store.repository import Store
 from pitchgen.store.rows import StoredDraft
+
+if TYPE_CHECKING:
+    from pitchgen.settings import Settings
 
 __all__ = ["ACTOR", "Made", "RunReport", "Runner"]
 
@@ -44,11 +49,17 @@ class RunReport:
     drafted: list[Made] = field(default_factory=list)
     # Asks whose reply date passed with no answer: a person should record no_answer.
     overdue_answers: list[str] = field(default_factory=list)
+    # Reminders to us delivered to the sender by SMTP, and those that could not be (why).
+    delivered: list[str] = field(default_factory=list)
+    undelivered: dict[str, str] = field(default_factory=dict)
 
 
 class Runner:
-    def __init__(self, store: Store, schedule: Schedule, now: dt.datetime) -> None:
+    def __init__(
+        self, store: Store, schedule: Schedule, now: dt.datetime, settings: Settings | None = None
+    ) -> None:
         self.store = store
+        self.settings = settings
         self.follow = FollowStore(store)
         self.schedule = schedule
         self.now = now
@@ -149,3 +160,26 @@ class Runner:
             ask = asks.setdefault(c.ask_id, self.store.get_ask(c.ask_id))
             written = writing.reminder(ask, c)
             self._write(written, key, c.ask_id, commitment=c)
+            if (
+                written.step == "us"
+                and self.report.drafted[-1:]
+                and (self.report.drafted[-1].draft_id == written.draft.id)
+            ):
+                self._deliver(ask, written.draft.id)
+
+    def _deliver(self, ask: Ask, draft_id: str) -> None:
+        """A reminder to ourselves needs no review: with SMTP set and a sender address, it
+        goes to the sender at once (approved and sent in the audit log like any draft)."""
+        settings = self.settings
+        if settings is None or not settings.smtp_host or not ask.sender.email:
+            return
+        from pitchgen.review import workflow
+        from pitchgen.review.sending import send_draft
+
+        try:
+            workflow.approve(self.store, draft_id, ACTOR)
+            send_draft(self.store, draft_id, ACTOR, settings, ask=writing.to_ourselves(ask))
+        except PitchgenError as exc:  # kept on the draft; a person can send it from review
+            self.report.undelivered[draft_id] = exc.message
+        else:
+            self.report.delivered.append(draft_id)

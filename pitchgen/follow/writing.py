@@ -26,7 +26,15 @@ from pitchgen.drafting.phrasing import lower_first
 from pitchgen.follow.ledger import stated_day
 from pitchgen.store.followrows import Commitment, NewCommitment
 
-__all__ = ["WRITING_VERSION", "Written", "close", "follow_up", "kickoff", "reminder"]
+__all__ = [
+    "WRITING_VERSION",
+    "Written",
+    "close",
+    "follow_up",
+    "kickoff",
+    "reminder",
+    "to_ourselves",
+]
 
 # The version of this wording, as `prompt_version` of every draft it writes.
 WRITING_VERSION = "follow-templates-1"
@@ -224,6 +232,17 @@ def kickoff(ask: Ask, ledger: list[Commitment] | list[NewCommitment]) -> Written
     email = Email(subject=subject, body=_letter(ask, o, *paragraphs))
     ctx = FollowContext("kickoff", dates=tuple((w, d) for w, d in dated))
     return Written(_draft(ask, email, "kickoff", ctx), "kickoff")
+
+
+def to_ourselves(ask: Ask) -> Ask:
+    """The ask as a note to ourselves is addressed: to the sender, from the sender, so that
+    sending or exporting a reminder of our own promise never reaches the partner."""
+    us = ask.sender
+    partner = ask.partner.model_copy(
+        update={"organization": us.organization, "contact_name": us.name, "email": us.email,
+                "greet_as": None, "short_name": None}
+    )  # fmt: skip
+    return ask.model_copy(update={"partner": partner})
 
 
 def reminder(ask: Ask, commitment: Commitment) -> Written:

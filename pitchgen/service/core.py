@@ -280,7 +280,8 @@ class Service:
         """Send the approved email over SMTP, or mark an approved call or meeting done."""
         from pitchgen.review.sending import send_draft
 
-        return send_draft(self.store(), draft_id, actor, self.settings)
+        ask = self.follow.addressee(draft_id)
+        return send_draft(self.store(), draft_id, actor, self.settings, ask=ask)
 
     def export(self, draft_id: str, fmt: Format | None = None) -> Exported:
         """The draft as a file; `fmt` defaults to the channel's natural one (see
@@ -289,5 +290,5 @@ class Service:
 
         store = self.store()
         draft = store.get_draft(draft_id)
-        ask = store.get_ask(draft.ask_id)
+        ask = self.follow.addressee(draft_id) or store.get_ask(draft.ask_id)
         return export(draft, ask, fmt if fmt is not None else default_format(draft, ask))

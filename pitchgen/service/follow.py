@@ -15,6 +15,7 @@ from pitchgen.errors import Conflict, InvalidInput, Problem
 from pitchgen.follow.inputs import Inputs
 
 if TYPE_CHECKING:
+    from pitchgen.ask import Ask
     from pitchgen.follow.runner import RunReport
     from pitchgen.follow.stats import Stats
     from pitchgen.service.core import Service
@@ -121,7 +122,7 @@ class Follow:
 
         first, second = self.service.settings.follow_up_days
         schedule = Schedule(first, second, self.service.settings.reminder_days)
-        return Runner(self.service.store(), schedule, now)
+        return Runner(self.service.store(), schedule, now, self.service.settings)
 
     def run(self, now: str | dt.datetime | None = None) -> RunReport:
         """Draft every follow-up, close, kick-off and reminder due at `now` (default: the
@@ -142,6 +143,19 @@ class Follow:
                 [Problem("draft_id", f"draft {draft_id} is a {draft.kind}, not a pitch")]
             )
         return self.service.store().get_draft(made.pitch_id)
+
+    def addressee(self, draft_id: str) -> Ask | None:
+        """How a draft is addressed when it is not to the partner: a reminder of our own
+        promise goes to the sender. None for every other draft."""
+        draft = self.service.store().get_draft(draft_id)
+        if draft.kind != "reminder":
+            return None
+        made = self._store().follow_draft_of(draft_id)
+        if made is None or made.step != "us":
+            return None
+        from pitchgen.follow.writing import to_ourselves
+
+        return to_ourselves(self.service.store().get_ask(draft.ask_id))
 
     def outcomes(self, ask_id: str) -> list[Outcome]:
         return self._store().outcomes(ask_id)

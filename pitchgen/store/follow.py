@@ -11,14 +11,12 @@ under a unique key, so a second run, or a second process, writes nothing twice.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Collection, Mapping
 
 import sqlalchemy as sa
 
 from pitchgen.content.models import Draft
 from pitchgen.errors import Conflict, NotFound
-from pitchgen.store import claims
 from pitchgen.store.followrows import (
     Commitment,
     CommitmentEvent,
@@ -27,24 +25,26 @@ from pitchgen.store.followrows import (
     Outcome,
     OutcomeRecorded,
 )
+from pitchgen.store.followwrites import (
+    cancel_follow_ups,
+    draft_event,
+    open_commitments,
+    withdraw_reminders,
+)
 from pitchgen.store.inserts import insert_drafts
 from pitchgen.store.migrations.schema import (
     asks,
     commitment_events,
     commitments,
     drafts,
-    events,
     follow_drafts,
     outcomes,
 )
 from pitchgen.store.pages import known_form
 from pitchgen.store.repository import Store
-from pitchgen.store.rows import StoredDraft, draft_row, row_model, utc
+from pitchgen.store.rows import StoredDraft, draft_row, row_model
 
 __all__ = ["FollowStore", "StaleCommitment"]
-
-# Follow-up drafts still waiting to go out: an outcome cancels them.
-_PENDING = ("draft", "approved")
 
 
 class StaleCommitment(Conflict):
@@ -91,9 +91,9 @@ class FollowStore:
                    "note": note, "at": at, "recorded_at": now, "actor": actor}  # fmt: skip
             conn.execute(outcomes.insert().values(**row))
             detail = {"outcome": outcome, "at": at.isoformat(), "previous": before}
-            _draft_event(conn, pitch.id, pitch.status, "outcome", actor, now, note, detail)
-            cancelled, held = _cancel_follow_ups(conn, pitch.ask_id, outcome, actor, now)
-            opened = _open(conn, pitch.ask_id, opens, actor, now)
+            draft_event(conn, pitch.id, pitch.status, "outcome", actor, now, note, detail)
+            cancelled, held = cancel_follow_ups(conn, pitch.ask_id, outcome, actor, now)
+            opened = open_commitments(conn, pitch.ask_id, opens, actor, now)
         return OutcomeRecorded(Outcome.model_validate(row), before, cancelled, held, opened)
 
     def outcomes(self, ask_id: str) -> list[Outcome]:
@@ -269,7 +269,7 @@ class FollowStore:
                 )
             )  # fmt: skip
             if due != read.due or to_status == "done":
-                _withdraw_reminders(conn, read.id, due, action, actor, now)
+                withdraw_reminders(conn, read.id, due, action, actor, now)
         return self.commitment(read.id)
 
     @staticmethod
@@ -297,113 +297,3 @@ def _standing(conn: sa.Connection, ask_id: str) -> Outcome | None:
         .limit(1)
     ).first()
     return None if row is None else row_model(Outcome, row, "at", "recorded_at")
-
-
-def _draft_event(
-    conn: sa.Connection,
-    draft_id: str,
-    status: str,
-    action: str,
-    actor: str,
-    now: dt.datetime,
-    reason: str | None,
-    detail: dict | None,
-    to_status: str | None = None,
-) -> None:
-    conn.execute(
-        events.insert().values(
-            draft_id=draft_id, at=now, actor=actor, action=action, from_status=status,
-            to_status=to_status or status, reason=reason, detail=detail,
-        )
-    )  # fmt: skip
-
-
-def _cancel_follow_ups(
-    conn: sa.Connection, ask_id: str, outcome: str, actor: str, now: dt.datetime
-) -> tuple[list[str], list[str]]:
-    """Reject every follow-up of the ask not yet sent; those a send holds right now are left
-    (and named), since that message may already be at the partner."""
-    pending = conn.execute(
-        sa.select(drafts.c.id, drafts.c.status, drafts.c.send_claim, drafts.c.send_claim_expires)
-        .join(follow_drafts, follow_drafts.c.draft_id == drafts.c.id)
-        .where(
-            follow_drafts.c.ask_id == ask_id,
-            follow_drafts.c.kind == "follow_up",
-            drafts.c.status.in_(_PENDING),
-        )
-    ).all()
-    cancelled, held = [], []
-    reason = f"cancelled: the pitch's outcome is {outcome.replace('_', ' ')}"
-    for row in pending:
-        expires = utc(row.send_claim_expires)
-        if row.send_claim is not None and expires is not None and expires > now:
-            held.append(row.id)
-            continue
-        conn.execute(
-            drafts.update()
-            .where(drafts.c.id == row.id)
-            .values(status="rejected", updated_at=now, **claims.RELEASED)
-        )
-        _draft_event(conn, row.id, row.status, "cancel", actor, now, reason,
-                     {"outcome": outcome}, to_status="rejected")  # fmt: skip
-        cancelled.append(row.id)
-    return cancelled, held
-
-
-def _withdraw_reminders(
-    conn: sa.Connection,
-    commitment_id: str,
-    due: dt.date | None,
-    action: str,
-    actor: str,
-    now: dt.datetime,
-) -> None:
-    """A reminder written for a date the commitment no longer has (or for one now kept) is not
-    to be sent: reject it, unless a send holds it."""
-    stale = conn.execute(
-        sa.select(drafts.c.id, drafts.c.status)
-        .join(follow_drafts, follow_drafts.c.draft_id == drafts.c.id)
-        .where(
-            follow_drafts.c.commitment_id == commitment_id,
-            drafts.c.status.in_(_PENDING),
-            claims.unclaimed(now),
-        )
-    ).all()
-    for row in stale:
-        if (
-            action != "done"
-            and conn.execute(
-                sa.select(follow_drafts.c.due).where(follow_drafts.c.draft_id == row.id)
-            ).scalar()
-            == due
-        ):
-            continue
-        conn.execute(
-            drafts.update().where(drafts.c.id == row.id).values(status="rejected", updated_at=now)
-        )
-        moved = f"now falls due {due.isoformat()}" if due else "has no due date now"
-        reason = f"withdrawn: the commitment {'is done' if action == 'done' else moved}"
-        _draft_event(conn, row.id, row.status, "cancel", actor, now, reason, None, "rejected")
-
-
-def _open(
-    conn: sa.Connection, ask_id: str, opens: list[NewCommitment], actor: str, now: dt.datetime
-) -> list[Commitment]:
-    sources = sa.select(commitments.c.source).where(commitments.c.ask_id == ask_id)
-    taken = set(conn.execute(sources).scalars())
-    opened = []
-    for new in opens:
-        if new.source in taken:
-            continue
-        row = {"id": str(uuid.uuid4()), "ask_id": ask_id, "owner": new.owner, "what": new.what,
-               "source": new.source, "due": new.due, "status": "open", "version": 1,
-               "created_at": now, "updated_at": now}  # fmt: skip
-        conn.execute(commitments.insert().values(**row))
-        conn.execute(
-            commitment_events.insert().values(
-                commitment_id=row["id"], at=now, actor=actor, action="opened", from_status=None,
-                to_status="open", due_from=None, due_to=new.due, note=None,
-            )
-        )  # fmt: skip
-        opened.append(Commitment.model_validate(row))
-    return opened

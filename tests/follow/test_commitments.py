@@ -149,3 +149,39 @@ def test_promises_kept_on_time_count_a_slip_as_late(service: Service, summit) ->
     # Five more fell due on March 4 and are still open: late too.
     assert (numbers.kept_on_time, numbers.late, numbers.due_so_far) == (1, 6, 7)
     assert service.follow.stats(now=at("2027-03-01")).due_so_far == 2
+
+
+@pytest.mark.parametrize(
+    ("steps", "last", "allowed"),
+    [
+        ([], "done", True),
+        ([], "slip", True),
+        (["slip"], "slip", True),
+        (["slip"], "done", True),
+        (["done"], "done", False),
+        (["done"], "slip", False),
+    ],
+)
+def test_every_commitment_transition_and_its_history(
+    service: Service, summit, steps: list[str], last: str, allowed: bool
+) -> None:
+    pitch = accepted(service, summit)
+    target = service.follow.commitments(ask_id=pitch.ask_id)[0]
+
+    def step(action: str, day: str):
+        if action == "done":
+            return service.follow.done(target.id, "ana", now=at(day))
+        return service.follow.slip(target.id, "ana", to="2027-06-01", note="later", now=at(day))
+
+    for action in steps:
+        step(action, "2027-02-01")
+    before = service.follow.history(target.id)
+    if allowed:
+        moved = step(last, "2027-02-02")
+        assert moved.status == {"done": "done", "slip": "slipped"}[last]
+        event = service.follow.history(target.id)[-1]
+        assert (event.action, event.actor, event.to_status) == (last, "ana", moved.status)
+    else:
+        with pytest.raises(Conflict, match="it is done"):
+            step(last, "2027-02-02")
+        assert service.follow.history(target.id) == before
