@@ -205,6 +205,6 @@ def stats_command(fmt: Literal["text", "json"] = FORMAT) -> None:
     for row in (head, *rows):
         print(printable("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()))
     print(
-        f"\ncommitments due so far: {numbers.due_so_far}, kept on time: {numbers.kept_on_time}"
-        f" ({_percent(numbers.on_time_rate)}), late: {numbers.late}"
+        f"\npromises kept or past their date: {numbers.due_so_far}, kept on time:"
+        f" {numbers.kept_on_time} ({_percent(numbers.on_time_rate)}), late: {numbers.late}"
     )

@@ -74,6 +74,8 @@ def test_a_reply_a_yes_and_a_kept_promise_from_the_pages(tmp_path: Path) -> None
         page.get_by_label("What came of it").select_option("accepted")
         page.get_by_role("button", name="Record outcome").click()
         page.get_by_role("link", name="Follow-through for this ask").click()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "follow-ask.png"), full_page=True)
         rows = page.locator("tr[data-commitment]")
         assert rows.count() == 7
         first = rows.first
@@ -83,7 +85,6 @@ def test_a_reply_a_yes_and_a_kept_promise_from_the_pages(tmp_path: Path) -> None
         assert page.get_by_text("Marked done.").is_visible()
         page.goto(f"{base}/review/follow")
         assert page.locator("svg.chart").is_visible()
-        SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "follow-through.png"), full_page=True)
         browser.close()
     kept = [c for c in service.follow.commitments() if c.status == "done"]
