@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass
 
 from pitchgen.ask import Ask, Channel
+from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.kinds import FollowContext, run_kind_checks
 from pitchgen.content.formats import written_date
 from pitchgen.content.models import Draft, Email
@@ -194,12 +195,26 @@ def _money(ask: Ask, o: Outline) -> list[str]:
     return [f"It costs you nothing: we have our own budget of {amount(ask, budget.amount)}."]
 
 
+# Where a commitment's text stands in the ask, as suspicious_fields names it.
+_PATHS = {"benefits": ".description", "timeline": ".milestone"}
+
+
+def said(ask: Ask, c: Commitment | NewCommitment) -> str:
+    """The commitment as a draft may say it: its text, unless that looks like markup, a
+    placeholder or an instruction, which drafts write around (rubric.md) rather than copy."""
+    head = c.source.split("[", 1)[0]
+    path = c.source + _PATHS.get(head, "")
+    if path in suspicious_fields(ask):
+        return f"the item at {path} of the plan we agreed"
+    return c.what.rstrip(".")
+
+
 def _item(ask: Ask, o: Outline, c: Commitment | NewCommitment) -> str:
     # A date the item states already is not said twice ("payment by April 1").
-    said = c.due is None or stated_day(ask, c.what) == c.due
-    due = "" if said else f" (by {written_date(c.due, ask.locale_tag)})"
-    what = c.what.rstrip(".")
-    if c.source == "budget.covers" and o.covers:
+    written_day = c.due is None or stated_day(ask, c.what) == c.due
+    due = "" if written_day else f" (by {written_date(c.due, ask.locale_tag)})"
+    what = said(ask, c)
+    if c.source == "budget.covers" and o.covers and what == c.what.rstrip("."):
         what = f"Our budget covers {lower_first(o.covers.rstrip('.'), o.vocabulary)}"
     return f"- {what}{due}"
 
@@ -213,7 +228,7 @@ def kickoff(ask: Ask, ledger: list[Commitment] | list[NewCommitment]) -> Written
     o = outline(ask)
     theirs = [_item(ask, o, c) for c in ledger if c.owner == "them"]
     ours = [_item(ask, o, c) for c in ledger if c.owner == "us"]
-    dated = [(c.what, c.due) for c in ledger if c.due is not None]
+    dated = [(said(ask, c), c.due) for c in ledger if c.due is not None]
     paragraphs = [
         f"Thank you for saying yes to {_our_project(o)}. We're glad to be doing this with"
         f" {o.org}. Here is who does what, and by when, so we all work from one list.",
@@ -249,13 +264,13 @@ def reminder(ask: Ask, commitment: Commitment) -> Written:
     """Before a commitment falls due: to us, a reminder of our promise; to them, a nudge."""
     o = outline(ask)
     due = written_date(commitment.due, ask.locale_tag)
-    what = commitment.what.rstrip(".")
+    what = said(ask, commitment)
     in_ask = {m.date for m in ask.timeline}
     extra = () if commitment.due in in_ask else (commitment.due,)
     if commitment.owner == "us":
-        contact = ask.partner.contact_name or o.org
+        contact = o.contact or o.org
         body = "\n\n".join([
-            f"A reminder: we promised {ask.partner.organization} this, due {due}:",
+            f"A reminder: we promised {o.org} this, due {due}:",
             what,
             "If it is done, mark it done in pitchgen. If it will be late, slip it to a new"
             f" date and tell {contact} before then.",
@@ -273,6 +288,6 @@ def reminder(ask: Ask, commitment: Commitment) -> Written:
         )
         email = Email(subject=f"Checking in on {o.project}", body=body)
         step = "them"
-    ctx = FollowContext("reminder", step, dates=((commitment.what, commitment.due),),
+    ctx = FollowContext("reminder", step, dates=((what, commitment.due),),
                         extra_days=extra)  # fmt: skip
     return Written(_draft(ask, email, "reminder", ctx), step)
