@@ -204,3 +204,11 @@ def test_the_numbers_from_the_cli_the_api_and_the_page_agree(
     assert "67% answered" in html and "50% yes" in html
     assert main(["follow", "stats"]) == 0
     assert "channel: call script" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "command", ["outcome", "list", "done", "slip", "run", "calendar", "stats", None]
+)
+def test_help_on_every_follow_command(capsys, command: str | None) -> None:
+    assert main(["follow", *([command] if command else []), "--help"]) == 0
+    assert "Usage: " in capsys.readouterr().out
