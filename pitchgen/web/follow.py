@@ -32,7 +32,9 @@ _LABELS = {
 
 def outcome_panel(service: Service, draft: StoredDraft) -> dict | None:
     """What the draft page shows of a pitch's outcome: None for a draft that is not a sent pitch."""
-    if draft.kind != "pitch" or draft.status != "sent":
+    if draft.kind != "pitch":
+        return {"part_of": draft.kind}
+    if draft.status != "sent":
         return None
     outcomes = service.follow.outcomes(draft.ask_id)
     standing = outcomes[-1].outcome if outcomes else None

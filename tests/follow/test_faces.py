@@ -212,3 +212,12 @@ def test_the_numbers_from_the_cli_the_api_and_the_page_agree(
 def test_help_on_every_follow_command(capsys, command: str | None) -> None:
     assert main(["follow", *([command] if command else []), "--help"]) == 0
     assert "Usage: " in capsys.readouterr().out
+
+
+def test_a_follow_through_draft_links_to_its_ask_page(service: Service, client: TestClient) -> None:
+    pitch = send_pitch(service, load_ask(SUMMIT), Channel.email)
+    service.follow.record_outcome(pitch.id, "accepted", "ana")
+    (kickoff,) = service.follow.of_ask(pitch.ask_id).drafts
+    html = client.get(f"/review/drafts/{kickoff.draft_id}").text
+    assert "Kickoff email to Main Street Business Alliance" in html
+    assert f'href="/review/asks/{pitch.ask_id}"' in html
