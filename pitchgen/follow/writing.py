@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pitchgen.ask import Ask, Channel
 from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.kinds import FollowContext, run_kind_checks
-from pitchgen.content.formats import written_date
+from pitchgen.content.formats import gist, written_date
 from pitchgen.content.models import Draft, Email
 from pitchgen.content.render import to_text
 from pitchgen.drafting.outline import Outline, amount, outline
@@ -195,6 +195,16 @@ def _money(ask: Ask, o: Outline) -> list[str]:
     return [f"It costs you nothing: we have our own budget of {amount(ask, budget.amount)}."]
 
 
+# An item longer than this is said by its gist.
+ITEM_WORDS = 25
+# What stands for an item whose text looks like markup or an instruction.
+_WRITTEN_AROUND = {
+    "need.description": "what we asked of you",
+    "need.deliverables": "one of the deliverables we agreed",
+    "benefits": "one of the benefits we offered you",
+    "budget.covers": "what our budget covers",
+    "timeline": "one of the milestones of our plan",
+}
 # Where a commitment's text stands in the ask, as suspicious_fields names it.
 _PATHS = {"benefits": ".description", "timeline": ".milestone"}
 
@@ -205,8 +215,9 @@ def said(ask: Ask, c: Commitment | NewCommitment) -> str:
     head = c.source.split("[", 1)[0]
     path = c.source + _PATHS.get(head, "")
     if path in suspicious_fields(ask):
-        return f"the item at {path} of the plan we agreed"
-    return c.what.rstrip(".")
+        return _WRITTEN_AROUND.get(head, "one item of the plan we agreed")
+    # A long item by its gist (its first clause or sentence), as the pitch email says it.
+    return gist(c.what, ITEM_WORDS).rstrip(".")
 
 
 def _item(ask: Ask, o: Outline, c: Commitment | NewCommitment) -> str:

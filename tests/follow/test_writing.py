@@ -5,8 +5,11 @@ each commitment both ways."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
-from pitchgen.ask import Ask, Channel
+import pytest
+
+from pitchgen.ask import Ask, Channel, load_ask
 from pitchgen.drafting.pipeline import draft
 from pitchgen.follow import writing
 from pitchgen.follow.ledger import commitments_of
@@ -21,6 +24,18 @@ def _ledger(ask: Ask) -> list[Commitment]:
                    status="open", source=c.source, version=1, created_at=now, updated_at=now)
         for i, c in enumerate(commitments_of(ask))
     ]  # fmt: skip
+
+
+ASKS = sorted((Path(__file__).resolve().parents[1] / "data" / "asks").iterdir())
+
+
+@pytest.fixture(params=ASKS, ids=[p.name for p in ASKS])
+def data_ask(request: pytest.FixtureRequest) -> Ask:
+    return load_ask(request.param)
+
+
+def test_so_do_those_of_the_test_asks(data_ask: Ask) -> None:
+    test_every_follow_through_draft_of_every_example_passes_its_must_checks(data_ask)
 
 
 def test_every_follow_through_draft_of_every_example_passes_its_must_checks(
