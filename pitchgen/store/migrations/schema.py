@@ -20,6 +20,7 @@ __all__ = [
     "follow_drafts",
     "metadata",
     "outcomes",
+    "partners",
     "revisions",
 ]
 
@@ -36,6 +37,8 @@ asks = sa.Table(
     sa.Column("ask", _Json, nullable=False),
     sa.Column("partner", sa.String(200), nullable=False, index=True),
     sa.Column("created_at", _When, nullable=False),
+    # The directory entry the ask was drafted for (migration 0004_partners), if any.
+    sa.Column("partner_id", sa.String(36), index=True),
 )
 drafts = sa.Table(
     "drafts",
@@ -63,7 +66,7 @@ drafts = sa.Table(
     # The send that may be at the SMTP server now, and until when (migration 0003).
     sa.Column("send_claim", sa.String(32)),
     sa.Column("send_claim_expires", _When),
-    # What the draft is for: a pitch, or a follow-through step (migration 0004).
+    # What the draft is for: a pitch, or a follow-through step (migration 0005).
     sa.Column("kind", sa.String(12), nullable=False, server_default="pitch"),
     sa.Index("ix_drafts_status_seq", "status", "seq"),
     sa.Index("ix_drafts_channel_seq", "channel", "seq"),
@@ -104,8 +107,28 @@ api_idempotency = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", _When, nullable=False),
 )
+# The partner directory (migration 0004_partners): `identity` is the organization's name
+# normalized (pitchgen.partners.model.identity), so a re-import updates rather than duplicates.
+partners = sa.Table(
+    "partners",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("identity", sa.String(200), nullable=False, unique=True),
+    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_role", sa.String(200)),
+    sa.Column("email", sa.String(200)),
+    sa.Column("focus", sa.Text),
+    sa.Column("can_offer", _Json, nullable=False),
+    sa.Column("region", sa.String(20)),
+    sa.Column("relationship", sa.Text),
+    sa.Column("last_asked", sa.Date),
+    sa.Column("tags", _Json, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
+)
 
-# --- follow-through (migration 0004) ---------------------------------------------------------
+# --- follow-through (migration 0005) ---------------------------------------------------------
 # What came of a pitch: every outcome recorded, the newest one standing; the audit event of
 # each is in `events`, on the pitch's draft.
 outcomes = sa.Table(

@@ -3,8 +3,8 @@
 `commitment_events`), and the drafts the follow-through wrote, each under a unique key so that
 no run writes one twice (`follow_drafts`). Every existing draft is a pitch.
 
-Revision ID: 0004_follow
-Revises: 0003
+Revision ID: 0005_follow
+Revises: 0004_partners
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_follow"
-down_revision = "0003"
+revision = "0005_follow"
+down_revision = "0004_partners"
 branch_labels = None
 depends_on = None
 
