@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.follow import Follow
     from pitchgen.service.partners import Partners
     from pitchgen.settings import LLMMode, Settings
     from pitchgen.store.idempotency import InFlight
@@ -103,6 +104,13 @@ class Service:
     def opened(self) -> Store | None:
         """The store if it is open already, without waiting for it."""
         return self._store
+
+    @property
+    def follow(self) -> Follow:
+        """The follow-through use cases (outcomes, commitments, follow-ups): service/follow.py."""
+        from pitchgen.service.follow import Follow
+
+        return Follow(self)
 
     def llm(self) -> LLMClient | None:
         """The model client every draft of this service shares; None for template drafting."""
@@ -310,7 +318,8 @@ class Service:
         channel, outcome = "unknown", "failed"
         try:
             channel = self.store().get_draft(draft_id).channel.value
-            sent = send_draft(self.store(), draft_id, actor, self.settings)
+            ask = self.follow.addressee(draft_id)
+            sent = send_draft(self.store(), draft_id, actor, self.settings, ask=ask)
             outcome = "sent" if channel == "email" else "done"
             return sent
         except (SendError, ConfigError):
@@ -347,5 +356,5 @@ class Service:
 
         store = self.store()
         draft = store.get_draft(draft_id)
-        ask = store.get_ask(draft.ask_id)
+        ask = self.follow.addressee(draft_id) or store.get_ask(draft.ask_id)
         return export(draft, ask, fmt if fmt is not None else default_format(draft, ask))
