@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.batches import Batches
     from pitchgen.settings import LLMMode, Settings
     from pitchgen.store.idempotency import InFlight
     from pitchgen.store.repository import Listing, Store
@@ -74,6 +75,7 @@ class Service:
         self._lock = threading.Lock()
         self._in_flight: InFlight | None = None
         self._window = dt.timedelta(hours=settings.idempotency_window_hours)
+        self._batches: Batches | None = None
 
     # --- what the service holds ---------------------------------------------------------------
 
@@ -99,7 +101,18 @@ class Service:
             self._llm = open_client(self.settings, self.settings.llm, self.settings.llm_concurrency)
         return self._llm
 
+    @property
+    def batches(self) -> Batches:
+        """One ask to many partners (`service.batches`)."""
+        if self._batches is None:
+            from pitchgen.service.batches import Batches
+
+            self._batches = Batches(self)
+        return self._batches
+
     async def aclose(self) -> None:
+        if self._batches is not None:
+            await self._batches.aclose()
         if self._llm is not None:
             await self._llm.aclose()
         self.close()
