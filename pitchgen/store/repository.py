@@ -61,7 +61,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0005"
+SCHEMA_REVISION = "0004"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -101,7 +101,7 @@ api_idempotency = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", _When, nullable=False),
 )
-# One ask to many partners (migration 0005): the batch keeps the ask without its partner block;
+# One ask to many partners (migration 0004): the batch keeps the ask without its partner block;
 # each item one partner, its state, and the draft set made for it. `ask_id` is unique and set
 # once, in the transaction that stores the draft set, so an item never has two.
 batches = sa.Table(
@@ -143,6 +143,6 @@ batch_items = sa.Table(
 
 def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
     """What Alembic compares with these tables: not the batch queue's own (`procrastinate_*`,
-    applied by migration 0005 from Procrastinate's schema)."""
+    applied by migration 0004 from Procrastinate's schema)."""
     table = getattr(obj, "table", obj)
     return not str(getattr(table, "name", name) or "").startswith("procrastinate_")

@@ -3,7 +3,7 @@
 On PostgreSQL the batch queue's own tables (Procrastinate's schema) are applied here too, when
 Procrastinate is installed (`pitchgen[postgres]`), so a worker needs no separate set-up step.
 
-Revision ID: 0005
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-12-07
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = "0005"
+revision = "0004"
 down_revision = "0003"
 branch_labels = None
 depends_on = None
