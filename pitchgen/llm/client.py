@@ -32,7 +32,6 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception_type,
-    stop_after_attempt,
     wait_random_exponential,
 )
 
@@ -192,9 +191,22 @@ class LLMClient:
         def past_deadline(state: RetryCallState) -> bool:
             return loop.time() + (state.upcoming_sleep or 0.0) >= deadline
 
+        told_to_wait = 0
+        attempts = self.settings.llm_max_attempts
+
+        def out_of_attempts(state: RetryCallState) -> bool:
+            # An answer that said when to come back (a 429 with Retry-After) is the endpoint
+            # pacing us, not failing: it spends the deadline, not the attempts (up to a bound).
+            nonlocal told_to_wait
+            error = state.outcome.exception() if state.outcome else None
+            told_to_wait += isinstance(error, _Transient) and error.retry_after is not None
+            failed = state.attempt_number - told_to_wait
+            spent = failed >= attempts or state.attempt_number >= attempts * 4
+            return spent or past_deadline(state)
+
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
-            stop=stop_after_attempt(self.settings.llm_max_attempts) | past_deadline,
+            stop=out_of_attempts,
             wait=self._wait,
             sleep=self._backoff,
             reraise=True,
