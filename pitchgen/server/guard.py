@@ -27,6 +27,8 @@ from pitchgen.settings import LOOPBACK_HOSTS
 __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
 
 MAX_BODY_BYTES = 64 * 1024
+# Routes that take more in one body: a batch of up to 1,000 partner blocks.
+LARGE_BODIES = {"/v1/batches": 1024 * 1024}
 PROTECTED_PREFIX = "/v1"
 
 Scope = MutableMapping[str, Any]
@@ -119,16 +121,15 @@ class Guard:
                     await refuse(*refused)
                     return
             if scope["method"] in _BODY_METHODS:
+                limit = LARGE_BODIES.get(path, MAX_BODY_BYTES)
                 try:
-                    body = await _read_body(scope, receive, self._body_seconds)
+                    body = await _read_body(scope, receive, self._body_seconds, limit)
                 except TimeoutError:
                     detail = f"the request body took over {self._body_seconds:g} s to arrive"
                     await refuse(408, detail, [(b"connection", b"close")])
                     return
                 if body is None:
-                    await refuse(
-                        413, f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes"
-                    )
+                    await refuse(413, f"the request body is over the limit of {limit:,} bytes")
                     return
                 if path == LOGIN_PATH and self._guessing(address, _form_key(body)):
                     await refuse(*self._too_many(address))
@@ -214,12 +215,14 @@ def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
     return None
 
 
-async def _read_body(scope: Scope, receive: Receive, seconds: float) -> bytes | None:
+async def _read_body(
+    scope: Scope, receive: Receive, seconds: float, limit: int = MAX_BODY_BYTES
+) -> bytes | None:
     """The whole body, or None once it passes the limit (by its Content-Length or as it streams).
     TimeoutError when it takes over `seconds` in all: a client trickling a byte at a time must
     not hold a connection and its buffer for as long as it likes."""
     for name, value in scope["headers"]:
-        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
             return None
     chunks: list[bytes] = []
     size = 0
@@ -230,7 +233,7 @@ async def _read_body(scope: Scope, receive: Receive, seconds: float) -> bytes | 
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):

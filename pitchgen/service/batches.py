@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
 import socket
 import uuid
@@ -44,6 +45,7 @@ __all__ = [
 # A template draft for these reasons was asked for, not a model failing: not a fallback.
 NOT_FALLBACKS = frozenset({None, "llm_off", "llm_not_configured"})
 _HOST = socket.gethostname()[:60]
+log = logging.getLogger("pitchgen.batch")
 
 
 def owner_id() -> str:
@@ -305,17 +307,31 @@ class Batches:
         """Draft an in-process batch in the background of the running event loop (the API)."""
         task = asyncio.get_running_loop().create_task(self.run(batch_id))
         self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        task.add_done_callback(self._ended)
 
-    def recover(self) -> list[str]:
-        """At a server's start: resume the in-process batches a previous run left unfinished
-        (their items queued again) and draft them in the background; their ids."""
+    def _ended(self, task: asyncio.Task) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and (error := task.exception()) is not None:
+            # Its items stay queued or failed in the store: `batch resume` or a restart goes on.
+            log.error("a background batch stopped: %s", getattr(error, "message", error))
+
+    def recovering(self) -> list[str]:
+        """At a server's start: the in-process batches a previous run left unfinished, their
+        abandoned items queued again (then `start_all` drafts them)."""
         store = self.store()
         resumed = store.unfinished(runner="local")
         for batch_id in resumed:
             store.requeue(batch_id, owner_gone)
-            self.start(batch_id)
         return resumed
+
+    def start_all(self, batch_ids: Iterable[str]) -> None:
+        for batch_id in batch_ids:
+            self.start(batch_id)
+
+    async def drain(self) -> None:
+        """Wait for the background batches to finish."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     async def aclose(self) -> None:
         """Stop background batches; their items go back to the queue for the next start."""
