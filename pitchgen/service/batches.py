@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NOT_FALLBACKS",
+    "Approved",
     "Batches",
     "Created",
     "ItemDone",
@@ -77,6 +78,15 @@ class Created:
     total: int
     runner: str
     warnings: list[Problem]
+
+
+@dataclass(frozen=True)
+class Approved:
+    """What approving a batch's passing drafts did: the drafts approved, and those refused
+    with why (their failing must checks)."""
+
+    approved: list[str]
+    refused: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -192,6 +202,29 @@ class Batches:
     def draft_ids(self, batch_id: str) -> list[str]:
         self.store().get(batch_id)
         return self.store().draft_ids(batch_id)
+
+    def approve_passing(self, batch_id: str, actor: str) -> Approved:
+        """Approve, as one action, every draft of the batch still in review whose must checks
+        all pass; the others are refused (each needs a person's look and, to approve it anyway,
+        a reason) and left as they are."""
+        self.store().get(batch_id)
+        approved: list[str] = []
+        refused: list[tuple[str, str]] = []
+        for draft_id in self.store().draft_ids(batch_id):
+            draft = self.service.get_draft(draft_id)
+            if draft.status != "draft":
+                continue
+            failing = [c.id for c in draft.checks if c.level == "must" and not c.passed]
+            if failing:
+                refused.append((draft_id, ", ".join(failing)))
+                continue
+            try:
+                self.service.decide("approve", draft_id, actor, None, draft.version)
+            except Conflict as error:  # changed meanwhile: a person is on it
+                refused.append((draft_id, error.message))
+                continue
+            approved.append(draft_id)
+        return Approved(approved, refused)
 
     def cancel(self, batch_id: str) -> Batch:
         """Stop drafting the batch's queued items; those being drafted finish."""

@@ -212,11 +212,13 @@ class Service:
         partner: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        batch: str | None = None,
     ) -> Listing:
         """A page of drafts, newest first, with their partners' names (one query)."""
         return self.store().list_drafts(
-            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor
-        )
+            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor,
+            batch=batch,
+        )  # fmt: skip
 
     def get_draft(self, draft_id: str) -> StoredDraft:
         return self.store().get_draft(draft_id)

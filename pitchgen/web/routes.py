@@ -22,8 +22,9 @@ from pitchgen.export.files import FORMATS
 from pitchgen.service import Service
 from pitchgen.store.repository import StaleVersion
 from pitchgen.store.rows import StoredDraft
-from pitchgen.web import access
+from pitchgen.web import access, batches
 from pitchgen.web.access import ReviewState, posted, reviewer, state
+from pitchgen.web.batches import batch_panel
 from pitchgen.web.forms import FIELDS, content_from_form, diff_segments, form_values
 from pitchgen.web.pages import Reviewer, ReviewRoute, error, redirect, render
 
@@ -52,6 +53,7 @@ def mount(app: FastAPI, service: Service) -> None:
     app.state.review = ReviewState(service)
     app.include_router(access.router)
     app.include_router(router)
+    app.include_router(batches.router)
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -61,14 +63,15 @@ def mount(app: FastAPI, service: Service) -> None:
 def draft_list(request: Request) -> Response:
     who = reviewer(request)
     q = request.query_params
-    filters = {k: q.get(k, "").strip() for k in ("status", "channel", "partner")}
+    filters = {k: q.get(k, "").strip() for k in ("status", "channel", "partner", "batch")}
     service = state(request).service
     try:
         listing = service.list_drafts(
             **{k: v or None for k, v in filters.items()}, limit=PAGE_SIZE, cursor=q.get("cursor")
         )
+        batch = batch_panel(service, filters["batch"], q) if filters["batch"] else None
     except InvalidInput as exc:
-        drafts, partners, cursor, problems = [], {}, None, exc.problems
+        drafts, partners, cursor, problems, batch = [], {}, None, exc.problems, None
     else:
         drafts, partners, cursor = listing.drafts, listing.partners, listing.next_cursor
         problems = []
@@ -84,6 +87,7 @@ def draft_list(request: Request) -> Response:
         problems=problems,
         statuses=STATUSES,
         headlines=_HEADLINES,
+        batch=batch,
         next_url=f"/review?{urlencode({**active, 'cursor': cursor})}" if cursor else None,
         first_url=f"/review?{urlencode(active)}" if q.get("cursor") else None,
     )
