@@ -129,7 +129,8 @@ class Batches:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.settings = service.settings
-        self._asks: dict[str, Ask] = {}
+        # What every item of a batch shares (its ask, channels, actor), read once per batch.
+        self._batches: dict[str, Batch] = {}
         self._background: set[asyncio.Task] = set()
 
     def store(self) -> BatchStore:
@@ -252,7 +253,9 @@ class Batches:
     async def _draft(
         self, store: BatchStore, item: Item, owner: str, call: _Call = _blocking
     ) -> ItemDone:
-        batch = await call(store.get, item.batch_id)
+        batch = self._batches.get(item.batch_id)
+        if batch is None:
+            batch = self._batches[item.batch_id] = await call(store.get, item.batch_id)
         try:
             ask = self.ask_for(batch, item)
             draft_set = await self.service.adraft(ask, batch.channels)
