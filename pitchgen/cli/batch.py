@@ -143,9 +143,10 @@ def worker_command(
 ) -> None:
     """Run batch items from the shared queue (PostgreSQL store; Ctrl-C stops after the items
     in hand). Start as many as you like, on any machine that reaches the database."""
-    from pitchgen.service.queue import work
+    from pitchgen.service.queue import queue_app, work
 
     with opened() as service:
+        queue_app(service)  # a store that cannot hold the queue is refused before we wait
         print("worker: waiting for batch items (Ctrl-C stops)", file=sys.stderr, flush=True)
         asyncio.run(work(service, concurrency=concurrency))
 
@@ -175,11 +176,17 @@ def _carry_on(service: Service, batch_id: str, out: Path | None, concurrency: in
     except KeyboardInterrupt:
         now = service.batches.get(batch_id)
         done = now.counts.get("done", 0)
-        print(
-            f"\ninterrupted: {done} of {now.total} partners drafted and stored; nothing is"
-            f" lost. Resume with: pitchgen batch resume {batch_id}",
-            file=sys.stderr,
-        )
+        if batch.runner == "queue":
+            said = (
+                f"stopped following: {done} of {now.total} partners drafted so far; the workers"
+                f" go on. Progress: pitchgen batch status {batch_id}"
+            )
+        else:
+            said = (
+                f"interrupted: {done} of {now.total} partners drafted and stored; nothing is"
+                f" lost. Resume with: pitchgen batch resume {batch_id}"
+            )
+        print(f"\n{said}", file=sys.stderr)
         raise typer.Exit(130) from None
     batch = service.batches.get(batch_id)
     items = service.batches.items(batch_id)

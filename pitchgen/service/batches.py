@@ -245,6 +245,8 @@ class Batches:
         """Claim and draft one item (the queue's job); None when it is not there to draft
         (done already: a duplicate delivery; cancelled; another runner's)."""
         store = await _blocking(self.store)
+        if (client := self.service.llm()) is not None:
+            await client.pause.wait()  # as in `run`: no deadline starts while we are told to wait
         item = await _blocking(store.claim, item_id, owner, self.lease, takeover=takeover)
         if item is None:
             return None

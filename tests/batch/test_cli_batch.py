@@ -140,3 +140,8 @@ def test_a_run_stopped_mid_batch_resumes_to_each_partner_stored_once(
         ).all()
     engine.dispose()
     assert all(mine == theirs for mine, theirs in pairs) and len(pairs) == 5
+
+
+def test_a_worker_needs_a_postgresql_store(capsys) -> None:
+    assert main(["worker"]) == 1
+    assert "the batch queue needs a PostgreSQL store" in capsys.readouterr().err
