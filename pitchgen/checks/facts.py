@@ -77,7 +77,16 @@ _SCALES = {"k": 1000, "thousand": 1000, "m": 10**6, "mn": 10**6, "million": 10**
            "bn": 10**9, "billion": 10**9}  # fmt: skip
 _SYMBOL = _alternation(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
 _CURRENCY_WORD = _alternation(sorted(CURRENCY_WORDS, key=len, reverse=True))
+# A region with a decimal comma ("15.000,50 €", "4 500 £", "€ 1.250"): grouped by dots or
+# spaces, or with a comma and cents; tried first, so "1.000 MXN" is a thousand, not one.
+_COMMA_AMOUNT = (
+    r"\d(?<![\w.,].)(?:\d{0,2}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d*,\d{1,2})(?!\d)"
+)
 _MONEY = (
+    re.compile(
+        rf"(?P<camt>{_COMMA_AMOUNT})[ \u00a0\u202f]?(?:(?P<sym>{_SYMBOL})|(?P<code>[A-Z]{{3}})\b)"
+    ),
+    re.compile(rf"(?P<sym>{_SYMBOL})[ \u00a0\u202f]?(?P<camt>{_COMMA_AMOUNT})"),
     re.compile(rf"(?P<sym>{_SYMBOL})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
     re.compile(rf"(?P<code>[A-Z](?<!\w.)[A-Z]{{2}})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
     re.compile(
@@ -100,6 +109,8 @@ _DATES = (
 # for ISO or US dates at all, nor one without a currency symbol for "$2,500".
 _DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
 _MONEY_HINTS = (
+    re.compile(r"\d[ \u00a0\u202f.]\d{3}|\d,\d\d?(?!\d)").search,
+    re.compile(r"\d[ \u00a0\u202f.]\d{3}|\d,\d\d?(?!\d)").search,
     lambda text: any(symbol in text for symbol in "$€£¥₹"),
     None,
     lambda text: _may_name_currency(text.encode("utf-8", "surrogatepass")),
@@ -157,6 +168,9 @@ def _money(match: re.Match) -> Money | None:
             return None
     else:
         currency = CURRENCY_WORDS[groups["word"].lower()]
+    if groups.get("camt"):
+        figure = re.sub(r"[. \u00a0\u202f]", "", groups["camt"]).replace(",", ".")
+        return Money(Decimal(figure), currency)
     amount = Decimal(groups["amt"].replace(",", ""))
     if groups.get("scale"):
         amount *= _SCALES[groups["scale"].lower()]

@@ -112,10 +112,13 @@ def _email_gist(text: str) -> str:
 
 
 def _judged(d: Draft) -> tuple[list, list]:
-    """The need, deliverables and benefits as this draft must state them."""
-    if not isinstance(d.content, (Email, CallScript)):
+    """The need, deliverables and benefits as this draft must state them. An agenda is a list
+    of short items, not letter prose: it too states a long text by its gist, but every item."""
+    if not isinstance(d.content, (Email, CallScript, MeetingAgenda)):
         return ask_items(d.ask)
     need, benefits = ask_items(d.ask, _email_gist)
+    if isinstance(d.content, MeetingAgenda):
+        return need, benefits
     if _REST_OFFERED.search(d.text):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]

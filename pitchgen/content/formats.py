@@ -136,15 +136,31 @@ _PLAIN_SYMBOLS = frozenset({"US$", "CA$", "A$", "AU$"})
 
 @lru_cache(maxsize=1024)
 def _money(amount: Decimal, currency: str, locale: str | None) -> str:
-    from babel.numbers import format_decimal, get_currency_symbol
+    from babel.numbers import format_currency, get_currency_symbol, get_decimal_symbol
 
-    symbol = get_currency_symbol(currency, locale=_locale(locale))
+    where = _locale(locale)
+    symbol = get_currency_symbol(currency, locale=where)
     whole = amount == amount.to_integral_value()
-    # English prose keeps English digits ("4,500.50") whatever the region's own grouping.
-    figure = format_decimal(amount, "#,##0" if whole else "#,##0.00", locale="en_US")
-    if (len(symbol) == 1 and not symbol.isalnum()) or symbol in _PLAIN_SYMBOLS:
-        return f"{symbol}{figure}"
-    return f"{currency} {figure}"
+    plain = (len(symbol) == 1 and not symbol.isalnum()) or symbol in _PLAIN_SYMBOLS
+    if get_decimal_symbol(where) == ".":
+        # The English forms: "$4,500", "£4,500.50", "CHF 300".
+        figure = _figure(amount, whole)
+        return f"{symbol}{figure}" if plain else f"{currency} {figure}"
+    # A region that writes a decimal comma gets its own pattern, grouping and symbol place:
+    # "15.000,50 €" (es-ES, de-DE), "4 500 £" (fr-FR); the code where no symbol is plain.
+    pattern = where.currency_formats["standard"].pattern.split(";")[0]
+    if whole:
+        pattern = pattern.replace("0.00", "0")
+    if not plain:
+        pattern = pattern.replace("¤", "¤¤")
+    figure = format_currency(amount, currency, pattern, locale=where, currency_digits=False)
+    return figure.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _figure(amount: Decimal, whole: bool) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(amount, "#,##0" if whole else "#,##0.00", locale="en_US")
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
@@ -181,9 +197,17 @@ def _full_date(day: dt.date, locale: str | None) -> str:
     return format_date(day, "full", locale=_locale(locale))
 
 
-def spoken_clock(moment: dt.datetime) -> str:
-    """`3:30 PM`: a time as it is said aloud, whatever the written form."""
-    return _clock(moment.time().replace(tzinfo=None), "en-US")
+def spoken_clock(moment: dt.datetime, locale: str | None = None) -> str:
+    """`3:30 PM` (en-US), `3:30 pm` (en-GB): a time as it is said aloud, on the 12-hour
+    clock, whatever the written form."""
+    return _spoken(moment.time().replace(tzinfo=None), locale)
+
+
+@lru_cache(maxsize=256)
+def _spoken(wall: dt.time, locale: str | None) -> str:
+    from babel.dates import format_time
+
+    return format_time(wall, "h:mm a", locale=_locale(locale)).replace("\u202f", " ")
 
 
 @lru_cache(maxsize=256)

@@ -11,15 +11,15 @@ import re
 from pitchgen.ask import Ask
 from pitchgen.checks.facts import parse_facts
 from pitchgen.content.formats import gist
-from pitchgen.drafting.outline import EMAIL_ITEMS, THEIR_ANSWER, Outline
-from pitchgen.drafting.phrasing import shape
+from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
+from pitchgen.drafting.phrasing import is_event, shape
 
 __all__ = ["ASK_WORDS", "EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
 
 EMAIL_MAX_WORDS = 200
 # What the partner is asked and offered (the need, each deliverable and benefit the email
 # names) is never cut below this: the rubric judges an email's long item by this gist.
-ASK_WORDS = 25
+ASK_WORDS = NEED_WORDS
 # Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
 # a milestone beside its date.
 EMAIL_CUTS = (
@@ -94,7 +94,10 @@ def _dated_items(ask: Ask, o: Outline, said: list[str]) -> list[tuple[str, str]]
     day the texts in `said` already give ("by April 1"), nor the day the question asks by."""
     pairs = list(zip(ask.timeline, o.milestones, strict=True))
     if len(pairs) > EMAIL_ITEMS:
-        pairs = [pairs[0], pairs[-1]]
+        # The first and the last, and between them the project's own first day where a
+        # milestone names it ("Read Ohio Week begins").
+        named = [p for p in pairs[1:-1] if ask.project.name.lower() in p[0].milestone.lower()]
+        pairs = [pairs[0], *named[:1], pairs[-1]]
     days = {(d.month, d.day) for text in said for d in _days(text)}
     return [
         written
@@ -135,8 +138,10 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "inline_items": len(shown) == 1
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
         # A benefit that names the partner reads oddly after their name: "you" gains it.
-        "dated_items": _dated_items(ask, o, [o.need or "", *shown]),
+        "dated_items": (dated := _dated_items(ask, o, [o.need or "", *shown])),
+        "dated_events": all(is_event(what) for _, what in dated),
         "summarised": many or len(o.milestones) > EMAIL_ITEMS,
+        "many_items": many,
         "subject_line": subject_line(ask, o),
         # At the tightest cut the meeting's place is left to the agenda and the invite.
         "meet_where": where(o.location, o.org_name)

@@ -9,7 +9,6 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from pitchgen.ask import Ask, Channel, NeedType
@@ -25,14 +24,8 @@ from pitchgen.content.models import (
 )
 from pitchgen.content.templates import template_hash, text_env
 from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
-from pitchgen.drafting.outline import (
-    SPOKEN_ITEMS,
-    Outline,
-    amount,
-    milestone_owner,
-    outline,
-    reply_date,
-)
+from pitchgen.drafting.nextsteps import next_steps
+from pitchgen.drafting.outline import SPOKEN_ITEMS, Outline, amount, outline
 from pitchgen.drafting.phrasing import (
     as_offer,
     bare,
@@ -41,6 +34,8 @@ from pitchgen.drafting.phrasing import (
     sentence,
     series,
     shape,
+    split_ours,
+    the,
 )
 
 __all__ = ["render_content", "template_names", "template_version"]
@@ -59,23 +54,21 @@ _AGENDA_WEIGHTS = (
     ("ask", 3),
     ("capacity", 3),
     ("benefits", 2),
+    ("terms", 2),
     ("questions", 2),
-    ("plan", 2),
     ("next_steps", 2),
 )
-# Who owns each item: the partner what is theirs to say, we what is ours, both the last.
+# Who owns each item: the partner what is theirs to say, we what is ours, both what is agreed
+# (the terms and dates, the next steps). No item reads the timeline aloud: its dates are a note.
 _AGENDA_OWNERS = {
     "priorities": "partner",
     "ask": "sender",
     "capacity": "partner",
     "benefits": "sender",
+    "terms": "both",
     "questions": "partner",
-    "plan": "sender",
     "next_steps": "both",
 }
-ANSWER_STEP = "Answer on the ask"
-CONFIRM_STEP = "Confirm in writing what was agreed, with an owner and a date for each step"
-MAX_STEPS = 5
 MIN_QUESTIONS = 3
 # The words a caller can say in about twenty seconds, for the project and the partner's focus.
 PITCH_WORDS = 30
@@ -131,6 +124,8 @@ def _context(ask: Ask) -> dict:
         "series": partial(series, common=plan.vocabulary),
         "bare": bare,
         "possessive": possessive,
+        "the": the,
+        "split_ours": split_ours,
         "as_offer": as_offer,
         "share_said": _share_said(ask, plan),
         # Call script and agenda carry every text whole; only the email cuts (see _email).
@@ -243,6 +238,7 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     partner, sender = _field(module.partner_side), _field(module.me)
     who = {"partner": partner, "sender": sender, "both": f"{sender} and {partner}"}
     owners = [who[_AGENDA_OWNERS[key]] for key, _ in weights]
+    owners_of = {"partner": partner, "sender": sender, "partner_org": o.short}
     materials = ["outline", "items", "timeline", *(["budget"] if ask.budget else [])]
     decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "owners"]
     return MeetingAgenda(
@@ -262,40 +258,10 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
         decisions_needed=[_field(getattr(module, f"decision_{key}")) for key in decisions],
         materials=[_field(getattr(module, f"material_{key}")) for key in materials],
         next_steps=[
-            NextStep(
-                action=action,
-                owner={"partner": partner, "sender": sender}.get(who, f"{sender} and {partner}"),
-                date=day,
-            )
-            for action, who, day in _next_steps(ask, o)
+            NextStep(action=action, owner=owners_of.get(who, f"{sender} and {partner}"), date=day)
+            for action, who, day in next_steps(ask, o)
         ],
     )
-
-
-def _next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
-    """What each side does after the meeting, in date order: the partner's answer, our written
-    confirmation, then each task of the plan from the meeting on, with who owns it. An event
-    both sides attend (the summit itself) is no step; nor is a date before the meeting."""
-    meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
-    reply, before = reply_date(ask)
-    later = [m for m in ask.timeline if meeting is None or m.date >= meeting]
-    # The milestone as the drafts write it (text that looks like an instruction written around).
-    written = {id(m): what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)}
-    steps = [
-        (sentence(written[id(m)]).rstrip("."), owner, m.date)
-        for m in later
-        if (owner := milestone_owner(ask, m)) != "both"
-    ]
-    answered = any(who == "partner" and day == reply for _, who, day in steps)
-    if (meeting is None or reply >= meeting) and not answered:
-        event = o.partner_dates[0][1] if before and o.partner_dates else None
-        steps.append((ANSWER_STEP + (f", before {event}" if event else ""), "partner", reply))
-    # The write-up follows the meeting at once: by the last proposed day, a date of the ask.
-    days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
-    last_slot = max(t.date() for t in ask.meeting.proposed_times) if meeting else None
-    steps.append((CONFIRM_STEP, "sender", last_slot or min(days)))
-    # Python's sort is stable: on one day the answer comes before our confirmation.
-    return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:

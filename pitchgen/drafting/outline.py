@@ -13,11 +13,11 @@ from decimal import Decimal
 
 from pitchgen.ask import Ask, Milestone
 from pitchgen.ask.suspicious import suspicious_fields
-from pitchgen.checks.facts import Money, parse_facts
 from pitchgen.checks.grounding import answer_by, partner_milestones
 from pitchgen.content.formats import (
     clock,
     full_date,
+    gist,
     in_zone,
     money,
     spoken_clock,
@@ -25,6 +25,7 @@ from pitchgen.content.formats import (
     zone_label,
     zone_name,
 )
+from pitchgen.drafting.asktext import in_our_form
 from pitchgen.drafting.phrasing import (
     bare,
     greeting_name,
@@ -55,7 +56,7 @@ THEIR_ANSWER = re.compile(
 )
 
 
-_PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
+PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
 
 
 def milestone_owner(ask: Ask, m: Milestone) -> str:
@@ -63,7 +64,7 @@ def milestone_owner(ask: Ask, m: Milestone) -> str:
     asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
     if THEIR_ANSWER.search(m.milestone):
         return "partner"
-    if ask.budget and ask.budget.partner_contribution > 0 and _PAYMENT.search(m.milestone):
+    if ask.budget and ask.budget.partner_contribution > 0 and PAYMENT.search(m.milestone):
         return "partner"
     ours = _PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
     return "sender" if ours else "both"
@@ -141,52 +142,40 @@ def _clean(ask: Ask, path: str, value: str | None) -> str | None:
     """The ask's text, or None where it looks like markup or an instruction (written around)."""
     if value is None or path in suspicious_fields(ask):
         return None
-    return _clock_in_our_form(ask, _money_in_our_form(ask, value))
+    return in_our_form(ask, value)
 
 
-_HHMM = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|\s?(?:[AaPp]\.?[Mm]\b))")
+# Every draft states the need by at least its first this many words (an email's gist of it).
+NEED_WORDS = 25
 
 
-def _clock_in_our_form(ask: Ask, text: str) -> str:
-    """Times in ask text written the draft's way: a text that uses the 24-hour clock ("from
-    7:30 to 13:00") reads "from 7:30 AM to 1:00 PM" where the locale writes AM and PM."""
-    if ":" not in text:
-        return text
-    found = list(_HHMM.finditer(text))
-    if not any(int(m[1]) >= 13 or m[1] == "00" for m in found) or not _twelve_hour(ask.locale_tag):
-        return text
-    for m in reversed(found):
-        moment = dt.datetime(2000, 1, 1, int(m[1]), int(m[2]))
-        text = text[: m.start()] + clock(moment, ask.locale_tag) + text[m.end() :]
-    return text
+def _once(ask: Ask, need: str | None, item: str | None) -> str | None:
+    """A deliverable without the budget figure the need already states ("A $4,000 sponsorship
+    payment by April 1" after "sponsor the reception with $4,000" is "A sponsorship payment by
+    April 1"): a fact said twice in two sentences reads like a mail merge. Only where the
+    figure reads as a modifier ("a $4,000 payment", "the payment of $4,000")."""
+    if not item or not need or ask.budget is None:
+        return item
+    said = gist(need, NEED_WORDS)
+    for value in (ask.budget.partner_contribution, ask.budget.amount):
+        figure = money(value, ask.budget.currency, ask.locale_tag)
+        if value <= 0 or figure not in said or figure not in item:
+            continue
+        f = re.escape(figure)
+        lead = re.match(rf"(?i)(an?|the)\s+{f}\s+(?=\w)", item)
+        if lead:
+            rest = item[lead.end() :]
+            article = lead[1] if lead[1].lower() == "the" else _article(rest)
+            article = article[0].upper() + article[1:] if item[0].isupper() else article
+            return f"{article} {rest}"
+        trimmed = re.sub(rf"\s+of\s+{f}(?=[\s.,;]|$)", "", item, count=1)
+        if trimmed != item:
+            return trimmed
+    return item
 
 
-def _twelve_hour(locale: str) -> bool:
-    return clock(dt.datetime(2000, 1, 1, 13, 0), locale) != "13:00"
-
-
-# Money needs a digit and a currency: a symbol, a code or a word ("4000 dollars").
-_MONEY_HINT = re.compile(r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|pound)))|[$€£¥₹]\s?\d")
-
-
-def _money_in_our_form(ask: Ask, text: str) -> str:
-    """Money in ask text written the draft's one way ("4000 dollars" → "$4,000")."""
-    # With no budget no money figure may appear in a draft but as the ask writes it.
-    if ask.budget is None or not _MONEY_HINT.search(text):
-        return text
-    # Only the budget's own figures: any other stays as the ask writes it, a value of its text.
-    budget = ask.budget
-    ours = {(budget.amount, budget.currency), (budget.partner_contribution, budget.currency)}
-    facts = [
-        f
-        for f in parse_facts(text)
-        if f.kind == "money" and isinstance(f.value, Money) and tuple(f.value) in ours
-    ]
-    for fact in reversed(facts):
-        start, end = fact.span
-        written = money(fact.value.amount, fact.value.currency, ask.locale_tag)
-        text = text[:start] + written + text[end:]
-    return text
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
 
 
 def reply_date(ask: Ask) -> tuple[dt.date, bool]:
@@ -211,7 +200,7 @@ def _slots(ask: Ask) -> list[Slot]:
         theirs = spoken = None
         if mine is not None and mine.utcoffset() != here.utcoffset():
             theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
-            spoken = f"{spoken_clock(mine)} {zone_label(ours, locale)}"
+            spoken = f"{spoken_clock(mine, locale)} {zone_label(ours, locale)}"
             if mine.date() != here.date():
                 theirs = f"{written_date(mine.date(), locale)}, {theirs}"
                 spoken = f"{written_date(mine.date(), locale)}, {spoken}"
@@ -220,7 +209,7 @@ def _slots(ask: Ask) -> list[Slot]:
             Slot(
                 day=full_date(here.date(), locale),
                 time=clock(here, locale),
-                spoken=spoken_clock(here),
+                spoken=spoken_clock(here, locale),
                 zone=named if theirs or len(offsets) > 1 else None,
                 ours=theirs,
                 ours_spoken=spoken,
@@ -268,12 +257,15 @@ def outline(ask: Ask) -> Outline:
         summary_shape=shape(summary) if summary else "noun",
         need=need,
         need_shape=shape(need) if need else "noun",
-        deliverables=_items(ask, "need.deliverables[{}]", ask.need.deliverables),
+        deliverables=[
+            _once(ask, need, d) for d in _items(ask, "need.deliverables[{}]", ask.need.deliverables)
+        ],
         deliverables_at=[
-            _clean(ask, f"need.deliverables[{i}]", d) for i, d in enumerate(ask.need.deliverables)
+            _once(ask, need, _clean(ask, f"need.deliverables[{i}]", d))
+            for i, d in enumerate(ask.need.deliverables)
         ],
         benefits_at=[
-            _clean(ask, f"benefits[{i}].description", b.description)
+            _as_theirs(_clean(ask, f"benefits[{i}].description", b.description), p.organization)
             for i, b in enumerate(ask.benefits)
         ],
         benefits=[b for b in benefits if shape(b) != "sentence"],
@@ -296,6 +288,16 @@ def outline(ask: Ask) -> Outline:
         else _spoken_greet(ask, contact, greet_as),
         spoken_org="your organization" if needs_pronunciation(org) else with_article(org),
     )
+
+
+def _as_theirs(text: str | None, org: str) -> str | None:
+    """A benefit told to the partner names them as "you": "co-sponsor credit for Buckeye
+    Institute for Education" is "co-sponsor credit for your institute" in a letter to it."""
+    if not text or not org or org not in text:
+        return text
+    head = next((w.lower() for w in org.split() if w.lower() in _GENERIC_HEADS), "organization")
+    text = re.sub(rf"\b(?:[Tt]he\s+)?{re.escape(org)}(?=['’]s\b|\W|$)", f"your {head}", text)
+    return text[0].upper() + text[1:] if text.startswith("your ") else text
 
 
 def _ask_for(ask: Ask, contact: str | None) -> str:

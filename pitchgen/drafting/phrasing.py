@@ -27,6 +27,8 @@ __all__ = [
     "sentence",
     "series",
     "shape",
+    "split_ours",
+    "the",
 ]
 
 Shape = Literal["noun", "imperative", "sentence"]
@@ -133,7 +135,9 @@ def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
     low = word.lower().rstrip(",;:")
     # "Small Exporters Day": a name of several capitalised words stays as it is.
     named = len(words) > 1 and words[1][:1].isupper()
-    ordinary = low in common or "-" in low or _NOUNISH.search(low)
+    # "Childcare, interpretation and refreshments": the first item of a list in sentence case.
+    listed = word.endswith(",") and len(words) > 1 and words[1][:1].islower()
+    ordinary = low in common or "-" in low or _NOUNISH.search(low) or listed
     if low in _COMMON_STARTS or (not named and ordinary):
         return text[0].lower() + text[1:]
     return text
@@ -165,11 +169,15 @@ def series(items: list[str], common: frozenset[str] = frozenset()) -> str:
     if len(items) < 2:
         return "".join(items)
     joint = "; " if len(items) > 2 and any("," in i for i in items) else ", "
-    last = (
-        "; and "
-        if joint == "; "
-        else (", and " if len(items) == 2 and "," in items[0] else " and ")
-    )
+    # An item with an "and" of its own ("your logo and a welcome remark") takes a comma before
+    # the last "and", so the reader can tell where one item ends.
+    inner_and = any(" and " in i for i in items[:-1])
+    if joint == "; ":
+        last = "; and "
+    elif (len(items) == 2 and "," in items[0]) or inner_and:
+        last = ", and "
+    else:
+        last = " and "
     return joint.join(items[:-1]) + last + items[-1]
 
 
@@ -243,8 +251,9 @@ def needs_pronunciation(name: str | None) -> bool:
 
 def greeting_name(contact: str, tone: str, greet_as: str | None = None) -> str:
     """How a greeting addresses the contact: `greet_as` when the ask gives it; a title and last
-    name as written ("Dr. Weiss"); else the first name for warm and concise, the full name for
-    formal. A name in another script, or of one word, is used whole, as written."""
+    name as written ("Dr. Weiss"); else the first name, in every tone: "Dear Priya Raman" reads
+    as a mail merge, and "Dear Ms. Raman" would guess an honorific the ask does not give (the
+    tone sets "Dear" or "Hi"). A name in another script, or of one word, is used whole."""
     if greet_as:
         return greet_as
     words = contact.split()
@@ -252,4 +261,39 @@ def greeting_name(contact: str, tone: str, greet_as: str | None = None) -> str:
         return contact
     if words[0].lower() in _TITLES and len(words) >= 3:
         return f"{words[0]} {words[-1]}"
-    return contact if tone == "formal" else words[0]
+    return words[0]
+
+
+# Words that make a milestone a step rather than an event: "draft sent", "comments back",
+# "sign-up closes", "payment due".
+_STEP_WORDS = frozenset(
+    """back due begins begin ends end starts start opens closes close ready done out made sent
+    shared signed held given paid set agreed confirmed published submitted returned""".split()  # noqa: SIM905
+)
+_DETERMINERS = frozenset("the a an our your their its this these his her".split())  # noqa: SIM905
+
+
+def is_event(text: str) -> bool:
+    """Whether a milestone names an event ("closing reception", "Small Exporters Day"), which
+    can be said to be *on* a day, rather than a step ("draft sent to reviewer")."""
+    for word in re.findall(r"[\w'-]+", text.lower()):
+        if word in _STEP_WORDS or (len(word) > 4 and word.endswith("ed")):
+            return False
+    return bool(text.strip())
+
+
+def the(text: str) -> str:
+    """An event named inside a sentence: `the closing reception`; a name (`Small Exporters
+    Day`) or a phrase with its own determiner as it is."""
+    first = text.split(maxsplit=1)[0].lower() if text.split() else ""
+    if not text[:1].islower() or first in _DETERMINERS:
+        return text
+    return f"the {text}"
+
+
+def split_ours(items: list[str]) -> tuple[list[str], list[str]]:
+    """Benefits the partner has ("your logo on…") and what we would do for them, named by what
+    is ours ("Our volunteers at your lunch"): the first read "you'd have …", the second "we'd
+    offer …"."""
+    ours = [i for i in items if _first_word(i) == "our"]
+    return [i for i in items if i not in ours], ours

@@ -27,8 +27,13 @@ from pitchgen.settings import LOOPBACK_HOSTS
 __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
 
 MAX_BODY_BYTES = 64 * 1024
+# A directory file (`POST /v1/partners/import`) is sent as it is, CSV or YAML, and may be larger.
+# Neither type is one a cross-site form can send without a preflight, so CSRF stays shut.
+IMPORT_PATH = "/v1/partners/import"
+MAX_IMPORT_BYTES = 4 * 1024 * 1024
+_FILE_TYPES = (b"text/csv", b"application/yaml", b"application/x-yaml", b"text/yaml")
 # Routes that take more in one body: a batch of up to 1,000 partner blocks.
-LARGE_BODIES = {"/v1/batches": 1024 * 1024}
+LARGE_BODIES = {IMPORT_PATH: MAX_IMPORT_BYTES, "/v1/batches": 1024 * 1024}
 PROTECTED_PREFIX = "/v1"
 
 Scope = MutableMapping[str, Any]
@@ -116,12 +121,12 @@ class Guard:
                 await refuse(400, detail, [(b"connection", b"close")])
                 return
             if protected:
-                refused = self._admit(scope, headers, address)
+                refused = self._admit(scope, headers, address, path)
                 if refused:
                     await refuse(*refused)
                     return
             if scope["method"] in _BODY_METHODS:
-                limit = LARGE_BODIES.get(path, MAX_BODY_BYTES)
+                limit = _limit(path)
                 try:
                     body = await _read_body(scope, receive, self._body_seconds, limit)
                 except TimeoutError:
@@ -144,11 +149,13 @@ class Guard:
                 raise
             await refuse(500, f"an unexpected error; quote request {request_id} when reporting it")
 
-    def _admit(self, scope: Scope, headers: dict[bytes, bytes], address: str) -> tuple | None:
+    def _admit(
+        self, scope: Scope, headers: dict[bytes, bytes], address: str, path: str
+    ) -> tuple | None:
         """Why a /v1 request is refused before its route (status, detail, headers), if it is;
         else notes its principal in the scope and spends one of its tokens."""
         if scope["method"] in _BODY_METHODS:
-            refused = _cross_site(headers)
+            refused = _cross_site(headers, path)
             if refused:
                 return refused
         principal = self._authenticate(scope["headers"])
@@ -200,7 +207,11 @@ class Guard:
         return fingerprint(key) if key else None
 
 
-def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+def _limit(path: str) -> int:
+    return LARGE_BODIES.get(path, MAX_BODY_BYTES)
+
+
+def _cross_site(headers: dict[bytes, bytes], path: str = "") -> tuple[int, str] | None:
     """Why a state-changing /v1 request could have come from a page on another site, if it
     could: a browser form can post there without a key when the server runs without keys."""
     origin = headers.get(b"origin")
@@ -210,7 +221,8 @@ def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
     if authority is not None and authority != headers.get(b"host", b"").lower():
         return 403, "requests from another site's page are refused"
     media = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
-    if media and media not in _JSON_TYPES:
+    allowed = (*_JSON_TYPES, *_FILE_TYPES) if path == IMPORT_PATH else _JSON_TYPES
+    if media and media not in allowed:
         return 415, f"send the body as application/json, not {media.decode('latin-1')}"
     return None
 

@@ -70,6 +70,14 @@ FACTS = [
     ("1. The room\n2. The date", []),
     ("a 100 USD honorarium", [("money", Money(Decimal(100), USD), "100 USD")]),
     ("four thousand dollars", [("money", Money(Decimal(4000), USD), "four thousand dollars")]),
+    # a region with a decimal comma (es-ES, de-DE, fr-FR, nl-NL), as Babel writes it
+    ("a grant of 15.000,50 € for", [("money", Money(Decimal("15000.50"), "EUR"), "15.000,50 €")]),
+    ("4 500 £ and 300 CHF", [("money", Money(Decimal(4500), "GBP"), "4 500 £"),
+     ("money", Money(Decimal(300), "CHF"), "300 CHF")]),
+    ("€ 1.250 or 1.000 MXN", [("money", Money(Decimal(1250), "EUR"), "€ 1.250"),
+     ("money", Money(Decimal(1000), "MXN"), "1.000 MXN")]),
+    ("4,500 EUR, not 4,50 €", [("money", Money(Decimal(4500), "EUR"), "4,500 EUR"),
+     ("money", Money(Decimal("4.50"), "EUR"), "4,50 €")]),
     # times of day
     ("from 7:30 am to 1 pm", [("time", Clock(450, True), "7:30 am"), ("time", Clock(780, True),
      "1 pm")]),

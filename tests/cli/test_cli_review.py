@@ -513,11 +513,11 @@ def test_db_upgrade_and_current(capsys, tmp_path):
     assert run(capsys, "db", "current")[1] == (
         f"{where} has no schema yet; run `pitchgen db upgrade` (or any command) to create it\n"
     )
-    from pitchgen.store.repository import SCHEMA_REVISION as NEWEST
+    from pitchgen.store.repository import SCHEMA_REVISION as newest
 
-    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to {NEWEST}\n"
-    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema {NEWEST}\n"
-    assert run(capsys, "db", "current")[1] == f"{where} is at schema {NEWEST}, the newest\n"
+    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to {newest}\n"
+    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema {newest}\n"
+    assert run(capsys, "db", "current")[1] == f"{where} is at schema {newest}, the newest\n"
 
 
 @pytest.mark.parametrize(

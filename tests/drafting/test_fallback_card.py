@@ -137,7 +137,8 @@ def test_the_agenda_header_says_when_and_where() -> None:
     content = agenda(EDGE_ASKS["negotiable-en-gb"])
     assert content.title.endswith("— Yorkshire Export Bank, Park Row, Leeds")
     slots = "Monday, 22 March 2027 at 10:00 or Wednesday, 24 March 2027 at 15:30"
-    assert content.objective.startswith(f"Proposed times: {slots}.")  # none chosen yet
+    assert f"— {slots} —" in content.title  # none chosen yet: both, in the header
+    assert "Proposed" not in content.objective
     one = agenda(variant(SPONSOR, meeting={"proposed_times": ["2027-02-10T10:00:00-05:00"]}))
     assert "— Wednesday, February 10, 2027 at 10:00 AM" in one.title
 
@@ -148,7 +149,12 @@ def test_the_agenda_opens_with_the_partner_and_owners_alternate() -> None:
     owners = [item.owner for item in items]
     assert owners[0] == "Priya Raman"
     assert all(a != b for a, b in itertools.pairwise(owners))
-    assert {i.topic: i.owner for i in items}["Timeline"] == "Daniel Okafor"
+    # No item reads the timeline aloud; the amount, negotiable, gets a slot of both sides.
+    assert "Timeline" not in {i.topic for i in items}
+    terms = {i.topic: i for i in items}["The amount, and the dates"]
+    assert terms.owner == "Daniel Okafor and Priya Raman"
+    assert "Cost to Granite State Taxpayers: $4,000, or part of it" in terms.notes
+    assert "$12,000" not in "".join(i.notes for i in items)  # the budget is a document
     assert items[-1].topic == "Who does what next"
     assert owners[-1] == "Daniel Okafor and Priya Raman"
 
@@ -163,7 +169,17 @@ def test_next_steps_fall_on_or_after_the_meeting() -> None:
         meeting = ask.meeting.proposed_times[0].date()
         steps = agenda(ask).next_steps
         assert steps and all(step.date >= meeting for step in steps)
-        assert any(step.action.startswith("Confirm in writing") for step in steps)
+        assert any(step.action.startswith("Send a written summary") for step in steps)
+
+
+def test_next_steps_are_actions_with_the_owner_who_can_do_them() -> None:
+    steps = [(s.action, s.owner) for s in agenda(SPONSOR).next_steps]
+    assert ("Let Daniel Okafor know the sponsorship decision", "Priya Raman") in steps
+    # A payment follows a yes, and falls to the organization, not the person we meet.
+    assert ("If agreed, make the sponsorship payment", "Granite State Taxpayers") in steps
+    many = [(s.action, s.owner) for s in agenda(EDGE_ASKS["many-items"]).next_steps]
+    assert ("If agreed, share the county list and contacts", "Hannah Weiss") in many
+    assert ("Send the first 10 invitations to districts", "Ava Thompson") in many
 
 
 @pytest.mark.parametrize("with_budget", [True, False])

@@ -6,6 +6,7 @@ import pytest
 
 from pitchgen.drafting.phrasing import (
     greeting_name,
+    is_event,
     is_no_contact,
     lower_first,
     needs_pronunciation,
@@ -13,6 +14,8 @@ from pitchgen.drafting.phrasing import (
     sentence,
     series,
     shape,
+    split_ours,
+    the,
 )
 
 
@@ -92,7 +95,7 @@ def test_the_history_becomes_a_clause_after_you(history, contact, clause) -> Non
     ("contact", "tone", "greet_as", "name"),
     [
         ("Marcus Lee", "warm", None, "Marcus"),
-        ("Marcus Lee", "formal", None, "Marcus Lee"),
+        ("Marcus Lee", "formal", None, "Marcus"),
         ("Dr. Hannah Weiss", "concise", None, "Dr. Weiss"),
         ("Priya Raman", "formal", "Ms. Raman", "Ms. Raman"),
         ("مريم الحسيني", "warm", None, "مريم الحسيني"),
@@ -106,3 +109,41 @@ def test_a_greeting_uses_a_form_of_the_name_that_fits(contact, tone, greet_as, n
 def test_names_outside_the_latin_script_come_with_a_pronunciation_note() -> None:
     assert needs_pronunciation("王小明") and needs_pronunciation("مريم الحسيني")
     assert not needs_pronunciation("Ana María Núñez-Ortiz")
+
+
+def test_a_series_marks_where_an_item_with_its_own_and_ends() -> None:
+    assert series(["Your logo and a welcome remark", "the attendee list"]) == (
+        "your logo and a welcome remark, and the attendee list"
+    )
+    assert series(["a room", "a projector"]) == "a room and a projector"
+
+
+def test_a_list_in_sentence_case_loses_its_capital_inside_a_sentence() -> None:
+    assert lower_first("Childcare, interpretation and refreshments") == (
+        "childcare, interpretation and refreshments"
+    )
+    assert lower_first("Tom spoke at our forum") == "Tom spoke at our forum"
+
+
+@pytest.mark.parametrize(
+    ("milestone", "event", "named"),
+    [
+        ("closing reception", True, "the closing reception"),
+        ("Small Exporters Day", True, "Small Exporters Day"),
+        ("draft sent to reviewer", False, None),
+        ("comments back", False, None),
+        ("Sponsorship payment due", False, None),
+        ("our launch party", True, "our launch party"),
+    ],
+)
+def test_an_event_is_said_to_be_on_a_day_and_a_step_is_not(milestone, event, named) -> None:
+    assert is_event(milestone) is event
+    if named:
+        assert the(milestone) == named
+
+
+def test_what_we_would_do_is_offered_not_had() -> None:
+    assert split_ours(["Your logo on the banner", "Our volunteers at your lunch"]) == (
+        ["Your logo on the banner"],
+        ["Our volunteers at your lunch"],
+    )

@@ -19,6 +19,7 @@ __all__ = [
     "events",
     "include_object",
     "metadata",
+    "partners",
     "revisions",
 ]
 
@@ -35,6 +36,8 @@ asks = sa.Table(
     sa.Column("ask", _Json, nullable=False),
     sa.Column("partner", sa.String(200), nullable=False, index=True),
     sa.Column("created_at", _When, nullable=False),
+    # The directory entry the ask was drafted for (migration 0004_partners), if any.
+    sa.Column("partner_id", sa.String(36), index=True),
 )
 drafts = sa.Table(
     "drafts",
@@ -101,7 +104,28 @@ api_idempotency = sa.Table(
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", _When, nullable=False),
 )
-# One ask to many partners (migration 0004): the batch keeps the ask without its partner block;
+# The partner directory (migration 0004_partners): `identity` is the organization's name
+# normalized (pitchgen.partners.model.identity), so a re-import updates rather than duplicates.
+partners = sa.Table(
+    "partners",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("identity", sa.String(200), nullable=False, unique=True),
+    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_role", sa.String(200)),
+    sa.Column("email", sa.String(200)),
+    sa.Column("focus", sa.Text),
+    sa.Column("can_offer", _Json, nullable=False),
+    sa.Column("region", sa.String(20)),
+    sa.Column("relationship", sa.Text),
+    sa.Column("last_asked", sa.Date),
+    sa.Column("tags", _Json, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
+)
+# One ask to many partners (migration 0005_batches): the batch keeps the ask without its partner
+# block;
 # each item one partner, its state, and the draft set made for it. `ask_id` is unique and set
 # once, in the transaction that stores the draft set, so an item never has two.
 batches = sa.Table(
@@ -143,6 +167,6 @@ batch_items = sa.Table(
 
 def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
     """What Alembic compares with these tables: not the batch queue's own (`procrastinate_*`,
-    applied by migration 0004 from Procrastinate's schema)."""
+    applied by migration 0005_batches from Procrastinate's schema)."""
     table = getattr(obj, "table", obj)
     return not str(getattr(table, "name", name) or "").startswith("procrastinate_")
