@@ -3,7 +3,7 @@ database, run by `pitchgen worker` with the same `Batches.run_item` the in-proce
 
 Why Procrastinate: measured on this project's machine it ran 520 jobs/s against a 640 ceiling
 and lost no job when a worker was killed with SIGKILL (issue 15). Its schema is applied by the
-store's migration 0005_batches. A worker whose heartbeat stops (killed, frozen) for longer than
+store's migration 0006_batches. A worker whose heartbeat stops (killed, frozen) for longer than
 PITCHGEN_BATCH_STALLED_SECONDS, set above the longest model call, has its jobs run again by the
 other workers; an item is stored once however often its job runs (see `store.batches`).
 

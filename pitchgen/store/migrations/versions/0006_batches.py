@@ -3,8 +3,8 @@
 On PostgreSQL the batch queue's own tables (Procrastinate's schema) are applied here too, when
 Procrastinate is installed (`pitchgen[postgres]`), so a worker needs no separate set-up step.
 
-Revision ID: 0005_batches
-Revises: 0004_partners
+Revision ID: 0006_batches
+Revises: 0005_follow
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context, op
 
-revision = "0005_batches"
-down_revision = "0004_partners"
+revision = "0006_batches"
+down_revision = "0005_follow"
 branch_labels = None
 depends_on = None
 
