@@ -106,7 +106,7 @@ def test_a_run_stopped_mid_batch_resumes_to_each_partner_stored_once(
 ) -> None:
     db = tmp_path / "store.db"
     # Slow enough that the stop lands mid-batch: two calls (a reply and its re-ask) per item.
-    with FakeOpenAI(lambda body: completion("no draft here"), latency=0.15) as server:
+    with FakeOpenAI(lambda body: completion("no draft here"), latency=0.4) as server:
         env = _batch_env(tmp_path, server.base_url)
         proc = _start(env)
         _wait_for_done(db, 1, proc)
