@@ -293,7 +293,10 @@ def outline(ask: Ask) -> Outline:
 def _as_theirs(text: str | None, org: str) -> str | None:
     """A benefit told to the partner names them as "you": "co-sponsor credit for Buckeye
     Institute for Education" is "co-sponsor credit for your institute" in a letter to it."""
-    if not text or not org or org not in text:
+    # Only a name of capitalised words, in a benefit that says enough without it: the name's
+    # words are the benefit's own words too, which the draft must still carry.
+    named = len(org.split()) > 1 and all(w[:1].isupper() for w in org.split())
+    if not text or not named or org not in text or len(text.replace(org, "").split()) < 4:
         return text
     head = next((w.lower() for w in org.split() if w.lower() in _GENERIC_HEADS), "organization")
     text = re.sub(rf"\b(?:[Tt]he\s+)?{re.escape(org)}(?=['’]s\b|\W|$)", f"your {head}", text)
