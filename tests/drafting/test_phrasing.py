@@ -147,3 +147,10 @@ def test_what_we_would_do_is_offered_not_had() -> None:
         ["Your logo on the banner"],
         ["Our volunteers at your lunch"],
     )
+
+
+def test_a_date_keeps_its_month_capital_whatever_the_ask_writes_elsewhere() -> None:
+    assert lower_first("March 4, 2027", frozenset({"march"})) == "March 4, 2027"
+    assert lower_first("March of the volunteers", frozenset({"march"})) == (
+        "march of the volunteers"
+    )
