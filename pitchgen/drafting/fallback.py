@@ -23,7 +23,7 @@ from pitchgen.content.models import (
     NextStep,
 )
 from pitchgen.content.templates import template_hash, text_env
-from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
+from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, where
 from pitchgen.drafting.nextsteps import next_steps
 from pitchgen.drafting.outline import SPOKEN_ITEMS, Outline, amount, outline
 from pitchgen.drafting.phrasing import (
@@ -198,6 +198,7 @@ def _call_script(ask: Ask, context: dict) -> CallScript:
     o: Outline = context["o"]
     extra = _spoken(o)
     extra["splittable"] = len(o.deliverables) > 1 and ask.need.type not in _WHOLE
+    extra["meet_where"] = where(o.location, o.org_name) if o.location else None
     module = _module(Channel.call_script, {**context, **extra})
     topics = [
         *(["cost"] if ask.budget else []),

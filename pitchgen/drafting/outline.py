@@ -130,6 +130,8 @@ class Outline:
     sender_org: str
     covers: str | None
     covers_shape: str
+    # A second clause of `covers` ("the reception costs $4,000"), said as its own sentence.
+    covers_more: str | None
     location: str | None
     vocabulary: frozenset[str]
     # Aloud: a caller may not read a name in another script, so the card asks for a role.
@@ -278,8 +280,9 @@ def outline(ask: Ask) -> Outline:
         slots=_slots(ask),
         sender_name=_clean(ask, "sender.name", ask.sender.name) or "",
         sender_org=_clean(ask, "sender.organization", ask.sender.organization) or "",
-        covers=covers,
+        covers=covers.split("; ", 1)[0] if covers else None,
         covers_shape=shape(covers) if covers else "noun",
+        covers_more=covers.split("; ", 1)[1] if covers and "; " in covers else None,
         location=_clean(ask, "meeting.location", ask.meeting.location) if ask.meeting else None,
         vocabulary=vocab,
         ask_for=_ask_for(ask, contact),

@@ -297,6 +297,13 @@ _STEP_WORDS = frozenset(
 _DETERMINERS = frozenset("the a an our your their its this these his her".split())  # noqa: SIM905
 
 
+# A name of an event that still takes "the": "the Summer Sound Festival", not "Small Exporters Day".
+_EVENT_HEADS = frozenset(
+    """festival summit conference fair forum gala dinner reception hearing launch workshop
+    breakfast lunch rally march parade concert awards""".split()  # noqa: SIM905
+)
+
+
 def is_event(text: str) -> bool:
     """Whether a milestone names an event ("closing reception", "Small Exporters Day"), which
     can be said to be *on* a day, rather than a step ("draft sent to reviewer")."""
@@ -310,7 +317,8 @@ def the(text: str) -> str:
     """An event named inside a sentence: `the closing reception`; a name (`Small Exporters
     Day`) or a phrase with its own determiner as it is."""
     first = text.split(maxsplit=1)[0].lower() if text.split() else ""
-    if not text[:1].islower() or first in _DETERMINERS:
+    last = text.split()[-1].lower() if text.split() else ""
+    if first in _DETERMINERS or (not text[:1].islower() and last not in _EVENT_HEADS):
         return text
     return f"the {text}"
 

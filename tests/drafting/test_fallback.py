@@ -366,3 +366,14 @@ def test_an_email_past_its_budget_states_the_ask_by_what_it_names_and_offers_the
     )
     judged = {r.id: r.passed for r in run_checks(ask, silent, to_text(silent)) if r.level == "must"}
     assert not judged["states_ask"] and not judged["partner_benefit"]
+
+
+def test_a_second_clause_of_what_the_budget_covers_is_a_sentence_of_its_own() -> None:
+    body = email(SPONSOR).body
+    assert "which covers the whole fellowship. The reception costs $4,000." in body
+
+
+def test_a_meeting_with_no_time_yet_is_offered_where_it_would_be() -> None:
+    assert "I'd be glad to go through it with you by video call first." in email(SUMMIT).body
+    close = render_content(EDGE_ASKS["negotiable-en-gb"], Channel.call_script).close
+    assert "3:30 pm at your office to go through it?" in close

@@ -134,6 +134,7 @@ def test_a_list_in_sentence_case_loses_its_capital_inside_a_sentence() -> None:
         ("comments back", False, None),
         ("Sponsorship payment due", False, None),
         ("our launch party", True, "our launch party"),
+        ("Summer Sound Festival", True, "the Summer Sound Festival"),
     ],
 )
 def test_an_event_is_said_to_be_on_a_day_and_a_step_is_not(milestone, event, named) -> None:
