@@ -9,6 +9,7 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from pitchgen.ask import Ask, Channel, NeedType
@@ -230,7 +231,9 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     o: Outline = context["o"]
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
-             "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+             "pitch": lambda text: gist(text, PITCH_WORDS),
+             # A shared document names the partner in the third person: "its members".
+             "theirs": lambda text: re.sub(r"\byour\b", "its", text)}  # fmt: skip
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
