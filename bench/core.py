@@ -8,8 +8,11 @@
    parsed afresh, as for a new ask), median and p99 over the same asks. Target: median <= 1 ms.
 2. Start-up, side by side in one run: a bare `python -c pass`; the floor of our stack (import
    PyYAML, pydantic and Jinja2, validate an ask with a pydantic model, render three templates);
-   `pitchgen draft EXAMPLE --llm off` piped and with `--format json`. Targets: <= 1.3x the floor,
-   and <= 10x the bare interpreter.
+   `pitchgen draft EXAMPLE --llm off` piped and with `--format json`, without saving and saving.
+   Targets: <= 1.3x the floor without saving, <= 2x saving, and <= 10x the bare interpreter.
+
+Wall times move with the machine's other work: bench/instructions.py counts instructions for the
+in-process figures, which hold under load (docs/performance.md has the last figures).
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ def bench_startup(runs: int) -> None:
     print(f"start-up, median of {runs} runs each (side by side):")
     for name, ms in figures:
         print(f"  {name:44s} {ms:7.1f} ms  {ms / bare:5.1f}x bare  {ms / floor_ms:4.2f}x floor")
-    print("  targets: pitchgen draft <= 1.3x floor and <= 10x bare")
+    print("  targets: pitchgen draft <= 1.3x floor (saved: <= 2x floor) and <= 10x bare")
 
 
 def main() -> None:

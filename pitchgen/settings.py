@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
     body_timeout_seconds: float = Field(default=10.0, gt=0)
     idempotency_window_hours: float = Field(default=24.0, gt=0)
+    # Drafting to a partner asked within this many days warns (the over-asking guard).
+    partner_ask_window_days: int = Field(default=90, ge=0, le=3650)
 
     smtp_host: str | None = None
     smtp_port: int | None = None

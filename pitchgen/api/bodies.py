@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, WrapValidator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WrapValidator
 
 from pitchgen.ask import Ask, Channel, validate_ask
 from pitchgen.ask.text import AuditText
@@ -29,9 +29,15 @@ __all__ = [
 ]
 
 
-def _ask(value: Any, _handler: Any) -> Ask:
-    # The CLI's validation, so the API names the same problems in the same words.
+def _ask(value: Any, _handler: Any, info: ValidationInfo) -> Ask:
+    # The CLI's validation, so the API names the same problems in the same words. With a
+    # `partner_id` the directory gives the partner block: the ask need not have one.
+    from_directory = info.data.get("partner_id")
     try:
+        if from_directory:
+            from pitchgen.partners.asking import for_ranking
+
+            return for_ranking(value)
         return validate_ask(value)
     except InvalidInput as exc:
         raise InvalidInput(
@@ -72,6 +78,12 @@ class _Body(BaseModel):
 
 
 class DraftRequest(_Body):
+    # Before `ask`: its validation reads it.
+    partner_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="A directory entry whose partner block replaces the ask's (may be absent).",
+    )
     ask: AskBody
     channels: list[Channel] | None = Field(
         default=None, min_length=1, description="Default: the ask's own `channels`."

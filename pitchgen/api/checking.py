@@ -15,7 +15,9 @@ from pitchgen.service import Service
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+# 403 and 415: the guard refuses a state-changing request from another site's page or with a
+# body that is not JSON, before any route sees it.
+router = APIRouter(prefix="/v1", responses=problem_responses(401, 403, 415, 422, 429, 500, 503))
 
 
 @router.post(

@@ -45,7 +45,9 @@ from pitchgen.store.rows import StoredDraft
 
 __all__ = ["etag", "router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+# 403 and 415: the guard refuses a state-changing request from another site's page or with a
+# body that is not JSON, before any route sees it.
+router = APIRouter(prefix="/v1", responses=problem_responses(401, 403, 415, 422, 429, 500, 503))
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -133,12 +135,17 @@ async def create_drafts(
     """Idempotent with `Idempotency-Key`: a retry with the same body gets the first response
     back (with `Idempotent-Replayed: true`) and drafts nothing; a different body gets 422."""
     service = await _service(request)
+    ask = body.ask
+    if body.partner_id is not None:
+        data = ask.model_dump(mode="json", exclude_none=True)
+        ask = await _run(service.partners.ask_for, data, body.partner_id)
     saved = await service.adraft_and_save(
-        body.ask,
+        ask,
         body.channels,
         request.state.principal,
         idempotency_key=idempotency_key,
         fingerprint=fingerprint(await request.json()) if idempotency_key else "",
+        partner_id=body.partner_id,
     )
     headers = {"Idempotent-Replayed": "true"} if saved.replayed else None
     return Response(saved.body, saved.status, headers, media_type="application/json")

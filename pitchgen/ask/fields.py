@@ -7,21 +7,15 @@ from enum import Enum
 
 from pydantic import BaseModel
 
+from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask
 
 __all__ = ["ask_texts"]
 
 
-# Asks are frozen: one walk per ask object serves every draft and edit checked against it.
-# The memo holds the ask itself, so its id cannot be reused while the entry lives.
-_texts_memo: dict[int, tuple[Ask, tuple[str, ...]]] = {}
-
-
+@per_ask  # one walk per ask object serves every draft and edit checked against it
 def ask_texts(ask: Ask) -> tuple[str, ...]:
     """Every free-text field of the ask (names, descriptions, contacts), in document order."""
-    hit = _texts_memo.get(id(ask))
-    if hit and hit[0] is ask:
-        return hit[1]
     out: list[str] = []
 
     def walk(value: object) -> None:
@@ -35,7 +29,4 @@ def ask_texts(ask: Ask) -> tuple[str, ...]:
             out.append(value)
 
     walk(ask)
-    if len(_texts_memo) >= 64:
-        _texts_memo.clear()
-    _texts_memo[id(ask)] = (ask, tuple(out))
     return tuple(out)

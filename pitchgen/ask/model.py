@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic.functional_validators import model_validator
 
+from pitchgen.ask.addresses import email_address
 from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
 from pitchgen.ask.text import BoundedDate, BoundedDateTime, is_stored, text_problem
 from pitchgen.errors import InvalidInput, Problem, problems_from
@@ -97,19 +98,9 @@ OptZone = Annotated[
 ]
 
 
-def _email_address(value: str) -> str:
-    # Imported on use: pydantic's EmailStr loads email-validator (and package metadata) for
-    # every ask, address or not, and CLI start-up pays for it.
-    from email_validator import EmailNotValidError, validate_email
-
-    try:
-        validate_email(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(f"not an email address: {value!r} ({exc})") from None
-    return value
-
-
-Email = Annotated[str, Field(max_length=NAME_LIMIT), AfterValidator(_email_address)]
+# Not pydantic's EmailStr: it loads email-validator (and package metadata) for every ask,
+# address or not, and CLI start-up pays for it; `email_address` imports it only when needed.
+Email = Annotated[str, Field(max_length=NAME_LIMIT), AfterValidator(email_address)]
 OptEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
 
 

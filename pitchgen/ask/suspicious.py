@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from pitchgen.ask.fields import ask_texts
+from pitchgen.ask.memo import per_ask
 
 if TYPE_CHECKING:
     from pitchgen.ask import Ask
@@ -45,18 +46,12 @@ def why_suspicious(text: str) -> str | None:
     return None
 
 
-_memo: dict[int, tuple[Ask, dict[str, str]]] = {}
-
-
+@per_ask
 def suspicious_fields(ask: Ask) -> dict[str, str]:
     """{path: what it looks like} for every suspicious text field of the ask, in document
     order, paths as validation errors name them ("benefits[1].description")."""
-    hit = _memo.get(id(ask))
-    if hit and hit[0] is ask:
-        return hit[1]
     found: dict[str, str] = {}
     if not any(map(why_suspicious, ask_texts(ask))):  # the common case: no paths to find
-        _remember(ask, found)
         return found
 
     def walk(value: object, path: str) -> None:
@@ -74,11 +69,4 @@ def suspicious_fields(ask: Ask) -> dict[str, str]:
             found[path] = label
 
     walk(ask, "")
-    _remember(ask, found)
     return found
-
-
-def _remember(ask: Ask, found: dict[str, str]) -> None:
-    if len(_memo) >= 64:
-        _memo.clear()
-    _memo[id(ask)] = (ask, found)

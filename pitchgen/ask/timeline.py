@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask, Milestone
 
 __all__ = ["answer_by", "partner_milestones"]
@@ -26,6 +27,7 @@ _ANSWER = re.compile(
 )
 
 
+@per_ask
 def partner_milestones(ask: Ask) -> list[Milestone]:
     """The milestones the partner is part of: every milestone that is not plainly ours (its
     text names us, "we" or "our", or says something is sent or shared to or with them) and
@@ -41,6 +43,7 @@ def partner_milestones(ask: Ask) -> list[Milestone]:
     ]
 
 
+@per_ask
 def answer_by(ask: Ask) -> tuple[str, date]:
     """How a draft asks for the answer: ("by", the reply date), or ("before", the first
     milestone the partner is part of) when the reply date falls on or after it."""

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pitchgen.ask import ISO_4217, Ask
+from pitchgen.ask.memo import per_ask
 from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
@@ -96,6 +97,12 @@ def _parts(text: str) -> tuple[tuple[Fact, ...], tuple, tuple]:
 _memo: dict[tuple, tuple[Ask, tuple[list[Item], list[Item]]]] = {}
 
 
+@per_ask  # the email's gist and the agenda's whole texts are judged against the same counts
+def _stems_counted(ask: Ask) -> Counter[str]:
+    """How many times each stem occurs across the ask's texts (once per text)."""
+    return Counter(root for text in ask_texts(ask) for root in stems(text))
+
+
 def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     """(the need and each deliverable, each benefit) of the ask, parsed once per ask; `cut`
     shortens each text first (an email judges a long item by its gist)."""
@@ -106,7 +113,7 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     shorten = cut or (lambda text: text)
     odd = suspicious_fields(ask)
     texts = ask_texts(ask)
-    counted = Counter(root for text in texts for root in stems(text))
+    counted = _stems_counted(ask)
 
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
@@ -164,13 +171,19 @@ class DraftTerms:
             )
         return value in self.numbers
 
+    @cached_property
+    def windows(self) -> list[set[str]]:
+        """The stems of each run of WINDOW sentences (fewer when the draft is shorter)."""
+        return [
+            set().union(*self.sentences[i : i + WINDOW])
+            for i in range(max(1, len(self.sentences) - WINDOW + 1))
+        ]
+
     def best_window(self, roots: set[str]) -> set[str]:
         """The most of `roots` that stand within WINDOW sentences of each other."""
         best: set[str] = set()
-        for i in range(max(1, len(self.sentences) - WINDOW + 1)):
-            here: set[str] = set()
-            for sentence in self.sentences[i : i + WINDOW]:
-                here |= roots & sentence
+        for window in self.windows:
+            here = roots & window
             if len(here) > len(best):
                 best = here
                 if len(best) == len(roots):

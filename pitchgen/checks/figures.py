@@ -103,7 +103,7 @@ def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
         if taken is not None and taken[at]:
             continue
         if text[at].isdigit():  # the common case, matched at once
-            if at and (text[at - 1] in "._:" or _is_offset(text, at)):
+            if at and (text[at - 1] in "._:" or (text[at - 1] in "+-−" and _is_offset(text, at))):
                 continue
             number = _digits_at(text, at)
             if number is not None:
@@ -250,11 +250,11 @@ def numbers(
     for n in _scan(text, taken):
         if n.in_words and n.value <= 1:
             continue
-        line_start = text.rfind("\n", 0, n.start) + 1
-        if not text[line_start : n.start].strip() and text[n.end : n.end + 1] in (".", ")"):
-            continue
-        unit = n.unit.replace("’", "'")
-        if n.value == 2 and n.in_words and unit in _PARTIES:
+        if text[n.end : n.end + 1] in (".", ")"):  # a list marker only at a line's start
+            line_start = text.rfind("\n", 0, n.start) + 1
+            if not text[line_start : n.start].strip():
+                continue
+        if n.in_words and n.value == 2 and n.unit.replace("’", "'") in _PARTIES:
             continue
         after = _AFTER.match(text, n.end)
         if after and after["word"]:

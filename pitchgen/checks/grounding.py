@@ -13,6 +13,7 @@ from typing import get_args
 
 from pitchgen.ask import Ask
 from pitchgen.ask.fields import ask_texts
+from pitchgen.ask.memo import per_ask
 from pitchgen.ask.timeline import answer_by, partner_milestones
 from pitchgen.checks.facts import (
     Clock,
@@ -136,6 +137,7 @@ def _on_named_clocks(ask: Ask) -> list:
     return times + [in_zone(t, z) for z in zones if z for t in times]
 
 
+@per_ask  # three drafts and every edit are checked against one ask
 def ask_facts(ask: Ask) -> AskFacts:
     dates = [m.date for m in ask.timeline]
     if ask.respond_by:

@@ -23,7 +23,8 @@ def contact_forms(contact: str, greet_as: str | None) -> tuple[re.Pattern[str], 
     """Patterns for the forms of address of `contact`: the full name, the name without its
     title, the first name, any title with the last name ("Dr. Weiss", "Ms. Raman"), and the
     ask's `greet_as`. Whole words, any case."""
-    words = contact.replace(",", " ").split()
+    # A name of commas alone ("," from a form) has no words: the name as written stands.
+    words = contact.replace(",", " ").split() or [contact]
     while len(words) > 1 and words[0].lower().rstrip(".") in _TITLE_WORDS:
         words = words[1:]
     while len(words) > 1 and words[-1].lower() in _SUFFIXES:

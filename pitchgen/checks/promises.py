@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from pitchgen.ask import Ask
+from pitchgen.ask.memo import per_ask
 from pitchgen.checks.wordstems import stem, stems, words
 
 __all__ = ["invented_promises"]
@@ -64,13 +65,8 @@ class _Allowed:
     names: frozenset[str]
 
 
-_memo: dict[int, tuple[Ask, _Allowed, re.Pattern[str]]] = {}
-
-
+@per_ask
 def _allowed(ask: Ask) -> tuple[_Allowed, re.Pattern[str]]:
-    hit = _memo.get(id(ask))
-    if hit and hit[0] is ask:
-        return hit[1], hit[2]
     offered = [b.description for b in ask.benefits]
     offered += [m.milestone for m in ask.timeline]
     offered += [ask.project.name, ask.project.summary]
@@ -83,11 +79,7 @@ def _allowed(ask: Ask) -> tuple[_Allowed, re.Pattern[str]]:
     allowed = _Allowed(
         frozenset().union(*map(stems, offered)), frozenset().union(*map(stems, people))
     )
-    pattern = _PROMISE
-    if len(_memo) >= 64:
-        _memo.clear()
-    _memo[id(ask)] = (ask, allowed, pattern)
-    return allowed, pattern
+    return allowed, _PROMISE
 
 
 def _clauses(text: str, start: int, end: int, match: re.Match) -> list[str]:

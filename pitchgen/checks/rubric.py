@@ -6,6 +6,7 @@ to the model in the re-ask.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -206,6 +207,17 @@ def _ask_day(d: Draft, fact: Fact) -> date | None:
     return next((day for day in d.ask_days if (day.month, day.day) == fact.value), None)
 
 
+def _dated_sentences(d: Draft) -> list[tuple[int, int, list[Fact]]]:
+    """(start, end, the ask's dates and times in it) of each sentence that has any, in order:
+    each fact placed by its start (sentences tile the text), not every sentence scanned."""
+    starts = [start for start, _ in d.sentences]
+    found: dict[int, list[Fact]] = {}
+    for f in d.facts:
+        if f.kind in ("date", "time") and d.known.grounds(f):
+            found.setdefault(bisect.bisect_right(starts, f.span[0]) - 1, []).append(f)
+    return [(*d.sentences[i], facts) for i, facts in sorted(found.items())]
+
+
 def _call_to_action(d: Draft) -> Verdict:
     if isinstance(d.content, MeetingAgenda):
         steps = d.content.next_steps
@@ -218,11 +230,9 @@ def _call_to_action(d: Draft) -> Verdict:
     theirs = partner_milestones(d.ask)
     cutoff = theirs[0] if theirs else None
     asked, late = None, None
-    dated = [f for f in d.facts if f.kind in ("date", "time") and d.known.grounds(f)]
-    for start, end in d.sentences:
-        dates = [f for f in dated if start <= f.span[0] < end]
+    for start, end, dates in _dated_sentences(d):
         sentence = d.lines[start:end]
-        if not dates or not is_request(sentence):
+        if not is_request(sentence):
             continue
         for fact in dates:
             day = _ask_day(d, fact) if fact.kind == "date" else None

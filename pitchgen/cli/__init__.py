@@ -49,6 +49,7 @@ def _register() -> None:
     from pitchgen.cli.check import check_command
     from pitchgen.cli.db import db_app
     from pitchgen.cli.fixtures import fixtures_app
+    from pitchgen.cli.partners import partners_app
     from pitchgen.cli.review import review_app
     from pitchgen.cli.serve import serve_command
 
@@ -58,6 +59,7 @@ def _register() -> None:
     app.add_typer(review_app, name="review")
     app.add_typer(db_app, name="db")
     app.add_typer(fixtures_app, name="fixtures")
+    app.add_typer(partners_app, name="partners")
     app.command("serve")(serve_command)
 
 

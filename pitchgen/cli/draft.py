@@ -45,15 +45,25 @@ def draft_command(
     save: bool = typer.Option(
         True, "--save/--no-save", help="Store the drafts for review (PITCHGEN_DATABASE_URL)."
     ),
+    partner: str | None = typer.Option(
+        None,
+        "--partner",
+        metavar="ID",
+        help="Take the partner block from the directory (see `pitchgen partners list`).",
+    ),
 ) -> None:
     """Draft the ask for each channel, check every draft, print them, and store them."""
     from pitchgen.cli import output
     from pitchgen.cli.context import settings
     from pitchgen.service import Service
 
-    ask = load_ask(ask_file)
     service = Service(settings())
+    ask = load_ask(ask_file) if partner is None else _ask_for(service, ask_file, partner)
     result = service.draft(ask, channel or None, llm=llm)
+    if partner is not None:
+        # The over-asking guard reads the store, open already for the partner's entry: its
+        # warnings go with the drafts. Otherwise it runs where the drafts are saved.
+        result = service.guarded(ask, result, partner)
     for warning in result.warnings:
         print(f"warning: {warning.path}: {warning.message}", file=sys.stderr)
     if out is None:
@@ -62,10 +72,23 @@ def draft_command(
         for path in _write_files(out, result, fmt):
             print(path)
     if save:
-        _save(service, ask, result)
+        _save(service, ask, result, partner)
 
 
-def _save(service: Service, ask: Ask, result: DraftSet) -> None:
+def _ask_for(service: Service, ask_file: str, partner_id: str) -> Ask:
+    from pitchgen.ask import read_document
+
+    if ask_file == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        try:
+            raw = Path(ask_file).read_bytes()
+        except OSError as exc:
+            raise InvalidInput([Problem("", f"cannot read {ask_file}: {exc.strerror}")]) from None
+    return service.partners.ask_for(read_document(raw), partner_id)
+
+
+def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None = None) -> None:
     # Printed first, saved second: a store that cannot be written loses no draft, and the
     # error still reaches the user. The store (and SQLAlchemy) opens only here, so --no-save
     # never loads it.
@@ -75,7 +98,10 @@ def _save(service: Service, ask: Ask, result: DraftSet) -> None:
     sys.stdout.flush()
     try:
         try:
-            service.save(ask, result, cli_actor())
+            if partner_id is None:
+                for problem in service.partners.guard(ask):
+                    print(f"warning: {problem.path}: {problem.message}", file=sys.stderr)
+            service.save(ask, result, cli_actor(), partner_id=partner_id)
         finally:
             service.close()
     except StoreError as exc:

@@ -27,6 +27,11 @@ from pitchgen.settings import LOOPBACK_HOSTS
 __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
 
 MAX_BODY_BYTES = 64 * 1024
+# A directory file (`POST /v1/partners/import`) is sent as it is, CSV or YAML, and may be larger.
+# Neither type is one a cross-site form can send without a preflight, so CSRF stays shut.
+IMPORT_PATH = "/v1/partners/import"
+MAX_IMPORT_BYTES = 4 * 1024 * 1024
+_FILE_TYPES = (b"text/csv", b"application/yaml", b"application/x-yaml", b"text/yaml")
 PROTECTED_PREFIX = "/v1"
 
 Scope = MutableMapping[str, Any]
@@ -114,20 +119,20 @@ class Guard:
                 await refuse(400, detail, [(b"connection", b"close")])
                 return
             if protected:
-                refused = self._admit(scope, headers, address)
+                refused = self._admit(scope, headers, address, path)
                 if refused:
                     await refuse(*refused)
                     return
             if scope["method"] in _BODY_METHODS:
                 try:
-                    body = await _read_body(scope, receive, self._body_seconds)
+                    body = await _read_body(scope, receive, self._body_seconds, _limit(path))
                 except TimeoutError:
                     detail = f"the request body took over {self._body_seconds:g} s to arrive"
                     await refuse(408, detail, [(b"connection", b"close")])
                     return
                 if body is None:
                     await refuse(
-                        413, f"the request body is over the limit of {MAX_BODY_BYTES:,} bytes"
+                        413, f"the request body is over the limit of {_limit(path):,} bytes"
                     )
                     return
                 if path == LOGIN_PATH and self._guessing(address, _form_key(body)):
@@ -143,11 +148,13 @@ class Guard:
                 raise
             await refuse(500, f"an unexpected error; quote request {request_id} when reporting it")
 
-    def _admit(self, scope: Scope, headers: dict[bytes, bytes], address: str) -> tuple | None:
+    def _admit(
+        self, scope: Scope, headers: dict[bytes, bytes], address: str, path: str
+    ) -> tuple | None:
         """Why a /v1 request is refused before its route (status, detail, headers), if it is;
         else notes its principal in the scope and spends one of its tokens."""
         if scope["method"] in _BODY_METHODS:
-            refused = _cross_site(headers)
+            refused = _cross_site(headers, path)
             if refused:
                 return refused
         principal = self._authenticate(scope["headers"])
@@ -199,7 +206,11 @@ class Guard:
         return fingerprint(key) if key else None
 
 
-def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
+def _limit(path: str) -> int:
+    return MAX_IMPORT_BYTES if path == IMPORT_PATH else MAX_BODY_BYTES
+
+
+def _cross_site(headers: dict[bytes, bytes], path: str = "") -> tuple[int, str] | None:
     """Why a state-changing /v1 request could have come from a page on another site, if it
     could: a browser form can post there without a key when the server runs without keys."""
     origin = headers.get(b"origin")
@@ -209,17 +220,20 @@ def _cross_site(headers: dict[bytes, bytes]) -> tuple[int, str] | None:
     if authority is not None and authority != headers.get(b"host", b"").lower():
         return 403, "requests from another site's page are refused"
     media = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
-    if media and media not in _JSON_TYPES:
+    allowed = (*_JSON_TYPES, *_FILE_TYPES) if path == IMPORT_PATH else _JSON_TYPES
+    if media and media not in allowed:
         return 415, f"send the body as application/json, not {media.decode('latin-1')}"
     return None
 
 
-async def _read_body(scope: Scope, receive: Receive, seconds: float) -> bytes | None:
+async def _read_body(
+    scope: Scope, receive: Receive, seconds: float, limit: int = MAX_BODY_BYTES
+) -> bytes | None:
     """The whole body, or None once it passes the limit (by its Content-Length or as it streams).
     TimeoutError when it takes over `seconds` in all: a client trickling a byte at a time must
     not hold a connection and its buffer for as long as it likes."""
     for name, value in scope["headers"]:
-        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
             return None
     chunks: list[bytes] = []
     size = 0
@@ -230,7 +244,7 @@ async def _read_body(scope: Scope, receive: Receive, seconds: float) -> bytes | 
                 break
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > MAX_BODY_BYTES:
+            if size > limit:
                 return None
             chunks.append(chunk)
             if not message.get("more_body", False):

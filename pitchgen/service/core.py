@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.partners import Partners
     from pitchgen.settings import LLMMode, Settings
     from pitchgen.store.idempotency import InFlight
     from pitchgen.store.repository import Listing, Store
@@ -74,6 +75,7 @@ class Service:
         self._lock = threading.Lock()
         self._in_flight: InFlight | None = None
         self._window = dt.timedelta(hours=settings.idempotency_window_hours)
+        self._partners: Partners | None = None
 
     # --- what the service holds ---------------------------------------------------------------
 
@@ -85,6 +87,15 @@ class Service:
 
                 self._store = Store.from_url(self.settings.store_url())
             return self._store
+
+    @property
+    def partners(self) -> Partners:
+        """The partner directory's use cases (service/partners.py)."""
+        if self._partners is None:
+            from pitchgen.service.partners import Partners
+
+            self._partners = Partners(self)
+        return self._partners
 
     @property
     def opened(self) -> Store | None:
@@ -135,10 +146,24 @@ class Service:
         draft_set: DraftSet,
         actor: str,
         idempotency: IdempotencyRecord | None = None,
+        partner_id: str | None = None,
     ) -> bool:
         """Store the drafts for review (and their idempotency record, in one transaction);
-        False if another request kept a record under the same key first."""
-        return self.store().save_draft_set(ask, draft_set, actor=actor, idempotency=idempotency)
+        False if another request kept a record under the same key first. `partner_id`: the
+        directory entry the ask was drafted for."""
+        return self.store().save_draft_set(
+            ask, draft_set, actor=actor, idempotency=idempotency, partner_id=partner_id
+        )
+
+    def guarded(self, ask: Ask, draft_set: DraftSet, partner_id: str | None) -> DraftSet:
+        """`draft_set` with the over-asking guard's warnings added (see `Partners.guard`)."""
+        from pitchgen.content.models import AskWarning
+
+        found = self.partners.guard(ask, partner_id)
+        if not found:
+            return draft_set
+        extra = [AskWarning(path=p.path, message=p.message) for p in found]
+        return draft_set.model_copy(update={"warnings": [*draft_set.warnings, *extra]})
 
     async def adraft_and_save(
         self,
@@ -148,14 +173,15 @@ class Service:
         *,
         idempotency_key: str | None = None,
         fingerprint: str = "",
+        partner_id: str | None = None,
     ) -> Saved:
         """Draft and store, as `POST /v1/drafts` does. With `idempotency_key`, a retry with the
         same `fingerprint` (of its body) gets the first response back and drafts nothing; a
         different body is refused. Keys are scoped by `actor`, so one client cannot replay
-        another's drafts."""
+        another's drafts. `partner_id`: the directory entry `ask` was filled from."""
         if idempotency_key is None:
-            draft_set = await self.adraft(ask, channels)
-            await _blocking(self.save, ask, draft_set, actor)
+            draft_set = await self._adraft_guarded(ask, channels, partner_id)
+            await _blocking(self.save, ask, draft_set, actor, None, partner_id)
             return Saved(draft_set.model_dump_json(), 201)
         from pitchgen.store.idempotency import InFlight, replayable
         from pitchgen.store.rows import IdempotencyRecord
@@ -166,15 +192,21 @@ class Service:
         with self._in_flight.claim(actor, idempotency_key):
             kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
             if kept is None:
-                draft_set = await self.adraft(ask, channels)
+                draft_set = await self._adraft_guarded(ask, channels, partner_id)
                 body = draft_set.model_dump_json()
                 fresh = IdempotencyRecord(actor, idempotency_key, fingerprint, 201, body)
-                if await _blocking(self.save, ask, draft_set, actor, fresh):
+                if await _blocking(self.save, ask, draft_set, actor, fresh, partner_id):
                     return Saved(body, 201)
                 # Another server process stored this key's drafts first: theirs is the answer.
                 kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
             kept = replayable(kept, fingerprint)
         return Saved(kept.body, kept.status, replayed=True)
+
+    async def _adraft_guarded(
+        self, ask: Ask, channels: Iterable[Channel | str] | None, partner_id: str | None
+    ) -> DraftSet:
+        draft_set = await self.adraft(ask, channels)
+        return await _blocking(self.guarded, ask, draft_set, partner_id)
 
     @staticmethod
     def check(ask: Ask, channel: Channel | str, content: Any) -> CheckReport:

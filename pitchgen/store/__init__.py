@@ -1,7 +1,9 @@
-"""The draft store: asks, drafts, revisions, events and idempotency records in SQLite or
-PostgreSQL. `repository`: the `Store`. `rows`: what it hands back and takes. `database`:
-opening an engine and naming a database without its secrets. `idempotency`: the kept
-responses of `POST /v1/drafts`. `migrations/`: the schema and its Alembic migrations.
-May import: `pitchgen.content`, `pitchgen.ask`, `pitchgen.settings`, `pitchgen.errors`.
-SQLAlchemy is imported only by these modules: nothing is imported on package import.
+"""The draft store: asks, drafts, revisions, events, idempotency records and the partner
+directory in SQLite or PostgreSQL. `repository`: the `Store`. `partners`: the directory.
+`rows`: what it hands back and takes. `database`: opening an engine and naming a database
+without its secrets. `idempotency`: the kept responses of `POST /v1/drafts`. `migrations/`:
+the schema and its Alembic migrations.
+May import: `pitchgen.partners`, `pitchgen.content`, `pitchgen.ask`, `pitchgen.settings`,
+`pitchgen.errors`. SQLAlchemy is imported only by these modules: nothing is imported on
+package import.
 """

@@ -32,12 +32,20 @@ def keep(conn: sa.Connection, record: IdempotencyRecord, now: dt.datetime) -> No
 
 
 def insert_draft_set(
-    conn: sa.Connection, ask: Ask, draft_set: DraftSet, actor: str, now: dt.datetime
+    conn: sa.Connection,
+    ask: Ask,
+    draft_set: DraftSet,
+    actor: str,
+    now: dt.datetime,
+    partner_id: str | None = None,
 ) -> None:
+    # Written only when there is one: a store not yet migrated to 0004_partners can still take
+    # an ask typed by hand.
+    linked = {"partner_id": partner_id} if partner_id is not None else {}
     conn.execute(
         asks.insert().values(
             id=draft_set.ask_id, ask=ask.model_dump(mode="json"),
-            partner=ask.partner.organization, created_at=now,
+            partner=ask.partner.organization, created_at=now, **linked,
         )
     )  # fmt: skip
     rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]

@@ -61,7 +61,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0003"
+SCHEMA_REVISION = "0004_partners"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -149,18 +149,20 @@ class Store:
         *,
         actor: str = "pitchgen",
         idempotency: IdempotencyRecord | None = None,
+        partner_id: str | None = None,
     ) -> bool:
         """Store the ask and its drafts, each with revision 1 and a "created" event, and in the
         same transaction the `idempotency` record that replays them, if one is given.
 
         False, with nothing stored, if a record under that key was kept first: another server
-        process took the same retry, and its record is the response to replay."""
+        process took the same retry, and its record is the response to replay. `partner_id`:
+        the directory entry the ask was drafted for."""
         now = _now()
         try:
             with self._write() as conn:
                 if idempotency is not None:
                     keep(conn, idempotency, now)
-                insert_draft_set(conn, ask, draft_set, actor, now)
+                insert_draft_set(conn, ask, draft_set, actor, now, partner_id)
         except KeyTaken:
             return False
         return True

@@ -1,6 +1,7 @@
 """The review pages in the browser, served under `/review` by `mount(app, service)`.
 
-`routes`: the list, a draft's page, its forms and diff. `access`: sign-in and the checks every
+`routes`: the list, a draft's page, its forms and diff. `partners`: the directory and a
+partner's page. `access`: sign-in and the checks every
 request passes. `auth`: sessions and form tokens. `pages`: rendering, headers, error pages.
 `forms`: each channel's edit form, held as data. A handler parses the form, calls one
 `Service` method, and renders the result.

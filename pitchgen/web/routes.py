@@ -49,8 +49,11 @@ log = logging.getLogger("pitchgen.web")
 def mount(app: FastAPI, service: Service) -> None:
     """Serve the review pages from `app` under `/review`, over `service`; with
     `service.settings.api_keys` set, a reviewer signs in with a key."""
+    from pitchgen.web import partners
+
     app.state.review = ReviewState(service)
     app.include_router(access.router)
+    app.include_router(partners.router)
     app.include_router(router)
 
 

@@ -376,3 +376,11 @@ def test_must_failures_are_what_blocks_sending(summit_data: dict) -> None:
     results = run_checks(validate_ask(summit_data), content, _text(content))
     assert [r.id for r in results if not r.passed] == ["grounded", "channel_fit"]
     assert [(r.id, r.level) for r in must_failures(results)] == [("grounded", "must")]
+
+
+def test_a_contact_name_of_punctuation_alone_is_checked_without_error() -> None:
+    # Found by the API's schema fuzzing: contact_name "," crashed the names_partner check.
+    from pitchgen.checks.people import contact_forms
+
+    (first, *_) = contact_forms(",", None)
+    assert first.search("Dear ,") is not None

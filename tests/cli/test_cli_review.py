@@ -513,9 +513,11 @@ def test_db_upgrade_and_current(capsys, tmp_path):
     assert run(capsys, "db", "current")[1] == (
         f"{where} has no schema yet; run `pitchgen db upgrade` (or any command) to create it\n"
     )
-    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to 0003\n"
-    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema 0003\n"
-    assert run(capsys, "db", "current")[1] == f"{where} is at schema 0003, the newest\n"
+    from pitchgen.store.repository import SCHEMA_REVISION as newest
+
+    assert run(capsys, "db", "upgrade")[1] == f"upgraded {where} from schema none to {newest}\n"
+    assert run(capsys, "db", "upgrade")[1] == f"{where} is already at schema {newest}\n"
+    assert run(capsys, "db", "current")[1] == f"{where} is at schema {newest}, the newest\n"
 
 
 @pytest.mark.parametrize(

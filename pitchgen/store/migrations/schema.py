@@ -10,7 +10,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 
-__all__ = ["api_idempotency", "asks", "drafts", "events", "metadata", "revisions"]
+__all__ = [
+    "api_idempotency",
+    "asks",
+    "drafts",
+    "events",
+    "metadata",
+    "partners",
+    "revisions",
+]
 
 _Json = sa.JSON().with_variant(JSONB(), "postgresql")
 _When = sa.DateTime(timezone=True)
@@ -25,6 +33,8 @@ asks = sa.Table(
     sa.Column("ask", _Json, nullable=False),
     sa.Column("partner", sa.String(200), nullable=False, index=True),
     sa.Column("created_at", _When, nullable=False),
+    # The directory entry the ask was drafted for (migration 0004_partners), if any.
+    sa.Column("partner_id", sa.String(36), index=True),
 )
 drafts = sa.Table(
     "drafts",
@@ -90,4 +100,24 @@ api_idempotency = sa.Table(
     sa.Column("status", sa.Integer, nullable=False),
     sa.Column("body", sa.Text, nullable=False),
     sa.Column("created_at", _When, nullable=False),
+)
+# The partner directory (migration 0004_partners): `identity` is the organization's name
+# normalized (pitchgen.partners.model.identity), so a re-import updates rather than duplicates.
+partners = sa.Table(
+    "partners",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("identity", sa.String(200), nullable=False, unique=True),
+    sa.Column("organization", sa.String(200), nullable=False),
+    sa.Column("contact_name", sa.String(200)),
+    sa.Column("contact_role", sa.String(200)),
+    sa.Column("email", sa.String(200)),
+    sa.Column("focus", sa.Text),
+    sa.Column("can_offer", _Json, nullable=False),
+    sa.Column("region", sa.String(20)),
+    sa.Column("relationship", sa.Text),
+    sa.Column("last_asked", sa.Date),
+    sa.Column("tags", _Json, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
 )

@@ -1,0 +1,124 @@
+"""What `POST /v1/drafts` adds to drafting and storing, in one process (not a test).
+
+    .venv/bin/python bench/post_overhead.py [--requests 200] [--profile]
+
+The HTTP app is driven as the server drives it (one ASGI call per request, the guard, FastAPI's
+routing and body validation, the store's thread, the JSON answer) but without sockets, so what
+is measured is the app's own cost. Side by side, request by request: the POST's CPU time, and
+the in-process cost of the same work from the same JSON body (the ask validated afresh, the
+three drafts, the set stored, the answer serialized). Target (issue 17): the POST adds at most
+1 ms. `--profile` lists where the POST's time goes outside drafting and checking.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import json
+import pstats
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
+
+
+def _request(body: bytes) -> dict:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/v1/drafts",
+        "raw_path": b"/v1/drafts",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+
+async def measure(requests: int, profile: bool) -> None:
+    from pitchgen.ask import load_ask, validate_ask
+    from pitchgen.server import RateLimit, create_app
+    from pitchgen.service import Service
+    from pitchgen.settings import Settings
+
+    ask = load_ask(EXAMPLE).model_dump(mode="json", exclude_none=True)
+    body = json.dumps({"ask": ask}).encode()
+    scope = _request(body)
+    with tempfile.TemporaryDirectory(prefix="pitchgen-bench-") as tmp:
+        app = create_app(
+            Settings(llm="off", database_url=f"sqlite:///{tmp}/app.db"),
+            rate_limit=RateLimit(per_second=1e9, burst=10**9),
+        )
+        service = Service(Settings(llm="off", database_url=f"sqlite:///{tmp}/core.db"))
+
+        async def post() -> None:
+            messages = [{"type": "http.request", "body": body, "more_body": False}]
+            sent: list[dict] = []
+
+            async def receive() -> dict:
+                return messages.pop() if messages else {"type": "http.disconnect"}
+
+            async def send(message: dict) -> None:
+                sent.append(message)
+
+            await app(dict(scope), receive, send)
+            if sent[0]["status"] != 201:
+                raise SystemExit(f"POST /v1/drafts answered {sent[0]['status']}: {sent[1:]}")
+
+        def in_process() -> None:
+            data = json.loads(body)
+            fresh = validate_ask(data["ask"])
+            draft_set = service.draft(fresh)
+            service.save(fresh, draft_set, "bench")
+            draft_set.model_dump_json()
+
+        for _ in range(20):  # warm-up: imports, templates, the stores' first writes
+            await post()
+            in_process()
+        posts, cores = [], []
+        for _ in range(requests):
+            start = time.process_time()
+            await post()
+            posts.append(time.process_time() - start)
+            start = time.process_time()
+            in_process()
+            cores.append(time.process_time() - start)
+        post_ms, core_ms = statistics.median(posts) * 1000, statistics.median(cores) * 1000
+        print(f"POST /v1/drafts in process, CPU median of {requests}, taking turns:")
+        print(f"  the POST through the app        {post_ms:7.2f} ms")
+        print(f"  the same work without HTTP      {core_ms:7.2f} ms")
+        print(f"  the POST adds                   {post_ms - core_ms:7.2f} ms   (target <= 1 ms)")
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(requests):
+                await post()
+            profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime")
+            stats.print_stats(r"^(?!.*(pitchgen/(checks|drafting)|prompts/|jinja2))", 30)
+        service.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(measure(args.requests, args.profile))
+
+
+if __name__ == "__main__":
+    main()
