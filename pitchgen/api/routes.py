@@ -124,7 +124,8 @@ IdempotencyKey = Annotated[
     "/drafts",
     status_code=201,
     response_model=DraftSet,
-    responses=problem_responses(400, 409, 413),
+    # 404: a `partner_id` the directory does not hold.
+    responses=problem_responses(400, 404, 409, 413),
     summary="Draft an ask for its channels, check and store the drafts",
 )
 async def create_drafts(
