@@ -11,7 +11,15 @@ FROM ${PYTHON_IMAGE} AS build
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /src
 RUN python -m venv /opt/venv
-COPY pyproject.toml README.md ./
+# The dependencies first, in a layer of their own, so a change to the code alone reuses it (the
+# extras a server is installed with; the install below adds whatever this misses).
+COPY pyproject.toml ./
+RUN python -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+extras = p['optional-dependencies']; \
+print('\n'.join(p['dependencies'] + [r for x in ('postgres', 'serve') for r in extras.get(x, [])]))" \
+    > /tmp/requirements.txt \
+    && /opt/venv/bin/pip install --no-cache-dir -r /tmp/requirements.txt
+COPY README.md ./
 COPY pitchgen ./pitchgen
 COPY prompts ./prompts
 COPY fixtures/asks ./fixtures/asks

@@ -76,6 +76,28 @@ class Settings(BaseSettings):
     smtp_deadline_seconds: float = Field(default=60.0, gt=0, le=900)
     smtp_concurrency: int = Field(default=4, ge=1, le=64)
 
+    # Follow-through (docs/follow-through.md): business days to the first follow-up after a
+    # pitch and from the first to the second; business days before a commitment falls due
+    # that its reminder is drafted; minutes between `follow run`s inside `pitchgen serve`
+    # (0: never; run it from cron instead).
+    follow_up_days: Annotated[list[int], NoDecode] = [3, 5]
+    reminder_days: int = Field(default=3, ge=0, le=30)
+    follow_run_minutes: float = Field(default=0, ge=0, le=24 * 60)
+
+    @field_validator("follow_up_days", mode="before")
+    @classmethod
+    def _two_numbers(cls, raw: object) -> object:
+        if isinstance(raw, str):
+            return [part.strip() for part in raw.split(",") if part.strip()]
+        return raw
+
+    @field_validator("follow_up_days")
+    @classmethod
+    def _two_gaps(cls, days: list[int]) -> list[int]:
+        if len(days) != 2 or not all(1 <= d <= 30 for d in days):
+            raise ValueError("two numbers of business days, each 1 to 30, e.g. 3,5")
+        return days
+
     @field_validator("api_keys", "allowed_hosts", "trusted_proxies", mode="before")
     @classmethod
     def _comma_separated(cls, raw: object) -> object:

@@ -124,7 +124,7 @@ IdempotencyKey = Annotated[
     "/drafts",
     status_code=201,
     response_model=DraftSet,
-    # 404: a `partner_id` the directory does not hold.
+    # 404: a `partner_id` the directory does not have.
     responses=problem_responses(400, 404, 409, 413),
     summary="Draft an ask for its channels, check and store the drafts",
 )

@@ -10,7 +10,7 @@ from datetime import date
 from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask, Milestone
 
-__all__ = ["answer_by", "partner_milestones"]
+__all__ = ["answer_by", "our_milestones", "partner_milestones"]
 
 # A milestone is plainly ours when its text says we do it, or that something goes to them.
 _OURS = re.compile(
@@ -51,3 +51,9 @@ def answer_by(ask: Ask) -> tuple[str, date]:
     if theirs and ask.reply_date >= theirs[0].date:
         return "before", theirs[0].date
     return "by", ask.reply_date
+
+
+def our_milestones(ask: Ask) -> list[Milestone]:
+    """The milestones that are plainly ours (see `partner_milestones`): what we owe by a date."""
+    sender = ask.sender.organization.lower()
+    return [m for m in ask.timeline if _OURS.search(m.milestone) or sender in m.milestone.lower()]

@@ -1,5 +1,6 @@
-"""Numbers and clock times in free text, in digits or in words: "3,000 reporters", "ten
-minutes", "a five-minute address", "four thousand dollars", "1 pm", "13:00".
+"""Numbers in free text, in digits or in words: "3,000 reporters", "ten minutes", "a
+five-minute address", "four thousand dollars". Clock times ("1 pm", "13:00") are
+`pitchgen.checks.clocks`; `Clock` and `times` are importable from here too.
 
 `pitchgen.textfacts` runs these after the stronger kinds (links, phones, dates, money with a
 symbol), so what is left is every other figure a draft states.
@@ -14,6 +15,7 @@ from itertools import islice
 from typing import NamedTuple
 
 from pitchgen.ask import ISO_4217
+from pitchgen.checks.clocks import Clock, is_offset, times
 from pitchgen.checks.wordstems import STOP_WORDS
 
 __all__ = [
@@ -45,14 +47,6 @@ _PARTIES = frozenset(
     ("organizations", "organisations", "groups", "sides", "teams", "parties", "of")
 )
 _TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
-
-
-class Clock(NamedTuple):
-    """A time of day in minutes after midnight; `exact` is False for "7:30" written without
-    am or pm, which may be the evening."""
-
-    minutes: int
-    exact: bool
 
 
 def words_value(parts: list[str]) -> int:
@@ -103,7 +97,7 @@ def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
         if taken is not None and taken[at]:
             continue
         if text[at].isdigit():  # the common case, matched at once
-            if at and (text[at - 1] in "._:" or (text[at - 1] in "+-−" and _is_offset(text, at))):
+            if at and (text[at - 1] in "._:" or (text[at - 1] in "+-−" and is_offset(text, at))):
                 continue
             number = _digits_at(text, at)
             if number is not None:
@@ -171,7 +165,7 @@ def _number_at(text: str, tokens: list[re.Match], i: int) -> tuple[_Number | Non
     word = token[0]
     if word[0].isdigit():
         before = text[token.start() - 1] if token.start() else " "
-        if before.isalpha() or before in "._:" or _is_offset(text, token.start()):
+        if before.isalpha() or before in "._:" or is_offset(text, token.start()):
             return None, i + 1
         try:
             value = Decimal(word.replace(",", ""))
@@ -309,105 +303,3 @@ def _scan_once(text: str) -> tuple[_Number, ...]:
     """`_scan` of an ask's text, once per process: one ask pitched to many partners repeats
     most of its text."""
     return tuple(_scan(text))
-
-
-_HALF = r"\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
-_CLOCK = re.compile(
-    rf"(?P<h>\d(?<![\w:.,$].)\d?)"
-    rf"(?::(?P<m>[0-5]\d)(?!\d)(?:{_HALF})?|{_HALF.replace('half', 'h2')})"
-)
-# "UTC-05:00" is an offset, not a time of day.
-_OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
-
-
-def _is_offset(text: str, at: int) -> bool:
-    if not at or text[at - 1] not in "+-−":
-        return False
-    return bool(_OFFSET.search(text, max(0, at - 16), at))
-
-
-_HALF = re.compile(r"[ap]\.?\s?m\b")
-
-
-def _hour_start(text: str, end: int) -> int | None:
-    """Where the one or two digits of an hour that end at `end` start."""
-    start = end
-    while start > end - 2 and start and text[start - 1].isdigit():
-        start -= 1
-    return start if start < end else None
-
-
-def _colon_starts(text: str) -> list[int]:
-    found, at = [], text.find(":")
-    while at != -1:
-        if (start := _hour_start(text, at)) is not None:
-            found.append(start)
-        at = text.find(":", at + 1)
-    return found
-
-
-def _half_starts(text: str) -> list[int]:
-    """Where "1 pm", "8am" or "2 p.m." may start (a time with minutes starts at its colon)."""
-    low = text.lower()
-    if "m" not in low:
-        return []
-    found = []
-    for m in _HALF.finditer(low):
-        end = m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
-        if (start := _hour_start(text, end)) is not None:
-            found.append(start)
-    return found
-
-
-_NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
-
-
-_RANGE = re.compile(
-    r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d))?\s?(?:-|–|—|to|until|till)\s?"
-    r"(?P<h2>\d\d?)(?::(?P<m2>[0-5]\d))?\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
-)
-
-
-def _ranges(text: str) -> list[tuple[int, int, Clock]]:
-    """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
-    unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
-    found = []
-    for m in _RANGE.finditer(text):
-        h1, h2 = int(m["h"]), int(m["h2"])
-        if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
-            continue
-        pm = m["half"] in "Pp"
-        end = (h2 % 12 + (12 if pm else 0)) * 60 + int(m["m2"] or 0)
-        start = (h1 % 12 + (12 if pm else 0)) * 60 + int(m["m"] or 0)
-        if start > end:
-            start -= 12 * 60
-        second = m.start("h2")
-        found += [(m.start(), m.end("m") if m["m"] else m.end("h"), Clock(start, True)),
-                  (second, m.end(), Clock(end, True))]  # fmt: skip
-    return found
-
-
-def times(text: str) -> list[tuple[int, int, Clock]]:
-    """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
-    # The clock pattern is tried only where a time can stand (before a colon, before am or
-    # pm), not at every digit of a draft's dates.
-    halves = _half_starts(text)
-    found = _ranges(text) if halves else []
-    done = 0
-    for start in sorted(set(_colon_starts(text) + halves)):
-        if start < done or not (m := _CLOCK.match(text, start)) or _is_offset(text, start):
-            continue
-        done = m.end()
-        hour, minute, half = int(m["h"]), int(m["m"] or 0), m["half"] or m["h2"]
-        if half:
-            if not 1 <= hour <= 12:
-                continue
-            hour = hour % 12 + (12 if half in "Pp" else 0)
-            found.append((m.start(), m.end(), Clock(hour * 60 + minute, True)))
-        elif hour <= 23:
-            exact = hour == 0 or hour >= 12
-            found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
-    low = text.lower() if "oon" in text or "idday" in text or "idnight" in text else ""
-    for m in _NOON.finditer(low):
-        found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
-    return found

@@ -49,6 +49,7 @@ def _register() -> None:
     from pitchgen.cli.check import check_command
     from pitchgen.cli.db import db_app
     from pitchgen.cli.fixtures import fixtures_app
+    from pitchgen.cli.follow import follow_app
     from pitchgen.cli.partners import partners_app
     from pitchgen.cli.review import review_app
     from pitchgen.cli.serve import serve_command
@@ -60,6 +61,7 @@ def _register() -> None:
     app.add_typer(db_app, name="db")
     app.add_typer(fixtures_app, name="fixtures")
     app.add_typer(partners_app, name="partners")
+    app.add_typer(follow_app, name="follow")
     app.command("serve")(serve_command)
 
 

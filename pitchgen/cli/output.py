@@ -25,7 +25,10 @@ def printable(text: str) -> str:
 
 
 def kind(draft: Draft) -> str:
-    """The channel as words: "call script"."""
+    """The channel as words: "call script"; a follow-through draft says what it is for too
+    ("follow up email")."""
+    if draft.kind != "pitch":
+        return f"{draft.kind.replace('_', ' ')} {draft.channel.label}"
     return draft.channel.label
 
 

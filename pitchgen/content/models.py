@@ -36,6 +36,7 @@ def _no_controls(value: str, info: ValidationInfo) -> str:
 __all__ = [
     "CONTENT_MODELS",
     "FALLBACK_REASONS",
+    "KINDS",
     "QA",
     "AgendaItem",
     "AskWarning",
@@ -45,6 +46,7 @@ __all__ = [
     "Draft",
     "DraftSet",
     "Email",
+    "Kind",
     "MeetingAgenda",
     "NextStep",
     "Recommendation",
@@ -62,6 +64,9 @@ FallbackReason = Literal[
     "circuit_open",
 ]
 FALLBACK_REASONS: tuple[str, ...] = get_args(FallbackReason)
+# What a draft is for: the pitch itself, or a step of the follow-through (pitchgen.follow).
+Kind = Literal["pitch", "follow_up", "kickoff", "reminder"]
+KINDS: tuple[str, ...] = get_args(Kind)
 
 # Content is produced by a model or edited by a person: accept any text the model gives, and
 # let the rubric checks (not the parser) judge lengths and counts, so a reviewer sees why.
@@ -167,6 +172,7 @@ class Draft(BaseModel):
     content: Content
     text: str
     checks: list[CheckResult]
+    kind: Kind = "pitch"
     status: Status = "draft"
     version: int = 1
     rejected_llm_output: RejectedOutput | None = None

@@ -48,6 +48,9 @@ class ImportRow:
     line: int
     fields: PartnerFields
     id: str | None = None
+    # The fields the file gave (its columns, or the entry's keys): an update writes only these,
+    # so an export from another tool that lacks a column never wipes it. None: every field.
+    given: frozenset[str] | None = None
 
 
 def parse_header_map(pairs: Iterable[str]) -> dict[str, str]:
@@ -172,7 +175,8 @@ def read_csv(
 
 def _row(line: int, values: dict[str, Any], where: Any) -> ImportRow | list[Problem]:
     entry_id = values.pop("id", None)
-    entry_id = entry_id.strip() if isinstance(entry_id, str) and entry_id.strip() else None
+    entry_id = str(entry_id).strip() if entry_id is not None and str(entry_id).strip() else None
+    given = frozenset(values) & frozenset(FIELDS)
     try:
         fields = PartnerFields.model_validate(values)
     except ValidationError as exc:
@@ -184,7 +188,7 @@ def _row(line: int, values: dict[str, Any], where: Any) -> ImportRow | list[Prob
             message = f"{item.strip('.')}: {problem.message}" if item else problem.message
             problems.append(Problem(path, message))
         return problems
-    return ImportRow(line, fields, entry_id)
+    return ImportRow(line, fields, entry_id, given)
 
 
 def _checked(rows: list[ImportRow], problems: list[Problem]) -> list[ImportRow]:

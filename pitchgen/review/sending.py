@@ -36,18 +36,21 @@ ATTEMPT = "send_attempt"
 CLAIM_MARGIN_SECONDS = 120
 
 
-def send_draft(store: Store, draft_id: str, actor: str, settings: Settings) -> StoredDraft:
+def send_draft(
+    store: Store, draft_id: str, actor: str, settings: Settings, *, ask: Ask | None = None
+) -> StoredDraft:
     """Send the approved draft (email) or mark it done (call script, meeting agenda); returns
     the draft as sent. Conflict unless approved, when already sent, or when an earlier attempt
     of this revision may have reached the server; SendError and ConfigError (recorded on the
-    draft, which stays approved) when the mail cannot go out."""
+    draft, which stays approved) when the mail cannot go out. `ask` addresses it otherwise than
+    the draft's own ask (a follow-through note to ourselves goes to the sender)."""
     draft = store.get_draft(draft_id)
     if draft.status == "sent":
         raise Conflict(_already_sent(draft))
     step_to(draft.id, draft.status, "send")
     if draft.channel is not Channel.email:
         return _mark_done(store, draft, actor)
-    return _send_email(store, draft, store.get_ask(draft.ask_id), actor, settings)
+    return _send_email(store, draft, ask or store.get_ask(draft.ask_id), actor, settings)
 
 
 def _send_email(

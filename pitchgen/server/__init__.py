@@ -9,6 +9,7 @@ May import: `pitchgen.api`, `pitchgen.web`, `pitchgen.service`, `pitchgen.settin
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -43,7 +44,16 @@ def create_app(
             await run_in_threadpool(service.store)
         except StoreError as exc:
             log.warning("the draft store is not ready yet: %s", exc.message)
+        follow = None
+        if service.settings.follow_run_minutes > 0:
+            from pitchgen.server.schedule import follow_on_schedule
+
+            minutes = service.settings.follow_run_minutes
+            follow = asyncio.create_task(follow_on_schedule(service, minutes))
+        _app.state.follow_task = follow
         yield
+        if follow is not None:
+            follow.cancel()
         await service.aclose()
 
     app = FastAPI(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.follow import Follow
     from pitchgen.service.partners import Partners
     from pitchgen.settings import LLMMode, Settings
     from pitchgen.store.idempotency import InFlight
@@ -101,6 +102,13 @@ class Service:
     def opened(self) -> Store | None:
         """The store if it is open already, without waiting for it."""
         return self._store
+
+    @property
+    def follow(self) -> Follow:
+        """The follow-through use cases (outcomes, commitments, follow-ups): service/follow.py."""
+        from pitchgen.service.follow import Follow
+
+        return Follow(self)
 
     def llm(self) -> LLMClient | None:
         """The model client every draft of this service shares; None for template drafting."""
@@ -304,7 +312,8 @@ class Service:
         """Send the approved email over SMTP, or mark an approved call or meeting done."""
         from pitchgen.review.sending import send_draft
 
-        return send_draft(self.store(), draft_id, actor, self.settings)
+        ask = self.follow.addressee(draft_id)
+        return send_draft(self.store(), draft_id, actor, self.settings, ask=ask)
 
     def export(self, draft_id: str, fmt: Format | None = None) -> Exported:
         """The draft as a file; `fmt` defaults to the channel's natural one (see
@@ -313,5 +322,5 @@ class Service:
 
         store = self.store()
         draft = store.get_draft(draft_id)
-        ask = store.get_ask(draft.ask_id)
+        ask = self.follow.addressee(draft_id) or store.get_ask(draft.ask_id)
         return export(draft, ask, fmt if fmt is not None else default_format(draft, ask))

@@ -13,7 +13,7 @@ from pitchgen.content.models import Draft, DraftSet
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
 from pitchgen.store.rows import IdempotencyRecord
 
-__all__ = ["KeyTaken", "insert_draft_set", "keep"]
+__all__ = ["KeyTaken", "insert_draft_set", "insert_drafts", "keep"]
 
 _DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
 
@@ -48,10 +48,20 @@ def insert_draft_set(
             partner=ask.partner.organization, created_at=now, **linked,
         )
     )  # fmt: skip
-    rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in draft_set.drafts]
+    insert_drafts(conn, draft_set.ask_id, draft_set.drafts, actor, now)
+
+
+def insert_drafts(
+    conn: sa.Connection, ask_id: str, new: list[Draft], actor: str, now: dt.datetime
+) -> None:
+    """Drafts of a stored ask, each with revision 1 and a "created" event."""
+    rows = [d.model_dump(mode="json", include=_DRAFT_FIELDS) for d in new]
     if not rows:
         return
-    stamp = {"ask_id": draft_set.ask_id, "created_at": now, "updated_at": now}
+    if all(r["kind"] == "pitch" for r in rows):
+        # The column's default: a pitch is written as an older schema (before 0004) takes it.
+        rows = [{k: v for k, v in r.items() if k != "kind"} for r in rows]
+    stamp = {"ask_id": ask_id, "created_at": now, "updated_at": now}
     conn.execute(drafts.insert(), [r | stamp for r in rows])
     conn.execute(
         revisions.insert(),

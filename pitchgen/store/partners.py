@@ -99,6 +99,8 @@ class PartnerStore:
                         )
                     )
                     continue
+                if target is not None and row.given is not None:
+                    values = {k: v for k, v in values.items() if k in row.given or k == "identity"}
                 plan.append((row.fields.organization, target, values))
             if problems:
                 raise InvalidInput(problems, f"{len(problems)} problems; nothing imported")

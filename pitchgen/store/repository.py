@@ -61,7 +61,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0004_partners"
+SCHEMA_REVISION = "0005_follow"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 

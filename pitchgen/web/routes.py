@@ -24,6 +24,8 @@ from pitchgen.store.repository import StaleVersion
 from pitchgen.store.rows import StoredDraft
 from pitchgen.web import access
 from pitchgen.web.access import ReviewState, posted, reviewer, state
+from pitchgen.web.follow import outcome_panel
+from pitchgen.web.follow import router as follow_router
 from pitchgen.web.forms import FIELDS, content_from_form, diff_segments, form_values
 from pitchgen.web.pages import Reviewer, ReviewRoute, error, redirect, render
 
@@ -36,6 +38,7 @@ _DONE = {
     "approved": "Approved.",
     "rejected": "Rejected.",
     "reopened": "Reopened: the draft is back in review.",
+    "outcome": "Outcome recorded.",
 }
 _PAST = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}
 # The field that names a draft in the list.
@@ -53,6 +56,7 @@ def mount(app: FastAPI, service: Service) -> None:
 
     app.state.review = ReviewState(service)
     app.include_router(access.router)
+    app.include_router(follow_router)  # before `router`: its POST /drafts/{id}/{action}
     app.include_router(partners.router)
     app.include_router(router)
 
@@ -130,6 +134,7 @@ def _draft_page(
         problems=[_labelled(channel, p) for p in problems],
         base_version=base_version,
         error=status >= 400,
+        follow=outcome_panel(state(request).service, draft),
     )
 
 

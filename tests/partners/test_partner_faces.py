@@ -144,3 +144,35 @@ async def test_api_suggest_validates_the_ask_by_path(client: httpx.AsyncClient) 
     response = await client.post("/v1/partners/suggest", json={"ask": ask})
     assert response.status_code == 422
     assert "ask.need.type" in response.text
+
+
+async def test_api_takes_yaml_and_a_header_map(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/v1/partners/import",
+        content=b"- organization: Main Street Co\n  can_offer: [workspace]\n",
+        headers={"content-type": "application/yaml"},
+    )
+    assert len(response.json()["created"]) == 1
+    response = await client.post(
+        "/v1/partners/import",
+        params={"map": ["Account Name=organization", "Phone=-"]},
+        content=b"Account Name,Phone\nMain Street Co,555\nCorner Cafe,556\n",
+        headers={"content-type": "text/csv"},
+    )
+    body = response.json()
+    assert (len(body["created"]), len(body["unchanged"])) == (1, 1)
+    exported = await client.get("/v1/partners/export", params={"format": "yaml"})
+    assert "organization: Corner Cafe" in exported.text
+    refused = await client.post(
+        "/v1/partners/import", content=b"x", headers={"content-type": "text/plain"}
+    )
+    assert refused.status_code == 415
+
+
+def test_cli_exports_to_a_file_that_imports_back_unchanged(capsys, tmp_path: Path) -> None:
+    run(capsys, "partners", "import", str(DIRECTORY))
+    target = tmp_path / "out.yaml"
+    code, out, _ = run(capsys, "partners", "export", "--format", "yaml", "--out", str(target))
+    assert code == 0 and out.strip() == str(target)
+    code, out, _ = run(capsys, "partners", "import", str(target))
+    assert out.strip() == "imported: 0 added, 0 updated, 30 unchanged"

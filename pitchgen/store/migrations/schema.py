@@ -13,9 +13,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 __all__ = [
     "api_idempotency",
     "asks",
+    "commitment_events",
+    "commitments",
     "drafts",
     "events",
+    "follow_drafts",
     "metadata",
+    "outcomes",
     "partners",
     "revisions",
 ]
@@ -62,6 +66,8 @@ drafts = sa.Table(
     # The send that may be at the SMTP server now, and until when (migration 0003).
     sa.Column("send_claim", sa.String(32)),
     sa.Column("send_claim_expires", _When),
+    # What the draft is for: a pitch, or a follow-through step (migration 0005).
+    sa.Column("kind", sa.String(12), nullable=False, server_default="pitch"),
     sa.Index("ix_drafts_status_seq", "status", "seq"),
     sa.Index("ix_drafts_channel_seq", "channel", "seq"),
 )
@@ -120,4 +126,70 @@ partners = sa.Table(
     sa.Column("tags", _Json, nullable=False),
     sa.Column("created_at", _When, nullable=False),
     sa.Column("updated_at", _When, nullable=False),
+)
+
+# --- follow-through (migration 0005) ---------------------------------------------------------
+# What came of a pitch: every outcome recorded, the newest one standing; the audit event of
+# each is in `events`, on the pitch's draft.
+outcomes = sa.Table(
+    "outcomes",
+    metadata,
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), nullable=False, index=True),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False, index=True),
+    sa.Column("outcome", sa.String(12), nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("at", _When, nullable=False),
+    sa.Column("recorded_at", _When, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+)
+# The ledger both ways: one row per promise, opened from the ask when a pitch is accepted.
+commitments = sa.Table(
+    "commitments",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False),
+    sa.Column("owner", sa.String(4), nullable=False),
+    sa.Column("what", sa.Text, nullable=False),
+    # Where in the ask it comes from ("need.deliverables[0]"): opening twice opens nothing new.
+    sa.Column("source", sa.String(60), nullable=False),
+    sa.Column("due", sa.Date),
+    sa.Column("status", sa.String(8), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", _When, nullable=False),
+    sa.Column("updated_at", _When, nullable=False),
+    sa.UniqueConstraint("ask_id", "source", name="uq_commitments_ask_source"),
+    sa.Index("ix_commitments_status_due", "status", "due"),
+)
+commitment_events = sa.Table(
+    "commitment_events",
+    metadata,
+    sa.Column("seq", _Seq, primary_key=True, autoincrement=True),
+    sa.Column(
+        "commitment_id", sa.String(36), sa.ForeignKey("commitments.id"), nullable=False, index=True
+    ),
+    sa.Column("at", _When, nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("action", sa.String(12), nullable=False),
+    sa.Column("from_status", sa.String(8)),
+    sa.Column("to_status", sa.String(8), nullable=False),
+    sa.Column("due_from", sa.Date),
+    sa.Column("due_to", sa.Date),
+    sa.Column("note", sa.Text),
+)
+# Every draft the follow-through wrote, under the key of what it is for ("<ask>:follow_up:1",
+# "<commitment>:reminder:<due>"): the key is unique, so no run, however many at once, writes
+# the same one twice.
+follow_drafts = sa.Table(
+    "follow_drafts",
+    metadata,
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("draft_id", sa.String(36), sa.ForeignKey("drafts.id"), nullable=False, unique=True),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), nullable=False, index=True),
+    sa.Column("pitch_id", sa.String(36), sa.ForeignKey("drafts.id")),
+    sa.Column("commitment_id", sa.String(36), sa.ForeignKey("commitments.id")),
+    sa.Column("kind", sa.String(12), nullable=False),
+    sa.Column("step", sa.String(12), nullable=False),
+    sa.Column("due", sa.Date),
+    sa.Column("created_at", _When, nullable=False),
 )
