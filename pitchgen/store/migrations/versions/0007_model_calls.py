@@ -6,7 +6,7 @@ re-ask, outcome, estimated cost), read with the draft itself; drafts stored befo
 CLI and for events written before.
 
 Revision ID: 0007_model_calls
-Revises: 0005_follow
+Revises: 0006_batches
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0007_model_calls"
-down_revision = "0005_follow"
+down_revision = "0006_batches"
 branch_labels = None
 depends_on = None
 
