@@ -75,9 +75,14 @@ class Server:
         return code
 
     def stop(self) -> None:
+        # SIGTERM first: with --workers, a killed parent would leave its workers running.
         if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=WAIT)
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=WAIT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=WAIT)
 
 
 @contextmanager
