@@ -293,7 +293,9 @@ def outline(ask: Ask) -> Outline:
 def _as_theirs(text: str | None, org: str) -> str | None:
     """A benefit told to the partner names them as "you": "co-sponsor credit for Buckeye
     Institute for Education" is "co-sponsor credit for your institute" in a letter to it."""
-    if not text or not org or org not in text:
+    # A one-word name in lower case reads as a common noun ("projector"): left as written,
+    # or "a projector" would become "a your organization".
+    if not text or not org or org not in text or (org.islower() and " " not in org):
         return text
     head = next((w.lower() for w in org.split() if w.lower() in _GENERIC_HEADS), "organization")
     text = re.sub(rf"\b(?:[Tt]he\s+)?{re.escape(org)}(?=['’]s\b|\W|$)", f"your {head}", text)
