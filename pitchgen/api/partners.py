@@ -17,6 +17,7 @@ from pitchgen.errors import InvalidInput, Problem
 from pitchgen.partners.model import DirectoryPartner
 from pitchgen.service import Service
 from pitchgen.service.partners import MAX_TOP, Suggestions
+from pitchgen.store.followrows import Commitment, Outcome
 
 __all__ = ["router"]
 
@@ -65,6 +66,7 @@ class AskMade(BaseModel):
     project: str
     need_type: str
     drafts: list[dict[str, str]]
+    outcome: Outcome | None = Field(default=None, description="The standing outcome, if any.")
 
 
 class PartnerDetail(DirectoryPartner):
@@ -74,6 +76,8 @@ class PartnerDetail(DirectoryPartner):
     last_asked_any: dt.date | None = Field(
         default=None, description="The later of `last_asked` and the newest ask in the store."
     )
+    we_owe: list[Commitment] = Field(default=[], description="Our open promises to them.")
+    they_owe: list[Commitment] = Field(default=[], description="Theirs to us, still open.")
 
 
 class ImportReport(BaseModel):
@@ -150,10 +154,17 @@ async def get_partner(request: Request, partner_id: PartnerId) -> Response:
             project=a.project,
             need_type=a.need_type,
             drafts=[{"id": d, "channel": c, "status": s} for d, c, s in a.drafts],
+            outcome=page.outcomes.get(a.ask_id),
         )
         for a in page.asks
     ]
-    detail = PartnerDetail(**dict(page.partner), asks=asks, last_asked_any=page.last_asked)
+    detail = PartnerDetail(
+        **dict(page.partner),
+        asks=asks,
+        last_asked_any=page.last_asked,
+        we_owe=page.owed,
+        they_owe=page.owing,
+    )
     return _json(detail)
 
 

@@ -135,9 +135,12 @@ def show_command(partner_id: str = PARTNER_ID, fmt: Format = FORMAT) -> None:
                     "project": a.project,
                     "need_type": a.need_type,
                     "drafts": [{"id": d, "channel": c, "status": s} for d, c, s in a.drafts],
+                    "outcome": _outcome(page, a.ask_id),
                 }
                 for a in page.asks
             ],
+            "we_owe": [c.model_dump(mode="json") for c in page.owed],
+            "they_owe": [c.model_dump(mode="json") for c in page.owing],
             "last_asked": page.last_asked.isoformat() if page.last_asked else None,
         }
         print(json.dumps(data, indent=2))
@@ -157,9 +160,21 @@ def show_command(partner_id: str = PARTNER_ID, fmt: Format = FORMAT) -> None:
         print(f"{label:>13}: {printable(value)}")
     print(f"\nasks ({len(page.asks)}):")
     for ask in page.asks:
-        print(f"  {ask.created_at:%Y-%m-%d}  {printable(ask.project)} ({ask.need_type})")
+        outcome = _outcome(page, ask.ask_id) or "no outcome yet"
+        print(f"  {ask.created_at:%Y-%m-%d}  {printable(ask.project)} ({ask.need_type}): {outcome}")
         for draft_id, channel, status in ask.drafts:
             print(f"      {channel:<15} {status:<9} {draft_id}")
+    for title, ledger in (("we owe them", page.owed), ("they owe us", page.owing)):
+        print(f"\n{title} ({len(ledger)} open):")
+        for c in ledger:
+            late = " OVERDUE" if c in page.overdue() else ""
+            due = c.due.isoformat() if c.due else "no date"
+            print(f"  {due}{late}  {printable(c.what)}  [{c.id}]")
+
+
+def _outcome(page, ask_id: str) -> str | None:
+    found = page.outcomes.get(ask_id)
+    return f"{found.outcome} {found.at:%Y-%m-%d}" if found else None
 
 
 @partners_app.command("suggest")

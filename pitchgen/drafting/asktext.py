@@ -35,7 +35,10 @@ def _clock_in_our_form(ask: Ask, text: str) -> str:
         return text
     for m in reversed(found):
         moment = dt.datetime(2000, 1, 1, int(m[1]), int(m[2]))
-        text = text[: m.start()] + clock(moment, ask.locale_tag) + text[m.end() :]
+        written = clock(moment, ask.locale_tag)
+        # "to 12:00 PM" is how a form writes it; a person writes "to noon".
+        written = "noon" if written == "12:00 PM" else written
+        text = text[: m.start()] + written + text[m.end() :]
     return text
 
 

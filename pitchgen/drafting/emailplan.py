@@ -11,6 +11,7 @@ import re
 from pitchgen.ask import Ask
 from pitchgen.checks.facts import parse_facts
 from pitchgen.content.formats import gist
+from pitchgen.drafting.nextsteps import task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
 from pitchgen.drafting.phrasing import is_event, shape
 
@@ -29,7 +30,9 @@ EMAIL_CUTS = (
     {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False},
-)
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False,
+     "middle": False},
+)  # fmt: skip
 SUBJECT_WORDS = (3, 9)
 SUBJECT_CHARS = 60
 # Items shown inline ("That means a, b and c") when each is this short; else a short list.
@@ -89,15 +92,20 @@ def where(location: str, org: str) -> str:
     return f"at {location}"
 
 
-def _dated_items(ask: Ask, o: Outline, said: list[str]) -> list[tuple[str, str]]:
+def _dated_items(
+    ask: Ask, o: Outline, said: list[str], middle: bool = True
+) -> list[tuple[str, str]]:
     """Every milestone up to three, else the first and the last, each said once: not one whose
     day the texts in `said` already give ("by April 1"), nor the day the question asks by."""
     pairs = list(zip(ask.timeline, o.milestones, strict=True))
     if len(pairs) > EMAIL_ITEMS:
-        # The first and the last, and between them the project's own first day where a
-        # milestone names it ("Read Ohio Week begins").
-        named = [p for p in pairs[1:-1] if ask.project.name.lower() in p[0].milestone.lower()]
-        pairs = [pairs[0], *named[:1], pairs[-1]]
+        # The first and the last, and between them the partner's own first two tasks ("County
+        # list and contacts shared") and the project's first day where a milestone names it.
+        between = pairs[1:-1]
+        theirs = [p for p in between if task_owner(ask, p[0]) == "partner"][:2]
+        named = [p for p in between if ask.project.name.lower() in p[0].milestone.lower()][:1]
+        picked = [p for p in between if p in theirs or p in named][:2] if middle else []
+        pairs = [pairs[0], *picked, pairs[-1]]
     days = {(d.month, d.day) for text in said for d in _days(text)}
     return [
         written
@@ -138,7 +146,9 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "inline_items": len(shown) == 1
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
         # A benefit that names the partner reads oddly after their name: "you" gains it.
-        "dated_items": (dated := _dated_items(ask, o, [o.need or "", *shown])),
+        "dated_items": (
+            dated := _dated_items(ask, o, [o.need or "", *shown], limits.get("middle", True))
+        ),
         "dated_events": all(is_event(what) for _, what in dated),
         "summarised": many or len(o.milestones) > EMAIL_ITEMS,
         "many_items": many,

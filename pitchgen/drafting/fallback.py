@@ -9,6 +9,7 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
+import re
 from functools import partial
 
 from pitchgen.ask import Ask, Channel, NeedType
@@ -23,7 +24,7 @@ from pitchgen.content.models import (
     NextStep,
 )
 from pitchgen.content.templates import template_hash, text_env
-from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context
+from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, where
 from pitchgen.drafting.nextsteps import next_steps
 from pitchgen.drafting.outline import SPOKEN_ITEMS, Outline, amount, outline
 from pitchgen.drafting.phrasing import (
@@ -198,6 +199,7 @@ def _call_script(ask: Ask, context: dict) -> CallScript:
     o: Outline = context["o"]
     extra = _spoken(o)
     extra["splittable"] = len(o.deliverables) > 1 and ask.need.type not in _WHOLE
+    extra["meet_where"] = where(o.location, o.org_name) if o.location else None
     module = _module(Channel.call_script, {**context, **extra})
     topics = [
         *(["cost"] if ask.budget else []),
@@ -229,7 +231,9 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     o: Outline = context["o"]
     when = f"{o.slots[0].day}, {o.slots[0].time} {o.slots[0].zone}" if o.slots else None
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
-             "pitch": lambda text: gist(text, PITCH_WORDS)}  # fmt: skip
+             "pitch": lambda text: gist(text, PITCH_WORDS),
+             # A shared document names the partner in the third person: "its members".
+             "theirs": lambda text: re.sub(r"\byour\b", "its", text)}  # fmt: skip
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES

@@ -81,18 +81,20 @@ def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
     "sender" or "both". An event both sides attend (the summit itself) is no step; nor is a
     date before the meeting."""
     meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
-    reply, _ = reply_date(ask)
+    reply, before = reply_date(ask)
     lead = o.sender_name or o.sender_org or "us"
     later = [m for m in ask.timeline if meeting is None or m.date >= meeting]
     # The milestone as the drafts write it (text that looks like an instruction written around).
     written = {id(m): what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)}
-    steps, answered = [], False
+    steps, answers = [], set()
     for m in later:
         owner = task_owner(ask, m)
         if owner == "both":
             continue
         action = as_action(written[id(m)], owner, lead)
-        if owner == "partner" and m.date > reply:
+        # The agenda is read by both sides: "shared with you" names whom it is shared with.
+        action = re.sub(r"\bwith you\b", f"with {o.contact or o.org}", action)
+        if owner == "partner" and (m.date > reply or (before and m.date == reply)):
             # What follows their answer is theirs only if they say yes.
             action = "If agreed, " + action[:1].lower() + action[1:]
         if (
@@ -102,12 +104,17 @@ def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
         ):
             owner = "partner_org"
         steps.append((action, owner, m.date))
-        answered = answered or (owner == "partner" and bool(THEIR_ANSWER.search(m.milestone)))
-    if (meeting is None or reply >= meeting) and not answered:
-        steps.append((f"Let {lead} know whether {o.org} takes this on", "partner", reply))
+        if owner == "partner" and THEIR_ANSWER.search(m.milestone):
+            answers.add(action)
+    answer = f"Let {lead} know whether {o.org} takes this on"
+    if (meeting is None or reply >= meeting) and not answers:
+        steps.append((answer, "partner", reply))
+        answers.add(answer)
     # The write-up follows the meeting at once: by the last proposed day, a date of the ask.
     days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
     last_slot = max(t.date() for t in ask.meeting.proposed_times) if meeting else None
     steps.append((CONFIRM_STEP, "sender", last_slot or min(days)))
-    # Python's sort is stable: on one day the answer comes before our confirmation.
-    return sorted(steps, key=lambda s: s[2])[:MAX_STEPS]
+    # On one day the answer comes first, then our confirmation, then what follows a yes.
+    rank = {CONFIRM_STEP: 1} | dict.fromkeys(answers, 0)
+    ordered = sorted(steps, key=lambda s: (s[2], rank.get(s[0], 2)))
+    return ordered[:MAX_STEPS]

@@ -130,6 +130,8 @@ class Outline:
     sender_org: str
     covers: str | None
     covers_shape: str
+    # A second clause of `covers` ("the reception costs $4,000"), said as its own sentence.
+    covers_more: str | None
     location: str | None
     vocabulary: frozenset[str]
     # Aloud: a caller may not read a name in another script, so the card asks for a role.
@@ -278,8 +280,9 @@ def outline(ask: Ask) -> Outline:
         slots=_slots(ask),
         sender_name=_clean(ask, "sender.name", ask.sender.name) or "",
         sender_org=_clean(ask, "sender.organization", ask.sender.organization) or "",
-        covers=covers,
+        covers=covers.split("; ", 1)[0] if covers else None,
         covers_shape=shape(covers) if covers else "noun",
+        covers_more=covers.split("; ", 1)[1] if covers and "; " in covers else None,
         location=_clean(ask, "meeting.location", ask.meeting.location) if ask.meeting else None,
         vocabulary=vocab,
         ask_for=_ask_for(ask, contact),
@@ -290,12 +293,16 @@ def outline(ask: Ask) -> Outline:
     )
 
 
+_LINK_WORDS = frozenset("of for and the on in at de du la le el los las der die und".split())  # noqa: SIM905
+
+
 def _as_theirs(text: str | None, org: str) -> str | None:
     """A benefit told to the partner names them as "you": "co-sponsor credit for Buckeye
     Institute for Education" is "co-sponsor credit for your institute" in a letter to it."""
-    # A one-word name in lower case reads as a common noun ("projector"): left as written,
-    # or "a projector" would become "a your organization".
-    if not text or not org or org not in text or (org.islower() and " " not in org):
+    # Only a name of capitalised words, in a benefit that says enough without it: the name's
+    # words are the benefit's own words too, which the draft must still carry.
+    named = len(org.split()) > 1 and all(w[:1].isupper() or w in _LINK_WORDS for w in org.split())
+    if not text or not named or org not in text or len(text.replace(org, "").split()) < 4:
         return text
     head = next((w.lower() for w in org.split() if w.lower() in _GENERIC_HEADS), "organization")
     text = re.sub(rf"\b(?:[Tt]he\s+)?{re.escape(org)}(?=['’]s\b|\W|$)", f"your {head}", text)
@@ -306,10 +313,13 @@ def _ask_for(ask: Ask, contact: str | None) -> str:
     """Whom a caller asks for: the contact by name, or by role where the name is in a script
     the caller may not read, else whoever looks after partnerships."""
     if contact and not needs_pronunciation(contact):
-        return contact
+        return _said(contact)
     role = ask.partner.contact_role
     if contact and role and not needs_pronunciation(role):
         return f"your {role[0].lower()}{role[1:]}"
+    if contact:
+        # A name and a role the caller cannot read: whoever answers can still find them.
+        return "the person in charge, or whoever looks after partnerships"
     org = with_article(ask.partner.organization)
     if contact or needs_pronunciation(org) or "partner.organization" in suspicious_fields(ask):
         return "whoever looks after partnerships"
@@ -321,7 +331,12 @@ def _spoken_greet(ask: Ask, contact: str | None, greet_as: str | None) -> str | 
     if not contact or needs_pronunciation(contact):
         return None
     name = greeting_name(contact, ask.tone.value, greet_as)
-    return None if name == contact and len(contact.split()) > 1 else name
+    return None if name == contact and len(contact.split()) > 1 else _said(name)
+
+
+def _said(name: str) -> str:
+    """A name as a caller reads it aloud: "Prof. Whitfield" is "Professor Whitfield"."""
+    return re.sub(r"^Prof\.?(?= )", "Professor", name)
 
 
 def _without_our_payment(covers: str, sender: str) -> str | None:

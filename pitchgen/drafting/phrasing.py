@@ -118,6 +118,10 @@ def bare(text: str) -> str:
     return text[:-1].rstrip() if text.endswith(".") and not text.endswith("...") else text
 
 
+_MONTHS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905
+)
 _NOUNISH = re.compile(r"(?:ing|ed|tion|sion|ment|ness|ship|ity|ance|ence|ies|ers|als)s?$")
 
 
@@ -138,7 +142,9 @@ def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
     # "Childcare, interpretation and refreshments": the first item of a list in sentence case.
     listed = word.endswith(",") and len(words) > 1 and words[1][:1].islower()
     ordinary = low in common or "-" in low or _NOUNISH.search(low) or listed
-    if low in _COMMON_STARTS or (not named and ordinary):
+    # "March 4, 2027" is a date whatever the ask writes in lower case elsewhere.
+    dated = low in _MONTHS and len(words) > 1 and words[1][:1].isdigit()
+    if not dated and (low in _COMMON_STARTS or (not named and ordinary)):
         return text[0].lower() + text[1:]
     return text
 
@@ -163,9 +169,27 @@ def sentence(text: str) -> str:
     return text if text[-1] in '.!?…。！？؟"”)' else f"{text}."
 
 
+_LINKS = frozenset("on at in for from by during".split())  # noqa: SIM905
+
+
+def _shared_lead(items: list[str]) -> list[str]:
+    """Items that open with the same words up to a preposition say them once: "six volunteers
+    on Saturday, April 10, … and on Saturday, April 17, …", not "… and six volunteers on …"."""
+    if len(items) < 2:
+        return items
+    split = [i.split() for i in items]
+    k = 0
+    while all(len(w) > k + 1 and w[k].lower() == split[0][k].lower() for w in split):
+        k += 1
+    lead = max((j for j in range(2, k + 1) if split[0][j - 1].lower() in _LINKS), default=0)
+    if not lead:
+        return items
+    return [items[0], *(" ".join(w[lead - 1 :]) for w in split[1:])]
+
+
 def series(items: list[str], common: frozenset[str] = frozenset()) -> str:
     """`a, b and c`; `a; b; and c` when an item has a comma of its own."""
-    items = [lower_first(i, common) for i in items]
+    items = _shared_lead([lower_first(i, common) for i in items])
     if len(items) < 2:
         return "".join(items)
     joint = "; " if len(items) > 2 and any("," in i for i in items) else ", "
@@ -273,6 +297,13 @@ _STEP_WORDS = frozenset(
 _DETERMINERS = frozenset("the a an our your their its this these his her".split())  # noqa: SIM905
 
 
+# A name of an event that still takes "the": "the Summer Sound Festival", not "Small Exporters Day".
+_EVENT_HEADS = frozenset(
+    """festival summit conference fair forum gala dinner reception hearing launch workshop
+    breakfast lunch rally march parade concert awards""".split()  # noqa: SIM905
+)
+
+
 def is_event(text: str) -> bool:
     """Whether a milestone names an event ("closing reception", "Small Exporters Day"), which
     can be said to be *on* a day, rather than a step ("draft sent to reviewer")."""
@@ -286,7 +317,8 @@ def the(text: str) -> str:
     """An event named inside a sentence: `the closing reception`; a name (`Small Exporters
     Day`) or a phrase with its own determiner as it is."""
     first = text.split(maxsplit=1)[0].lower() if text.split() else ""
-    if not text[:1].islower() or first in _DETERMINERS:
+    last = text.split()[-1].lower() if text.split() else ""
+    if first in _DETERMINERS or (not text[:1].islower() and last not in _EVENT_HEADS):
         return text
     return f"the {text}"
 

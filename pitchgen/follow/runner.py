@@ -72,9 +72,9 @@ class Runner:
         by_key = {m.key: m for m in made}
         self._follow_ups(standing, by_key)
         for ask_id, outcome in standing.items():
-            if outcome.outcome == "declined":
+            if outcome.outcome == "declined" and f"{ask_id}:close" not in by_key:
                 self._close(ask_id, outcome.draft_id)
-            elif outcome.outcome == "accepted":
+            elif outcome.outcome == "accepted" and f"{ask_id}:kickoff" not in by_key:
                 self.kickoff(self.store.get_draft(outcome.draft_id))
         self._reminders(by_key)
         return self.report
@@ -97,15 +97,16 @@ class Runner:
                 known = latest.get(pitch.ask_id)
                 if known is None or pitch.sent_at >= known.sent_at:
                     latest[pitch.ask_id] = pitch
+        asks = self.follow.asks(set(latest))
         for ask_id, pitch in latest.items():
-            ask = self.store.get_ask(ask_id)
+            ask = asks[ask_id]
             if self.today >= answer_by(ask)[1]:
                 self.report.overdue_answers.append(ask_id)
                 continue
             first = by_key.get(f"{ask_id}:follow_up:1")
             if first is None:
                 self._first(ask, pitch)
-            else:
+            elif f"{ask_id}:follow_up:2" not in by_key:  # and never a third
                 self._second(ask, pitch, first)
 
     def _first(self, ask: Ask, pitch: StoredDraft) -> None:
@@ -117,11 +118,11 @@ class Runner:
                     unless_outcome=True)  # fmt: skip
 
     def _second(self, ask: Ask, pitch: StoredDraft, first: FollowDraft) -> None:
+        if first.status != "sent" or first.sent_at is None:
+            return
+        if self.today < add_business_days(first.sent_at.date(), self.schedule.second):
+            return
         previous = self.store.get_draft(first.draft_id)
-        if previous.status != "sent" or previous.sent_at is None:
-            return
-        if self.today < add_business_days(previous.sent_at.date(), self.schedule.second):
-            return
         longest = len(previous.content.body.split())
         written = writing.follow_up(ask, pitch, 2, pitch.sent_at.date(), self.today, longest)
         self._write(written, f"{pitch.ask_id}:follow_up:2", pitch.ask_id, pitch_id=pitch.id,

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pitchgen.partners.index import Index
     from pitchgen.partners.rank import Scored
     from pitchgen.service.core import Service
+    from pitchgen.store.followrows import Commitment, Outcome
     from pitchgen.store.partners import AskedOf, ImportResult, PartnerStore
 
 __all__ = ["PartnerPage", "Partners", "Suggestion", "SuggestionPart", "Suggestions"]
@@ -58,11 +59,20 @@ class Suggestions(BaseModel):
 
 @dataclass(frozen=True)
 class PartnerPage:
-    """One entry as a person reads it: who they are, what we asked, what came of it."""
+    """One entry as a person reads it: who they are, what we asked, what came of it (each
+    ask's standing outcome, by ask id), and the commitments not yet kept both ways."""
 
     partner: DirectoryPartner
     asks: list[AskedOf]
     last_asked: dt.date | None
+    outcomes: dict[str, Outcome]
+    owed: list[Commitment]
+    owing: list[Commitment]
+    today: dt.date
+
+    def overdue(self) -> list[Commitment]:
+        """What we owe them that is past its date."""
+        return [c for c in self.owed if c.due is not None and c.due < self.today]
 
 
 def _suggestion(item: Scored) -> Suggestion:
@@ -148,13 +158,25 @@ class Partners:
         current = directory.get(partner_id).model_dump(include=set(PartnerFields.model_fields))
         return directory.replace(partner_id, validate_fields(current | changes))
 
-    def page(self, partner_id: str) -> PartnerPage:
+    def page(self, partner_id: str, today: dt.date | None = None) -> PartnerPage:
         directory = self.directory()
         entry = directory.get(partner_id)
         asks = directory.asked_of(entry)
         stored = max((a.created_at.date() for a in asks), default=None)
         days = [d for d in (entry.last_asked, stored) if d is not None]
-        return PartnerPage(partner=entry, asks=asks, last_asked=max(days, default=None))
+        follow = self.service.follow
+        standing = {a.ask_id: follow.outcomes(a.ask_id)[-1:] for a in asks}
+        ledger = [c for a in asks for c in follow.commitments(ask_id=a.ask_id)]
+        open_ = [c for c in ledger if c.status != "done"]
+        return PartnerPage(
+            partner=entry,
+            asks=asks,
+            last_asked=max(days, default=None),
+            outcomes={ask_id: found[0] for ask_id, found in standing.items() if found},
+            owed=[c for c in open_ if c.owner == "us"],
+            owing=[c for c in open_ if c.owner == "them"],
+            today=today or dt.datetime.now(dt.UTC).date(),
+        )
 
     # --- suggestions --------------------------------------------------------------------------
 
@@ -209,27 +231,37 @@ class Partners:
         self, ask: Ask, partner_id: str | None = None, today: dt.date | None = None
     ) -> list[Problem]:
         """The over-asking guard: a warning, with the dates, when the partner (by id, else by
-        the ask's organization) was asked within the configured window."""
+        the ask's organization) was asked within the configured window, and one for each
+        commitment of ours to them that is overdue."""
         window = self.service.settings.partner_ask_window_days
         directory = self.directory()
         entry_id = partner_id or directory.find(ask.partner.organization)
-        if entry_id is None or window == 0:
+        if entry_id is None:
             return []
-        page = self.page(entry_id)
-        today = today or dt.datetime.now(dt.UTC).date()
-        last = page.last_asked
-        if last is None or not 0 <= (today - last).days <= window:
-            return []
-        earlier = ", ".join(a.created_at.date().isoformat() for a in page.asks[:3])
-        where = f" (asks in pitchgen: {earlier})" if earlier else ""
-        return [
+        page = self.page(entry_id, today)
+        name = page.partner.organization
+        found = [
             Problem(
                 "partner",
-                f"{page.partner.organization} was last asked on {last.isoformat()},"
-                f" {(today - last).days} days ago{where}: within the {window}-day window."
-                " Consider waiting, or combining this with what is open.",
+                f"we owe {name} {c.what!r}, due {c.due.isoformat()}"  # type: ignore[union-attr]
+                f" ({(page.today - c.due).days} days overdue): keep it before asking again",  # type: ignore[operator]
             )
+            for c in page.overdue()
         ]
+        last = page.last_asked
+        if window and last is not None and 0 <= (page.today - last).days <= window:
+            earlier = ", ".join(a.created_at.date().isoformat() for a in page.asks[:3])
+            where = f" (asks in pitchgen: {earlier})" if earlier else ""
+            found.insert(
+                0,
+                Problem(
+                    "partner",
+                    f"{name} was last asked on {last.isoformat()}, {(page.today - last).days}"
+                    f" days ago{where}: within the {window}-day window. Consider waiting, or"
+                    " combining this with what is open.",
+                ),
+            )
+        return found
 
 
 def _searchable(entry: DirectoryPartner) -> list[str]:

@@ -15,6 +15,8 @@ from collections.abc import Collection, Mapping
 
 import sqlalchemy as sa
 
+from pitchgen.ask import Ask
+from pitchgen.ask.text import STORED
 from pitchgen.content.models import Draft
 from pitchgen.errors import Conflict, NotFound
 from pitchgen.store.followrows import (
@@ -177,12 +179,26 @@ class FollowStore:
         return True
 
     def follow_drafts(self, ask_id: str | None = None) -> list[FollowDraft]:
-        query = follow_drafts.select().order_by(follow_drafts.c.created_at)
+        """The drafts the follow-through wrote, oldest first, each with its status (one query)."""
+        query = (
+            sa.select(follow_drafts, drafts.c.status, drafts.c.sent_at)
+            .join(drafts, drafts.c.id == follow_drafts.c.draft_id)
+            .order_by(follow_drafts.c.created_at)
+        )
         if ask_id is not None:
             query = query.where(follow_drafts.c.ask_id == ask_id)
         with self.store._read() as conn:
             rows = conn.execute(query).all()
-        return [row_model(FollowDraft, r, "created_at") for r in rows]
+        return [row_model(FollowDraft, r, "created_at", "sent_at") for r in rows]
+
+    def asks(self, ask_ids: set[str]) -> dict[str, Ask]:
+        """The asks by id, in one query."""
+        if not ask_ids:
+            return {}
+        query = sa.select(asks.c.id, asks.c.ask).where(asks.c.id.in_(sorted(ask_ids)))
+        with self.store._read() as conn:
+            rows = conn.execute(query).all()
+        return {r.id: Ask.model_validate(r.ask, context=STORED) for r in rows}
 
     def follow_draft_of(self, draft_id: str) -> FollowDraft | None:
         query = follow_drafts.select().where(follow_drafts.c.draft_id == draft_id)

@@ -69,6 +69,9 @@ class FollowDraft(BaseModel):
     step: str
     due: dt.date | None = None
     created_at: dt.datetime
+    # The draft's own state, read with it: whether a follow-up went out, and when.
+    status: str | None = None
+    sent_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)

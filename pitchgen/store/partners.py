@@ -22,7 +22,7 @@ from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem
 from pitchgen.partners.files import ImportRow
 from pitchgen.partners.model import DirectoryPartner, PartnerFields, identity
 from pitchgen.partners.rank import History
-from pitchgen.store.migrations.schema import asks, drafts, partners
+from pitchgen.store.migrations.schema import asks, drafts, outcomes, partners
 from pitchgen.store.pages import known_form
 from pitchgen.store.repository import Store
 from pitchgen.store.rows import utc
@@ -179,12 +179,31 @@ class PartnerStore:
             asks.c.ask["sender"]["organization"].as_string().label("sender"),
         )
         asked: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
-        with self.store._read() as conn:
-            for row in conn.execute(query):
+        standing: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        with self.store._read(snapshot=True) as conn:
+            owner: dict[str, str] = {}
+            for row in conn.execute(query.add_columns(asks.c.id)):
                 entry = row.partner_id or by_key.get(identity(row.partner))
                 if entry is not None:
                     asked[entry].append((utc(row.created_at).date(), row.sender or ""))
-        return {entry: History(asked=tuple(days)) for entry, days in asked.items()}
+                    owner[row.id] = entry
+            # The standing (newest) outcome of each ask made to an entry counts once.
+            newest: dict[str, str] = {}
+            for row in conn.execute(
+                sa.select(outcomes.c.ask_id, outcomes.c.outcome).order_by(outcomes.c.seq)
+            ):
+                newest[row.ask_id] = row.outcome
+        for ask_id, outcome in newest.items():
+            if ask_id in owner:
+                standing[owner[ask_id]][outcome] += 1
+        return {
+            entry: History(
+                asked=tuple(days),
+                accepted=standing[entry]["accepted"],
+                declined=standing[entry]["declined"],
+            )
+            for entry, days in asked.items()
+        }
 
     def asked_of(self, entry: DirectoryPartner) -> list[AskedOf]:
         """The asks made to `entry`, newest first, each with its drafts."""

@@ -169,9 +169,12 @@ def test_without_respond_by_the_answer_is_asked_before_the_partners_first_day() 
     ask = EDGE_ASKS["no-contact-volunteers"]
     texts = all_text(ask)
     question = texts[Channel.email].split("\n\n")[-2]
-    assert question.startswith("Could you let me know well before April 10, 2027")
+    # A date to plan against that the ask does not have to hold: the end of next week.
+    assert question.startswith(
+        "Could you let me know by the end of next week, well ahead of April 10, 2027, whether"
+    )
     assert "April 22" not in question and "as soon as" not in question
-    assert "well before April 10, 2027" in texts[Channel.call_script]
+    assert "by the end of next week, well ahead of April 10, 2027" in texts[Channel.call_script]
 
 
 def test_a_reply_date_on_the_event_day_becomes_a_day_before_it() -> None:
@@ -187,8 +190,9 @@ def test_the_email_gives_the_dates_that_bind_the_partner() -> None:
 
 def test_proposed_times_are_given_on_the_meetings_clock_and_ours_in_brackets() -> None:
     body = email(EDGE_ASKS["two-zones-es"]).body
-    slot = "at 10:00 Pacific Time (19:00 Madrid time)"
-    assert body.count(slot) == 2
+    # Both slots are 10 a.m. Pacific: the days, then the one time, said once.
+    slots = "Tuesday, 6 April 2027 or Wednesday, 7 April 2027, at 10:00 Pacific Time (19:00 Madrid"
+    assert slots in body and body.count("Pacific Time") == 1
     assert "UTC" not in body
 
 
@@ -216,7 +220,9 @@ def test_past_three_items_the_email_names_two_and_says_where_the_rest_are() -> N
     body = email(ask).body
     named = [d for d in ask.need.deliverables if d[:25].lower() in body.lower()]
     assert len(named) == 2
-    assert "There's more on the full list, which I'd be glad to go through with you." in body
+    assert "There's more on both sides; the full list will be on our meeting agenda." in body
+    # The partner's own first deadlines are among the dates it gives.
+    assert "August 16, 2027 (county list and contacts shared)" in body
 
 
 # --- locale ----------------------------------------------------------------------------------
@@ -270,8 +276,11 @@ def test_every_draft_states_the_budget_plainly(amount, currency, contribution, e
     budget = {"amount": amount, "currency": currency, "partner_contribution": contribution}
     for channel, text in all_text(variant(SUMMIT, budget=budget)).items():
         for phrase in expected:
-            if channel == Channel.meeting_agenda and phrase == "costs you nothing":
-                phrase = "No cost to Main Street Business Alliance"  # a shared document
+            if phrase == "costs you nothing":
+                # Their room is their cost: what they will not pay is our budget's share.
+                phrase = {Channel.meeting_agenda: "No cost to Main Street Business Alliance"}.get(
+                    channel, "you won't have to pay anything towards it"
+                )
             assert phrase in text, (channel, phrase)
 
 
@@ -297,7 +306,8 @@ def test_the_24_hour_clock_of_an_ask_text_reads_as_the_locale_writes_it() -> Non
 
 def test_a_morning_on_the_24_hour_clock_reads_as_a_us_reader_writes_it() -> None:
     body = email(EDGE_ASKS["no-contact-volunteers"]).body
-    assert "from 9:00 AM to 12:00 PM" in body and "9:00 to 12:00" not in body
+    assert "from 9:00 AM to noon, and on Saturday, April 17" in body
+    assert "9:00 to 12:00" not in body and "12:00 PM" not in body
     # A 24-hour locale keeps it; an evening range is clear already.
     assert "from 9:00 to 12:00" in email(EDGE_ASKS["saturday-volunteers-de"]).body
     assert "from 6:30 PM to 8:30 PM" in email(EDGE_ASKS["town-hall-no-respond-by"]).body
@@ -322,7 +332,8 @@ def test_a_benefit_names_the_partner_as_you() -> None:
 def test_who_pays_is_said_once_and_plainly() -> None:
     body = email(SUMMIT).body
     assert (
-        "Our own budget of $2,500 covers catering and AV rental, so it costs you nothing." in body
+        "Our own budget of $2,500 covers catering and AV rental, so you won't have to pay anything"
+        " towards it." in body
     )
     assert "paid by Liberty Policy Forum" not in body
     sponsor = email(SPONSOR).body
@@ -349,9 +360,20 @@ def test_an_email_past_its_budget_states_the_ask_by_what_it_names_and_offers_the
     silent = content.model_copy(
         update={
             "body": content.body.replace(
-                "There's more on the full list, which I'd be glad to go through with you.", ""
+                "There's more on both sides; the full list will be on our meeting agenda.", ""
             )
         }
     )
     judged = {r.id: r.passed for r in run_checks(ask, silent, to_text(silent)) if r.level == "must"}
     assert not judged["states_ask"] and not judged["partner_benefit"]
+
+
+def test_a_second_clause_of_what_the_budget_covers_is_a_sentence_of_its_own() -> None:
+    body = email(SPONSOR).body
+    assert "which covers the whole fellowship. The reception costs $4,000." in body
+
+
+def test_a_meeting_with_no_time_yet_is_offered_where_it_would_be() -> None:
+    assert "I'd be glad to go through it with you by video call first." in email(SUMMIT).body
+    close = render_content(EDGE_ASKS["negotiable-en-gb"], Channel.call_script).close
+    assert "3:30 pm at your office to go through it?" in close

@@ -120,8 +120,9 @@ def test_the_voicemail_gives_the_callback_number_at_the_start_and_the_end() -> N
 )
 def test_a_name_the_caller_may_not_read_is_shown_as_written_with_a_note(name, written) -> None:
     opener = script(EDGE_ASKS[name]).opener
-    assert opener.startswith("(Before you call: the name is written")
-    assert f"the name is written {written}. Ask whoever answers how to say it" in opener
+    assert opener.startswith("(Before you call: the ")
+    assert f"name is written {written}" in opener
+    assert "don't guess: ask for " in opener  # a note the caller can follow
     spoken = [line for line in opener.splitlines() if not line.startswith("(")]
     assert all(written not in line for line in spoken)
 
@@ -137,7 +138,7 @@ def test_the_agenda_header_says_when_and_where() -> None:
     content = agenda(EDGE_ASKS["negotiable-en-gb"])
     assert content.title.endswith("— Yorkshire Export Bank, Park Row, Leeds")
     slots = "Monday, 22 March 2027 at 10:00 or Wednesday, 24 March 2027 at 15:30"
-    assert f"— {slots} —" in content.title  # none chosen yet: both, in the header
+    assert f"— {slots} (one to be chosen) —" in content.title  # none chosen yet
     assert "Proposed" not in content.objective
     one = agenda(variant(SPONSOR, meeting={"proposed_times": ["2027-02-10T10:00:00-05:00"]}))
     assert "— Wednesday, February 10, 2027 at 10:00 AM" in one.title

@@ -134,6 +134,7 @@ def test_a_list_in_sentence_case_loses_its_capital_inside_a_sentence() -> None:
         ("comments back", False, None),
         ("Sponsorship payment due", False, None),
         ("our launch party", True, "our launch party"),
+        ("Summer Sound Festival", True, "the Summer Sound Festival"),
     ],
 )
 def test_an_event_is_said_to_be_on_a_day_and_a_step_is_not(milestone, event, named) -> None:
@@ -146,4 +147,11 @@ def test_what_we_would_do_is_offered_not_had() -> None:
     assert split_ours(["Your logo on the banner", "Our volunteers at your lunch"]) == (
         ["Your logo on the banner"],
         ["Our volunteers at your lunch"],
+    )
+
+
+def test_a_date_keeps_its_month_capital_whatever_the_ask_writes_elsewhere() -> None:
+    assert lower_first("March 4, 2027", frozenset({"march"})) == "March 4, 2027"
+    assert lower_first("March of the volunteers", frozenset({"march"})) == (
+        "march of the volunteers"
     )
