@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     llm_circuit_cool_down_seconds: float = Field(default=30.0, gt=0)
     # Model calls in flight at once across a server's requests.
     llm_concurrency: int = Field(default=8, ge=1, le=256)
+    # Batches (one ask to many partners): items drafted at once per process; where they run
+    # (`auto`: the Procrastinate queue when the store is PostgreSQL, else in process); how long
+    # a queue worker may be silent before its jobs are run again (above the longest model call).
+    batch_concurrency: int = Field(default=4, ge=1, le=64)
+    batch_runner: Literal["auto", "local", "queue"] = "auto"
+    batch_stalled_seconds: float = Field(default=120.0, gt=0)
 
     database_url: SecretStr | None = None
     api_keys: Annotated[list[SecretStr], NoDecode] = []

@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.openapi.utils import get_openapi
 from pydantic import BaseModel
 
-from pitchgen.api import checking, follow, partners, problems, routes
+from pitchgen.api import batches, checking, follow, partners, problems, routes
 from pitchgen.api.problems import problem_responses
 from pitchgen.service import Service
 
@@ -45,6 +45,7 @@ def install(app: FastAPI, service: Service) -> None:
     problems.install(app)
     app.include_router(routes.router)
     app.include_router(checking.router)
+    app.include_router(batches.router)
     app.include_router(partners.router)
     app.include_router(follow.router)
     _health(app, service)

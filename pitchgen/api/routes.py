@@ -172,6 +172,11 @@ async def list_drafts(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     cursor: Annotated[str | None, Query(max_length=200), _EMPTY_IS_ABSENT] = None,
+    batch: Annotated[
+        str | None,
+        Query(max_length=64, description="Only the drafts of this batch (its id)."),
+        _EMPTY_IS_ABSENT,
+    ] = None,
 ) -> Response:
     service = await _service(request)
     listing = await _read(
@@ -182,6 +187,7 @@ async def list_drafts(
         partner=partner,
         limit=limit,
         cursor=cursor,
+        batch=batch,
     )
     return _json(DraftPage(drafts=listing.drafts, next_cursor=listing.next_cursor))
 

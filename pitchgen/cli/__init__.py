@@ -46,6 +46,7 @@ def _root(
 
 def _register() -> None:
     from pitchgen.cli import draft
+    from pitchgen.cli.batch import batch_app, worker_command
     from pitchgen.cli.check import check_command
     from pitchgen.cli.db import db_app
     from pitchgen.cli.fixtures import fixtures_app
@@ -63,6 +64,8 @@ def _register() -> None:
     app.add_typer(partners_app, name="partners")
     app.add_typer(follow_app, name="follow")
     app.command("serve")(serve_command)
+    app.add_typer(batch_app, name="batch")
+    app.command("worker")(worker_command)
 
 
 _register()

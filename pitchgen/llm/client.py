@@ -32,13 +32,13 @@ from tenacity import (
     AsyncRetrying,
     RetryCallState,
     retry_if_exception_type,
-    stop_after_attempt,
     wait_random_exponential,
 )
 
 from pitchgen.errors import LLMRejected, LLMUnavailable
 from pitchgen.llm.circuit import Circuit
 from pitchgen.llm.completion import Completion, read_completion
+from pitchgen.llm.pacing import Pause
 from pitchgen.llm.prompts import Prompt
 from pitchgen.llm.recordings import FixtureStore
 from pitchgen.settings import Settings
@@ -98,8 +98,10 @@ class LLMClient:
     """One endpoint (live, replay or record), shared by every draft of a run.
 
     `concurrency` bounds the HTTP calls in flight; `sleep` is the backoff's sleep (tests pass
-    one that returns at once). In record mode, `reuse_recorded` answers a request already
-    recorded from its fixture and calls the endpoint only for the rest. The structured-output
+    one that returns at once). `pause` is shared by every call: a `Retry-After` told to one
+    holds them all back (see `pacing`), so a batch slows down as a whole. In record mode,
+    `reuse_recorded` answers a request already recorded from its fixture and calls the
+    endpoint only for the rest. The structured-output
     mode starts at `json_schema` and drops to `json_object` plus schema the first time the
     server rejects it, for the client's life.
     """
@@ -115,6 +117,7 @@ class LLMClient:
         circuit: Circuit | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         reuse_recorded: bool = False,
+        pause: Pause | None = None,
     ) -> None:
         if mode in ("replay", "record") and store is None:
             raise ValueError(f"{mode} mode needs a fixture store")
@@ -128,6 +131,7 @@ class LLMClient:
         self.structured = "json_schema"
         self.usage: dict[str, list[int]] = {}
         self._sleep = sleep
+        self.pause = pause or Pause(sleep=sleep)
         self._slots = asyncio.Semaphore(concurrency) if concurrency else None
         self._redact = _redactor(settings)
         if mode == "replay":
@@ -187,11 +191,24 @@ class LLMClient:
         def past_deadline(state: RetryCallState) -> bool:
             return loop.time() + (state.upcoming_sleep or 0.0) >= deadline
 
+        told_to_wait = 0
+        attempts = self.settings.llm_max_attempts
+
+        def out_of_attempts(state: RetryCallState) -> bool:
+            # An answer that said when to come back (a 429 with Retry-After) is the endpoint
+            # pacing us, not failing: it spends the deadline, not the attempts (up to a bound).
+            nonlocal told_to_wait
+            error = state.outcome.exception() if state.outcome else None
+            told_to_wait += isinstance(error, _Transient) and error.retry_after is not None
+            failed = state.attempt_number - told_to_wait
+            spent = failed >= attempts or state.attempt_number >= attempts * 4
+            return spent or past_deadline(state)
+
         retrying = AsyncRetrying(
             retry=retry_if_exception_type(_Transient),
-            stop=stop_after_attempt(self.settings.llm_max_attempts) | past_deadline,
+            stop=out_of_attempts,
             wait=self._wait,
-            sleep=self._sleep,
+            sleep=self._backoff,
             reraise=True,
         )
         try:
@@ -230,16 +247,25 @@ class LLMClient:
         )
         return reply
 
+    async def _backoff(self, seconds: float) -> None:
+        if seconds > 0:
+            await self._sleep(seconds)
+
     @staticmethod
     def _wait(state: RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, _Transient) and error.retry_after is not None:
-            return error.retry_after
+            return 0.0  # the shared pause holds the next attempt back (`_attempt`)
         return wait_random_exponential(multiplier=BACKOFF_SECONDS, max=BACKOFF_MAX_SECONDS)(state)
 
     async def _attempt(
         self, prompt: Prompt, messages: Sequence[dict[str, str]], deadline: float
     ) -> Completion:
+        if not await self.pause.wait(deadline):
+            raise LLMUnavailable(
+                f"{prompt.channel.value}: rate limited for"
+                f" {self.pause.remaining():.0f} s more, past the draft's deadline"
+            )
         if self._slots is None:
             return await self._exchange(prompt, messages, deadline)
         async with self._slots:
@@ -329,6 +355,8 @@ class LLMClient:
                     f"{channel}: HTTP {status}, asked to retry after {wait:.0f} s"
                     f" (past the {cap:.0f} s cap)"
                 )
+            if wait is not None:
+                self.pause.hold(wait)
             return _Transient(f"HTTP {status}: {said}", retry_after=wait)
         log.warning("%s: model endpoint refused the request: HTTP %d", channel, status)
         return LLMRejected(f"{channel}: HTTP {status} from the model endpoint: {said}")

@@ -42,6 +42,9 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
             await run_in_threadpool(service.store)
+            # Batches a previous run of the server left unfinished go on from where they were.
+            if resumed := await run_in_threadpool(service.batches.recovering):
+                service.batches.start_all(resumed)
         except StoreError as exc:
             log.warning("the draft store is not ready yet: %s", exc.message)
         follow = None

@@ -32,6 +32,8 @@ MAX_BODY_BYTES = 64 * 1024
 IMPORT_PATH = "/v1/partners/import"
 MAX_IMPORT_BYTES = 4 * 1024 * 1024
 _FILE_TYPES = (b"text/csv", b"application/yaml", b"application/x-yaml", b"text/yaml")
+# Routes that take more in one body: a batch of up to 1,000 partner blocks.
+LARGE_BODIES = {IMPORT_PATH: MAX_IMPORT_BYTES, "/v1/batches": 1024 * 1024}
 PROTECTED_PREFIX = "/v1"
 
 Scope = MutableMapping[str, Any]
@@ -124,16 +126,15 @@ class Guard:
                     await refuse(*refused)
                     return
             if scope["method"] in _BODY_METHODS:
+                limit = _limit(path)
                 try:
-                    body = await _read_body(scope, receive, self._body_seconds, _limit(path))
+                    body = await _read_body(scope, receive, self._body_seconds, limit)
                 except TimeoutError:
                     detail = f"the request body took over {self._body_seconds:g} s to arrive"
                     await refuse(408, detail, [(b"connection", b"close")])
                     return
                 if body is None:
-                    await refuse(
-                        413, f"the request body is over the limit of {_limit(path):,} bytes"
-                    )
+                    await refuse(413, f"the request body is over the limit of {limit:,} bytes")
                     return
                 if path == LOGIN_PATH and self._guessing(address, _form_key(body)):
                     await refuse(*self._too_many(address))
@@ -207,7 +208,7 @@ class Guard:
 
 
 def _limit(path: str) -> int:
-    return MAX_IMPORT_BYTES if path == IMPORT_PATH else MAX_BODY_BYTES
+    return LARGE_BODIES.get(path, MAX_BODY_BYTES)
 
 
 def _cross_site(headers: dict[bytes, bytes], path: str = "") -> tuple[int, str] | None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
     from pitchgen.export.files import Exported, Format
     from pitchgen.llm.client import LLMClient
+    from pitchgen.service.batches import Batches
     from pitchgen.service.follow import Follow
     from pitchgen.service.partners import Partners
     from pitchgen.settings import LLMMode, Settings
@@ -77,6 +78,7 @@ class Service:
         self._in_flight: InFlight | None = None
         self._window = dt.timedelta(hours=settings.idempotency_window_hours)
         self._partners: Partners | None = None
+        self._batches: Batches | None = None
 
     # --- what the service holds ---------------------------------------------------------------
 
@@ -118,7 +120,18 @@ class Service:
             self._llm = open_client(self.settings, self.settings.llm, self.settings.llm_concurrency)
         return self._llm
 
+    @property
+    def batches(self) -> Batches:
+        """One ask to many partners (`service.batches`)."""
+        if self._batches is None:
+            from pitchgen.service.batches import Batches
+
+            self._batches = Batches(self)
+        return self._batches
+
     async def aclose(self) -> None:
+        if self._batches is not None:
+            await self._batches.aclose()
         if self._llm is not None:
             await self._llm.aclose()
         self.close()
@@ -239,11 +252,13 @@ class Service:
         partner: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        batch: str | None = None,
     ) -> Listing:
         """A page of drafts, newest first, with their partners' names (one query)."""
         return self.store().list_drafts(
-            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor
-        )
+            status=status, channel=channel, partner=partner, limit=limit, cursor=cursor,
+            batch=batch,
+        )  # fmt: skip
 
     def get_draft(self, draft_id: str) -> StoredDraft:
         return self.store().get_draft(draft_id)

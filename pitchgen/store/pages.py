@@ -56,11 +56,17 @@ def decode_cursor(cursor: str) -> int:
 
 
 def filter_problems(
-    status: str | None, channel: str | None, limit: int, partner: str | None = None
+    status: str | None,
+    channel: str | None,
+    limit: int,
+    partner: str | None = None,
+    batch: str | None = None,
 ) -> list[Problem]:
     problems = []
     if partner and (problem := text_problem(partner)):
         problems.append(Problem("partner", problem))
+    if batch and (problem := text_problem(batch)):
+        problems.append(Problem("batch", problem))
     if status and status not in STATUSES:
         problems.append(Problem("status", f"must be one of {', '.join(STATUSES)}"))
     if channel and channel not in set(Channel):

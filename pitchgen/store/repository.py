@@ -25,7 +25,14 @@ from pitchgen.store import claims
 from pitchgen.store.database import describe_url, error_message, open_engine
 from pitchgen.store.idempotency import DEFAULT_WINDOW, PURGE_EVERY
 from pitchgen.store.inserts import KeyTaken, insert_draft_set, keep
-from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
+from pitchgen.store.migrations.schema import (
+    api_idempotency,
+    asks,
+    batch_items,
+    drafts,
+    events,
+    revisions,
+)
 from pitchgen.store.pages import (
     MAX_PAGE,
     MAX_REVISION_PAGE,
@@ -61,7 +68,7 @@ __all__ = [
 
 # The newest Alembic revision; a database already there is opened without loading Alembic,
 # which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0005_follow"
+SCHEMA_REVISION = "0006_batches"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -272,10 +279,12 @@ class Store:
         partner: str | None = None,
         limit: int = 50,
         cursor: str | None = None,
+        batch: str | None = None,
     ) -> Listing:
-        """Drafts newest first, filtered by exact status and channel and by partner organization
-        (case-insensitive substring), each with its partner's name, in one query."""
-        problems = filter_problems(status, channel, limit, partner)
+        """Drafts newest first, filtered by exact status and channel, by partner organization
+        (case-insensitive substring) and by the batch that made them, each with its partner's
+        name, in one query."""
+        problems = filter_problems(status, channel, limit, partner, batch)
         if problems:
             raise InvalidInput(problems)
         query = (
@@ -290,6 +299,9 @@ class Store:
             query = query.where(drafts.c.channel == str(channel))
         if partner:
             query = query.where(asks.c.partner.icontains(partner, autoescape=True))
+        if batch:
+            of_batch = sa.select(batch_items.c.ask_id).where(batch_items.c.batch_id == batch)
+            query = query.where(drafts.c.ask_id.in_(of_batch))
         if cursor:
             query = query.where(drafts.c.seq < decode_cursor(cursor))
         with self._read() as conn:

@@ -22,8 +22,9 @@ from pitchgen.export.files import FORMATS
 from pitchgen.service import Service
 from pitchgen.store.repository import StaleVersion
 from pitchgen.store.rows import StoredDraft
-from pitchgen.web import access
+from pitchgen.web import access, batches
 from pitchgen.web.access import ReviewState, posted, reviewer, state
+from pitchgen.web.batches import batch_panel
 from pitchgen.web.follow import outcome_panel
 from pitchgen.web.follow import router as follow_router
 from pitchgen.web.forms import FIELDS, content_from_form, diff_segments, form_values
@@ -59,6 +60,7 @@ def mount(app: FastAPI, service: Service) -> None:
     app.include_router(follow_router)  # before `router`: its POST /drafts/{id}/{action}
     app.include_router(partners.router)
     app.include_router(router)
+    app.include_router(batches.router)
 
 
 # --- the list --------------------------------------------------------------------------------
@@ -68,14 +70,15 @@ def mount(app: FastAPI, service: Service) -> None:
 def draft_list(request: Request) -> Response:
     who = reviewer(request)
     q = request.query_params
-    filters = {k: q.get(k, "").strip() for k in ("status", "channel", "partner")}
+    filters = {k: q.get(k, "").strip() for k in ("status", "channel", "partner", "batch")}
     service = state(request).service
     try:
         listing = service.list_drafts(
             **{k: v or None for k, v in filters.items()}, limit=PAGE_SIZE, cursor=q.get("cursor")
         )
+        batch = batch_panel(service, filters["batch"], q) if filters["batch"] else None
     except InvalidInput as exc:
-        drafts, partners, cursor, problems = [], {}, None, exc.problems
+        drafts, partners, cursor, problems, batch = [], {}, None, exc.problems, None
     else:
         drafts, partners, cursor = listing.drafts, listing.partners, listing.next_cursor
         problems = []
@@ -91,6 +94,7 @@ def draft_list(request: Request) -> Response:
         problems=problems,
         statuses=STATUSES,
         headlines=_HEADLINES,
+        batch=batch,
         next_url=f"/review?{urlencode({**active, 'cursor': cursor})}" if cursor else None,
         first_url=f"/review?{urlencode(active)}" if q.get("cursor") else None,
     )

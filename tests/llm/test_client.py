@@ -112,7 +112,19 @@ async def test_retry_after_is_honoured(header, value, expected, prompt, sleeps):
     server = scripted(Answer(429, {"error": {}}, {header: value}), completion(REPLY))
     async with client_for(server, sleeps) as client:
         await complete(client, prompt)
-    assert sleeps == [expected]
+    # The wait asked for, and a jitter of at most a quarter more (see llm/pacing).
+    assert expected <= sum(sleeps) <= expected * 1.25
+    assert len(server.bodies) == 2
+
+
+async def test_waits_the_endpoint_asked_for_spend_the_deadline_not_the_attempts(prompt, sleeps):
+    paced = Answer(429, {"error": {}}, {"retry-after": "1"})
+    attempts = Settings().llm_max_attempts
+    server = scripted(*[paced] * (attempts + 2), completion(REPLY))
+    async with client_for(server, sleeps) as client:
+        reply = await complete(client, prompt)
+    assert reply.text and len(server.bodies) == attempts + 3
+    assert client.pause.pauses >= 1
 
 
 async def test_retry_after_past_the_cap_falls_back_at_once(prompt, sleeps):

@@ -215,7 +215,7 @@ def test_an_older_database_is_brought_up_to_date_on_open(store_url: str) -> None
 
 def test_the_migrations_build_exactly_the_tables_the_store_queries(store: Store) -> None:
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn)
+        context = MigrationContext.configure(conn, opts={"include_object": schema.include_object})
         assert compare_metadata(context, schema.metadata) == []
 
 

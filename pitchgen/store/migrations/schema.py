@@ -13,11 +13,14 @@ from sqlalchemy.dialects.postgresql import JSONB
 __all__ = [
     "api_idempotency",
     "asks",
+    "batch_items",
+    "batches",
     "commitment_events",
     "commitments",
     "drafts",
     "events",
     "follow_drafts",
+    "include_object",
     "metadata",
     "outcomes",
     "partners",
@@ -193,3 +196,50 @@ follow_drafts = sa.Table(
     sa.Column("due", sa.Date),
     sa.Column("created_at", _When, nullable=False),
 )
+
+# One ask to many partners (migration 0006_batches): the batch keeps the ask without its partner
+# block;
+# each item one partner, its state, and the draft set made for it. `ask_id` is unique and set
+# once, in the transaction that stores the draft set, so an item never has two.
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("ask", _Json, nullable=False),
+    sa.Column("channels", _Json, nullable=False),
+    sa.Column("runner", sa.String(10), nullable=False),
+    sa.Column("actor", sa.Text, nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("cancelled_at", _When),
+    sa.Column("created_at", _When, nullable=False),
+)
+batch_items = sa.Table(
+    "batch_items",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("batch_id", sa.String(36), sa.ForeignKey("batches.id"), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    # Where the partner came from: a row of a file (its line) or, later, a directory entry.
+    sa.Column("partner", _Json, nullable=False),
+    sa.Column("partner_name", sa.String(200), nullable=False),
+    sa.Column("source_line", sa.Integer),
+    sa.Column("state", sa.String(10), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("owner", sa.String(120)),
+    sa.Column("lease_expires", _When),
+    sa.Column("ask_id", sa.String(36), sa.ForeignKey("asks.id"), unique=True),
+    sa.Column("fallbacks", sa.Integer, nullable=False),
+    sa.Column("outcome", _Json),
+    sa.Column("error", sa.Text),
+    sa.Column("updated_at", _When, nullable=False),
+    sa.UniqueConstraint("batch_id", "position", name="uq_batch_items_position"),
+    sa.Index("ix_batch_items_state", "batch_id", "state"),
+)
+
+
+def include_object(obj: object, name: str | None, type_: str, *_: object) -> bool:
+    """What Alembic compares with these tables: not the batch queue's own (`procrastinate_*`,
+    applied by migration 0006_batches from Procrastinate's schema)."""
+    table = getattr(obj, "table", obj)
+    return not str(getattr(table, "name", name) or "").startswith("procrastinate_")
