@@ -23,6 +23,7 @@ from pitchgen.ask.model import Ask, Partner
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [
+    "FROM_DIRECTORY",
     "MAX_PARTNERS",
     "MAX_PARTNERS_FILE_BYTES",
     "PARTNER_COLUMNS",
@@ -39,6 +40,8 @@ MAX_PARTNERS_FILE_BYTES = 2 * 1024 * 1024
 PARTNER_COLUMNS = tuple(Partner.model_fields)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_PROBLEMS = 200
+# Stands in for the organization of a row that names a directory entry instead.
+FROM_DIRECTORY = "Partner from the directory"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,9 @@ class PartnerRow:
 
     partner: Partner
     line: int | None = None
+    # A partner directory entry (`pitchgen partners`): the service fills the block from it,
+    # the row's own fields on top. Until then `partner` holds those fields around a stand-in.
+    partner_id: str | None = None
 
 
 def _where(line: int | None, index: int, column: str | None = None) -> str:
@@ -70,6 +76,13 @@ def validate_partners(
             Problem("partners", f"{len(blocks):,} partners; a batch holds at most {MAX_PARTNERS:,}")
         )
     for index, (line, block) in enumerate(blocks):
+        entry = block.get("partner_id") if isinstance(block, dict) else None
+        if entry is not None:
+            block = {k: v for k, v in block.items() if k != "partner_id"}
+            block.setdefault("organization", FROM_DIRECTORY)
+            if not isinstance(entry, str) or not entry.strip():
+                problems.append(Problem(_where(line, index, "partner_id"), "must be an id"))
+                continue
         try:
             partner = Partner.model_validate(block)
         except ValidationError as exc:
@@ -84,7 +97,7 @@ def validate_partners(
             if problem := header_name_problem(partner.organization):
                 problems.append(Problem(_where(line, index, "organization"), problem))
                 continue
-        rows.append(PartnerRow(partner, line))
+        rows.append(PartnerRow(partner, line, entry.strip() if entry else None))
     if problems:
         shown = problems[:_MAX_PROBLEMS]
         if len(problems) > _MAX_PROBLEMS:
@@ -197,14 +210,14 @@ def _header_help(what: str) -> str:
 
 def _header_problems(columns: list[str]) -> list[Problem]:
     problems = []
-    if unknown := [c for c in columns if c not in PARTNER_COLUMNS]:
+    if unknown := [c for c in columns if c not in (*PARTNER_COLUMNS, "partner_id")]:
         named = ", ".join(repr(c) for c in unknown)
         noun = "column" if len(unknown) == 1 else "columns"
         problems.append(Problem("line 1", _header_help(f"unknown {noun} {named}")))
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     for column in repeated:
         problems.append(Problem("line 1", f"column {column!r} appears more than once"))
-    if "organization" not in columns:
+    if "organization" not in columns and "partner_id" not in columns:
         problems.append(Problem("line 1", _header_help("no organization column")))
     return problems
 

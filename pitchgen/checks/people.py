@@ -52,7 +52,11 @@ def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:
             end < len(low) and low[end].isalnum() and needle[-1].isalnum()
         )
         if not inside_word:
-            if following := _NEXT_NAME_WORD.match(lines, end):
+            # A name that ends a sentence ("…", "!") is complete: a capital after it starts
+            # the next sentence, not a longer name.
+            if not needle.endswith(_SENTENCE_ENDS) and (
+                following := _NEXT_NAME_WORD.match(lines, end)
+            ):
                 longer.append(lines[at : following.end()])
             else:
                 alone += 1
@@ -61,6 +65,7 @@ def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:
 
 
 # A word of a longer name: one space, then a capital (not "I", a pronoun).
+_SENTENCE_ENDS = (".", "…", "!", "?")
 _NEXT_NAME_WORD = re.compile(r" (?!I\b)[A-Z][\w&'’.-]*")
 _SYMBOLS = re.compile(r"[^\w@.+\s-]|_")
 

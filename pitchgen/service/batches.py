@@ -171,6 +171,7 @@ class Batches:
 
         if not partners:
             raise InvalidInput([Problem("partners", "no partners: give at least one")])
+        partners = self.service.partners.fill_rows(ask, partners)
         shared, warnings = validate_batch_ask(ask, partners[0].partner)
         wanted = [c.value for c in ordered_channels(shared, channels)]
         runner = self.runner()

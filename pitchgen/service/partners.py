@@ -21,6 +21,7 @@ from pitchgen.partners.model import DirectoryPartner, PartnerFields, identity
 
 if TYPE_CHECKING:
     from pitchgen.ask import Ask
+    from pitchgen.ask.roster import PartnerRow
     from pitchgen.partners.index import Index
     from pitchgen.partners.rank import Scored
     from pitchgen.service.core import Service
@@ -226,6 +227,40 @@ class Partners:
         from pitchgen.partners.asking import for_partner
 
         return for_partner(data, self.get(partner_id))
+
+    def fill_rows(self, ask: Any, rows: list[PartnerRow]) -> list[PartnerRow]:
+        """A batch's partners: a row naming a directory entry (`partner_id`) gets its block
+        (the history note only when it names our sender), the row's own fields on top; an
+        unknown id is a problem by line."""
+        import dataclasses
+
+        from pitchgen.ask import Partner
+        from pitchgen.ask.roster import FROM_DIRECTORY
+        from pitchgen.errors import NotFound
+
+        if not any(row.partner_id for row in rows):
+            return rows
+        sender = ask.get("sender") if isinstance(ask, dict) else None
+        by = sender.get("organization") if isinstance(sender, dict) else None
+        problems, out = [], []
+        for index, row in enumerate(rows):
+            if not row.partner_id:
+                out.append(row)
+                continue
+            where = f"line {row.line}" if row.line is not None else f"partners[{index}]"
+            try:
+                entry = self.get(row.partner_id)
+            except NotFound as exc:
+                problems.append(Problem(f"{where}, partner_id", exc.message))
+                continue
+            own = row.partner.model_dump(mode="json", exclude_none=True)
+            if own.get("organization") == FROM_DIRECTORY:
+                del own["organization"]
+            block = entry.block(by if isinstance(by, str) else None).model_dump(exclude_none=True)
+            out.append(dataclasses.replace(row, partner=Partner.model_validate(block | own)))
+        if problems:
+            raise InvalidInput(problems, f"{len(problems)} unknown partners; nothing was drafted")
+        return out
 
     def guard(
         self, ask: Ask, partner_id: str | None = None, today: dt.date | None = None

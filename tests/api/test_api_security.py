@@ -149,14 +149,15 @@ async def test_a_body_just_under_the_limit_is_read(open_client: httpx.AsyncClien
 
 
 async def test_too_many_requests_wait_for_retry_after() -> None:
-    app = create_app(Settings(api_keys=f"{KEY},{OTHER_KEY}"), rate_limit=RateLimit(1, 3))
+    # One token per 1,000 s: no token comes back while the test runs, however loaded the machine.
+    app = create_app(Settings(api_keys=f"{KEY},{OTHER_KEY}"), rate_limit=RateLimit(0.001, 3))
     async with client_for(app) as client:
         statuses = [(await client.get("/v1/drafts", headers=bearer(KEY))) for _ in range(4)]
         other = await client.get("/v1/drafts", headers=bearer(OTHER_KEY))
         health = await client.get("/healthz")
 
     assert [r.status_code for r in statuses] == [200, 200, 200, 429]
-    assert statuses[-1].headers["retry-after"] == "1"
+    assert 900 <= int(statuses[-1].headers["retry-after"]) <= 1000
     assert statuses[-1].headers["content-type"] == "application/problem+json"
     assert (other.status_code, health.status_code) == (200, 200)
 

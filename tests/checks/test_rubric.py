@@ -314,6 +314,12 @@ CASES = [
     ("the partner inside a longer name", "email", [("body", "Could Main Street Business Alliance",
      "Could Main Street Business Alliance Foundation")], {}, "names_partner", "must", False,
      "calls the partner 'Main Street Business Alliance Foundation'"),
+    # Found by the template property test: a name ending in "…" was read as part of a longer
+    # name when the next sentence began right after it.
+    ("a name that ends a sentence", "email", [("body", "Could Main Street Business Alliance help?",
+     "We wrote to Main Street Business Alliance… Could you help?")],
+     {"partner.organization": "Main Street Business Alliance…"}, "names_partner", "must", True,
+     "Main Street Business Alliance… in full"),
     ("the need in other words", "email", [("body", NEED, "Your conference room on Capitol Hill,"
      " with its 80 seats, that morning")], {}, "states_ask", "must", True,
      "found the need (80, Capitol, Hill"),
