@@ -93,6 +93,8 @@ def _decode(raw: bytes, encoding: str) -> str:
                 )
             ]
         ) from None
+    except ValueError:  # an encoding name with a NUL in it, which the codec lookup refuses
+        raise InvalidInput([Problem("--encoding", f"unknown encoding {encoding!r}")]) from None
 
 
 def _unquote(cell: str) -> str:

@@ -102,6 +102,14 @@ def test_a_file_not_in_utf8_is_refused_with_where_and_how_to_fix() -> None:
     assert rows[0].fields.organization == "Café Liberté"
 
 
+@pytest.mark.parametrize("encoding", ["no-such-codec", "utf\x008"])
+def test_an_unknown_encoding_is_a_problem_at_the_option(encoding: str) -> None:
+    # Found by the API's schema fuzzing: a NUL in the name was a 500.
+    with pytest.raises(InvalidInput) as caught:
+        read_csv(HEADER.encode(), encoding=encoding)
+    assert [p.path for p in caught.value.problems] == ["--encoding"]
+
+
 def test_a_crm_export_is_read_through_a_header_map() -> None:
     raw = (
         b"Account Name,Primary Contact,Email,Phone,Services\n"
