@@ -8,13 +8,12 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest_store import POSTGRES_URL, _postgres_admin
+from conftest_store import scratch_schema_url
 from fake_openai import FakeOpenAI, completion
 
 from pitchgen.ask.reading import read_document
@@ -32,17 +31,8 @@ PARTNERS = 12
 
 @pytest.fixture
 def queue_url() -> Iterator[str]:
-    admin = _postgres_admin()
-    schema = f"pitchgen_queue_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    url = sa.make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with scratch_schema_url("pitchgen_queue") as url:
+        yield url
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen:
