@@ -120,7 +120,7 @@ def _judged(d: Draft) -> tuple[list, list]:
     need, benefits = ask_items(d.ask, _email_gist)
     if isinstance(d.content, MeetingAgenda):
         return need, benefits
-    if _REST_OFFERED.search(d.text):
+    if d.may_say("list") and _REST_OFFERED.search(d.text):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:
