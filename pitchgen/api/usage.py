@@ -1,5 +1,6 @@
-"""`GET /v1/asks/{ask_id}/usage`: the ledger of an ask's drafts, summed (each draft's own model
-calls are on the draft, `model_calls`)."""
+"""The ledger summed: `GET /v1/asks/{ask_id}/usage` over an ask's drafts and
+`GET /v1/batches/{batch_id}/usage` over a batch's (each draft's own model calls are on the
+draft, `model_calls`)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ __all__ = ["router"]
 router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
 
 AskId = Annotated[str, Path(max_length=64, description="An ask's id (`ask_id` of its drafts).")]
+BatchId = Annotated[str, Path(max_length=64, description="A batch's id (a UUID).")]
+
+
+def _json(usage: AskUsage) -> Response:
+    return Response(usage.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -29,5 +35,17 @@ async def ask_usage(request: Request, ask_id: AskId) -> Response:
     """`cost` is estimated at the operator's `PITCHGEN_PRICES` when each call was made, and is
     null when no call's model had a price (`unpriced_calls` counts those)."""
     service = await _service(request)
-    usage = await _run(service.usage, [ask_id])
-    return Response(usage.model_dump_json(), media_type="application/json")
+    return _json(await _run(service.usage, [ask_id]))
+
+
+@router.get(
+    "/batches/{batch_id}/usage",
+    response_model=AskUsage,
+    responses=problem_responses(404),
+    summary="The model calls behind a batch's drafts so far, summed, and each draft's own",
+)
+async def batch_usage(request: Request, batch_id: BatchId) -> Response:
+    """As for an ask: `ask_ids` are the batch's asks drafted so far, in file order, and a
+    batch with nothing drafted yet sums to zero."""
+    service = await _service(request)
+    return _json(await _run(service.batches.usage, batch_id))

@@ -4,7 +4,6 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +20,13 @@ __all__ = ["Draft", "Verdict", "and_", "count_words", "short", "straight_quotes"
 
 Verdict = tuple[bool, str]
 
-# A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
-# looked behind for, so the scan jumps from one to the next (only a match's end is used).
-_SENTENCE_BREAK = re.compile(r"[.!?] (?=[\"'(]?[A-Z])|\n")
+# A sentence ends after ". " before a capital, and at a line break. Found by plain searches
+# for the marks (a pattern would test a class at every character: `_sentence_ends`).
+_SENTENCE_MARKS = (". ", "! ", "? ")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+# What a case-blind pattern may match for a plain letter beyond its two cases: the only four
+# characters (all outside Latin-1) to which Python's `re.IGNORECASE` relates an ASCII letter.
+_ODD_CASES = ("İ", "ı", "K", "ſ")
 
 
 def straight_quotes(text: str) -> str:
@@ -63,12 +66,22 @@ class Draft:
 
     @cached_property
     def verbatim(self) -> list[tuple[int, int]]:
-        return verbatim_spans(self.ask, self.text)
+        return verbatim_spans(self.ask, self.text, self.low)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(self.lines))]
+        starts = [0, *_sentence_ends(self.lines)]
         return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
+
+    @cached_property
+    def plain_case(self) -> bool:
+        """Whether a case-blind match of ASCII words in the text is a match in `low`."""
+        return self.text.isascii() or not any(c in self.text for c in _ODD_CASES)
+
+    def may_say(self, *needles: str) -> bool:
+        """False only when no case-blind pattern that needs one of these lower-case `needles`
+        can match the text: a cheap test before a pattern that would scan it all."""
+        return not self.plain_case or any(needle in self.low for needle in needles)
 
     @cached_property
     def claims(self) -> list[Fact]:
@@ -105,6 +118,26 @@ class Draft:
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
         return _needle(phrase) in self.low
+
+
+def _sentence_ends(lines: str) -> list[int]:
+    """Where each sentence after the first starts: after ". " (or "!", "?") before a capital,
+    perhaps after a quote or a parenthesis, and after each line break."""
+    ends = []
+    at = lines.find("\n")
+    while at != -1:
+        ends.append(at + 1)
+        at = lines.find("\n", at + 1)
+    for mark in _SENTENCE_MARKS:
+        at = lines.find(mark)
+        while at != -1:
+            after = lines[at + 2 : at + 3]
+            if after and after in "\"'(":
+                after = lines[at + 3 : at + 4]
+            if after in _CAPITALS:
+                ends.append(at + 2)
+            at = lines.find(mark, at + 1)
+    return sorted(ends)
 
 
 @lru_cache(maxsize=512)

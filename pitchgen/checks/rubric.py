@@ -126,7 +126,7 @@ def _judged(d: Draft) -> tuple[list[tuple[Item, bool]], list[tuple[Item, bool]]]
         # The deliverables spelled out sum up the need they come from too.
         many = len(need) - 1 > EMAIL_LIST
         return [(i, many) for i in need], [(i, len(benefits) > EMAIL_LIST) for i in benefits]
-    if isinstance(d.content, CallScript) and _REST_OFFERED.search(d.text):
+    if isinstance(d.content, CallScript) and d.may_say("list") and _REST_OFFERED.search(d.text):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:

@@ -25,6 +25,7 @@ from pitchgen.cli.context import opened
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
+    from pitchgen.content.ledger import Usage
     from pitchgen.service import Service
     from pitchgen.service.batches import ItemDone
     from pitchgen.store.batches import Batch, Item
@@ -124,10 +125,12 @@ def status_command(
     with opened() as service:
         batch = service.batches.get(batch_id)
         items = service.batches.items(batch_id)
+        usage = service.batches.usage(batch_id).total
     if fmt is StatusFormat.json:
-        print(json.dumps(batch_json(batch, items), indent=2))
+        # As `GET /v1/batches/{id}`, with the total of `GET /v1/batches/{id}/usage`.
+        print(json.dumps(batch_json(batch, items) | {"usage": usage.model_dump()}, indent=2))
         return
-    _summary(batch, items)
+    _summary(batch, items, usage)
 
 
 @batch_app.command("cancel")
@@ -192,7 +195,7 @@ def _carry_on(service: Service, batch_id: str, out: Path | None, concurrency: in
     items = service.batches.items(batch_id)
     if out is not None:
         _write_out(service, items, out)
-    _summary(batch, items)
+    _summary(batch, items, service.batches.usage(batch_id).total)
     if batch.counts.get("failed"):
         print(f"some partners failed: pitchgen batch resume {batch_id}", file=sys.stderr)
         raise typer.Exit(1)
@@ -285,7 +288,7 @@ def _write_out(service: Service, items: list[Item], out: Path) -> None:
     print(f"drafts written under {out}", file=sys.stderr)
 
 
-def _summary(batch: Batch, items: list[Item]) -> None:
+def _summary(batch: Batch, items: list[Item], usage: Usage) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -305,6 +308,7 @@ def _summary(batch: Batch, items: list[Item]) -> None:
     hidden = len(items) - len(shown)
     tail = f" ({hidden} partners drafted cleanly not listed)" if hidden else ""
     console.print(f"{batch.total} partners: {counts}; {batch.fallbacks} fallbacks{tail}")
+    console.print(f"model calls of its {usage.drafts} drafts: {usage.summary()}")
     if not batch.finished:
         console.print(f"unfinished: pitchgen batch resume {batch.id}")
     console.print(f"review: pitchgen review list, or /review?batch={batch.id}")

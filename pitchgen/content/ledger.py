@@ -63,6 +63,18 @@ class Usage(BaseModel):
         default_factory=dict, description="Template drafts by their fallback reason."
     )
 
+    def summary(self) -> str:
+        """The sum in words, as the review page and `pitchgen batch status` show it."""
+        said = (
+            f"{self.model_calls} model calls, {self.reasks} re-asks, {self.retries} retries,"
+            f" {self.prompt_tokens} / {self.completion_tokens} tokens"
+        )
+        if self.cost is not None:
+            said += f", about {self.cost:.4f} at the operator's prices"
+            if self.unpriced_calls:
+                said += f" ({self.unpriced_calls} calls unpriced)"
+        return said
+
 
 def usage_of(drafts: Iterable[tuple[list[ModelCall], str | None]]) -> Usage:
     """The sum over drafts given as (their model calls, their fallback reason)."""

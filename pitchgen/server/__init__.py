@@ -73,7 +73,7 @@ def create_app(
     )
     api.install(app, service)
     web.mount(app, service)
-    counted = metrics.install(app)
+    counted = metrics.install(app, service.batches.queue_depth)
     settings = service.settings
     app.add_middleware(
         Guard,

@@ -3,20 +3,26 @@
 Counted here: requests by route template (never a raw path, which holds ids) and status, and
 their latency; drafts by channel, source and fallback reason; model calls by outcome, their
 tokens, latency, retries, re-asks and estimated cost by model; the model circuit's state; sends
-by channel and outcome. No label holds ask text, draft text or a secret: every value comes from
-a short fixed list (routes, statuses, channels, reasons) or the operator's model names.
+by channel and outcome; and the batch queue's depth (items queued and running, over every
+batch). No label holds ask text, draft text or a secret: every value comes from a short fixed
+list (routes, statuses, channels, reasons, item states) or the operator's model names.
 
 With `pitchgen serve --workers N` each worker writes its numbers to files in
 `PROMETHEUS_MULTIPROC_DIR` (set by `serve` when the operator has not) and a scrape, answered by
-any worker, adds them up. This module imports prometheus_client: only the server imports it.
+any worker, adds them up. The queue depth is not a number a worker keeps: it is read from the
+store when a scrape comes (`QueueDepth`), so whichever worker answers tells the same, whole
+count. This module imports prometheus_client: only the server imports it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -27,11 +33,14 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 from starlette.responses import Response
 
 from pitchgen import telemetry
+from pitchgen.errors import StoreError
 
-__all__ = ["MULTIPROC_ENV", "PATH", "Metrics", "install", "process_exited"]
+__all__ = ["MULTIPROC_ENV", "PATH", "Metrics", "QueueDepth", "install", "process_exited"]
 
 PATH = "/metrics"
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -127,11 +136,32 @@ class Metrics(telemetry.Observer):
         self.circuit_state.set(_CIRCUIT.get(state, 0))
 
 
+class QueueDepth(Collector):
+    """`pitchgen_batch_queue_depth{state}`: batch items queued and running, as the store counts
+    them when asked (`depth`); nothing when the store cannot answer, rather than a made-up 0."""
+
+    def __init__(self, depth: Mapping[str, int] | None) -> None:
+        self._depth = depth
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        if self._depth is None:
+            return
+        gauge = GaugeMetricFamily(
+            "pitchgen_batch_queue_depth",
+            "Batch items waiting to be drafted (queued) and being drafted (running), every batch.",
+            labels=["state"],
+        )
+        for state in ("queued", "running"):
+            gauge.add_metric([state], self._depth.get(state, 0))
+        yield gauge
+
+
 _metrics: list[Metrics] = []
 
 
-def install(app: FastAPI) -> Metrics:
-    """Count this process's work, and serve `GET /metrics` from `app`."""
+def install(app: FastAPI, queue_depth: Callable[[], Mapping[str, int]] | None = None) -> Metrics:
+    """Count this process's work, and serve `GET /metrics` from `app`; `queue_depth` (a store
+    read) is asked at each scrape."""
     if not _metrics:
         _metrics.append(Metrics())
     metrics = _metrics[0]
@@ -139,18 +169,26 @@ def install(app: FastAPI) -> Metrics:
 
     @app.get(PATH, include_in_schema=False)
     async def scrape() -> Response:
-        return Response(exposition(), media_type=CONTENT_TYPE_LATEST)
+        depth = None
+        if queue_depth is not None:
+            # The readiness probe says why the store cannot answer; the rest still does.
+            with contextlib.suppress(StoreError):
+                depth = await run_in_threadpool(queue_depth)  # may wait on the database
+        return Response(exposition(QueueDepth(depth)), media_type=CONTENT_TYPE_LATEST)
 
     return metrics
 
 
-def exposition() -> bytes:
-    """Every worker's numbers with `--workers`, else this process's."""
+def exposition(*extra: Collector) -> bytes:
+    """Every worker's numbers with `--workers`, else this process's; then `extra`'s, collected
+    now (read from the store, so the same whichever worker answers)."""
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
+        counted = generate_latest(registry)
+    else:
+        counted = generate_latest(REGISTRY)
+    return counted + b"".join(generate_latest(collector) for collector in extra)
 
 
 def process_exited() -> None:

@@ -26,6 +26,7 @@ from pitchgen.ask.roster import PartnerRow, validate_batch_ask
 from pitchgen.errors import Conflict, InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
+    from pitchgen.content.ledger import AskUsage
     from pitchgen.content.models import DraftSet
     from pitchgen.service.core import Service
     from pitchgen.store.batches import Batch, BatchStore, Item
@@ -196,6 +197,11 @@ class Batches:
 
     def items(self, batch_id: str) -> list[Item]:
         return self.store().items(batch_id)
+
+    def usage(self, batch_id: str) -> AskUsage:
+        """The ledger of the batch's drafts so far, summed (`Service.usage` over its asks), with
+        each draft's own; NotFound for an unknown batch."""
+        return self.service.usage(self.store().ask_ids(batch_id))
 
     def queue_depth(self) -> dict[str, int]:
         """Items queued and running over every batch: `{"queued": n, "running": m}`."""

@@ -366,6 +366,15 @@ class BatchStore:
                 ).scalars()
             )
 
+    def ask_ids(self, batch_id: str) -> list[str]:
+        """The asks the batch's items were drafted as, in file order; NotFound for an unknown
+        batch."""
+        self.get(batch_id)
+        with self.store._read() as conn:
+            return list(
+                conn.execute(self.asks_of(batch_id).order_by(batch_items.c.position)).scalars()
+            )
+
     def asks_of(self, batch_id: str) -> sa.Select:
         """The ask ids of a batch, for a listing filtered by batch."""
         return sa.select(batch_items.c.ask_id).where(

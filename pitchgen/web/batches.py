@@ -1,6 +1,6 @@
 """A batch on the review page: `/review?batch=ID` lists its drafts together under a panel with
-its progress, and one button approves every one of them whose must checks pass (the others are
-refused and stay in review for a person's look)."""
+its progress and the model calls of its drafts summed, and one button approves every one of
+them whose must checks pass (the others are refused and stay in review for a person's look)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def batch_panel(service: Service, batch_id: str, query: Mapping[str, str]) -> di
             if refused != "0"
             else ""
         )
-    return {"batch": batch, "message": message}
+    return {"batch": batch, "message": message, "usage": service.batches.usage(batch_id).total}
 
 
 @router.post("/batches/{batch_id}/approve")

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fake_openai import FakeOpenAI, completion
 from fastapi import FastAPI
 
 from pitchgen.ask.reading import read_document
@@ -124,3 +125,44 @@ async def test_a_restarted_server_goes_on_with_what_it_left(tmp_path: Path) -> N
         await after.state.service.batches.drain()
         batch = after.state.service.batches.get(created.batch_id)
     assert batch.counts == {"done": 4}
+
+
+async def test_a_batchs_model_calls_are_summed_with_each_drafts_own(tmp_path: Path) -> None:
+    prices = {"fake-model": {"prompt": 1.0, "completion": 2.0}}
+    # Every reply fails the checks: each draft asks, re-asks, then falls back to its template.
+    with FakeOpenAI(lambda body: completion("no draft here")) as model:
+        store = f"sqlite:///{tmp_path / 'store.db'}"
+        settings = Settings(llm="live", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="sk-x",
+                            prices=prices, database_url=store)  # fmt: skip
+        app = create_app(settings, rate_limit=UNLIMITED)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+            body = {"ask": ASK, "partners": [partner(n) for n in range(3)], "channels": ["email"]}
+            batch_id = (await client.post("/v1/batches", json=body)).json()["id"]
+            await app.state.service.batches.drain()
+            usage = (await client.get(f"/v1/batches/{batch_id}/usage")).json()
+            items = (await client.get(f"/v1/batches/{batch_id}")).json()["items"]
+            drafts = [
+                (await client.get(f"/v1/drafts/{i['drafts'][0]['id']}")).json() for i in items
+            ]
+            unknown = await client.get("/v1/batches/no-such-batch/usage")
+    calls = [c for d in drafts for c in d["model_calls"]]
+    assert usage["ask_ids"] == [i["ask_id"] for i in items]
+    # Each draft's own, in the order they were stored (partners are drafted side by side).
+    assert sorted(d["draft_id"] for d in usage["drafts"]) == sorted(d["id"] for d in drafts)
+    total = usage["total"]
+    assert (total["drafts"], total["model_calls"], total["reasks"]) == (3, 6, 3)
+    assert (total["prompt_tokens"], total["completion_tokens"]) == (600, 300)
+    assert total["cost"] == pytest.approx(sum(c["cost"] for c in calls)) != 0
+    assert total["fallbacks"] == {"llm_invalid_output": 3}
+    assert unknown.status_code == 404
+
+
+async def test_a_batch_with_nothing_drafted_yet_sums_to_nothing(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    rows = validate_partners([(None, partner(0))])
+    created = app.state.service.batches.create(ASK, rows, ["email"], "api")  # not started
+    usage = (await client.get(f"/v1/batches/{created.batch_id}/usage")).json()
+    assert (usage["ask_ids"], usage["drafts"], usage["total"]["model_calls"]) == ([], [], 0)
+    assert usage["total"]["cost"] is None

@@ -181,3 +181,15 @@ def test_queue_depth_counts_waiting_and_running_items(service: Service) -> None:
 def test_an_unknown_batch_is_not_found(service: Service) -> None:
     with pytest.raises(NotFound):
         service.batches.get("no-such-batch")
+    with pytest.raises(NotFound):
+        service.batches.usage("no-such-batch")
+
+
+def test_a_batchs_usage_sums_the_drafts_of_its_partners_in_file_order(service: Service) -> None:
+    created = service.batches.create(ASK, partners(3), ["email", "call_script"], "tester")
+    assert service.batches.usage(created.batch_id).total.drafts == 0
+    asyncio.run(service.batches.run(created.batch_id))
+    usage = service.batches.usage(created.batch_id)
+    assert usage.ask_ids == [i.ask_id for i in service.batches.items(created.batch_id)]
+    assert usage.total.drafts == 6 and len(usage.drafts) == 6
+    assert usage == service.usage(usage.ask_ids)

@@ -145,3 +145,26 @@ def test_a_run_stopped_mid_batch_resumes_to_each_partner_stored_once(
 def test_a_worker_needs_a_postgresql_store(capsys) -> None:
     assert main(["worker"]) == 1
     assert "the batch queue needs a PostgreSQL store" in capsys.readouterr().err
+
+
+def test_status_shows_what_the_batchs_model_calls_cost(capsys, monkeypatch) -> None:
+    # Every reply fails the checks: each draft asks, re-asks, then falls back to its template.
+    with FakeOpenAI(lambda body: completion("no draft here")) as server:
+        monkeypatch.setenv("PITCHGEN_LLM", "live")
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("PITCHGEN_PRICES", '{"fake-model": {"prompt": 1, "completion": 2}}')
+        assert main(["batch", ASK, PARTNERS, "--channel", "email"]) == 0
+    batch_id = capsys.readouterr().out.splitlines()[0].split()[1]
+
+    assert main(["batch", "status", batch_id]) == 0
+    # 5 drafts, 2 calls each of 100 prompt and 50 completion tokens, at 1 and 2 a million.
+    said = "model calls of its 5 drafts: 10 model calls, 5 re-asks, 0 retries, 1000 / 500 tokens"
+    shown = " ".join(capsys.readouterr().out.split())  # as wide as the terminal: any wrapping
+    assert f"{said}, about 0.0020 at the operator's prices" in shown
+    assert main(["batch", "status", batch_id, "--format", "json"]) == 0
+    usage = json.loads(capsys.readouterr().out)["usage"]
+    assert (usage["model_calls"], usage["prompt_tokens"], usage["completion_tokens"]) == (
+        10, 1000, 500,
+    )  # fmt: skip
+    assert usage["cost"] == pytest.approx(0.002)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest_browser import ASKS, post_forms, review_app, seed
+from fake_openai import FakeOpenAI, completion
 from fastapi.testclient import TestClient
 
 from pitchgen.ask import load_ask
@@ -82,3 +83,27 @@ def test_an_unknown_batch_is_a_filter_problem(store: Store) -> None:
         response = client.get("/review?batch=nope")
     assert response.status_code == 422
     assert "no batch with id nope" in response.text
+
+
+def test_a_batch_shows_the_model_calls_of_its_drafts_summed(store: Store) -> None:
+    prices = {"fake-model": {"prompt": 1.0, "completion": 2.0}}
+    # Every reply fails the checks: each draft asks, re-asks, then falls back to its template.
+    with FakeOpenAI(lambda body: completion("no draft here")) as model:
+        settings = Settings(llm="live", OPENAI_BASE_URL=model.base_url, OPENAI_API_KEY="sk-x",
+                            prices=prices, batch_runner="local")  # fmt: skip
+        service = Service(settings, store=store)
+        rows = validate_partners([(None, {"organization": n}) for n in NAMES])
+        created = service.batches.create(ASK, rows, ["email"], "tester")
+
+        async def drafted() -> None:
+            await service.batches.run(created.batch_id)
+            await service.llm().aclose()  # on the loop it was opened on
+
+        asyncio.run(drafted())
+    with TestClient(review_app(store), follow_redirects=False) as client:
+        html = client.get(f"/review?batch={created.batch_id}").text
+    # 3 drafts, 2 calls each of 100 prompt and 50 completion tokens, at 1 and 2 a million.
+    assert (
+        "Model calls of its 3 drafts: 6 model calls, 3 re-asks, 0 retries, 600 / 300 tokens,"
+        " about 0.0012 at the operator&#39;s prices." in html
+    )

@@ -15,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from pitchgen.ask import load_ask
+from pitchgen.ask.roster import validate_partners
 from pitchgen.server import RateLimit, create_app
 from pitchgen.server.logs import JsonFormatter, TextFormatter
 from pitchgen.settings import Settings
@@ -190,6 +191,46 @@ async def test_model_calls_are_counted_with_their_tokens_and_outcomes() -> None:
     assert grew("pitchgen_drafts_total", channel="email", source="template",
                 fallback_reason="llm_invalid_output") == 1  # fmt: skip
     assert sample(after, "pitchgen_llm_circuit_state") == 0  # closed
+
+
+async def test_the_metrics_tell_how_many_partners_wait_and_are_being_drafted(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(llm="off", database_url=f"sqlite:///{tmp_path / 'store.db'}")
+    app = create_app(settings, rate_limit=UNLIMITED)
+    batches = app.state.service.batches
+    async with client_for(app) as client:
+        empty = (await client.get("/metrics")).text
+        assert "# TYPE pitchgen_batch_queue_depth gauge" in empty
+        assert sample(empty, "pitchgen_batch_queue_depth", state="queued") == 0
+
+        partners = [{"organization": f"Riverside Group {n}", "contact_name": "Alex Morgan"}
+                    for n in range(3)]  # fmt: skip
+        shared = SUMMIT.model_dump(mode="json", exclude={"partner"}, exclude_none=True)
+        created = batches.create(shared, validate_partners([(None, p) for p in partners]),
+                                 ["email"], "api")  # fmt: skip
+        first = batches.items(created.batch_id)[0]
+        assert batches.store().claim(first.id, "a-runner", batches.lease)
+        waiting = (await client.get("/metrics")).text
+        assert sample(waiting, "pitchgen_batch_queue_depth", state="queued") == 2
+        assert sample(waiting, "pitchgen_batch_queue_depth", state="running") == 1
+        assert created.batch_id not in waiting and "Riverside" not in waiting
+
+        batches.store().release("a-runner")
+        await batches.run(created.batch_id)
+        drafted = (await client.get("/metrics")).text
+    assert sample(drafted, "pitchgen_batch_queue_depth", state="queued") == 0
+    assert sample(drafted, "pitchgen_batch_queue_depth", state="running") == 0
+
+
+async def test_the_metrics_answer_while_the_store_cannot(tmp_path: Path) -> None:
+    unreachable = "postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2"
+    app = create_app(Settings(llm="off", database_url=unreachable), rate_limit=UNLIMITED)
+    async with client_for(app) as client:
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert "pitchgen_http_requests_total" in response.text
+    assert "pitchgen_batch_queue_depth" not in response.text  # unknown, not a made-up 0
 
 
 async def scrape() -> str:

@@ -166,6 +166,9 @@ def test_the_metrics_of_every_worker_add_up(tmp_path: Path) -> None:
         text = httpx.get(f"{server.url}/metrics", timeout=WAIT).text
     labels = {"route": "/healthz", "method": "GET", "status": "200"}
     assert sample(text, "pitchgen_http_requests_total", **labels) == 12
+    # Read from the store by the worker that answers: once, not once per worker.
+    assert text.count("# TYPE pitchgen_batch_queue_depth gauge") == 1
+    assert sample(text, "pitchgen_batch_queue_depth", state="queued") == 0
 
 
 async def no_content(scope, receive, send) -> None:
