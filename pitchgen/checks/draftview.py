@@ -24,9 +24,6 @@ Verdict = tuple[bool, str]
 # for the marks (a pattern would test a class at every character: `_sentence_ends`).
 _SENTENCE_MARKS = (". ", "! ", "? ")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-# What a case-blind pattern may match for a plain letter beyond its two cases: the only four
-# characters (all outside Latin-1) to which Python's `re.IGNORECASE` relates an ASCII letter.
-_ODD_CASES = ("İ", "ı", "K", "ſ")
 
 
 def straight_quotes(text: str) -> str:
@@ -72,16 +69,6 @@ class Draft:
     def sentences(self) -> list[tuple[int, int]]:
         starts = [0, *_sentence_ends(self.lines)]
         return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
-
-    @cached_property
-    def plain_case(self) -> bool:
-        """Whether a case-blind match of ASCII words in the text is a match in `low`."""
-        return self.text.isascii() or not any(c in self.text for c in _ODD_CASES)
-
-    def may_say(self, *needles: str) -> bool:
-        """False only when no case-blind pattern that needs one of these lower-case `needles`
-        can match the text: a cheap test before a pattern that would scan it all."""
-        return not self.plain_case or any(needle in self.low for needle in needles)
 
     @cached_property
     def claims(self) -> list[Fact]:

@@ -28,6 +28,7 @@ from pitchgen.checks.draftview import (
 )
 from pitchgen.checks.facts import Fact, MonthDay, phone_digits
 from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
+from pitchgen.checks.needles import Guarded
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
@@ -78,7 +79,7 @@ def _names_partner(d: Draft) -> Verdict:
                      f" {odd['partner.contact_name']})")  # fmt: skip
     elif contact:
         forms = contact_forms(contact, partner.greet_as)
-        if hit := next((m for form in forms if (m := form.search(d.lines))), None):
+        if hit := next((m for form in forms if (m := form.search(d.lines, d.low))), None):
             found.append(f"addresses the contact as '{hit[0]}'")
         else:
             problems.append(
@@ -106,6 +107,7 @@ def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[s
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
 _REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+_REST_OFFERED_, _YOU_ = Guarded(_REST_OFFERED), Guarded(_YOU)
 
 
 def _email_gist(text: str) -> str:
@@ -120,7 +122,7 @@ def _judged(d: Draft) -> tuple[list, list]:
     need, benefits = ask_items(d.ask, _email_gist)
     if isinstance(d.content, MeetingAgenda):
         return need, benefits
-    if d.may_say("list") and _REST_OFFERED.search(d.text):
+    if _REST_OFFERED_.search(d.text, d.low):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:
@@ -140,7 +142,7 @@ def _partner_benefit(d: Draft) -> Verdict:
     _, benefits = _judged(d)
     missing, found = _coverage(d, benefits, "benefit")
     org = d.ask.partner.organization
-    if not (_YOU.search(d.text) or d.says(org)):
+    if not (_YOU_.search(d.text, d.low) or d.says(org)):
         missing.append(f"never addresses {org} as 'you' or by name")
     if missing:
         return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
