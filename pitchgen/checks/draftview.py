@@ -100,7 +100,7 @@ class Draft:
 
     @cached_property
     def terms(self) -> DraftTerms:
-        return DraftTerms([self.lines[a:b] for a, b in self.sentences], self.facts)
+        return DraftTerms(self.lines, self.sentences, self.facts)
 
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""

@@ -10,6 +10,7 @@ hundred times cheaper.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from re import _constants as C  # the parser's op codes
 from re import _parser
@@ -83,3 +84,6 @@ class Guarded:
 
     def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
         return self.pattern.search(text) if self.may_match(text, low) else None
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text) if self.may_match(text, low) else iter(())

@@ -52,7 +52,7 @@ PLACEHOLDERS = (
     (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
     (r"lorem ipsum\b", True),
 )
-_PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
+_PLACEHOLDERS = tuple((Guarded(re.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS)
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # --- the checks ------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ def _no_placeholders(d: Draft) -> Verdict:
     found = [
         f"'{short(d.text[m.start() : m.end()], 30)}'"
         for rx, whole_word in _PLACEHOLDERS
-        for m in rx.finditer(d.blanked)
+        for m in rx.finditer(d.blanked, d.blanked)  # lower case already
         if not (whole_word and m.start() and d.blanked[m.start() - 1].isalnum())
     ]
     return (False, f"contains the placeholder {and_(found)}") if found else (True, "none found")
