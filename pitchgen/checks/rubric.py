@@ -89,8 +89,8 @@ def _names_partner(d: Draft) -> Verdict:
     return verdict(problems, "names " + and_(found))
 
 
-def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[str]]:
-    verdicts = [judge(item, d.terms) for item in items]
+def _coverage(d: Draft, items: list[tuple[Item, bool]], what: str) -> tuple[list[str], list[str]]:
+    verdicts = [judge(item, d.terms, brief) for item, brief in items]
     missing = [
         f"missing {v.item.label} ('{short(v.item.text, 50)}'): does not mention {and_(v.missing)}"
         for v in verdicts
@@ -102,8 +102,10 @@ def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[s
 
 
 # The length budget of an email and of a call script (issue 13): a text over EMAIL_GIST_WORDS
-# is judged by its gist (its first sentence, else its opening clauses); past EMAIL_LIST items
-# of a list, the first EMAIL_NAMED stand for it when the draft says where the full list is.
+# is judged by its gist (its first sentence, else its opening clauses). Past EMAIL_LIST items
+# of a list, an email sums each item up in a few words (`coverage.judge`, brief): every item is
+# still there, by its figures, names and key words. A call script names EMAIL_NAMED of them
+# aloud, which stand for the list when it says where the full list is.
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
 _REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
@@ -114,20 +116,24 @@ def _email_gist(text: str) -> str:
     return gist(text, EMAIL_GIST_WORDS)
 
 
-def _judged(d: Draft) -> tuple[list, list]:
-    """The need, deliverables and benefits as this draft must state them. An agenda is a list
-    of short items, not letter prose: it too states a long text by its gist, but every item."""
+def _judged(d: Draft) -> tuple[list[tuple[Item, bool]], list[tuple[Item, bool]]]:
+    """The need, deliverables and benefits as this draft must state them, each with whether
+    a summary of it will do. An agenda is a list of short items, not letter prose: it too
+    states a long text by its gist, but every item in full."""
     if not isinstance(d.content, (Email, CallScript, MeetingAgenda)):
-        return ask_items(d.ask)
+        need, benefits = ask_items(d.ask)
+        return [(i, False) for i in need], [(i, False) for i in benefits]
     need, benefits = ask_items(d.ask, _email_gist)
-    if isinstance(d.content, MeetingAgenda):
-        return need, benefits
-    if _REST_OFFERED_.search(d.text, d.low):
+    if isinstance(d.content, Email):
+        # The deliverables spelled out sum up the need they come from too.
+        many = len(need) - 1 > EMAIL_LIST
+        return [(i, many) for i in need], [(i, len(benefits) > EMAIL_LIST) for i in benefits]
+    if isinstance(d.content, CallScript) and _REST_OFFERED_.search(d.text, d.low):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:
             benefits = benefits[:EMAIL_NAMED]
-    return need, benefits
+    return [(i, False) for i in need], [(i, False) for i in benefits]
 
 
 def _states_ask(d: Draft) -> Verdict:
