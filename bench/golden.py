@@ -66,6 +66,8 @@ def _set(draft_set) -> dict:
     data = draft_set.model_dump(mode="json", exclude={"ask_id"})
     for d in data["drafts"]:
         d.pop("id", None)
+        for call in d.get("model_calls") or []:
+            call.pop("latency_ms", None)  # the wall time of a replayed call: not an output
     return data
 
 

@@ -1,13 +1,20 @@
-"""Typed settings, read once from the environment (interfaces.md names the variables)."""
+"""Typed settings, read once from the environment (interfaces.md names the variables).
+
+`Settings()` reads the environment as pydantic-settings did for this flat model, keywords
+winning: each field from `PITCHGEN_<FIELD>` (or its one alias, the openai SDK's own variables),
+names matched in any case, the price table as JSON; no .env file. That is a few lines over
+pydantic, where pydantic-settings, which imports asyncio, argparse and its cloud sources, cost
+`pitchgen draft` a sixth of its start-up."""
 
 from __future__ import annotations
 
+import json
+import os
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Any, Literal
 
 from pydantic import (
-    AliasChoices,
     BaseModel,
     ConfigDict,
     Field,
@@ -16,7 +23,6 @@ from pydantic import (
     ValidationError,
     field_validator,
 )
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from pitchgen.errors import ConfigError, problems_from
 
@@ -54,18 +60,15 @@ class Price(BaseModel):
         return (prompt_tokens * self.prompt + completion_tokens * self.completion) / 1_000_000
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PITCHGEN_", extra="ignore", frozen=True)
+class Settings(BaseModel):
+    # Defaults are validated too: the allowed hosts' are normalized like any others.
+    model_config = ConfigDict(extra="ignore", frozen=True, validate_default=True)
 
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, validation_alias="OPENAI_BASE_URL")
-    model: str = Field(
-        default="gpt-4o-mini", validation_alias=AliasChoices("PITCHGEN_MODEL", "model")
-    )
-    llm: LLMMode = Field(default="auto", validation_alias=AliasChoices("PITCHGEN_LLM", "llm"))
-    fixtures: Path = Field(
-        default=Path("fixtures/llm"), validation_alias=AliasChoices("PITCHGEN_FIXTURES", "fixtures")
-    )
+    model: str = "gpt-4o-mini"
+    llm: LLMMode = "auto"
+    fixtures: Path = Path("fixtures/llm")
     llm_deadline_seconds: float = Field(default=30.0, gt=0)
     llm_temperature: float = Field(default=0.0, ge=0, le=2)
     llm_max_attempts: int = Field(default=4, ge=1, le=10)
@@ -91,12 +94,12 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     database_url: SecretStr | None = None
-    api_keys: Annotated[list[SecretStr], NoDecode] = []
+    api_keys: list[SecretStr] = []
     # The server's own protections (README, "Security"): every default is the safe one.
     rate_limit_per_second: float = Field(default=5.0, gt=0)
     rate_limit_burst: int = Field(default=60, ge=1)
-    allowed_hosts: Annotated[list[str], NoDecode] = list(LOOPBACK_HOSTS)
-    trusted_proxies: Annotated[list[IPvAnyNetwork], NoDecode] = []
+    allowed_hosts: list[str] = list(LOOPBACK_HOSTS)
+    trusted_proxies: list[IPvAnyNetwork] = []
     body_timeout_seconds: float = Field(default=10.0, gt=0)
     idempotency_window_hours: float = Field(default=24.0, gt=0)
     # Drafting to a partner asked within this many days warns (the over-asking guard).
@@ -117,9 +120,22 @@ class Settings(BaseSettings):
     # pitch and from the first to the second; business days before a commitment falls due
     # that its reminder is drafted; minutes between `follow run`s inside `pitchgen serve`
     # (0: never; run it from cron instead).
-    follow_up_days: Annotated[list[int], NoDecode] = [3, 5]
+    follow_up_days: list[int] = [3, 5]
     reminder_days: int = Field(default=3, ge=0, le=30)
     follow_run_minutes: float = Field(default=0, ge=0, le=24 * 60)
+
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**{**_environment(), **values})
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _json(cls, raw: object) -> object:
+        if isinstance(raw, str):
+            try:
+                return json.loads(raw)
+            except ValueError:
+                raise ValueError('not JSON, e.g. {"gpt-4o-mini": {"prompt": 0.15, ...}}') from None
+        return raw
 
     @field_validator("follow_up_days", mode="before")
     @classmethod
@@ -185,14 +201,22 @@ _SECRETS = frozenset({"OPENAI_API_KEY", "PITCHGEN_DATABASE_URL", "PITCHGEN_API_K
                       "PITCHGEN_SMTP_PASSWORD"})  # fmt: skip
 
 
-def _variable(name: str) -> str:
-    """The environment variable behind a field name or alias in a validation error."""
-    if name not in Settings.model_fields:
-        return name  # already the alias, which is the variable
+def _key(name: str) -> str:
+    """What a value for the field `name` is given as: its name, or its alias."""
     alias = Settings.model_fields[name].validation_alias
-    if isinstance(alias, AliasChoices):
-        alias = alias.choices[0]
-    return alias if isinstance(alias, str) else f"PITCHGEN_{name.upper()}"
+    return alias if isinstance(alias, str) else name
+
+
+def _variable(key: str) -> str:
+    """The environment variable behind a field's key (see `_key`)."""
+    return key if key.isupper() else f"PITCHGEN_{key.upper()}"
+
+
+def _environment() -> dict[str, str]:
+    """The settings the environment holds, by key; variable names match in any case."""
+    environ = {name.upper(): value for name, value in os.environ.items()}
+    keys = (_key(name) for name in Settings.model_fields)
+    return {key: environ[_variable(key)] for key in keys if _variable(key) in environ}
 
 
 @cache

@@ -6,7 +6,7 @@ import pytest
 
 from pitchgen.cli import main
 from pitchgen.errors import ConfigError
-from pitchgen.settings import get_settings
+from pitchgen.settings import Settings, get_settings
 
 
 def test_the_contract_variables_are_read(monkeypatch: pytest.MonkeyPatch):
@@ -65,3 +65,17 @@ def test_the_cli_reports_bad_settings_as_one_line_and_exit_1(monkeypatch, capsys
         "error: invalid settings: PITCHGEN_SMTP_TLS: must be one of 'none', 'starttls' or"
         " 'tls' (got 'sometimes')\n"
     )
+
+
+def test_a_price_table_that_is_not_json_is_named(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PITCHGEN_PRICES", "gpt-4o-mini: 0.15")
+    with pytest.raises(ConfigError) as caught:
+        get_settings()
+    assert caught.value.message.startswith("invalid settings: PITCHGEN_PRICES: not JSON")
+
+
+def test_keywords_win_over_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("PITCHGEN_LLM", "replay")
+    monkeypatch.setenv("PITCHGEN_MODEL", "from-the-environment")
+    settings = Settings(llm="off")
+    assert (settings.llm, settings.model) == ("off", "from-the-environment")

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from pitchgen.checks.textindex import TextIndex, matches_at
+
 __all__ = ["Clock", "is_offset", "times"]
 
 
@@ -52,17 +54,21 @@ def _colon_starts(text: str) -> list[int]:
     return found
 
 
-def _half_starts(text: str) -> list[int]:
+def _half_starts(index: TextIndex) -> list[int]:
     """Where "1 pm", "8am" or "2 p.m." may start (a time with minutes starts at its colon)."""
-    low = text.lower()
+    text, low = index.text, index.low
     if "m" not in low:
         return []
-    found = []
-    for m in _HALF.finditer(low):
-        end = m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
-        if (start := _hour_start(text, end)) is not None:
-            found.append(start)
-    return found
+    if index.latin1 is None:  # `low` may be longer than the text: scan it as it is
+        ends = [m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
+                for m in _HALF.finditer(low)]  # fmt: skip
+    else:  # am or pm right after a run of digits, or one space after it
+        ends = []
+        for _, end in index.runs:
+            at = end + (low[end : end + 1] == " ")
+            if low[at : at + 1] in ("a", "p") and _HALF.match(low, at):
+                ends.append(end)
+    return [start for end in ends if (start := _hour_start(text, end)) is not None]
 
 
 _NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
@@ -74,11 +80,15 @@ _RANGE = re.compile(
 )
 
 
-def _ranges(text: str) -> list[tuple[int, int, Clock]]:
+def _ranges(index: TextIndex) -> list[tuple[int, int, Clock]]:
     """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
     unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
-    found = []
-    for m in _RANGE.finditer(text):
+    text, found = index.text, []
+    # An hour of one or two digits, then a colon, a space, a dash, "to", "until" or "till".
+    starts = [start for start, end in index.runs
+              if end - start <= 2 and (after := text[end : end + 1])
+              and (after in ":-–—tu" or after.isspace())]  # fmt: skip
+    for m in matches_at(_RANGE, text, starts):
         h1, h2 = int(m["h"]), int(m["h2"])
         if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
             continue
@@ -93,12 +103,13 @@ def _ranges(text: str) -> list[tuple[int, int, Clock]]:
     return found
 
 
-def times(text: str) -> list[tuple[int, int, Clock]]:
+def times(index: TextIndex) -> list[tuple[int, int, Clock]]:
     """Times of day: "7:30", "13:00", "10:00 a.m.", "1 pm", "noon", "8 to 11 am"."""
     # The clock pattern is tried only where a time can stand (before a colon, before am or
     # pm), not at every digit of a draft's dates.
-    halves = _half_starts(text)
-    found = _ranges(text) if halves else []
+    text = index.text
+    halves = _half_starts(index)
+    found = _ranges(index) if halves else []
     done = 0
     for start in sorted(set(_colon_starts(text) + halves)):
         if start < done or not (m := _CLOCK.match(text, start)) or is_offset(text, start):
@@ -113,7 +124,7 @@ def times(text: str) -> list[tuple[int, int, Clock]]:
         elif hour <= 23:
             exact = hour == 0 or hour >= 12
             found.append((m.start(), m.end(), Clock(hour * 60 + minute, exact)))
-    low = text.lower() if "oon" in text or "idday" in text or "idnight" in text else ""
+    low = index.low if "oon" in text or "idday" in text or "idnight" in text else ""
     for m in _NOON.finditer(low):
         found.append((m.start(), m.end(), Clock(12 * 60 if m["noon"] else 0, True)))
     return found

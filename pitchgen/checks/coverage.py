@@ -18,9 +18,9 @@ from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
 from pitchgen.checks.grounding import ask_texts
-from pitchgen.checks.wordstems import stem, stems, words
+from pitchgen.checks.wordstems import sentence_words, stem, stems, words
 
-__all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge"]
+__all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge", "said_names", "sums_up"]
 
 # How many sentences in a row may share an item between them ("We'd love your room, which
 # seats 80. We'd need it from 7:30 to 1 pm.").
@@ -37,6 +37,13 @@ class Item:
     meaning: tuple[tuple[str, str], ...]
     distinctive: frozenset[str]  # meaning stems no other part of the ask uses
     suspicious: str | None  # what it looks like, when it looks like markup or an instruction
+    # Stems of the names every draft says anyway (the partner, the project, us): in a summary,
+    # "week" of "Read Ohio Week" does not name "your logo files for the week's materials".
+    names: frozenset[str] = frozenset()
+    # Its meaning stems no other deliverable or benefit uses: a summary of an item without
+    # figures says one of them ("your logo *files*"), where a word of the next item ("logo")
+    # would not tell it apart.
+    own: frozenset[str] = frozenset()
 
     @property
     def needed(self) -> int:
@@ -46,6 +53,16 @@ class Item:
         if self.figures:
             return (n + 1) // 2
         return n if n <= 2 else n // 2 + 1
+
+    @property
+    def named(self) -> int:
+        """How many of its other words name it in a summary: one beside its figures, which
+        pin it down; else a third of them, and at least two where it has two ("logo files",
+        not just "logo", which the next item may share)."""
+        n = len(self.meaning)
+        if self.figures:
+            return min(1, n)
+        return min(n, max(2, -(-n // 3)))
 
 
 @dataclass(frozen=True)
@@ -59,10 +76,19 @@ class Verdict:
         return not self.missing
 
 
-def _item(label: str, text: str, suspicious: str | None, elsewhere: set[str]) -> Item:
+def _item(
+    label: str,
+    text: str,
+    suspicious: str | None,
+    elsewhere: set[str],
+    names: frozenset[str],
+    others: set[str],
+) -> Item:
     facts, required, meaning = _parts(text)
-    distinctive = frozenset(root for root, _ in meaning) - elsewhere
-    return Item(label, text, facts, required, meaning, distinctive, suspicious)
+    roots = frozenset(root for root, _ in meaning)
+    return Item(
+        label, text, facts, required, meaning, roots - elsewhere, suspicious, names, roots - others
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -114,11 +140,15 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     odd = suspicious_fields(ask)
     texts = ask_texts(ask)
     counted = _stems_counted(ask)
+    names = frozenset(stems(said_names(ask)))
+
+    listed = [*ask.need.deliverables, *(b.description for b in ask.benefits)]
 
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
         alone = {root for root in stems(text) if counted[root] <= texts.count(text)}
-        return _item(label, shorten(text), odd.get(path), set(counted) - alone)
+        others = _others(listed, text)
+        return _item(label, shorten(text), odd.get(path), set(counted) - alone, names, others)
 
     need = [item("the need", ask.need.description, "need.description")]
     need += [
@@ -135,12 +165,23 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     return need, benefits
 
 
+def said_names(ask: Ask) -> str:
+    """The names every draft of `ask` says (the partner, the project, us), as the ask writes
+    them."""
+    return f"{ask.partner.organization}. {ask.project.name}. {ask.sender.organization}"
+
+
+def _others(listed: list[str], text: str) -> set[str]:
+    """The stems of every listed item but `text`."""
+    return set().union(set(), *(stems(other) for other in listed if other != text))
+
+
 class DraftTerms:
     """What a draft says, as the coverage test reads it: its stems sentence by sentence and
     its figures by value."""
 
-    def __init__(self, sentences: list[str], facts: list[Fact]) -> None:
-        self.sentences = [set(map(stem, words(s))) for s in sentences]
+    def __init__(self, text: str, spans: list[tuple[int, int]], facts: list[Fact]) -> None:
+        self.sentences = [set(map(stem, found)) for found in sentence_words(text, spans)]
         self.all = set().union(*self.sentences) if self.sentences else set()
         self.numbers: set[Decimal] = set()
         self.money: set[Money] = set()
@@ -191,8 +232,11 @@ class DraftTerms:
         return best
 
 
-def judge(item: Item, draft: DraftTerms) -> Verdict:
-    """What of `item` the draft states, and what it leaves out (in the item's own words)."""
+def judge(item: Item, draft: DraftTerms, brief: bool = False) -> Verdict:
+    """What of `item` the draft states, and what it leaves out (in the item's own words).
+    `brief`: the item is one of a long list the draft sums up in a few words each ("a list of
+    the 12 counties, a 30-minute call, your logo files"): its figures and names must be there,
+    but of its other words only its key ones (`Item.named`)."""
     if item.suspicious:
         return Verdict(item, (f"counted as present: it looks like {item.suspicious}",), ())
     found = [f.text for f in item.figures if draft.has_figure(f)]
@@ -213,6 +257,31 @@ def judge(item: Item, draft: DraftTerms) -> Verdict:
     vague = not item.figures and 2 * len(said) < len(item.distinctive)
     if vague and 4 * len(together) > 3 * len(roots):
         vague = False
-    if len(together) < item.needed or vague:
+    if brief:
+        # Its key words, names aside, stand together, and one of them is its own where it has
+        # no figures: a word of the next item, or of the greeting, does not name it.
+        plain = roots - item.names
+        least = min(item.named, len(plain))
+        own = item.own if not item.figures else frozenset()
+        vague = bool(plain) and not any(
+            len(w & plain) >= least and (not own or w & own) for w in draft.windows
+        )
+    if len(together) < (item.named if brief else item.needed) or vague:
         missing += [word for root, word in item.meaning if root not in together]
     return Verdict(item, tuple(found), tuple(missing))
+
+
+def sums_up(text: str, brief: str, named: str = "", listed: tuple[str, ...] = ()) -> bool:
+    """Whether `brief` names the item `text` of the list `listed` (every deliverable and
+    benefit) as a summary must (`judge`, brief), in a draft that names `named` elsewhere (the
+    partner, the project): what a template checks a shortened item against before it writes
+    it."""
+    facts, required, meaning = _parts(text)
+    roots = frozenset(root for root, _ in meaning)
+    own = roots - _others(list(listed), text)
+    item = Item(
+        "item", text, facts, required, meaning, frozenset(), None, frozenset(stems(named)), own
+    )
+    draft = DraftTerms(brief, [(0, len(brief))], parse_facts(brief))
+    draft.all |= item.names
+    return judge(item, draft, brief=True).ok

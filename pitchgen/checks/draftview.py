@@ -4,7 +4,6 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -21,9 +20,10 @@ __all__ = ["Draft", "Verdict", "and_", "count_words", "short", "straight_quotes"
 
 Verdict = tuple[bool, str]
 
-# A sentence ends after ". " before a capital, and at a line break. The end mark is matched, not
-# looked behind for, so the scan jumps from one to the next (only a match's end is used).
-_SENTENCE_BREAK = re.compile(r"[.!?] (?=[\"'(]?[A-Z])|\n")
+# A sentence ends after ". " before a capital, and at a line break. Found by plain searches
+# for the marks (a pattern would test a class at every character: `_sentence_ends`).
+_SENTENCE_MARKS = (". ", "! ", "? ")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def straight_quotes(text: str) -> str:
@@ -63,11 +63,11 @@ class Draft:
 
     @cached_property
     def verbatim(self) -> list[tuple[int, int]]:
-        return verbatim_spans(self.ask, self.text)
+        return verbatim_spans(self.ask, self.text, self.low)
 
     @cached_property
     def sentences(self) -> list[tuple[int, int]]:
-        starts = [0, *(m.end() for m in _SENTENCE_BREAK.finditer(self.lines))]
+        starts = [0, *_sentence_ends(self.lines)]
         return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
 
     @cached_property
@@ -100,11 +100,31 @@ class Draft:
 
     @cached_property
     def terms(self) -> DraftTerms:
-        return DraftTerms([self.lines[a:b] for a, b in self.sentences], self.facts)
+        return DraftTerms(self.lines, self.sentences, self.facts)
 
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
         return _needle(phrase) in self.low
+
+
+def _sentence_ends(lines: str) -> list[int]:
+    """Where each sentence after the first starts: after ". " (or "!", "?") before a capital,
+    perhaps after a quote or a parenthesis, and after each line break."""
+    ends = []
+    at = lines.find("\n")
+    while at != -1:
+        ends.append(at + 1)
+        at = lines.find("\n", at + 1)
+    for mark in _SENTENCE_MARKS:
+        at = lines.find(mark)
+        while at != -1:
+            after = lines[at + 2 : at + 3]
+            if after and after in "\"'(":
+                after = lines[at + 3 : at + 4]
+            if after in _CAPITALS:
+                ends.append(at + 2)
+            at = lines.find(mark, at + 1)
+    return sorted(ends)
 
 
 @lru_cache(maxsize=512)

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
+from pitchgen.checks.textindex import TextIndex, matches_at
 
 __all__ = [
     "Clock",
@@ -103,18 +105,15 @@ _DATES = (
     re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
     re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
-# Whether a text can hold a match of the pattern at the same place, found faster than the
-# pattern is scanned for: a pattern that starts with a digit is tried at every number of a
-# draft (its written dates have many), so a text without "-12-31" or "/31/2027" is not scanned
-# for ISO or US dates at all, nor one without a currency symbol for "$2,500".
-_DATE_HINTS = (re.compile(r"-\d\d-\d\d").search, re.compile(r"/\d\d?/\d{4}").search, None, None)
-_MONEY_HINTS = (
-    re.compile(r"\d[ \u00a0\u202f.]\d{3}|\d,\d\d?(?!\d)").search,
-    re.compile(r"\d[ \u00a0\u202f.]\d{3}|\d,\d\d?(?!\d)").search,
-    lambda text: any(symbol in text for symbol in "$€£¥₹"),
-    None,
-    lambda text: _may_name_currency(text.encode("utf-8", "surrogatepass")),
-)
+# Where each pattern can start (`pitchgen.checks.textindex`): a pattern that begins with a digit
+# at a run of digits, "March 4" at a month's name before one, "USD 2,500" four characters before
+# one, "$2,500" at its symbol; and not at all in a text without "-12-31" or "/31/2027" (ISO and
+# US dates) or without a phone's shape.
+_ISO_HINT = re.compile(r"-\d\d-\d\d").search
+_US_HINT = re.compile(r"/\d\d?/\d{4}").search
+_MONTH_ENDINGS: dict[str, list[str]] = {}
+for _name in sorted((m.capitalize() for m in MONTHS), key=len, reverse=True):
+    _MONTH_ENDINGS.setdefault(_name[-3:], []).append(_name)
 # Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
 # "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
 _PHONE_SHAPE = bytes(
@@ -122,16 +121,99 @@ _PHONE_SHAPE = bytes(
 )
 
 
-_CAPITALS = bytes(65 if 65 <= c <= 90 else 32 for c in range(256))
+def _month_starts(index: TextIndex) -> list[int]:
+    """Where a month's name ends just before a run of digits ("March 4", "Sept. 4")."""
+    text, found = index.text, set()
+    for start in index.starts:
+        end = start
+        while end and text[end - 1].isspace():
+            end -= 1
+        if end == start:
+            continue
+        if text[end - 1 : end] == ".":
+            end -= 1
+        for name in _MONTH_ENDINGS.get(text[end - 3 : end], ()):
+            if text.endswith(name, 0, end):
+                found.add(end - len(name))
+    return sorted(found)
 
 
-def _may_name_currency(data: bytes) -> bool:
-    """Whether "2,500 EUR" or "2,500 dollars" may follow a figure: three capitals in a row, or a
-    currency word (any case of these ASCII letters matches only ASCII letters)."""
-    if b"AAA" in data.translate(_CAPITALS):
-        return True
-    low = data.lower()
-    return b"dollar" in low or b"euro" in low or b"pound" in low
+def _where(text: str, chars: str, before: int = 0) -> list[int]:
+    """Every place of each of `chars` in `text`, and the `before` places before each."""
+    found = []
+    for char in chars:
+        at = text.find(char)
+        while at != -1:
+            found += range(max(0, at - before), at + 1)
+            at = text.find(char, at + 1)
+    return found
+
+
+def _symbol_starts(index: TextIndex) -> list[int]:
+    """Where a currency symbol may start: at "€", up to two before "$" ("US$", "C$")."""
+    return sorted(set(_where(index.text, "$", 2) + _where(index.text, "€£¥₹")))
+
+
+def _code_starts(index: TextIndex) -> list[int]:
+    """ "USD 2,500": three capitals, a space, a figure (a code right before a figure leaves the
+    figure no word start)."""
+    text = index.text
+    return [at - 4 for at in index.starts
+            if at >= 4 and text[at - 1].isspace() and "A" <= text[at - 2] <= "Z"]  # fmt: skip
+
+
+def _day_starts(index: TextIndex) -> list[int]:
+    """ "4 March", "4th of March": one or two digits, then a space or st, nd, rd, th."""
+    text = index.text
+    return [
+        start
+        for start, end in index.runs
+        if end - start <= 2 and (text[end : end + 1].isspace() or text[end : end + 2] in _ORDINALS)
+    ]
+
+
+def _grouped_starts(index: TextIndex) -> list[int]:
+    """ "15.000,50 €", "4 500 £", "1,50 €": a run, a group mark, and at once another run."""
+    text, runs = index.text, index.runs
+    return [start for (start, end), (after, _) in pairwise(runs)
+            if after == end + 1 and text[end] in _GROUP_MARKS]  # fmt: skip
+
+
+def _amount_starts(index: TextIndex) -> list[int]:
+    """ "2,500.50 USD", "4k dollars": a figure (runs joined by "," or "."), then a letter at
+    once or after one space."""
+    text, runs, found = index.text, index.runs, []
+    for i, (start, end) in enumerate(runs):
+        while i + 1 < len(runs) and runs[i + 1][0] == end + 1 and text[end] in ",.":
+            i += 1
+            end = runs[i][1]
+        after = text[end : end + 1]
+        if after.isalpha() or (after.isspace() and text[end + 1 : end + 2].isalpha()):
+            found.append(start)
+    return found
+
+
+_ORDINALS = ("st", "nd", "rd", "th")
+_GROUP_MARKS = ". \u00a0\u202f,"
+_DATE_STARTS = (
+    lambda ix: ix.starts if _ISO_HINT(ix.text) else [],
+    lambda ix: ix.starts if _US_HINT(ix.text) else [],
+    _month_starts,
+    _day_starts,
+)
+_MONEY_STARTS = (
+    _grouped_starts,
+    _symbol_starts,
+    _symbol_starts,
+    _code_starts,
+    _amount_starts,
+)
+
+
+def _phone_starts(index: TextIndex) -> list[int]:
+    if not _may_hold_phone(index.text):
+        return []
+    return sorted(set(index.starts + _where(index.text, "+(")))
 
 
 def _may_hold_phone(text: str) -> bool:
@@ -202,16 +284,13 @@ Found = tuple[int, int, object]
 def _regex_facts(
     patterns: tuple[re.Pattern[str], ...],
     value_of,
-    text: str,
-    hints: tuple[Callable[[str], object] | None, ...] = (),
+    index: TextIndex,
+    starts: tuple[Callable[[TextIndex], list[int]], ...],
 ) -> list[Found]:
-    """Matches of `patterns` with a value; a pattern whose hint says `text` cannot hold a
-    match of it is skipped."""
+    """Matches of `patterns` with a value, each pattern tried where it can start."""
     found = []
-    for pattern, hint in zip(patterns, hints or (None,) * len(patterns), strict=True):
-        if hint is not None and not hint(text):
-            continue
-        for match in pattern.finditer(text):
+    for pattern, where in zip(patterns, starts, strict=True):
+        for match in matches_at(pattern, index.text, where(index)):
             try:
                 value = value_of(match)
             except (InvalidOperation, KeyError):
@@ -268,13 +347,13 @@ def lower(text: str) -> str:
 
 # In priority order: a URL may hold a date, a phone number looks like three numbers, and so on;
 # a later kind never claims text an earlier kind already matched.
-_FINDERS: tuple[tuple[Kind, Callable[[str], list[Found]]], ...] = (
-    ("url", _urls),
-    ("email", _emails),
-    ("phone", lambda text: _regex_facts((_PHONE,), _phone, text, (_may_hold_phone,))),
-    ("date", lambda text: _regex_facts(_DATES, _date, text, _DATE_HINTS)),
+_FINDERS: tuple[tuple[Kind, Callable[[TextIndex], list[Found]]], ...] = (
+    ("url", lambda ix: _urls(ix.text)),
+    ("email", lambda ix: _emails(ix.text)),
+    ("phone", lambda ix: _regex_facts((_PHONE,), _phone, ix, (_phone_starts,))),
+    ("date", lambda ix: _regex_facts(_DATES, _date, ix, _DATE_STARTS)),
     ("time", times),
-    ("money", lambda text: _regex_facts(_MONEY, _money, text, _MONEY_HINTS)),
+    ("money", lambda ix: _regex_facts(_MONEY, _money, ix, _MONEY_STARTS)),
     ("count", numbers),  # and the money and percentages written with a number
 )
 
@@ -283,9 +362,10 @@ def parse_facts(text: str) -> list[Fact]:
     """Every fact in `text`, in reading order; overlapping matches go to the stronger kind."""
     facts: list[Fact] = []
     taken = bytearray(len(text))
+    index = TextIndex(text)
     for kind, finder in _FINDERS:
         # The last finder, numbers, skips what the stronger kinds have taken.
-        results = finder(text, taken) if finder is numbers else finder(text)
+        results = finder(index, taken) if finder is numbers else finder(index)
         for start, end, *found in sorted(results, key=lambda f: (f[0], -f[1])):
             if taken.find(1, start, end) == -1:
                 taken[start:end] = b"\x01" * (end - start)

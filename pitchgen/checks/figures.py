@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.clocks import Clock, is_offset, times
+from pitchgen.checks.textindex import TextIndex
 from pitchgen.checks.wordstems import STOP_WORDS
 
 __all__ = [
@@ -86,12 +87,13 @@ class _Number(NamedTuple):
     unit_end: int
 
 
-def _scan(text: str, taken: bytearray | None = None) -> list[_Number]:
-    """Every number in `text`; one starting where `taken` is set (a date, a phone: read
+def _scan(index: TextIndex, taken: bytearray | None = None) -> list[_Number]:
+    """Every number in the text; one starting where `taken` is set (a date, a phone: read
     already as something stronger) is not looked at."""
+    text = index.text
     found: list[_Number] = []
     done = 0
-    for at in _candidates(text):
+    for at in _candidates(index):
         if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
             continue
         if taken is not None and taken[at]:
@@ -139,17 +141,23 @@ def _digits_at(text: str, at: int) -> _Number | None:
 
 
 _PART_LIST = tuple(_PARTS)
+_PART_KEYS = tuple((word, word.encode()) for word in _PART_LIST)
 _SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen", "pair"))
 _ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen|pair)\b)")
 
 
-def _candidates(text: str) -> list[int]:
+def _candidates(index: TextIndex) -> list[int]:
     """Where a number may start: a digit, a number word, "a" before "hundred". Found by
     plain searches, not one pattern of every number word: the regex engine would try each
     word at every character of the draft."""
-    at = [m.start() for m in _DIGITS.finditer(text)]
-    low = text.lower()
-    present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
+    at = list(index.starts)
+    low, words = index.low, index.ascii_words
+    # A number word starts a token, so it is a whole run of ASCII letters where the text has
+    # only Latin-1 characters: a set lookup each, not a search of the text each.
+    if words is None:
+        present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
+    else:
+        present = [word for word, key in _PART_KEYS if key in words]
     for word in present:  # a plain find beats a pattern of the words (measured)
         i = low.find(word)
         while i != -1:
@@ -232,7 +240,7 @@ def _with_unit(text, tokens, j, start, end, value, in_words) -> _Number:
 
 
 def numbers(
-    text: str, taken: bytearray | None = None
+    index: TextIndex, taken: bytearray | None = None
 ) -> list[tuple[int, int, str, Decimal | tuple[Decimal, str]]]:
     """Every number in `text` that states a figure, as (start, end, kind, value): a "count"
     spans the word it counts ("3,000 reporters"); "money" is a number followed by a currency
@@ -240,8 +248,9 @@ def numbers(
     by "%" or "percent". Left out: "one" and "a" in words (a pronoun
     or article as often as a figure), list markers at a line's start, and "our two
     organizations"."""
+    text = index.text
     found = []
-    for n in _scan(text, taken):
+    for n in _scan(index, taken):
         if n.in_words and n.value <= 1:
             continue
         if text[n.end : n.end + 1] in (".", ")"):  # a list marker only at a line's start
@@ -302,4 +311,4 @@ def unit_numbers(text: str) -> list[tuple[Decimal, str]]:
 def _scan_once(text: str) -> tuple[_Number, ...]:
     """`_scan` of an ask's text, once per process: one ask pitched to many partners repeats
     most of its text."""
-    return tuple(_scan(text))
+    return tuple(_scan(TextIndex(text)))

@@ -227,10 +227,11 @@ def _ask_facts(
     )
 
 
-def verbatim_spans(ask: Ask, folded: str) -> list[tuple[int, int]]:
+def verbatim_spans(ask: Ask, folded: str, low: str | None = None) -> list[tuple[int, int]]:
     """Where ask text fields occur verbatim in `folded` (see `fold`), ignoring case; a longer
-    field wins over a shorter one inside it, and a field never matches inside a word."""
-    low = lower(folded)
+    field wins over a shorter one inside it, and a field never matches inside a word. `low`
+    is `lower(folded)`, when the caller has it."""
+    low = lower(folded) if low is None else low
     size = len(low)
     spans: list[tuple[int, int]] = []
     covered = bytearray(size)

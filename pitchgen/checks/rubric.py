@@ -28,6 +28,7 @@ from pitchgen.checks.draftview import (
 )
 from pitchgen.checks.facts import Fact, MonthDay, phone_digits
 from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
+from pitchgen.checks.needles import Guarded
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
@@ -51,7 +52,7 @@ PLACEHOLDERS = (
     (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
     (r"lorem ipsum\b", True),
 )
-_PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
+_PLACEHOLDERS = tuple((Guarded(re.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS)
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # --- the checks ------------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ def _names_partner(d: Draft) -> Verdict:
                      f" {odd['partner.contact_name']})")  # fmt: skip
     elif contact:
         forms = contact_forms(contact, partner.greet_as)
-        if hit := next((m for form in forms if (m := form.search(d.lines))), None):
+        if hit := next((m for form in forms if (m := form.search(d.lines, d.low))), None):
             found.append(f"addresses the contact as '{hit[0]}'")
         else:
             problems.append(
@@ -88,8 +89,8 @@ def _names_partner(d: Draft) -> Verdict:
     return verdict(problems, "names " + and_(found))
 
 
-def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[str]]:
-    verdicts = [judge(item, d.terms) for item in items]
+def _coverage(d: Draft, items: list[tuple[Item, bool]], what: str) -> tuple[list[str], list[str]]:
+    verdicts = [judge(item, d.terms, brief) for item, brief in items]
     missing = [
         f"missing {v.item.label} ('{short(v.item.text, 50)}'): does not mention {and_(v.missing)}"
         for v in verdicts
@@ -101,31 +102,38 @@ def _coverage(d: Draft, items: list[Item], what: str) -> tuple[list[str], list[s
 
 
 # The length budget of an email and of a call script (issue 13): a text over EMAIL_GIST_WORDS
-# is judged by its gist (its first sentence, else its opening clauses); past EMAIL_LIST items
-# of a list, the first EMAIL_NAMED stand for it when the draft says where the full list is.
+# is judged by its gist (its first sentence, else its opening clauses). Past EMAIL_LIST items
+# of a list, an email sums each item up in a few words (`coverage.judge`, brief): every item is
+# still there, by its figures, names and key words. A call script names EMAIL_NAMED of them
+# aloud, which stand for the list when it says where the full list is.
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
 _REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+_REST_OFFERED_, _YOU_ = Guarded(_REST_OFFERED), Guarded(_YOU)
 
 
 def _email_gist(text: str) -> str:
     return gist(text, EMAIL_GIST_WORDS)
 
 
-def _judged(d: Draft) -> tuple[list, list]:
-    """The need, deliverables and benefits as this draft must state them. An agenda is a list
-    of short items, not letter prose: it too states a long text by its gist, but every item."""
+def _judged(d: Draft) -> tuple[list[tuple[Item, bool]], list[tuple[Item, bool]]]:
+    """The need, deliverables and benefits as this draft must state them, each with whether
+    a summary of it will do. An agenda is a list of short items, not letter prose: it too
+    states a long text by its gist, but every item in full."""
     if not isinstance(d.content, (Email, CallScript, MeetingAgenda)):
-        return ask_items(d.ask)
+        need, benefits = ask_items(d.ask)
+        return [(i, False) for i in need], [(i, False) for i in benefits]
     need, benefits = ask_items(d.ask, _email_gist)
-    if isinstance(d.content, MeetingAgenda):
-        return need, benefits
-    if _REST_OFFERED.search(d.text):
+    if isinstance(d.content, Email):
+        # The deliverables spelled out sum up the need they come from too.
+        many = len(need) - 1 > EMAIL_LIST
+        return [(i, many) for i in need], [(i, len(benefits) > EMAIL_LIST) for i in benefits]
+    if isinstance(d.content, CallScript) and _REST_OFFERED_.search(d.text, d.low):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:
             benefits = benefits[:EMAIL_NAMED]
-    return need, benefits
+    return [(i, False) for i in need], [(i, False) for i in benefits]
 
 
 def _states_ask(d: Draft) -> Verdict:
@@ -140,7 +148,7 @@ def _partner_benefit(d: Draft) -> Verdict:
     _, benefits = _judged(d)
     missing, found = _coverage(d, benefits, "benefit")
     org = d.ask.partner.organization
-    if not (_YOU.search(d.text) or d.says(org)):
+    if not (_YOU_.search(d.text, d.low) or d.says(org)):
         missing.append(f"never addresses {org} as 'you' or by name")
     if missing:
         return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
@@ -297,7 +305,7 @@ def _no_placeholders(d: Draft) -> Verdict:
     found = [
         f"'{short(d.text[m.start() : m.end()], 30)}'"
         for rx, whole_word in _PLACEHOLDERS
-        for m in rx.finditer(d.blanked)
+        for m in rx.finditer(d.blanked, d.blanked)  # lower case already
         if not (whole_word and m.start() and d.blanked[m.start() - 1].isalnum())
     ]
     return (False, f"contains the placeholder {and_(found)}") if found else (True, "none found")

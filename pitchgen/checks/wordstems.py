@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["STOP_WORDS", "stem", "stems", "words"]
+__all__ = ["STOP_WORDS", "sentence_words", "stem", "stems", "words"]
 
 STOP_WORDS = frozenset(
     """
@@ -120,9 +120,50 @@ def stem(word: str) -> str:
     return _EQUIVALENT.get(root, root)
 
 
+# Speed: the word pattern tests Unicode classes at every character (a few hundred machine
+# instructions each). A Latin-1 text is read as bytes instead, one byte a character: its
+# letters kept, apostrophes kept, everything else a space, then split, all in C.
+_WORD_BYTES = bytes(
+    c if _WORD.fullmatch(chr(c)) or c == 39 else 32 for c in range(256)
+)  # fmt: skip
+
+
 def words(text: str) -> list[str]:
     """The words of `text` (hyphenated words split: "opt-in" is "opt" and "in")."""
-    return _WORD.findall(text)
+    shaped = _shaped(text)
+    return _WORD.findall(text) if shaped is None else _split(shaped)
+
+
+def sentence_words(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """`words(text[start:end])` for each (start, end) of `spans`: a Latin-1 text read once,
+    another sentence by sentence (most of its sentences may be Latin-1)."""
+    shaped = _shaped(text)
+    if shaped is None:
+        return [words(text[start:end]) for start, end in spans]
+    return [_split(shaped[start:end]) for start, end in spans]
+
+
+def _shaped(text: str) -> str | None:
+    """A Latin-1 text with its letters and apostrophes kept and all else a space (offsets
+    kept), or None for other text."""
+    try:
+        return text.encode("latin-1").translate(_WORD_BYTES).decode("latin-1")
+    except UnicodeEncodeError:
+        return None
+
+
+def _split(shaped: str) -> list[str]:
+    if "'" not in shaped:
+        return shaped.split()
+    # An apostrophe joins two letters ("it's"), no more: "''" parts words, and one at either
+    # end of a token is not the word's.
+    found = []
+    for token in shaped.split():
+        if "'" in token:
+            found += [w for piece in token.split("''") if (w := piece.strip("'"))]
+        else:
+            found.append(token)
+    return found
 
 
 def stems(text: str) -> set[str]:

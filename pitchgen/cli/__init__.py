@@ -3,24 +3,53 @@
 Errors become exit codes here and nowhere else: 0 success (template fallback included),
 2 invalid input (every problem on stderr), 1 anything else, always with a one-line reason;
 `pitchgen check` adds 3, a draft that fails a must check.
-Heavy libraries (openai, SQLAlchemy, FastAPI, rich) are imported inside the commands that need
-them, so `pitchgen draft --llm off` starts about as fast as the templates allow.
+Each command's module is imported when that command runs, and heavy libraries (openai,
+SQLAlchemy, FastAPI, rich) inside the commands that need them, so `pitchgen draft --llm off`
+starts about as fast as the templates allow.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from pitchgen import __version__
 from pitchgen.errors import InvalidInput, PitchgenError
 
 __all__ = ["app", "main"]
 
+# Each command by the module that holds it, imported only when the command runs (or --help lists
+# it): `pitchgen draft` loads none of the others, nor builds their options.
+COMMANDS = {
+    "draft": ("pitchgen.cli.draft", "draft_command"),
+    "recommend": ("pitchgen.cli.draft", "recommend_command"),
+    "check": ("pitchgen.cli.check", "check_command"),
+    "serve": ("pitchgen.cli.serve", "serve_command"),
+    "worker": ("pitchgen.cli.batch", "worker_command"),
+    "review": ("pitchgen.cli.review", "review_app"),
+    "db": ("pitchgen.cli.db", "db_app"),
+    "fixtures": ("pitchgen.cli.fixtures", "fixtures_app"),
+    "partners": ("pitchgen.cli.partners", "partners_app"),
+    "follow": ("pitchgen.cli.follow", "follow_app"),
+    "batch": ("pitchgen.cli.batch", "batch_app"),
+}
+
+
+class _Commands(TyperGroup):
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> TyperCommand | TyperGroup | None:
+        return _command(cmd_name)
+
+
 app = typer.Typer(
     name="pitchgen",
+    cls=_Commands,
     help="Draft coalition pitches (email, call script, meeting agenda) from a structured ask.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -44,31 +73,18 @@ def _root(
     """Draft coalition pitches from a structured ask, check them, and review them."""
 
 
-def _register() -> None:
-    from pitchgen.cli import draft
-    from pitchgen.cli.batch import batch_app, worker_command
-    from pitchgen.cli.check import check_command
-    from pitchgen.cli.db import db_app
-    from pitchgen.cli.fixtures import fixtures_app
-    from pitchgen.cli.follow import follow_app
-    from pitchgen.cli.partners import partners_app
-    from pitchgen.cli.review import review_app
-    from pitchgen.cli.serve import serve_command
-
-    app.command("draft")(draft.draft_command)
-    app.command("recommend")(draft.recommend_command)
-    app.command("check")(check_command)
-    app.add_typer(review_app, name="review")
-    app.add_typer(db_app, name="db")
-    app.add_typer(fixtures_app, name="fixtures")
-    app.add_typer(partners_app, name="partners")
-    app.add_typer(follow_app, name="follow")
-    app.command("serve")(serve_command)
-    app.add_typer(batch_app, name="batch")
-    app.command("worker")(worker_command)
-
-
-_register()
+def _command(name: str) -> TyperCommand | TyperGroup | None:
+    """The command `name`, its module imported now; its options are those it declares."""
+    if name not in COMMANDS:
+        return None
+    module, attribute = COMMANDS[name]
+    target = getattr(importlib.import_module(module), attribute)
+    holder = typer.Typer()
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
 
 
 def report(error: PitchgenError) -> int:

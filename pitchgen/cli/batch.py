@@ -8,7 +8,6 @@ to the queue, and the command says how to resume.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sys
@@ -146,6 +145,8 @@ def worker_command(
 ) -> None:
     """Run batch items from the shared queue (PostgreSQL store; Ctrl-C stops after the items
     in hand). Start as many as you like, on any machine that reaches the database."""
+    import asyncio
+
     from pitchgen.service.queue import queue_app, work
 
     with opened() as service:
@@ -231,6 +232,8 @@ def _rate(done: int, started: float) -> str:
 
 
 def _run_here(service: Service, batch: Batch, concurrency: int | None) -> None:
+    import asyncio  # only a batch run needs it: not `pitchgen draft`, which imports this module
+
     done = batch.counts.get("done", 0)
     fallbacks = batch.fallbacks
     started = time.monotonic()

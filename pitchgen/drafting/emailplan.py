@@ -1,7 +1,7 @@
 """The email's length budget: which items it names, which dates it gives, how far it cuts long
 ask texts, and its subject. A reader gives an email a few seconds (the rubric advises 75 to 200
-words), so past three items it names two and offers the full list, and a long text is cut to
-its gist, more tightly the more the ask holds, until the body fits.
+words), so past three items of a list it sums each up in a few words, and a long text is cut
+to its gist, more tightly the more the ask holds, until the body fits.
 """
 
 from __future__ import annotations
@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 from pitchgen.ask import Ask
+from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
 from pitchgen.content.formats import gist
+from pitchgen.drafting.briefs import brief, briefs
 from pitchgen.drafting.nextsteps import task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
 from pitchgen.drafting.phrasing import is_event, shape
@@ -129,29 +131,47 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     def g(text: str, kind: str = "item") -> str:
         return gist(text, limits[kind])
 
-    # Past EMAIL_ITEMS of a list (as the ask lists it), the first two stand for it.
+    # Past EMAIL_ITEMS of a list, every item is summed up in a few words (`briefs`), the first
+    # EMAIL_ITEMS (what matters most: the ask lists it first) apart from the rest.
     many_d, many_b = len(o.deliverables_at) > EMAIL_ITEMS, len(o.benefits_at) > EMAIL_ITEMS
-    shown = [d for d in o.deliverables_at[: EMAIL_ITEMS - 1 if many_d else EMAIL_ITEMS] if d]
-    offered = [b for b in o.benefits_at[: EMAIL_ITEMS - 1 if many_b else EMAIL_ITEMS] if b]
+    named = said_names(ask)
+    shown = [d for d in o.deliverables_at if d]
+    offered = [b for b in o.benefits_at if b]
+    listed = (*shown, *offered)
+    if many_d:
+        shown = briefs(shown, named, listed)
+    if many_b:
+        offered = briefs(offered, named, listed)
     many = many_d or many_b
+    # A long list that sums up the need says it: the need is not said again before it.
+    need_in_items = bool(
+        many_d and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
+    )
     return {
         "g": g,
         "g_long": lambda text: g(text, "long"),
         "g_ask": lambda text: g(text, "ask"),
+        # A need spelled out by a long list is said in brief before it.
+        "g_need": (lambda text: brief(g(text, "ask"), named))
+        if many_d
+        else (lambda text: g(text, "ask")),
         "summary": o.summary if limits.get("summary", True) else None,
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
         "shown": shown,
         "offered": [b for b in offered if shape(b) != "sentence"],
         "offered_sentences": [b for b in offered if shape(b) == "sentence"],
-        "inline_items": len(shown) == 1
+        "inline_items": many_d
+        or len(shown) == 1
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
+        "more_items": EMAIL_ITEMS if many_d else len(shown),
+        "need_in_items": need_in_items,
         # A benefit that names the partner reads oddly after their name: "you" gains it.
         "dated_items": (
             dated := _dated_items(ask, o, [o.need or "", *shown], limits.get("middle", True))
         ),
         "dated_events": all(is_event(what) for _, what in dated),
-        "summarised": many or len(o.milestones) > EMAIL_ITEMS,
-        "many_items": many,
+        "summarised": len(o.milestones) > EMAIL_ITEMS and not many,
+        "many_benefits": many_b,
         "subject_line": subject_line(ask, o),
         # At the tightest cut the meeting's place is left to the agenda and the invite.
         "meet_where": where(o.location, o.org_name)

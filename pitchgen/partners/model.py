@@ -1,6 +1,7 @@
 """A directory entry: what an import row, a `POST /v1/partners` body or a PATCH gives
-(`PartnerFields`), what the store hands back (`DirectoryPartner`), and the identity rule that
-makes a re-import update an entry rather than add a second one.
+(`PartnerFields`), what the store hands back (`DirectoryPartner`) with its history of asks
+(`History`, here rather than with the ranker so that reading it never loads numpy), and the
+identity rule that makes a re-import update an entry rather than add a second one.
 
 Identity: two entries are the same organization when their names are equal after Unicode NFKC
 normalization, case folding and collapsing runs of whitespace ("Café  Liberté" is "café
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
@@ -24,6 +26,7 @@ from pitchgen.ask.text import BoundedDate
 __all__ = [
     "FIELDS",
     "DirectoryPartner",
+    "History",
     "PartnerFields",
     "PartnerPatch",
     "identity",
@@ -37,6 +40,22 @@ _REGION = re.compile(r"^(US-[A-Z]{2}|US-national|[A-Z]{2})$")
 def identity(organization: str) -> str:
     """The key that makes two names the same entry (see the module's docstring)."""
     return " ".join(unicodedata.normalize("NFKC", organization).casefold().split())
+
+
+@dataclass(frozen=True)
+class History:
+    """What the store knows of an entry: when asks were made to it (and by whom), and what
+    came of them."""
+
+    asked: tuple[tuple[dt.date, str], ...] = ()
+    accepted: int = 0
+    declined: int = 0
+
+    def last(self) -> dt.date | None:
+        return max((day for day, _ in self.asked), default=None)
+
+    def by(self, sender: str) -> int:
+        return sum(1 for _, who in self.asked if identity(who) == identity(sender))
 
 
 def _listed(value: Any) -> Any:

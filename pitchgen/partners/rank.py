@@ -32,7 +32,7 @@ import numpy as np
 from pitchgen.ask import Ask, NeedType
 from pitchgen.checks.wordstems import stem, words
 from pitchgen.partners.index import Index, document, seats, terms
-from pitchgen.partners.model import PartnerFields, identity
+from pitchgen.partners.model import History, PartnerFields, identity
 from pitchgen.partners.places import Reach, ask_places, reach
 
 __all__ = [
@@ -62,22 +62,6 @@ class Weights:
 
 
 DEFAULT_WEIGHTS = Weights()
-
-
-@dataclass(frozen=True)
-class History:
-    """What the store knows of an entry: when asks were made to it (and by whom), and what
-    came of them."""
-
-    asked: tuple[tuple[dt.date, str], ...] = ()
-    accepted: int = 0
-    declined: int = 0
-
-    def last(self) -> dt.date | None:
-        return max((day for day, _ in self.asked), default=None)
-
-    def by(self, sender: str) -> int:
-        return sum(1 for _, who in self.asked if identity(who) == identity(sender))
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ import sqlalchemy as sa
 from pitchgen.ask import NeedType
 from pitchgen.errors import Conflict, InvalidInput, NotFound, Problem
 from pitchgen.partners.files import ImportRow
-from pitchgen.partners.model import DirectoryPartner, PartnerFields, identity
-from pitchgen.partners.rank import History
+from pitchgen.partners.model import DirectoryPartner, History, PartnerFields, identity
 from pitchgen.store.migrations.schema import asks, drafts, outcomes, partners
 from pitchgen.store.pages import known_form
 from pitchgen.store.repository import Store

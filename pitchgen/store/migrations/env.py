@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from pitchgen.store.migrations.schema import include_object, metadata
+from pitchgen.store.migrations.schema import include_object, metadata, render_item
 
 config = context.config
 
@@ -30,6 +30,7 @@ def _run(connection: sa.Connection) -> None:
         connection=connection,
         target_metadata=metadata,
         include_object=include_object,
+        render_item=render_item,
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
     )

@@ -7,10 +7,12 @@ from them by the workflow: drafts change state, revisions and events only accumu
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = [
+    "Json",
     "api_idempotency",
     "asks",
     "batch_items",
@@ -24,10 +26,30 @@ __all__ = [
     "metadata",
     "outcomes",
     "partners",
+    "render_item",
     "revisions",
 ]
 
-_Json = sa.JSON().with_variant(JSONB(), "postgresql")
+
+class Json(sa.TypeDecorator[Any]):
+    """JSON, stored as JSONB on PostgreSQL: what `sa.JSON().with_variant(JSONB(), ...)` (the
+    migrations' own spelling) declares, except that the PostgreSQL dialect, a tenth of a
+    second to import, loads only for a PostgreSQL store. Python's None is JSON `null`, not SQL
+    NULL, as with `sa.JSON`: rows read and compare the same whichever wrote them."""
+
+    impl = sa.JSON
+    cache_ok = True
+    should_evaluate_none = True
+
+    def load_dialect_impl(self, dialect: sa.Dialect) -> sa.types.TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
+
+_Json = Json()
 _When = sa.DateTime(timezone=True)
 # SQLite only auto-numbers a column declared exactly INTEGER PRIMARY KEY.
 _Seq = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -247,3 +269,12 @@ def include_object(obj: object, name: str | None, type_: str, *_: object) -> boo
     applied by migration 0006_batches from Procrastinate's schema)."""
     table = getattr(obj, "table", obj)
     return not str(getattr(table, "name", name) or "").startswith("procrastinate_")
+
+
+def render_item(type_: str, obj: object, autogen_context: Any) -> str | bool:
+    """How `alembic revision --autogenerate` writes a `Json` column: in the migrations' own
+    spelling, so a migration never imports pitchgen's code, which moves on after it."""
+    if type_ == "type" and isinstance(obj, Json):
+        autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
+        return 'sa.JSON().with_variant(postgresql.JSONB(), "postgresql")'
+    return False
