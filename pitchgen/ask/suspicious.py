@@ -34,11 +34,27 @@ _PATTERNS = tuple((label, re.compile(rx)) for label, rx in SUSPICIOUS)
 # A quick pre-test: every pattern needs one of these characters or words.
 _HINT = re.compile(r"[<>{}\[\]&$|#:]|(?i:todo|tbd|tba|fixme|xxx|lorem|ignore|disregard|forget|"
                    r"override|you are now|instruction|act as|pretend)")  # fmt: skip
+# The same test without the regex engine, which would try the words at every character: the
+# characters by set, the words in the lower-cased text. Python's case-blind matching relates
+# these four characters to an ASCII letter beyond its cases; with one, the pattern decides.
+_HINT_CHARS = frozenset("<>{}[]&$|#:")
+_HINT_WORDS = ("todo", "tbd", "tba", "fixme", "xxx", "lorem", "ignore", "disregard", "forget",
+               "override", "you are now", "instruction", "act as", "pretend")  # fmt: skip
+_ODD_CASES = ("İ", "ı", "K", "ſ")
+
+
+def _hinted(text: str) -> bool:
+    if not _HINT_CHARS.isdisjoint(text):
+        return True
+    if any(c in text for c in _ODD_CASES):
+        return bool(_HINT.search(text))
+    low = text.lower()
+    return any(word in low for word in _HINT_WORDS)
 
 
 def why_suspicious(text: str) -> str | None:
     """What `text` looks like ("markup", …), or None for ordinary text."""
-    if not _HINT.search(text):
+    if not _hinted(text):
         return None
     for label, pattern in _PATTERNS:
         if pattern.search(text):

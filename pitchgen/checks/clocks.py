@@ -63,8 +63,11 @@ def _half_starts(index: TextIndex) -> list[int]:
         ends = [m.start() - (m.start() > 0 and low[m.start() - 1] == " ")
                 for m in _HALF.finditer(low)]  # fmt: skip
     else:  # am or pm right after a run of digits, or one space after it
-        ends = [end for _, end in index.runs
-                if _HALF.match(low, end + (low[end : end + 1] == " "))]  # fmt: skip
+        ends = []
+        for _, end in index.runs:
+            at = end + (low[end : end + 1] == " ")
+            if low[at : at + 1] in ("a", "p") and _HALF.match(low, at):
+                ends.append(end)
     return [start for end in ends if (start := _hour_start(text, end)) is not None]
 
 
@@ -80,8 +83,12 @@ _RANGE = re.compile(
 def _ranges(index: TextIndex) -> list[tuple[int, int, Clock]]:
     """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
     unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
-    found = []
-    for m in matches_at(_RANGE, index.text, index.starts):
+    text, found = index.text, []
+    # An hour of one or two digits, then a colon, a space, a dash, "to", "until" or "till".
+    starts = [start for start, end in index.runs
+              if end - start <= 2 and (after := text[end : end + 1])
+              and (after in ":-–—tu" or after.isspace())]  # fmt: skip
+    for m in matches_at(_RANGE, text, starts):
         h1, h2 = int(m["h"]), int(m["h2"])
         if not (1 <= h1 <= 12 and 1 <= h2 <= 12):
             continue

@@ -18,7 +18,7 @@ from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
 from pitchgen.checks.grounding import ask_texts
-from pitchgen.checks.wordstems import stem, stems, words
+from pitchgen.checks.wordstems import sentence_words, stem, stems, words
 
 __all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge", "said_names", "sums_up"]
 
@@ -180,8 +180,8 @@ class DraftTerms:
     """What a draft says, as the coverage test reads it: its stems sentence by sentence and
     its figures by value."""
 
-    def __init__(self, sentences: list[str], facts: list[Fact]) -> None:
-        self.sentences = [set(map(stem, words(s))) for s in sentences]
+    def __init__(self, text: str, spans: list[tuple[int, int]], facts: list[Fact]) -> None:
+        self.sentences = [set(map(stem, found)) for found in sentence_words(text, spans)]
         self.all = set().union(*self.sentences) if self.sentences else set()
         self.numbers: set[Decimal] = set()
         self.money: set[Money] = set()
@@ -282,6 +282,6 @@ def sums_up(text: str, brief: str, named: str = "", listed: tuple[str, ...] = ()
     item = Item(
         "item", text, facts, required, meaning, frozenset(), None, frozenset(stems(named)), own
     )
-    draft = DraftTerms([brief], parse_facts(brief))
+    draft = DraftTerms(brief, [(0, len(brief))], parse_facts(brief))
     draft.all |= item.names
     return judge(item, draft, brief=True).ok

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from pitchgen.checks.needles import Guarded
+
 __all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
 
 # Words that make a sentence about a next step: a reply, a decision, a meeting.
@@ -54,16 +56,22 @@ _WE_PAY_ALL = re.compile(
 )
 
 
+# Each searched only where one of its words is there (`pitchgen.checks.needles`).
+_CUE_, _ANSWER_, _REQUEST_ = Guarded(_CUE), Guarded(_ANSWER), Guarded(_REQUEST)
+_NOTHING_, _WE_PAY_ALL_ = Guarded(_NOTHING), Guarded(_WE_PAY_ALL)
+
+
 def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
-    return bool(_CUE.search(sentence) and _REQUEST.search(sentence))
+    low = sentence.lower()
+    return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
 
 
 def asks_for_answer(sentence: str) -> bool:
     """Whether a request asks for their answer (a reply, a decision), not for a meeting or
     for one of the deliverables ("the roster by November 5")."""
-    return bool(_ANSWER.search(sentence))
+    return bool(_ANSWER_.search(sentence))
 
 
 def answer_day(before_text: str, day: date) -> tuple[date, bool]:
@@ -79,7 +87,7 @@ def answer_day(before_text: str, day: date) -> tuple[date, bool]:
 def costs_nothing(text: str, sender: str) -> str | None:
     """The words saying the partner pays nothing, in any plain form, or None: "costs you
     nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
-    if m := _NOTHING.search(text):
+    if m := _NOTHING_.search(text):
         return m[0]
     low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
-    return m[0] if (m := _WE_PAY_ALL.search(low)) else None
+    return m[0] if (m := _WE_PAY_ALL_.search(low)) else None

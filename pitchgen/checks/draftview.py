@@ -24,9 +24,6 @@ Verdict = tuple[bool, str]
 # for the marks (a pattern would test a class at every character: `_sentence_ends`).
 _SENTENCE_MARKS = (". ", "! ", "? ")
 _CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-# What a case-blind pattern may match for a plain letter beyond its two cases: the only four
-# characters (all outside Latin-1) to which Python's `re.IGNORECASE` relates an ASCII letter.
-_ODD_CASES = ("İ", "ı", "K", "ſ")
 
 
 def straight_quotes(text: str) -> str:
@@ -74,16 +71,6 @@ class Draft:
         return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
 
     @cached_property
-    def plain_case(self) -> bool:
-        """Whether a case-blind match of ASCII words in the text is a match in `low`."""
-        return self.text.isascii() or not any(c in self.text for c in _ODD_CASES)
-
-    def may_say(self, *needles: str) -> bool:
-        """False only when no case-blind pattern that needs one of these lower-case `needles`
-        can match the text: a cheap test before a pattern that would scan it all."""
-        return not self.plain_case or any(needle in self.low for needle in needles)
-
-    @cached_property
     def claims(self) -> list[Fact]:
         """Facts outside text copied verbatim from the ask: what the draft itself asserts."""
         blanked, low = self.blanked, self.low
@@ -113,7 +100,7 @@ class Draft:
 
     @cached_property
     def terms(self) -> DraftTerms:
-        return DraftTerms([self.lines[a:b] for a, b in self.sentences], self.facts)
+        return DraftTerms(self.lines, self.sentences, self.facts)
 
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""

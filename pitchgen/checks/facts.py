@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from pitchgen.ask import ISO_4217
@@ -153,19 +154,59 @@ def _symbol_starts(index: TextIndex) -> list[int]:
     return sorted(set(_where(index.text, "$", 2) + _where(index.text, "€£¥₹")))
 
 
+def _code_starts(index: TextIndex) -> list[int]:
+    """ "USD 2,500": three capitals, a space, a figure (a code right before a figure leaves the
+    figure no word start)."""
+    text = index.text
+    return [at - 4 for at in index.starts
+            if at >= 4 and text[at - 1].isspace() and "A" <= text[at - 2] <= "Z"]  # fmt: skip
+
+
+def _day_starts(index: TextIndex) -> list[int]:
+    """ "4 March", "4th of March": one or two digits, then a space or st, nd, rd, th."""
+    text = index.text
+    return [
+        start
+        for start, end in index.runs
+        if end - start <= 2 and (text[end : end + 1].isspace() or text[end : end + 2] in _ORDINALS)
+    ]
+
+
+def _grouped_starts(index: TextIndex) -> list[int]:
+    """ "15.000,50 €", "4 500 £", "1,50 €": a run, a group mark, and at once another run."""
+    text, runs = index.text, index.runs
+    return [start for (start, end), (after, _) in pairwise(runs)
+            if after == end + 1 and text[end] in _GROUP_MARKS]  # fmt: skip
+
+
+def _amount_starts(index: TextIndex) -> list[int]:
+    """ "2,500.50 USD", "4k dollars": a figure (runs joined by "," or "."), then a letter at
+    once or after one space."""
+    text, runs, found = index.text, index.runs, []
+    for i, (start, end) in enumerate(runs):
+        while i + 1 < len(runs) and runs[i + 1][0] == end + 1 and text[end] in ",.":
+            i += 1
+            end = runs[i][1]
+        after = text[end : end + 1]
+        if after.isalpha() or (after.isspace() and text[end + 1 : end + 2].isalpha()):
+            found.append(start)
+    return found
+
+
+_ORDINALS = ("st", "nd", "rd", "th")
+_GROUP_MARKS = ". \u00a0\u202f,"
 _DATE_STARTS = (
     lambda ix: ix.starts if _ISO_HINT(ix.text) else [],
     lambda ix: ix.starts if _US_HINT(ix.text) else [],
     _month_starts,
-    lambda ix: ix.starts,
+    _day_starts,
 )
 _MONEY_STARTS = (
-    lambda ix: ix.starts,
+    _grouped_starts,
     _symbol_starts,
     _symbol_starts,
-    # A code, a space, then a figure (a code right before a figure leaves it no word start).
-    lambda ix: [at - 4 for at in ix.starts if at >= 4],
-    lambda ix: ix.starts,
+    _code_starts,
+    _amount_starts,
 )
 
 

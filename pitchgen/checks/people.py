@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pitchgen.checks.needles import Guarded
+
 __all__ = ["closing_form", "contact_forms", "name_occurrences", "spoken"]
 
 TITLES = ("Mr Mrs Ms Mx Miss Dr Doctor Prof Professor Rev Reverend Hon Sen Senator Rep "
@@ -19,7 +21,7 @@ _TITLE = r"(?:" + "|".join(TITLES.split()) + r")\.?"
 
 
 @lru_cache(maxsize=256)
-def contact_forms(contact: str, greet_as: str | None) -> tuple[re.Pattern[str], ...]:
+def contact_forms(contact: str, greet_as: str | None) -> tuple[Guarded, ...]:
     """Patterns for the forms of address of `contact`: the full name, the name without its
     title, the first name, any title with the last name ("Dr. Weiss", "Ms. Raman"), and the
     ask's `greet_as`. Whole words, any case."""
@@ -35,7 +37,8 @@ def contact_forms(contact: str, greet_as: str | None) -> tuple[re.Pattern[str], 
         forms.append(rf"{_TITLE}\s+(?:{re.escape(words[0])}\s+)?{last}")
     if greet_as:
         forms.append(re.escape(greet_as))
-    return tuple(re.compile(_bounded(form), re.IGNORECASE) for form in forms)
+    # Each searched only where its words are (the text has the name, in any case).
+    return tuple(Guarded(re.compile(_bounded(form), re.IGNORECASE)) for form in forms)
 
 
 # Chinese and Japanese run words together: a name there ends where its characters do

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pitchgen.checks.wordstems import words as text_words
+
 __all__ = ["grade_level"]
 
 _FK_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
@@ -29,7 +31,7 @@ def grade_level(text: str) -> float:
     not run-on sentences. Addresses and links are not words a reader sounds out."""
     if "@" in text or "/" in text:
         text = " ".join(w for w in text.split(" ") if "@" not in w and "/" not in w)
-    words = _FK_WORD.findall(text)
+    words = text_words(text)  # what _FK_WORD finds, read as bytes where it can
     if not words:
         return 0.0
     sentences = sum(1 for s in _FK_BREAK.split(text) if _FK_WORD.search(s)) or 1

@@ -28,6 +28,7 @@ from pitchgen.checks.draftview import (
 )
 from pitchgen.checks.facts import Fact, MonthDay, phone_digits
 from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
+from pitchgen.checks.needles import Guarded
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
@@ -51,7 +52,7 @@ PLACEHOLDERS = (
     (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
     (r"lorem ipsum\b", True),
 )
-_PLACEHOLDERS = tuple((re.compile(rx), whole_word) for rx, whole_word in PLACEHOLDERS)
+_PLACEHOLDERS = tuple((Guarded(re.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS)
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # --- the checks ------------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ def _names_partner(d: Draft) -> Verdict:
                      f" {odd['partner.contact_name']})")  # fmt: skip
     elif contact:
         forms = contact_forms(contact, partner.greet_as)
-        if hit := next((m for form in forms if (m := form.search(d.lines))), None):
+        if hit := next((m for form in forms if (m := form.search(d.lines, d.low))), None):
             found.append(f"addresses the contact as '{hit[0]}'")
         else:
             problems.append(
@@ -108,6 +109,7 @@ def _coverage(d: Draft, items: list[tuple[Item, bool]], what: str) -> tuple[list
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
 _REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+_REST_OFFERED_, _YOU_ = Guarded(_REST_OFFERED), Guarded(_YOU)
 
 
 def _email_gist(text: str) -> str:
@@ -126,7 +128,7 @@ def _judged(d: Draft) -> tuple[list[tuple[Item, bool]], list[tuple[Item, bool]]]
         # The deliverables spelled out sum up the need they come from too.
         many = len(need) - 1 > EMAIL_LIST
         return [(i, many) for i in need], [(i, len(benefits) > EMAIL_LIST) for i in benefits]
-    if isinstance(d.content, CallScript) and d.may_say("list") and _REST_OFFERED.search(d.text):
+    if isinstance(d.content, CallScript) and _REST_OFFERED_.search(d.text, d.low):
         if len(need) - 1 > EMAIL_LIST:
             need = need[: 1 + EMAIL_NAMED]
         if len(benefits) > EMAIL_LIST:
@@ -146,7 +148,7 @@ def _partner_benefit(d: Draft) -> Verdict:
     _, benefits = _judged(d)
     missing, found = _coverage(d, benefits, "benefit")
     org = d.ask.partner.organization
-    if not (_YOU.search(d.text) or d.says(org)):
+    if not (_YOU_.search(d.text, d.low) or d.says(org)):
         missing.append(f"never addresses {org} as 'you' or by name")
     if missing:
         return False, "; ".join(missing) + ("; found " + and_(found) if found else "")
@@ -303,7 +305,7 @@ def _no_placeholders(d: Draft) -> Verdict:
     found = [
         f"'{short(d.text[m.start() : m.end()], 30)}'"
         for rx, whole_word in _PLACEHOLDERS
-        for m in rx.finditer(d.blanked)
+        for m in rx.finditer(d.blanked, d.blanked)  # lower case already
         if not (whole_word and m.start() and d.blanked[m.start() - 1].isalnum())
     ]
     return (False, f"contains the placeholder {and_(found)}") if found else (True, "none found")

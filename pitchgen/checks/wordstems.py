@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["STOP_WORDS", "stem", "stems", "words"]
+__all__ = ["STOP_WORDS", "sentence_words", "stem", "stems", "words"]
 
 STOP_WORDS = frozenset(
     """
@@ -130,11 +130,29 @@ _WORD_BYTES = bytes(
 
 def words(text: str) -> list[str]:
     """The words of `text` (hyphenated words split: "opt-in" is "opt" and "in")."""
+    shaped = _shaped(text)
+    return _WORD.findall(text) if shaped is None else _split(shaped)
+
+
+def sentence_words(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
+    """`words(text[start:end])` for each (start, end) of `spans`: a Latin-1 text read once,
+    another sentence by sentence (most of its sentences may be Latin-1)."""
+    shaped = _shaped(text)
+    if shaped is None:
+        return [words(text[start:end]) for start, end in spans]
+    return [_split(shaped[start:end]) for start, end in spans]
+
+
+def _shaped(text: str) -> str | None:
+    """A Latin-1 text with its letters and apostrophes kept and all else a space (offsets
+    kept), or None for other text."""
     try:
-        data = text.encode("latin-1")
+        return text.encode("latin-1").translate(_WORD_BYTES).decode("latin-1")
     except UnicodeEncodeError:
-        return _WORD.findall(text)
-    shaped = data.translate(_WORD_BYTES).decode("latin-1")
+        return None
+
+
+def _split(shaped: str) -> list[str]:
     if "'" not in shaped:
         return shaped.split()
     # An apostrophe joins two letters ("it's"), no more: "''" parts words, and one at either
