@@ -40,6 +40,12 @@ SUBJECT_CHARS = 60
 # Items shown inline ("That means a, b and c") when each is this short; else a short list.
 INLINE_WORDS = 14
 
+# Events a coalition takes part in but does not hold: never "our hearing".
+HELD_BY_OTHERS = frozenset(
+    """hearing hearings vote session election debate inquiry consultation referendum ballot
+    markup""".split()  # noqa: SIM905
+)
+
 _ANGLE = {
     "expertise": "Your expertise for",
     "workspace": "Your space for",
@@ -59,9 +65,13 @@ def _fits(subject: str) -> bool:
 
 
 def our(project: str) -> str:
-    """`our Main Street Licensing Summit`; a name with its own article keeps it."""
+    """`our Main Street Licensing Summit`; a name with its own article keeps it; an event
+    others hold ("Groundwater Protection Act hearing", held by the Assembly) is `the` one."""
     first = project.split()[0].lower() if project.split() else ""
-    return project if first in ("the", "a", "an", "our") else f"our {project}"
+    if first in ("the", "a", "an", "our"):
+        return project
+    last = project.split()[-1].lower() if project.split() else ""
+    return f"the {project}" if last in HELD_BY_OTHERS else f"our {project}"
 
 
 def subject_line(ask: Ask, o: Outline) -> str:
@@ -138,14 +148,15 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     shown = [d for d in o.deliverables_at if d]
     offered = [b for b in o.benefits_at if b]
     listed = (*shown, *offered)
-    if many_d:
+    summing = limits.get("brief", True)
+    if many_d and summing:
         shown = briefs(shown, named, listed)
-    if many_b:
+    if many_b and summing:
         offered = briefs(offered, named, listed)
     many = many_d or many_b
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
-        many_d and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
+        many_d and summing and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
     )
     return {
         "g": g,
@@ -153,7 +164,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_ask": lambda text: g(text, "ask"),
         # A need spelled out by a long list is said in brief before it.
         "g_need": (lambda text: brief(g(text, "ask"), named))
-        if many_d
+        if many_d and summing
         else (lambda text: g(text, "ask")),
         "summary": o.summary if limits.get("summary", True) else None,
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
