@@ -77,8 +77,15 @@ def our(project: str) -> str:
 def subject_line(ask: Ask, o: Outline) -> str:
     """The partner's angle on the project, with the date that binds them where it fits."""
     angle = _ANGLE[ask.need.type.value]
-    event = (o.partner_dates or o.milestones)[-1][0]
     project = our(o.project)
+    # The project's own day, where a milestone names it ("Small Exporters Day", "Heat Safety
+    # Week begins"): "Read Ohio Week on October 21" would date the week by its last step.
+    named = [day for (day, what), m in zip(o.milestones, ask.timeline, strict=True)
+             if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+    if not named:
+        mark = "" if ask.tone.value == "formal" else "?"
+        return next((s for s in (f"{angle} {project}{mark}",) if _fits(s)), f"{angle} our project")
+    event = named[0]
     candidates = {
         "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
         "warm": [f"{angle} {project} on {event}", f"{angle} {project}?"],

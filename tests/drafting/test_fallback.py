@@ -195,6 +195,10 @@ def test_subjects_name_the_partners_angle_not_a_request() -> None:
     subjects = {name: email(ask).subject for name, ask in {**EXAMPLES, **EDGE_ASKS}.items()}
     assert subjects["summit"] == "Your space for our Main Street Licensing Summit?"
     assert subjects["negotiable-en-gb"] == "Sponsoring our Small Exporters Day on 9 June"
+    # A date only where it is the project's own: the week begins on October 11, not on the
+    # day of its last step; the canvass has no one day.
+    assert subjects["many-items"] == "Introductions for our Read Ohio Week on October 11"
+    assert subjects["no-contact-volunteers"] == "Volunteers for our Toll Transparency Canvass?"
     for subject in subjects.values():
         assert not subject.startswith("Request")
         assert 3 <= words(subject) <= 9 and len(subject) <= 60, subject
