@@ -256,7 +256,7 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS),
              # A shared document names the partner in the third person: "its members".
-             "theirs": lambda text: re.sub(r"\byour\b", "its", text)}  # fmt: skip
+             "theirs": _third_person}  # fmt: skip
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
@@ -289,6 +289,11 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
             for action, who, day in next_steps(ask, o)
         ],
     )
+
+
+def _third_person(text: str) -> str:
+    """ "your logo" as a shared document says it: "its logo"."""
+    return re.sub(r"\b([Yy])our\b", lambda m: "Its" if m[1] == "Y" else "its", text)
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:

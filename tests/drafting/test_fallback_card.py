@@ -4,6 +4,7 @@ gives both sides the floor."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 from test_fallback import EDGE_ASKS, SPONSOR, SUMMIT, variant, words
@@ -168,6 +169,8 @@ def test_the_agenda_says_what_the_partner_gains_before_what_they_can_take_on() -
         capacity = next(n for n, t in enumerate(topics) if t.endswith("can take on"))
         assert gains < capacity, topics
         assert "In return, for " in items[gains].notes
+        # A document both sides read names the partner in the third person throughout.
+        assert not re.search(r"\b[Yy]our\b", items[gains].notes), items[gains].notes
 
 
 def test_materials_are_named_from_the_deliverables() -> None:
