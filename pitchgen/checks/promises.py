@@ -109,14 +109,28 @@ def _promises(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     low = text if text.islower() else text.lower()
     if len(low) != len(text) or any(c in text for c in _ODD_CASES):
         return list(pattern.finditer(text))
+    try:  # word characters kept, every other character a space, offsets kept
+        marked = " " + low.encode("latin-1").translate(_WORD_MARKS).decode("latin-1") + " "
+    except UnicodeEncodeError:
+        marked = None
     starts = []
     for word in ("we", "i", "you"):
+        if marked is not None:  # the word alone: a space (or none) on both sides
+            at = marked.find(f" {word} ")
+            while at != -1:
+                starts.append(at)  # `marked` has one character more in front
+                at = marked.find(f" {word} ", at + 1)
+            continue
         at = low.find(word)
         while at != -1:
             if not at or not (low[at - 1].isalnum() or low[at - 1] == "_"):
                 starts.append(at)
             at = low.find(word, at + 1)
     return matches_at(pattern, text, sorted(starts))
+
+
+# Latin-1 characters that are word characters (\w) kept, all others a space.
+_WORD_MARKS = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
 
 
 def _is_question(text: str, start: int, end: int) -> bool:
