@@ -43,8 +43,8 @@ def install(app: FastAPI, service: Service) -> None:
     """Serve the API from `app` over `service`."""
     app.state.service = service
     problems.install(app)
-    # First, so the hottest read is matched before anything else (see `fast`).
-    app.router.routes.insert(0, fast.draft_route())
+    # First, so the hottest calls are matched before anything else (see `fast`).
+    app.router.routes[0:0] = [fast.draft_route(), fast.post_drafts_route()]
     app.include_router(routes.router)
     app.include_router(checking.router)
     app.include_router(usage.router)

@@ -1,22 +1,36 @@
-"""`GET /v1/drafts/{draft_id}` served as a plain route, in front of its documented one.
+"""The API's two most frequent calls served as plain routes, in front of their documented ones.
 
-It is the API's most frequent call, and FastAPI's per-request work (matching, dependency
-solving, parameter validation) cost more than the read itself: profiled in process, the
-documented route took 2.5 times what the same answer takes as a bare Starlette route. This
-route answers the same way (the same service call, body, ETag, 404 and 422) and the documented
-route stays in `routes` for the OpenAPI schema (and serves HEAD, which this route leaves to it).
+`GET /v1/drafts/{draft_id}`: FastAPI's per-request work (matching, dependency solving,
+parameter validation) cost more than the read itself: profiled in process, the documented
+route took 2.5 times what the same answer takes as a bare Starlette route. This route answers
+the same way (the same service call, body, ETag, 404 and 422) and the documented route stays
+in `routes` for the OpenAPI schema (and serves HEAD, which this route leaves to it).
+
+`POST /v1/drafts`: the plain request (a JSON body that validates, no `Idempotency-Key`) is
+validated as FastAPI would (`DraftRequest`) and handed to the documented route's own function.
+Anything else (a body that does not parse or validate, another media type, a key to replay)
+goes through the router again to the documented route, which answers it exactly as before.
 """
 
 from __future__ import annotations
+
+import json
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
-from pitchgen.api.routes import DRAFT_ID_MAX, _draft, _read, _service
+from pitchgen.api.bodies import DraftRequest
+from pitchgen.api.routes import DRAFT_ID_MAX, _draft, _read, _service, create_drafts
 from pitchgen.errors import InvalidInput, Problem
 
-__all__ = ["draft_route"]
+__all__ = ["draft_route", "post_drafts_route"]
+
+Scope = dict[str, Any]
+# In the scope: the request's validated body (fast path), or that the documented route answers.
+_VALIDATED = "pitchgen.draft_request"
+_DOCUMENTED = "pitchgen.documented"
 
 
 async def _get_draft(request: Request) -> Response:
@@ -29,7 +43,7 @@ async def _get_draft(request: Request) -> Response:
 
 
 class _Route(Route):
-    def matches(self, scope: dict) -> tuple[Match, dict]:  # type: ignore[override]
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # type: ignore[override]
         match, child = super().matches(scope)
         if match is Match.FULL:
             child["route"] = self  # as FastAPI's routes do: the logs and metrics name it
@@ -40,3 +54,71 @@ def draft_route() -> Route:
     route = _Route("/v1/drafts/{draft_id}", _get_draft, methods=["GET"], include_in_schema=False)
     route.methods = {"GET"}  # not HEAD, which the documented route answers as before
     return route
+
+
+async def _create_drafts(request: Request) -> Response:
+    return await create_drafts(request, request.scope.pop(_VALIDATED), None)
+
+
+class _PostDrafts(_Route):
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # type: ignore[override]
+        # Only ever a full match: another method, or a request sent on, is the router's to place.
+        if scope["method"] != "POST" or scope.get(_DOCUMENTED):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+    async def handle(self, scope: Scope, receive: Any, send: Any) -> None:  # type: ignore[override]
+        body = await _body(receive)
+        replay = _replay(body, receive)
+        validated = _plain(scope, body)
+        if validated is None:
+            scope[_DOCUMENTED] = True
+            await scope["app"].router(scope, replay, send)
+            return
+        scope[_VALIDATED] = validated
+        await self.app(scope, replay, send)
+
+
+def post_drafts_route() -> Route:
+    return _PostDrafts("/v1/drafts", _create_drafts, methods=["POST"], include_in_schema=False)
+
+
+def _plain(scope: Scope, body: bytes) -> DraftRequest | None:
+    """The body as the documented route would validate it, if the request is a plain one."""
+    media = None
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            if media is not None:
+                return None
+            media = value.split(b";", 1)[0].strip().lower()
+        elif name == b"idempotency-key":
+            return None
+    if media != b"application/json" or not body:
+        return None
+    try:
+        data = json.loads(body)
+        return DraftRequest.model_validate(data) if isinstance(data, dict) else None
+    except Exception:  # the documented route says what is wrong, in its own words
+        return None
+
+
+async def _body(receive: Any) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if message["type"] != "http.request" or not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Any) -> Any:
+    done = False
+
+    async def replay() -> dict:
+        nonlocal done
+        if done:
+            return await receive()
+        done = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay

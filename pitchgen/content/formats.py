@@ -136,25 +136,16 @@ _PLAIN_SYMBOLS = frozenset({"US$", "CA$", "A$", "AU$"})
 
 @lru_cache(maxsize=1024)
 def _money(amount: Decimal, currency: str, locale: str | None) -> str:
-    from babel.numbers import format_currency, get_currency_symbol, get_decimal_symbol
+    from babel.numbers import get_currency_symbol
 
-    where = _locale(locale)
-    symbol = get_currency_symbol(currency, locale=where)
+    # A draft is written in English: its figures are English ("€15,000.50", never the
+    # "15.000,50 €" of a Spanish or German letter), one form in every draft; the region picks
+    # only the symbol ("$" in en-US, "US$" elsewhere).
+    symbol = get_currency_symbol(currency, locale=_locale(locale))
     whole = amount == amount.to_integral_value()
     plain = (len(symbol) == 1 and not symbol.isalnum()) or symbol in _PLAIN_SYMBOLS
-    if get_decimal_symbol(where) == ".":
-        # The English forms: "$4,500", "£4,500.50", "CHF 300".
-        figure = _figure(amount, whole)
-        return f"{symbol}{figure}" if plain else f"{currency} {figure}"
-    # A region that writes a decimal comma gets its own pattern, grouping and symbol place:
-    # "15.000,50 €" (es-ES, de-DE), "4 500 £" (fr-FR); the code where no symbol is plain.
-    pattern = where.currency_formats["standard"].pattern.split(";")[0]
-    if whole:
-        pattern = pattern.replace("0.00", "0")
-    if not plain:
-        pattern = pattern.replace("¤", "¤¤")
-    figure = format_currency(amount, currency, pattern, locale=where, currency_digits=False)
-    return figure.replace("\u00a0", " ").replace("\u202f", " ")
+    figure = _figure(amount, whole)
+    return f"{symbol}{figure}" if plain else f"{currency} {figure}"
 
 
 def _figure(amount: Decimal, whole: bool) -> str:

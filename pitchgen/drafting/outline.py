@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pitchgen.ask import Ask, Milestone
-from pitchgen.ask.suspicious import suspicious_fields
+from pitchgen.ask.suspicious import plain_part, suspicious_fields
 from pitchgen.checks.grounding import answer_by, partner_milestones
 from pitchgen.content.formats import (
     clock,
@@ -140,10 +140,23 @@ class Outline:
     spoken_org: str
 
 
+# Names keep their plain part when markup or an instruction is mixed in ("<b>Greenway</b>
+# Neighbors"): the partner is still greeted by name. Other texts are written around whole.
+_NAMES = frozenset(
+    """partner.organization partner.short_name partner.contact_name partner.greet_as
+    sender.name sender.organization project.name""".split()  # noqa: SIM905
+)
+
+
 def _clean(ask: Ask, path: str, value: str | None) -> str | None:
-    """The ask's text, or None where it looks like markup or an instruction (written around)."""
-    if value is None or path in suspicious_fields(ask):
+    """The ask's text, or None where it looks like markup or an instruction (written around);
+    a name, its plain part (`plain_part`)."""
+    if value is None:
         return None
+    if path in suspicious_fields(ask):
+        value = plain_part(value) if path in _NAMES else None
+        if value is None:
+            return None
     return in_our_form(ask, value)
 
 
@@ -248,7 +261,11 @@ def outline(ask: Ask) -> Outline:
         org_name=_clean(ask, "partner.organization", p.organization) or "your organization",
         short=with_article(_clean(ask, "partner.short_name", p.short_name) or "") or org,
         contact=contact,
-        greet=greeting_name(contact, ask.tone.value, greet_as) if contact else None,
+        greet=greeting_name(
+            contact, ask.tone.value, greet_as, _clean(ask, "partner.contact_role", p.contact_role)
+        )
+        if contact
+        else None,
         pronounce=[n for n in (contact, org) if n and needs_pronunciation(n)],
         history=history,
         history_note=None if new_partner or history else bare(relationship),
@@ -320,8 +337,9 @@ def _ask_for(ask: Ask, contact: str | None) -> str:
     if contact:
         # A name and a role the caller cannot read: whoever answers can still find them.
         return "the person in charge, or whoever looks after partnerships"
-    org = with_article(ask.partner.organization)
-    if contact or needs_pronunciation(org) or "partner.organization" in suspicious_fields(ask):
+    name = _clean(ask, "partner.organization", ask.partner.organization)
+    org = with_article(name or "")
+    if contact or not name or needs_pronunciation(org):
         return "whoever looks after partnerships"
     return f"whoever looks after partnerships at {org}"
 

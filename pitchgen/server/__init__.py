@@ -12,6 +12,7 @@ May import: `pitchgen.api`, `pitchgen.web`, `pitchgen.service`, `pitchgen.settin
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -57,6 +58,7 @@ def create_app(
             minutes = service.settings.follow_run_minutes
             follow = asyncio.create_task(follow_on_schedule(service, minutes))
         _app.state.follow_task = follow
+        _freeze_startup_objects()
         yield
         if follow is not None:
             follow.cancel()
@@ -87,6 +89,20 @@ def create_app(
         metrics=counted,
     )
     return app
+
+
+_frozen: list[bool] = []
+
+
+def _freeze_startup_objects() -> None:
+    """Move what start-up made (modules, schemas, compiled patterns: some 100,000 objects, all
+    living as long as the process) out of the collector's view, once per process. A full
+    collection then scans only what requests made: it took about 70 ms with them, every few
+    hundred POSTs, a pause for every request in flight."""
+    if not _frozen:
+        _frozen.append(True)
+        gc.collect()
+        gc.freeze()
 
 
 def serve_app() -> FastAPI:

@@ -1,12 +1,18 @@
-"""Drafts read by id, kept in memory until the database changes: `GET /v1/drafts/{id}` is the
-API's most frequent call, and reading and validating the row cost more than the rest of it.
+"""Drafts read by id, kept in memory while their rows stay as they were: `GET /v1/drafts/{id}`
+is the API's most frequent call, and reading and validating the row cost more than the rest of
+it.
 
 Whether the database changed is SQLite's `PRAGMA data_version`, asked on a connection of the
 cache's own: it moves whenever any other connection commits, in this process (the store's own
-writes go through its pool) or another (`pitchgen serve --workers N`, the CLI). Every commit
-empties the cache, so a cached draft is never older than the last commit the probe has seen,
-and a read checks that first. Only for a SQLite file: an in-memory database is another
-database on another connection, and a server across the network has no such counter.
+writes go through its pool) or another (`pitchgen serve --workers N`, the CLI). While it stays,
+every kept value is as current as the last commit the probe has seen. Once it moves, a kept
+value is served again only after its row, read afresh on the probe's connection, is found equal
+to the row it was made from (one indexed read of raw columns, a tenth of loading and validating
+a draft): a commit elsewhere, a new draft set or another draft's approval, no longer empties the
+whole cache. The row is read before the value is loaded, so a commit between the two leaves the
+value newer than its row, never older, and the next look finds them apart and loads it again.
+Only for a SQLite file: an in-memory database is another database on another connection, and a
+server across the network has no such counter.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy as sa
 
@@ -35,36 +41,41 @@ def cacheable(url: sa.URL) -> str | None:
 
 
 class ChangeCache(Generic[T]):
-    """Values by key, valid while the database's `data_version` stays where it was."""
+    """Values by key, each with the row it was made from (`row_sql`: the query of one row by
+    key) and the `data_version` at which that row was last seen to be the database's."""
 
-    def __init__(self, path: str, size: int = MAX_ENTRIES) -> None:
+    def __init__(self, path: str, row_sql: str, size: int = MAX_ENTRIES) -> None:
         self._path = path
+        self._row_sql = row_sql
         self._probe: sqlite3.Connection | None = None
         self._size = size
-        self._version: int | None = None
-        self._values: dict[str, T] = {}
+        self._values: dict[str, tuple[T, Any, int]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: str, load: Callable[[], T]) -> T:
         with self._lock:
             try:
                 version = self._data_version()
+                kept = self._values.get(key)
+                if kept is not None and kept[2] == version:
+                    return kept[0]
+                row = self._row(key)
             except sqlite3.Error:
                 return load()  # the store's own read reports what is wrong
-            if version != self._version:
-                self._values.clear()
-                self._version = version
-            elif (hit := self._values.get(key)) is not None:
-                return hit
-        # Loaded after the probe: a commit in between is seen by the next probe, which then
-        # drops what this read keeps.
+            if kept is not None and kept[1] == row:
+                self._values[key] = (kept[0], row, version)
+                return kept[0]
+        # Loaded after its row was read: see the module's docstring.
         value = load()
         with self._lock:
-            if self._version == version:
-                if len(self._values) >= self._size:
-                    del self._values[next(iter(self._values))]
-                self._values[key] = value
+            if len(self._values) >= self._size and key not in self._values:
+                del self._values[next(iter(self._values))]
+            self._values[key] = (value, row, version)
         return value
+
+    def _row(self, key: str) -> Any:
+        assert self._probe is not None  # opened by `_data_version`, asked first
+        return self._probe.execute(self._row_sql, (key,)).fetchone()
 
     def _data_version(self) -> int:
         # Opened on first use: the store's database may not be reachable yet when it is made.

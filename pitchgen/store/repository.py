@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.sqlite import dialect as sqlite_dialect
 
 from pitchgen import telemetry
 from pitchgen.ask import Ask
@@ -78,6 +79,8 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 # Reads by id are built once: a statement built per call costs more to construct, and to
 # match to SQLAlchemy's compiled cache, than SQLite takes to run it.
 _DRAFT_BY_ID = drafts.select().where(drafts.c.id == sa.bindparam("id"))
+# What a cached draft is made from, read raw on the cache's own connection (see `cache`).
+_RAW_DRAFT_BY_ID = str(_DRAFT_BY_ID.compile(dialect=sqlite_dialect()))
 _ASK_BY_ID = sa.select(asks.c.ask).where(asks.c.id == sa.bindparam("id"))
 _REVISIONS_OF = (
     revisions.select()
@@ -117,7 +120,9 @@ class Store:
         # Whether a send claim has lapsed is judged by this clock; tests move it forward.
         self.clock = _now
         path = cacheable(engine.url)
-        self._cache: ChangeCache[StoredDraft] | None = ChangeCache(path) if path else None
+        self._cache: ChangeCache[StoredDraft] | None = (
+            ChangeCache(path, _RAW_DRAFT_BY_ID) if path else None
+        )
 
     @classmethod
     def from_url(cls, url: str, *, upgrade: bool = True) -> Store:
