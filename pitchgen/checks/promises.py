@@ -127,7 +127,7 @@ def _promises(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
 
 
 # Latin-1 characters that are word characters (\w) kept, all others a space.
-_WORD_MARKS = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
+_WORD_MARKS = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def _is_question(text: str, start: int, end: int) -> bool:
