@@ -92,7 +92,7 @@ def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None =
     # Printed first, saved second: a store that cannot be written loses no draft, and the
     # error still reaches the user. The store (and SQLAlchemy) opens only here, so --no-save
     # never loads it.
-    from pitchgen.cli.review import cli_actor
+    from pitchgen.cli.context import cli_actor
     from pitchgen.errors import StoreError
 
     sys.stdout.flush()
