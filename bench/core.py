@@ -1,6 +1,7 @@
 """Core drafting speed and CLI start-up, printed as figures (not a test).
 
-    .venv/bin/python bench/core.py [--asks 1000] [--runs 20] [--startup]
+    .venv/bin/python bench/core.py [--asks 1000] [--runs 20] [--startup | --no-startup]
+                                   [--instructions]
 
 1. In process: all three channels (template, checks, text) for one ask, median and p99 over
    `--asks` distinct asks. Target: median <= 2 ms.
@@ -13,8 +14,9 @@
    the figure to quote on a shared machine; wall time is printed beside it.
    Targets: <= 1.3x the floor without saving, <= 2x saving, and <= 10x the bare interpreter.
 
-Wall times move with the machine's other work: bench/instructions.py counts instructions for the
-in-process figures, which hold under load (docs/performance.md has the last figures).
+Wall times move with the machine's other work: `--instructions` also counts the instructions
+per ask of both in-process figures under valgrind (bench/instructions.py), which hold under load
+(docs/performance.md has the last figures).
 """
 
 from __future__ import annotations
@@ -201,11 +203,20 @@ def main() -> None:
     parser.add_argument("--asks", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--startup", action="store_true", help="Only the start-up figures.")
+    parser.add_argument("--no-startup", action="store_true", help="The in-process figures only.")
+    parser.add_argument("--instructions", action="store_true", help="Count them (valgrind).")
     args = parser.parse_args()
     if not args.startup:
         bench_in_process(args.asks)
         bench_checks(args.asks)
-    bench_startup(args.runs)
+    if args.instructions and not args.startup:
+        from instructions import NAMES, per_ask
+
+        for figure, target in (("checks", "1 ms"), ("draft", "2 ms")):
+            print(f"{NAMES[figure]}: {per_ask(figure):.1f} M instructions per ask (callgrind,"
+                  f" 20 asks; target: median <= {target})")  # fmt: skip
+    if not args.no_startup:
+        bench_startup(args.runs)
 
 
 if __name__ == "__main__":
