@@ -30,6 +30,7 @@ from pitchgen.drafting.outline import EMAIL_ITEMS, SPOKEN_ITEMS, Outline, amount
 from pitchgen.drafting.phrasing import (
     as_offer,
     bare,
+    costed,
     lower_first,
     possessive,
     sentence,
@@ -124,6 +125,7 @@ def _context(ask: Ask) -> dict:
         "sen": sentence,
         "series": partial(series, common=plan.vocabulary),
         "bare": bare,
+        "costed": costed,
         "possessive": possessive,
         "the": the,
         "split_ours": split_ours,

@@ -17,6 +17,7 @@ __all__ = [
     "Shape",
     "as_offer",
     "bare",
+    "costed",
     "greeting_name",
     "is_no_contact",
     "lower_case_words",
@@ -355,3 +356,16 @@ def split_ours(items: list[str]) -> tuple[list[str], list[str]]:
     offer …"."""
     ours = [i for i in items if _first_word(i) == "our"]
     return [i for i in items if i not in ours], ours
+
+
+_COSTS = re.compile(r"^(?P<thing>.+?)\s+(?:costs?|will cost|would cost)\s+(?P<figure>\S.*?)\.?$")
+
+
+def costed(text: str | None, figure: str) -> str | None:
+    """The thing a budget note prices at `figure` ("the reception" of "The reception costs
+    $4,000"), so the share asked and what it pays for are said in one sentence; else None."""
+    m = _COSTS.match((text or "").strip())
+    if not m or m["figure"].strip() != figure:
+        return None
+    thing = m["thing"]
+    return thing[:1].lower() + thing[1:] if not thing.split()[0].isupper() else thing
