@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -25,6 +26,7 @@ __all__ = [
     "timestamp",
     "written_date",
     "written_time",
+    "years_shown",
     "zone_label",
     "zone_name",
 ]
@@ -56,16 +58,35 @@ def _locale(tag: str | None):
     return Locale.parse("en_US")
 
 
-def written_date(day: dt.date, locale: str | None = None) -> str:
-    """`March 4, 2027` (en-US), `4 March 2027` (en-GB, es-ES)."""
-    return _date(day, locale)
+def written_date(day: dt.date, locale: str | None = None, year: bool = True) -> str:
+    """`March 4, 2027` (en-US), `4 March 2027` (en-GB, es-ES); `March 4` without the year."""
+    return _date(day, locale, year)
 
 
 @lru_cache(maxsize=1024)
-def _date(day: dt.date, locale: str | None) -> str:
+def _date(day: dt.date, locale: str | None, year: bool = True) -> str:
+    return _formatted(day, "long", locale, year)
+
+
+# The year in a CLDR date pattern, with the separator before it: "MMMM d, y" is "MMMM d".
+_YEAR = re.compile(r"[,\s]*\by+\b")
+
+
+def _formatted(day: dt.date, width: str, locale: str | None, year: bool) -> str:
     from babel.dates import format_date
 
-    return format_date(day, "long", locale=_locale(locale))
+    where = _locale(locale)
+    if year:
+        return format_date(day, width, locale=where)
+    pattern = _YEAR.sub("", where.date_formats[width].pattern).strip(" ,")
+    return format_date(day, pattern, locale=where)
+
+
+def years_shown(days: Iterable[dt.date]) -> bool:
+    """Whether drafts write the year: only where the dates they give fall in more than one
+    year. Dates of one year read as the coming ones ("March 4", "Tuesday, July 20"); the
+    year is the reader's own or the next, and writing it on every date only adds words."""
+    return len({day.year for day in days}) > 1
 
 
 def written_time(moment: dt.datetime, locale: str | None = None) -> str:
@@ -176,16 +197,15 @@ def gist(text: str, words: int = GIST_WORDS) -> str:
     return first[:shortest].rstrip(" ,;:") if shortest else first
 
 
-def full_date(day: dt.date, locale: str | None = None) -> str:
-    """`Wednesday, February 10, 2027` (en-US), `Wednesday, 10 February 2027` (en-GB)."""
-    return _full_date(day, locale)
+def full_date(day: dt.date, locale: str | None = None, year: bool = True) -> str:
+    """`Wednesday, February 10, 2027` (en-US), `Wednesday, 10 February 2027` (en-GB);
+    `Wednesday, February 10` without the year."""
+    return _full_date(day, locale, year)
 
 
 @lru_cache(maxsize=256)
-def _full_date(day: dt.date, locale: str | None) -> str:
-    from babel.dates import format_date
-
-    return format_date(day, "full", locale=_locale(locale))
+def _full_date(day: dt.date, locale: str | None, year: bool = True) -> str:
+    return _formatted(day, "full", locale, year)
 
 
 def spoken_clock(moment: dt.datetime, locale: str | None = None) -> str:

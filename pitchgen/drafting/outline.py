@@ -22,6 +22,7 @@ from pitchgen.content.formats import (
     money,
     spoken_clock,
     written_date,
+    years_shown,
     zone_label,
     zone_name,
 )
@@ -206,6 +207,7 @@ def _slots(ask: Ask) -> list[Slot]:
     if not meeting or not meeting.proposed_times:
         return []
     zone, ours, locale = meeting.time_zone, ask.sender.time_zone, ask.locale_tag
+    year = with_year(ask)
     # With no named zone each time keeps its own offset: a converted time is no fact of the ask.
     offsets = {t.utcoffset() for t in meeting.proposed_times}
     slots = []
@@ -217,12 +219,12 @@ def _slots(ask: Ask) -> list[Slot]:
             theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
             spoken = f"{spoken_clock(mine, locale)} {zone_label(ours, locale)}"
             if mine.date() != here.date():
-                theirs = f"{written_date(mine.date(), locale)}, {theirs}"
-                spoken = f"{written_date(mine.date(), locale)}, {spoken}"
+                theirs = f"{written_date(mine.date(), locale, year)}, {theirs}"
+                spoken = f"{written_date(mine.date(), locale, year)}, {spoken}"
         named = zone_label(zone, locale) if zone else zone_name(here, None, locale)
         slots.append(
             Slot(
-                day=full_date(here.date(), locale),
+                day=full_date(here.date(), locale, year),
                 time=clock(here, locale),
                 spoken=spoken_clock(here, locale),
                 zone=named if theirs or len(offsets) > 1 else None,
@@ -249,7 +251,7 @@ def outline(ask: Ask) -> Outline:
     new_partner = is_no_contact(relationship)
     history = None if new_partner else relationship_clause(relationship, contact)
     benefits = _items(ask, "benefits[{}].description", [b.description for b in ask.benefits])
-    day = partial_day(locale)
+    day = partial_day(locale, with_year(ask))
     reply, before = reply_date(ask)
     need = _clean(ask, "need.description", ask.need.description)
     summary = _clean(ask, "project.summary", ask.project.summary)
@@ -388,8 +390,17 @@ def _dated(ask: Ask, milestones: list[Milestone], day, vocab) -> list[tuple[str,
     ]
 
 
-def partial_day(locale: str):
-    return lambda d: written_date(d, locale)
+def partial_day(locale: str, year: bool = True):
+    return lambda d: written_date(d, locale, year)
+
+
+def with_year(ask: Ask) -> bool:
+    """Whether the drafts of `ask` write each date's year: only where its dates (milestones,
+    reply date, proposed times) fall in more than one year (`years_shown`)."""
+    days = [m.date for m in ask.timeline]
+    days += [ask.respond_by] if ask.respond_by else []
+    days += [t.date() for t in ask.meeting.proposed_times] if ask.meeting else []
+    return years_shown(days)
 
 
 def amount(ask: Ask, value: Decimal) -> str:
