@@ -4,6 +4,7 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -45,8 +46,9 @@ class Draft:
     def lines(self) -> str:
         """The text with spacing folded within each line; lines kept, for sentence breaks."""
         raw = straight_quotes(self.raw)
-        if _single_spaced(raw):  # folding would change nothing but drop the empty lines
-            return "\n".join(filter(None, raw.split("\n")))
+        flat = _INDENTS.sub("\n", raw).lstrip(" ") if "\n " in raw or raw[:1] == " " else raw
+        if _single_spaced(flat):  # folding would change nothing but drop the empty lines
+            return "\n".join(filter(None, flat.split("\n")))
         # fold() per line, in C: " ".join(line.split()); an empty line drops out.
         return "\n".join(filter(None, map(" ".join, map(str.split, raw.splitlines()))))
 
@@ -111,6 +113,9 @@ class Draft:
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
         return _needle(phrase) in self.low
+
+
+_INDENTS = re.compile(r"\n +")  # the spaces that start a line (an agenda item's detail)
 
 
 def _single_spaced(text: str) -> bool:
