@@ -9,11 +9,12 @@ the item, cut before a clause, that still carries what the rubric looks for in a
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from pitchgen.checks.coverage import sums_up
 from pitchgen.drafting.phrasing import shape
 
-__all__ = ["MIN_WORDS", "brief", "briefs"]
+__all__ = ["MIN_WORDS", "brief", "briefs", "clause", "grouped", "our_part", "purpose"]
 
 # Where an item may be cut: before a clause or a phrase that qualifies it, or a purpose ("to
 # attach to each invitation"). Never before "to the …" or "by" ("introductions to the reading
@@ -29,6 +30,7 @@ MIN_WORDS = 4
 _QUESTION = re.compile(r"\b(?:which|what|how|where|whom|when|whether)\b", re.IGNORECASE)
 # Never cut so little is left after it that the cut word dangles ("works with").
 _MIN_REST = 2
+_RELATIVE = re.compile(r"(?:where|who|that|which|whose)\s", re.IGNORECASE)
 _DETERMINERS = frozenset("a an the your our their its".split())  # noqa: SIM905
 
 
@@ -46,6 +48,8 @@ def brief(text: str, named: str = "", listed: tuple[str, ...] = ()) -> str:
             continue  # inside a name: "Institute for Land Use Studies"
         if _QUESTION.search(head) and rest.split()[0].lower() == "to":
             continue  # "which 10 districts to invite first" is one question
+        if _RELATIVE.match(rest) and "the" in (w.lower() for w in head.split()[-3:]):
+            continue  # "the 12 counties where your program runs": the clause says which
         if sums_up(text, head, named, listed):
             return head
     return text.rstrip(" .")
@@ -72,3 +76,73 @@ def briefs(items: list[str], named: str = "", listed: tuple[str, ...] = ()) -> l
         out.append(text)
         heads.append(head)
     return out
+
+
+# An aside that gives examples ("from family reading nights … to pop-up libraries,"): a clause
+# that says what the project is drops it first.
+_ASIDE = re.compile(r",\s+(?:from|including|such as|like|e\.g\.)\s[^,;:]*,", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_RELATIVE_TAIL = re.compile(r",?\s+(?:where|who|which|whose|while|so that)\s.*$", re.IGNORECASE)
+
+
+def clause(text: str) -> str:
+    """What a project is, in one clause: its first sentence without its examples, cut before
+    a clause that qualifies it ("a week of reading events in 30 rural school districts,
+    ending with a statehouse briefing")."""
+    first = _SENTENCE.split(text.strip(), maxsplit=1)[0].rstrip(" .")
+    return _RELATIVE_TAIL.sub("", _ASIDE.sub(",", first)).rstrip(" ,;:")
+
+
+_PURPOSE = re.compile(r"\bso(?: that)? (?:we|our)\b[^,;:.]*", re.IGNORECASE)
+
+
+def purpose(text: str | None) -> str | None:
+    """The reason a need gives for itself ("so that we can invite each district to host a
+    family reading night"), the clause alone; None when it gives none."""
+    m = _PURPOSE.search(text or "")
+    return m[0].strip() if m and len(m[0].split()) >= MIN_WORDS else None
+
+
+_OURS = re.compile(r"^(?:We will|We'll|We would|We'd|We can)\b", re.IGNORECASE)
+
+
+def our_part(text: str | None) -> str | None:
+    """A sentence of the need that says what we take on ourselves ("We will do all of the
+    scheduling, follow-up and logistics ourselves; …"): it reassures, so it is kept whole."""
+    for part in _SENTENCE.split((text or "").strip()):
+        if _OURS.match(part) and "ourselves" in part.lower():
+            return part.rstrip(" .") + "."
+    return None
+
+
+_MONTHS = frozenset(
+    """january february march april may june july august september october november
+    december""".split()  # noqa: SIM905
+)
+_PLAIN = frozenset(
+    """your our their with from about into each every other this that these those them have
+    will would which where when what""".split()  # noqa: SIM905
+)
+
+
+def grouped(
+    texts: list[str], shown: list[str], named: str = ""
+) -> list[tuple[str | None, list[str]]]:
+    """`shown` (the briefs of `texts`) in groups: those whose full texts share a word that
+    names what they are for ("briefing") first, as ("briefing", [...]), then the rest as
+    (None, [...])."""
+    names = set(re.findall(r"[a-z]+", named.lower()))
+    used = [set(re.findall(r"[a-z]+", text.lower())) for text in texts]
+    counts = Counter(
+        w
+        for ws in used
+        for w in ws
+        if len(w) > 3 and w not in _PLAIN and w not in _MONTHS and w not in names
+    )
+    first = {w: next(i for i, ws in enumerate(used) if w in ws) for w in counts}
+    best = max(counts, key=lambda w: (counts[w], -first[w]), default=None)
+    if best is None or counts[best] < 2 or counts[best] == len(texts):
+        return [(None, shown)]
+    inside = [b for ws, b in zip(used, shown, strict=True) if best in ws]
+    outside = [b for ws, b in zip(used, shown, strict=True) if best not in ws]
+    return [(best, inside), *([(None, outside)] if outside else [])]

@@ -12,7 +12,7 @@ from pitchgen.ask import Ask
 from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
 from pitchgen.content.formats import gist
-from pitchgen.drafting.briefs import brief, briefs
+from pitchgen.drafting.briefs import brief, briefs, clause, grouped, our_part, purpose
 from pitchgen.drafting.nextsteps import task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
 from pitchgen.drafting.phrasing import is_event, shape
@@ -83,13 +83,13 @@ def subject_line(ask: Ask, o: Outline) -> str:
     named = [day for (day, what), m in zip(o.milestones, ask.timeline, strict=True)
              if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
     if not named:
-        mark = "" if ask.tone.value == "formal" else "?"
-        return next((s for s in (f"{angle} {project}{mark}",) if _fits(s)), f"{angle} our project")
+        # A subject names; a question mark on a noun phrase reads as unsure.
+        return next((s for s in (f"{angle} {project}",) if _fits(s)), f"{angle} our project")
     event = named[0]
     candidates = {
         "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
-        "warm": [f"{angle} {project} on {event}", f"{angle} {project}?"],
-        "concise": [f"{angle} {project}, {event}", f"{angle} {project}?"],
+        "warm": [f"{angle} {project} on {event}", f"{angle} {project}"],
+        "concise": [f"{angle} {project}, {event}", f"{angle} {project}"],
     }[ask.tone.value]
     candidates += [f"{angle} our project on {event}", f"{angle} our project"]
     return next((s for s in candidates if _fits(s)), candidates[-1])
@@ -135,6 +135,22 @@ def _dated_items(
     ]
 
 
+def _core(o: Outline, named: str, listed: tuple[str, ...]) -> dict:
+    """The first EMAIL_ITEMS items, in brief (items that open alike count once), the reason
+    the need gives and what we do ourselves; the rest in groups (`grouped`)."""
+    full = [d for d in o.deliverables_at if d]
+    n = EMAIL_ITEMS
+    while n < len(full) and len(briefs(full[: n + 1], named, listed)) <= EMAIL_ITEMS:
+        n += 1
+    rest = full[n:]
+    return {
+        "core": briefs(full[:n], named, listed),
+        "core_why": purpose(o.need),
+        "core_ours": our_part(o.need),
+        "rest_groups": grouped(rest, [brief(t, named, listed) for t in rest], named),
+    }
+
+
 def _days(text: str):
     if not any(ch.isdigit() for ch in text):
         return []
@@ -145,8 +161,11 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     """What the email template needs beyond the shared context, at one level of cutting."""
     o: Outline = context["o"]
 
+    # A summary cut to the clause that says what the project is stays that clause.
+    kept = clause(o.summary) if o.summary and not limits.get("summary", True) else None
+
     def g(text: str, kind: str = "item") -> str:
-        return gist(text, limits[kind])
+        return text if text == kept else gist(text, limits[kind])
 
     # Past EMAIL_ITEMS of a list, every item is summed up in a few words (`briefs`), the first
     # EMAIL_ITEMS (what matters most: the ask lists it first) apart from the rest.
@@ -161,6 +180,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     if many_b and summing:
         offered = briefs(offered, named, listed)
     many = many_d or many_b
+    core = _core(o, named, listed) if many_d and summing else None
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
         many_d and summing and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
@@ -173,7 +193,11 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_need": (lambda text: brief(g(text, "ask"), named))
         if many_d and summing
         else (lambda text: g(text, "ask")),
-        "summary": o.summary if limits.get("summary", True) else None,
+        # A long summary cut away still leaves what the project is, in a clause.
+        "summary": o.summary if limits.get("summary", True) else kept,
+        # A long list: the ask's first items as the core with the need's reason and what we
+        # take on ourselves, the rest grouped by what they are for.
+        **(core or {"core": None}),
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
         "shown": shown,
         "offered": [b for b in offered if shape(b) != "sentence"],

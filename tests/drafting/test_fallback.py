@@ -117,7 +117,9 @@ def test_the_email_opens_with_the_partner_and_keeps_the_title_for_the_signature(
     cold = email(EDGE_ASKS["no-contact-volunteers"]).body
     assert "I'm writing because of your work on civic service for high-school students" in cold
     focus = email(SPONSOR).body.split("\n\n")[1]
-    assert focus.startswith("I am writing because of Granite State Taxpayers' work on fiscal")
+    # Their work is "your work", to their face; their name comes once, as whom we'd welcome.
+    assert focus.startswith("I am writing because of your work on fiscal")
+    assert focus.endswith("We would be glad to have Granite State Taxpayers with us.")
     before_signature = body.split("\n\nBest,")[0]
     assert "Director of Coalitions" not in before_signature
     assert "I'm Ava" not in before_signature
@@ -193,13 +195,14 @@ def test_each_ask_text_sits_in_a_sentence_shaped_for_it(description: str, senten
 
 def test_subjects_name_the_partners_angle_not_a_request() -> None:
     subjects = {name: email(ask).subject for name, ask in {**EXAMPLES, **EDGE_ASKS}.items()}
-    assert subjects["summit"] == "Your space for our Main Street Licensing Summit?"
+    assert subjects["summit"] == "Your space for our Main Street Licensing Summit"
     assert subjects["negotiable-en-gb"] == "Sponsoring our Small Exporters Day on 9 June"
     # A date only where it is the project's own: the week begins on October 11, not on the
     # day of its last step; the canvass has no one day.
     assert subjects["many-items"] == "Introductions for our Read Ohio Week on October 11"
-    assert subjects["no-contact-volunteers"] == "Volunteers for our Toll Transparency Canvass?"
+    assert subjects["no-contact-volunteers"] == "Volunteers for our Toll Transparency Canvass"
     for subject in subjects.values():
+        assert not subject.endswith("?"), subject
         assert not subject.startswith("Request")
         assert 3 <= words(subject) <= 9 and len(subject) <= 60, subject
 
@@ -284,8 +287,8 @@ def test_no_zone_is_named_when_no_ones_clock_differs() -> None:
 
 
 # An ask at the contract's limits (ten deliverables, ten benefits) is summed up item by item:
-# the advised 200 words give way to naming every one, but only just.
-AT_THE_LIMITS = {"many-items": 270}
+# the advised 200 words give way to naming every one with the reason for the first ones.
+AT_THE_LIMITS = {"many-items": 340}
 
 
 @pytest.mark.parametrize("tone", list(Tone))
@@ -297,13 +300,13 @@ def test_every_email_keeps_to_the_advised_length(name: str, tone: Tone) -> None:
 
 # Each of the many-items ask's ten deliverables and ten benefits, as its email sums it up.
 SUMMED_UP = {
-    "deliverable 1": "a list of the 12 counties,",
+    "deliverable 1": "a list of the 12 counties where your summer reading program runs,",
     "deliverable 2": "introductions by email to the superintendents and",
     "deliverable 3": "to the reading coaches your program works with",
     "deliverable 4": "your advice on which 10 districts to invite first",
     "deliverable 5": "a short note from your director,",
     "deliverable 6": "a 30-minute call with your research team",
-    "deliverable 7": "permission to cite your third-grade reading reports,",
+    "deliverable 7": "permission to cite your third-grade reading reports",
     "deliverable 8": "your logo files for the week's materials",
     "deliverable 9": "one staff member at the statehouse briefing on October 21",
     "deliverable 10": "a post about Read Ohio Week in your October newsletter",
@@ -331,7 +334,9 @@ def test_past_three_items_the_email_sums_up_every_one_in_a_few_words() -> None:
     assert body.count("superintendents") == 1
 
 
-@pytest.mark.parametrize("label", ["deliverable 8", "deliverable 10", "benefit 8", "benefit 9"])
+# (Not benefit 8, "first access to our survey data on rural reading nights": the need's reason,
+# "to host a family reading night" in "rural school districts", says its words.)
+@pytest.mark.parametrize("label", ["deliverable 8", "deliverable 10", "benefit 9", "benefit 10"])
 def test_an_item_dropped_from_the_summary_is_caught_by_name(label: str) -> None:
     ask = EDGE_ASKS["many-items"]
     content = email(ask)
@@ -437,7 +442,10 @@ def test_a_long_ask_is_shortened_at_a_clause_never_inside_a_phrase() -> None:
     for tone in Tone:
         body = email(variant(EDGE_ASKS["many-items"], tone=tone)).body
         assert "…" not in body
-        assert "a list of the 12 counties, introductions" in body
+        assert (
+            "a list of the 12 counties where your summer reading program runs, introductions"
+            in body
+        )
     need = "Introductions to the reading coaches in the rural districts where your program runs"
     few = variant(
         EDGE_ASKS["many-items"],

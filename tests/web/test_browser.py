@@ -174,7 +174,7 @@ def test_a_reviewer_edits_approves_and_exports_an_email(
         download.value.save_as(saved)
         message = email.message_from_bytes(saved.read_bytes(), policy=policy.default)
         assert saved.name == "main-street-business-alliance-email.eml"
-        assert message["Subject"] == "Your space for our Main Street Licensing Summit?"
+        assert message["Subject"] == "Your space for our Main Street Licensing Summit"
         assert PARTNER in message.get_content()
 
         assert watch.hosts == {"127.0.0.1"}

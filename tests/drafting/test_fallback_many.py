@@ -1,0 +1,100 @@
+"""A long list in the template email, as a director sums it up: what the project is in a
+clause, the first items as the core ask with the reason the need gives and what we take on
+ourselves, the rest grouped by what they are for; every item still named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pitchgen.ask import Channel, Tone, load_ask, validate_ask
+from pitchgen.checks.rubric import must_failures, run_checks
+from pitchgen.content.render import to_text
+from pitchgen.drafting.briefs import brief, clause, grouped, our_part, purpose
+from pitchgen.drafting.fallback import render_content
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = load_ask(ROOT / "fixtures" / "asks" / "summit-venue.yaml")
+
+SUMMARY = (
+    "A day of repair cafés in 12 market towns, from bike stands on the square to sewing tables"
+    " in the library, ending with a council hearing where residents ask for a repair budget."
+    " Volunteers from our member groups run every stand."
+)
+NEED = (
+    "Introductions to the shop owners in the market towns where your members trade, so that we"
+    " can invite each shop to host a repair stand on the day, together with your advice on"
+    " which towns to start with. We will do all of the setup and clean-up ourselves; what we"
+    " need from you is the introductions."
+)
+DELIVERABLES = [
+    "A list of the 12 towns where your members trade, with a contact in each",
+    "Introductions by email to the shop owners in those towns",
+    "Your advice on which 4 towns to approach first",
+    "A 20-minute call with your policy team about the hearing",
+    "Permission to quote your repair survey at the hearing",
+    "One staff member to speak at the council hearing on March 4",
+    "A post about the day in your March newsletter",
+    "Your logo files for our posters",
+]
+BENEFITS = [
+    "Co-host credit on every repair café",
+    "Your logo on all posters",
+    "A slot at the council hearing for your chair",
+    "A mention in our press release to 80 local reporters",
+]
+
+
+def many(tone: Tone = Tone.warm):
+    data = BASE.model_dump(mode="json", exclude_none=True)
+    data["project"] = {"name": "Repair Day", "summary": SUMMARY}
+    data["need"] = {"type": "connections", "description": NEED, "deliverables": DELIVERABLES}
+    data["benefits"] = [{"type": "other", "description": b} for b in BENEFITS]
+    data["tone"] = tone.value
+    return validate_ask(data)
+
+
+def test_a_clause_says_what_the_project_is_without_its_examples() -> None:
+    assert clause(SUMMARY) == (
+        "A day of repair cafés in 12 market towns, ending with a council hearing"
+    )
+
+
+def test_the_reason_and_what_we_take_on_come_from_the_need() -> None:
+    assert purpose(NEED) == "so that we can invite each shop to host a repair stand on the day"
+    assert our_part(NEED) == (
+        "We will do all of the setup and clean-up ourselves; what we need from you is the"
+        " introductions."
+    )
+    assert purpose("Introductions to shop owners") is None
+    assert our_part("Introductions to shop owners. We will send a list.") is None
+
+
+def test_a_brief_keeps_the_clause_that_says_which() -> None:
+    assert brief(DELIVERABLES[0], "Repair Day", tuple(DELIVERABLES)) == (
+        "A list of the 12 towns where your members trade"
+    )
+
+
+def test_the_rest_is_grouped_by_what_it_is_for() -> None:
+    rest = DELIVERABLES[3:]
+    groups = grouped(rest, rest, "Repair Day")
+    assert groups[0] == ("hearing", rest[:3])
+    assert groups[1] == (None, rest[3:])
+    assert grouped(rest[3:], rest[3:]) == [(None, rest[3:])]
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+def test_a_long_list_reads_as_a_core_ask_with_its_reason_then_the_rest_grouped(tone) -> None:
+    ask = many(tone)
+    content = render_content(ask, Channel.email)
+    body = content.body
+    assert "Repair Day, a day of repair cafés in 12 market towns, ending with a council" in body
+    assert "bike stands" not in body
+    assert "the 12 towns where your members trade" in body
+    assert ", so that we can invite each shop to host a repair stand on the day." in body
+    assert "We will do all of the setup and clean-up ourselves;" in body
+    assert "For the hearing" in body
+    assert body.index("For the hearing") > body.index("so that we can invite")
+    assert must_failures(run_checks(ask, content, to_text(content, ask.locale_tag))) == []
