@@ -13,9 +13,9 @@ from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
 from pitchgen.content.formats import gist
 from pitchgen.drafting.briefs import brief, briefs, clause, grouped, our_part, purpose
-from pitchgen.drafting.nextsteps import task_owner
+from pitchgen.drafting.nextsteps import as_action, task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
-from pitchgen.drafting.phrasing import is_event, shape
+from pitchgen.drafting.phrasing import is_event, sentence, shape
 
 __all__ = ["ASK_WORDS", "EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
 
@@ -135,7 +135,7 @@ def _dated_items(
     ]
 
 
-def _core(o: Outline, named: str, listed: tuple[str, ...]) -> dict:
+def _core(ask: Ask, o: Outline, named: str, listed: tuple[str, ...]) -> dict:
     """The first EMAIL_ITEMS items, in brief (items that open alike count once), the reason
     the need gives and what we do ourselves; the rest in groups (`grouped`)."""
     full = [d for d in o.deliverables_at if d]
@@ -144,11 +144,25 @@ def _core(o: Outline, named: str, listed: tuple[str, ...]) -> dict:
         n += 1
     rest = full[n:]
     return {
+        "core_dates": _their_steps(ask, o),
         "core": briefs(full[:n], named, listed),
         "core_why": purpose(o.need),
         "core_ours": our_part(o.need),
         "rest_groups": grouped(rest, [brief(t, named, listed) for t in rest], named),
     }
+
+
+def _their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
+    """The partner's first two steps after their answer, as things to do by a day ("share the
+    county list and contacts", "August 16"): the dates that bind them in a long ask."""
+    steps = []
+    for m, (day, what) in zip(ask.timeline, o.milestones, strict=True):
+        if day == o.reply_day or task_owner(ask, m) != "partner" or is_event(what):
+            continue
+        action = as_action(what, "partner", "")
+        if action != sentence(what).rstrip(".") and not action.startswith("Let "):
+            steps.append((action[:1].lower() + action[1:], day))
+    return steps[:2]
 
 
 def _days(text: str):
@@ -180,7 +194,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     if many_b and summing:
         offered = briefs(offered, named, listed)
     many = many_d or many_b
-    core = _core(o, named, listed) if many_d and summing else None
+    core = _core(ask, o, named, listed) if many_d and summing else None
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
         many_d and summing and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)

@@ -287,8 +287,9 @@ def test_no_zone_is_named_when_no_ones_clock_differs() -> None:
 
 
 # An ask at the contract's limits (ten deliverables, ten benefits) is summed up item by item:
-# the advised 200 words give way to naming every one with the reason for the first ones.
-AT_THE_LIMITS = {"many-items": 340}
+# the advised 200 words give way to naming every one, with the reason for the first ones and
+# the dates that bind the partner.
+AT_THE_LIMITS = {"many-items": 360}
 
 
 @pytest.mark.parametrize("tone", list(Tone))

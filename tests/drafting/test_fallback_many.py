@@ -51,6 +51,12 @@ def many(tone: Tone = Tone.warm):
     data["project"] = {"name": "Repair Day", "summary": SUMMARY}
     data["need"] = {"type": "connections", "description": NEED, "deliverables": DELIVERABLES}
     data["benefits"] = [{"type": "other", "description": b} for b in BENEFITS]
+    data["timeline"] = [
+        {"date": "2027-01-25", "milestone": "Town list shared"},
+        {"date": "2027-02-08", "milestone": "Introductions made"},
+        {"date": "2027-02-15", "milestone": "Survey quotes approved"},
+        {"date": "2027-03-04", "milestone": "Repair Day"},
+    ]
     data["tone"] = tone.value
     return validate_ask(data)
 
@@ -95,6 +101,8 @@ def test_a_long_list_reads_as_a_core_ask_with_its_reason_then_the_rest_grouped(t
     assert "the 12 towns where your members trade" in body
     assert ", so that we can invite each shop to host a repair stand on the day." in body
     assert "We will do all of the setup and clean-up ourselves;" in body
+    # The dates that bind them: their first two steps, as things to do by a day.
+    assert "share the town list by January 25 and make the introductions by February 8." in body
     assert "For the hearing" in body
     assert body.index("For the hearing") > body.index("so that we can invite")
     assert must_failures(run_checks(ask, content, to_text(content, ask.locale_tag))) == []
