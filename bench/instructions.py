@@ -69,22 +69,28 @@ def instructions(script: Path, tree: Path, figure: str, n: int, total: int) -> i
     return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
 
+NAMES = {"checks": "checks of the 3 template drafts", "draft": "3 channels drafted"}
+
+
+def per_ask(figure: str, asks: int = 20, tree: Path = ROOT) -> float:
+    """Millions of instructions per ask of `figure` ("checks" or "draft") in checkout `tree`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "work.py"
+        script.write_text(WORK.format(bench=str(ROOT / "bench")))
+        base = instructions(script, tree.resolve(), figure, 0, asks)
+        full = instructions(script, tree.resolve(), figure, asks, asks)
+    return (full - base) / asks / 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--asks", type=int, default=20)
     parser.add_argument("--tree", type=Path, default=ROOT)
     parser.add_argument("--figure", choices=["checks", "draft"], action="append")
     args = parser.parse_args()
-    tree = args.tree.resolve()
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "work.py"
-        script.write_text(WORK.format(bench=str(ROOT / "bench")))
-        for figure in args.figure or ["checks", "draft"]:
-            base = instructions(script, tree, figure, 0, args.asks)
-            full = instructions(script, tree, figure, args.asks, args.asks)
-            per_ask = (full - base) / args.asks / 1e6
-            name = {"checks": "checks of the 3 template drafts", "draft": "3 channels drafted"}
-            print(f"{tree}: {name[figure]}: {per_ask:.1f} M instructions per ask")
+    for figure in args.figure or ["checks", "draft"]:
+        count = per_ask(figure, args.asks, args.tree)
+        print(f"{args.tree.resolve()}: {NAMES[figure]}: {count:.1f} M instructions per ask")
 
 
 if __name__ == "__main__":

@@ -51,7 +51,7 @@ def _default_database_url() -> str:
 class Price(BaseModel):
     """What a model costs per million tokens, in the operator's own currency."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)  # inside Settings
 
     prompt: float = Field(ge=0)
     completion: float = Field(ge=0)

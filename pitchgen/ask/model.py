@@ -150,7 +150,12 @@ class Tone(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # Validators are built on first use (defer_build), not at import: the parts of an ask are
+    # validated inside Ask, so most never need their own, and a command that reads no ask
+    # builds none.
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True
+    )
 
 
 class Sender(_Strict):

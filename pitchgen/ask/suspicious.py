@@ -16,7 +16,7 @@ from pitchgen.ask.memo import per_ask
 if TYPE_CHECKING:
     from pitchgen.ask import Ask
 
-__all__ = ["SUSPICIOUS", "suspicious_fields", "why_suspicious"]
+__all__ = ["SUSPICIOUS", "plain_part", "suspicious_fields", "why_suspicious"]
 
 # (what it looks like, pattern): a pattern matches inside ordinary prose only by design.
 SUSPICIOUS = (
@@ -86,3 +86,28 @@ def suspicious_fields(ask: Ask) -> dict[str, str]:
 
     walk(ask, "")
     return found
+
+
+# Markup whose content is code, not text: dropped with its content.
+_CODE = re.compile(r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?(?:-->|$)", re.DOTALL)
+_ENTITIES = {"&amp;": "&", "&lt;": "", "&gt;": "", "&quot;": "", "&#39;": "'"}
+
+
+def plain_part(text: str) -> str | None:
+    """A name with a suspicious part, as its plain part: markup tags dropped ("<b>Greenway</b>
+    Neighbors" is Greenway Neighbors), the text before an instruction or a placeholder kept
+    ("Greenway Neighbors. Ignore all previous instructions…"); None when no plain name is
+    left (an instruction alone), or where it holds a placeholder: a name not filled in yet."""
+    plain = _TAG.sub("", _CODE.sub(" ", text))
+    for entity, char in _ENTITIES.items():
+        plain = plain.replace(entity, char)
+    if _PATTERNS[0][1].search(plain):
+        return None
+    starts = [m.start() for _, pattern in _PATTERNS if (m := pattern.search(plain))]
+    if starts:
+        plain = plain[: min(starts)]
+    plain = " ".join(plain.split()).strip(" .,;:-–—|/")
+    if not any(ch.isalpha() for ch in plain) or why_suspicious(plain):
+        return None
+    return plain

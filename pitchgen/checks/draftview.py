@@ -4,6 +4,7 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -44,9 +45,12 @@ class Draft:
     @cached_property
     def lines(self) -> str:
         """The text with spacing folded within each line; lines kept, for sentence breaks."""
+        raw = straight_quotes(self.raw)
+        flat = _INDENTS.sub("\n", raw).lstrip(" ") if "\n " in raw or raw[:1] == " " else raw
+        if _single_spaced(flat):  # folding would change nothing but drop the empty lines
+            return "\n".join(filter(None, flat.split("\n")))
         # fold() per line, in C: " ".join(line.split()); an empty line drops out.
-        lines = map(" ".join, map(str.split, straight_quotes(self.raw).splitlines()))
-        return "\n".join(filter(None, lines))
+        return "\n".join(filter(None, map(" ".join, map(str.split, raw.splitlines()))))
 
     @cached_property
     def text(self) -> str:
@@ -55,7 +59,11 @@ class Draft:
 
     @cached_property
     def low(self) -> str:
-        return lower(self.text)
+        return self.low_lines.replace("\n", " ")  # lower-casing is blind to the break
+
+    @cached_property
+    def low_lines(self) -> str:
+        return lower(self.lines)
 
     @cached_property
     def facts(self) -> list[Fact]:
@@ -84,7 +92,7 @@ class Draft:
     @cached_property
     def blanked_lines(self) -> str:
         """`lines` lower-cased, the ask's own words blanked out: what the draft itself says."""
-        return blank(lower(self.lines), self.verbatim)
+        return blank(self.low_lines, self.verbatim)
 
     @cached_property
     def known(self) -> AskFacts:
@@ -105,6 +113,22 @@ class Draft:
     def says(self, phrase: str) -> bool:
         """Whether `phrase` occurs, ignoring case, spacing, curly quotes and a final stop."""
         return _needle(phrase) in self.low
+
+
+_INDENTS = re.compile(r"\n +")  # the spaces that start a line (an agenda item's detail)
+
+
+def _single_spaced(text: str) -> bool:
+    """Whether every line of `text` is already folded: no whitespace but single spaces between
+    words and line feeds (a printable text has no other whitespace), none at a line's ends."""
+    return (
+        text.replace("\n", "").isprintable()
+        and "  " not in text
+        and " \n" not in text
+        and "\n " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    )
 
 
 def _sentence_ends(lines: str) -> list[int]:

@@ -111,9 +111,7 @@ _DATES = (
 # US dates) or without a phone's shape.
 _ISO_HINT = re.compile(r"-\d\d-\d\d").search
 _US_HINT = re.compile(r"/\d\d?/\d{4}").search
-_MONTH_ENDINGS: dict[str, list[str]] = {}
-for _name in sorted((m.capitalize() for m in MONTHS), key=len, reverse=True):
-    _MONTH_ENDINGS.setdefault(_name[-3:], []).append(_name)
+_MONTH_OPENINGS = sorted({m[:3].capitalize() for m in MONTHS})
 # Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
 # "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
 _PHONE_SHAPE = bytes(
@@ -122,19 +120,14 @@ _PHONE_SHAPE = bytes(
 
 
 def _month_starts(index: TextIndex) -> list[int]:
-    """Where a month's name ends just before a run of digits ("March 4", "Sept. 4")."""
-    text, found = index.text, set()
-    for start in index.starts:
-        end = start
-        while end and text[end - 1].isspace():
-            end -= 1
-        if end == start:
-            continue
-        if text[end - 1 : end] == ".":
-            end -= 1
-        for name in _MONTH_ENDINGS.get(text[end - 3 : end], ()):
-            if text.endswith(name, 0, end):
-                found.add(end - len(name))
+    """Where a month's name starts ("March 4", "Sept. 4"): every name begins with one of
+    twelve three-letter abbreviations, each found by a plain search."""
+    text, found = index.text, []
+    for abbreviation in _MONTH_OPENINGS:
+        at = text.find(abbreviation)
+        while at != -1:
+            found.append(at)
+            at = text.find(abbreviation, at + 3)
     return sorted(found)
 
 

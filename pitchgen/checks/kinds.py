@@ -119,7 +119,8 @@ def _next_date(ctx: FollowContext) -> Callable[[Draft], Verdict]:
         if not ctx.dates:
             return True, "nothing falls due"
         what, day = min(ctx.dates, key=lambda item: item[1])
-        written = written_date(day, d.ask.locale_tag)
+        # With its year or without ("September 7" is within "September 7, 2027").
+        written = written_date(day, d.ask.locale_tag, year=False)
         named = [s for s in d.raw.split("\n") if written in s and "next" in s.lower()]
         if not named:
             return False, f"does not name the next date, {written_date(day)} ({short(what, 40)})"
@@ -179,7 +180,9 @@ def _profile(ctx: FollowContext) -> list[tuple[str, str, Callable[[Draft], Verdi
 
 def _without_days(ask: Ask, text: str, days: tuple[date, ...]) -> str:
     for day in days:
-        text = text.replace(written_date(day, ask.locale_tag), "")
+        # With its year, then without (drafts of an ask within one year write none).
+        for year in (True, False):
+            text = text.replace(written_date(day, ask.locale_tag, year=year), "")
     return text
 
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from re import _constants as C  # the parser's op codes
 from re import _parser
 
-__all__ = ["Guarded", "needles"]
+__all__ = ["Guarded", "needles", "plain_case"]
 
 # Python's case-blind matching relates these (all outside Latin-1) to an ASCII letter beyond
 # its two cases: in a text with one, a lower-case substring test proves nothing.
@@ -65,6 +65,16 @@ def _options(items: list) -> list[tuple[str, ...]]:
     return [tuple(n.lower() for n in found) for found in options]
 
 
+def plain_case(text: str) -> bool:
+    """Whether `text` has none of the four characters in `_ODD_CASES`: at once for a Latin-1
+    text (its encoding is a copy), else by a search for each."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return not any(c in text for c in _ODD_CASES)
+    return True
+
+
 class Guarded:
     """A compiled pattern searched only in a text that holds one of its needles."""
 
@@ -77,7 +87,7 @@ class Guarded:
 
     def may_match(self, text: str, low: str | None = None) -> bool:
         """False only when the pattern cannot match `text`; `low` is `text.lower()`."""
-        if not self.needles or any(c in text for c in _ODD_CASES):
+        if not self.needles or not plain_case(text):
             return True
         low = text.lower() if low is None else low
         return all(any(needle in low for needle in found) for found in self.needles)

@@ -38,7 +38,20 @@ def contact_forms(contact: str, greet_as: str | None) -> tuple[Guarded, ...]:
     if greet_as:
         forms.append(re.escape(greet_as))
     # Each searched only where its words are (the text has the name, in any case).
-    return tuple(Guarded(re.compile(rf"(?<!\w){form}(?!\w)", re.IGNORECASE)) for form in forms)
+    return tuple(Guarded(re.compile(_bounded(form), re.IGNORECASE)) for form in forms)
+
+
+# Chinese and Japanese run words together: a name there ends where its characters do
+# ("王小明主任" addresses 王小明).
+_HAN_EDGE = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+
+
+def _bounded(form: str) -> str:
+    """`form` as a whole word: no letter or digit right before or after it, unless it starts
+    or ends in a Chinese or Japanese character."""
+    start = "" if re.match(_HAN_EDGE, form) else r"(?<!\w)"
+    end = "" if re.search(_HAN_EDGE + "$", form) else r"(?!\w)"
+    return f"{start}{form}{end}"
 
 
 def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pitchgen.ask import Ask
 from pitchgen.ask.memo import per_ask
+from pitchgen.checks.needles import plain_case
 from pitchgen.checks.textindex import matches_at
 from pitchgen.checks.wordstems import stem, stems, words
 
@@ -98,25 +99,35 @@ def _clauses(text: str, start: int, end: int, match: re.Match) -> list[str]:
     return [piece[: m.start()] if (m := _SOFT_END.search(piece)) else piece for piece in pieces]
 
 
-# Python's case-blind matching relates these to "i" (and to "k" and "s"), beyond "I" and "i".
-_ODD_CASES = ("İ", "ı", "K", "ſ")
-
-
 def _promises(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """`pattern.finditer(text)`, tried only where a promise can start, at "we", "I" or "you"
     as a word: a case-blind pattern led by a word boundary is otherwise tried at every
     character, half a million instructions on a draft."""
     low = text if text.islower() else text.lower()
-    if len(low) != len(text) or any(c in text for c in _ODD_CASES):
+    if len(low) != len(text) or not plain_case(text):
         return list(pattern.finditer(text))
+    try:  # word characters kept, every other character a space, offsets kept
+        marked = " " + low.encode("latin-1").translate(_WORD_MARKS).decode("latin-1") + " "
+    except UnicodeEncodeError:
+        marked = None
     starts = []
     for word in ("we", "i", "you"):
+        if marked is not None:  # the word alone: a space (or none) on both sides
+            at = marked.find(f" {word} ")
+            while at != -1:
+                starts.append(at)  # `marked` has one character more in front
+                at = marked.find(f" {word} ", at + 1)
+            continue
         at = low.find(word)
         while at != -1:
             if not at or not (low[at - 1].isalnum() or low[at - 1] == "_"):
                 starts.append(at)
             at = low.find(word, at + 1)
     return matches_at(pattern, text, sorted(starts))
+
+
+# Latin-1 characters that are word characters (\w) kept, all others a space.
+_WORD_MARKS = bytes(c if chr(c).isalnum() or c == 95 else 32 for c in range(256))
 
 
 def _is_question(text: str, start: int, end: int) -> bool:

@@ -123,9 +123,9 @@ def stem(word: str) -> str:
 # Speed: the word pattern tests Unicode classes at every character (a few hundred machine
 # instructions each). A Latin-1 text is read as bytes instead, one byte a character: its
 # letters kept, apostrophes kept, everything else a space, then split, all in C.
-_WORD_BYTES = bytes(
-    c if _WORD.fullmatch(chr(c)) or c == 39 else 32 for c in range(256)
-)  # fmt: skip
+_WORD_BYTES = bytes(  # [^\W\d_] is a letter or a number other than a decimal digit
+    c if (chr(c).isalnum() and not chr(c).isdecimal()) or c == 39 else 32 for c in range(256)
+)
 
 
 def words(text: str) -> list[str]:

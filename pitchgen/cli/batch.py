@@ -20,7 +20,7 @@ import typer
 from typer.core import TyperGroup
 
 from pitchgen.ask import Channel
-from pitchgen.cli.context import opened
+from pitchgen.cli.context import cli_actor, opened
 from pitchgen.errors import InvalidInput, PitchgenError, Problem
 
 if TYPE_CHECKING:
@@ -88,7 +88,6 @@ def start_command(
     progress; every bad row is reported (by line and column) before anything is drafted."""
     from pitchgen.ask.reading import read_document
     from pitchgen.ask.roster import read_partners
-    from pitchgen.cli.review import cli_actor
 
     ask = read_document(_read(ask_file, "ASK_FILE"), _format_of(ask_file))
     partners = read_partners(_read(partners_file, "PARTNERS_FILE"), partners_file.name)

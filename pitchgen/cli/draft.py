@@ -91,13 +91,16 @@ def _ask_for(service: Service, ask_file: str, partner_id: str) -> Ask:
 def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None = None) -> None:
     # Printed first, saved second: a store that cannot be written loses no draft, and the
     # error still reaches the user. The store (and SQLAlchemy) opens only here, so --no-save
-    # never loads it.
-    from pitchgen.cli.review import cli_actor
+    # never loads it; it opens first, as lasting, so the collector does not walk it as it loads.
+    from pitchgen.cli.context import cli_actor
     from pitchgen.errors import StoreError
+    from pitchgen.loading import lasting
 
     sys.stdout.flush()
     try:
         try:
+            with lasting():
+                service.store()
             if partner_id is None:
                 for problem in service.partners.guard(ask):
                     print(f"warning: {problem.path}: {problem.message}", file=sys.stderr)

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING, Literal
 
 import typer
 
-from pitchgen.cli.context import opened
+from pitchgen.cli.context import cli_actor, opened
 from pitchgen.cli.output import printable
-from pitchgen.cli.review import cli_actor
 from pitchgen.content.formats import timestamp
 
 if TYPE_CHECKING:

@@ -7,7 +7,6 @@ import, so the rest of the CLI starts without it.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Literal
 import typer
 
 from pitchgen.ask import Channel
-from pitchgen.cli.context import opened
+from pitchgen.cli.context import cli_actor, opened
 from pitchgen.cli.edit import edit_in_editor, with_sets
 from pitchgen.cli.output import check_line, kind, origin, printable
 from pitchgen.content.formats import timestamp
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
     from pitchgen.content.models import CheckResult
     from pitchgen.store.rows import Event, Revision, StoredDraft
 
-__all__ = ["cli_actor", "review_app"]
+__all__ = ["review_app"]
 
 review_app = typer.Typer(
     help="Review stored drafts: list, read, edit, approve or reject, export and send them.",
@@ -41,16 +40,6 @@ AUTHOR = typer.Option(None, "--author", help="Who, for the audit log (default: c
 EXPECT_VERSION = typer.Option(
     None, "--expect-version", help="Refuse unless the draft is still at this version (as read)."
 )
-
-
-def cli_actor(author: str | None = None) -> str:
-    """The name the audit log records for a person at this terminal."""
-    if author and author.strip():
-        return author.strip()
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (OSError, KeyError):  # no login name in the environment nor the password database
-        return "cli:unknown"
 
 
 def _when(at: dt.datetime | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
 
@@ -25,6 +26,7 @@ __all__ = [
     "timestamp",
     "written_date",
     "written_time",
+    "years_shown",
     "zone_label",
     "zone_name",
 ]
@@ -56,16 +58,35 @@ def _locale(tag: str | None):
     return Locale.parse("en_US")
 
 
-def written_date(day: dt.date, locale: str | None = None) -> str:
-    """`March 4, 2027` (en-US), `4 March 2027` (en-GB, es-ES)."""
-    return _date(day, locale)
+def written_date(day: dt.date, locale: str | None = None, year: bool = True) -> str:
+    """`March 4, 2027` (en-US), `4 March 2027` (en-GB, es-ES); `March 4` without the year."""
+    return _date(day, locale, year)
 
 
 @lru_cache(maxsize=1024)
-def _date(day: dt.date, locale: str | None) -> str:
+def _date(day: dt.date, locale: str | None, year: bool = True) -> str:
+    return _formatted(day, "long", locale, year)
+
+
+# The year in a CLDR date pattern, with the separator before it: "MMMM d, y" is "MMMM d".
+_YEAR = re.compile(r"[,\s]*\by+\b")
+
+
+def _formatted(day: dt.date, width: str, locale: str | None, year: bool) -> str:
     from babel.dates import format_date
 
-    return format_date(day, "long", locale=_locale(locale))
+    where = _locale(locale)
+    if year:
+        return format_date(day, width, locale=where)
+    pattern = _YEAR.sub("", where.date_formats[width].pattern).strip(" ,")
+    return format_date(day, pattern, locale=where)
+
+
+def years_shown(days: Iterable[dt.date]) -> bool:
+    """Whether drafts write the year: only where the dates they give fall in more than one
+    year. Dates of one year read as the coming ones ("March 4", "Tuesday, July 20"); the
+    year is the reader's own or the next, and writing it on every date only adds words."""
+    return len({day.year for day in days}) > 1
 
 
 def written_time(moment: dt.datetime, locale: str | None = None) -> str:
@@ -136,25 +157,16 @@ _PLAIN_SYMBOLS = frozenset({"US$", "CA$", "A$", "AU$"})
 
 @lru_cache(maxsize=1024)
 def _money(amount: Decimal, currency: str, locale: str | None) -> str:
-    from babel.numbers import format_currency, get_currency_symbol, get_decimal_symbol
+    from babel.numbers import get_currency_symbol
 
-    where = _locale(locale)
-    symbol = get_currency_symbol(currency, locale=where)
+    # A draft is written in English: its figures are English ("€15,000.50", never the
+    # "15.000,50 €" of a Spanish or German letter), one form in every draft; the region picks
+    # only the symbol ("$" in en-US, "US$" elsewhere).
+    symbol = get_currency_symbol(currency, locale=_locale(locale))
     whole = amount == amount.to_integral_value()
     plain = (len(symbol) == 1 and not symbol.isalnum()) or symbol in _PLAIN_SYMBOLS
-    if get_decimal_symbol(where) == ".":
-        # The English forms: "$4,500", "£4,500.50", "CHF 300".
-        figure = _figure(amount, whole)
-        return f"{symbol}{figure}" if plain else f"{currency} {figure}"
-    # A region that writes a decimal comma gets its own pattern, grouping and symbol place:
-    # "15.000,50 €" (es-ES, de-DE), "4 500 £" (fr-FR); the code where no symbol is plain.
-    pattern = where.currency_formats["standard"].pattern.split(";")[0]
-    if whole:
-        pattern = pattern.replace("0.00", "0")
-    if not plain:
-        pattern = pattern.replace("¤", "¤¤")
-    figure = format_currency(amount, currency, pattern, locale=where, currency_digits=False)
-    return figure.replace("\u00a0", " ").replace("\u202f", " ")
+    figure = _figure(amount, whole)
+    return f"{symbol}{figure}" if plain else f"{currency} {figure}"
 
 
 def _figure(amount: Decimal, whole: bool) -> str:
@@ -185,16 +197,15 @@ def gist(text: str, words: int = GIST_WORDS) -> str:
     return first[:shortest].rstrip(" ,;:") if shortest else first
 
 
-def full_date(day: dt.date, locale: str | None = None) -> str:
-    """`Wednesday, February 10, 2027` (en-US), `Wednesday, 10 February 2027` (en-GB)."""
-    return _full_date(day, locale)
+def full_date(day: dt.date, locale: str | None = None, year: bool = True) -> str:
+    """`Wednesday, February 10, 2027` (en-US), `Wednesday, 10 February 2027` (en-GB);
+    `Wednesday, February 10` without the year."""
+    return _full_date(day, locale, year)
 
 
 @lru_cache(maxsize=256)
-def _full_date(day: dt.date, locale: str | None) -> str:
-    from babel.dates import format_date
-
-    return format_date(day, "full", locale=_locale(locale))
+def _full_date(day: dt.date, locale: str | None, year: bool = True) -> str:
+    return _formatted(day, "full", locale, year)
 
 
 def spoken_clock(moment: dt.datetime, locale: str | None = None) -> str:

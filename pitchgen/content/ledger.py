@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = ["AskUsage", "CallOutcome", "DraftUsage", "ModelCall", "Usage", "usage_of"]
 
@@ -23,7 +23,14 @@ __all__ = ["AskUsage", "CallOutcome", "DraftUsage", "ModelCall", "Usage", "usage
 CallOutcome = Literal["accepted", "rejected", "failed"]
 
 
+# Built on first use (defer_build): a draft's ledger is validated inside the draft, and the
+# sums only where usage is shown.
+_PART = ConfigDict(defer_build=True)
+
+
 class ModelCall(BaseModel):
+    model_config = _PART
+
     attempt: int = Field(ge=1, description="1 for the first ask, 2 for the re-ask.")
     reask: bool = Field(description="Whether this call re-asked after a rejected reply.")
     model: str | None = Field(description="The model that answered, or the one asked.")
@@ -45,6 +52,8 @@ class ModelCall(BaseModel):
 
 class Usage(BaseModel):
     """Model calls summed over some drafts."""
+
+    model_config = _PART
 
     drafts: int = 0
     model_calls: int = 0
@@ -102,6 +111,8 @@ def usage_of(drafts: Iterable[tuple[list[ModelCall], str | None]]) -> Usage:
 
 
 class DraftUsage(BaseModel):
+    model_config = _PART
+
     draft_id: str
     ask_id: str
     channel: str
@@ -112,6 +123,8 @@ class DraftUsage(BaseModel):
 
 class AskUsage(BaseModel):
     """The ledger of some asks (one ask, or a batch's): the sum, and each draft's own."""
+
+    model_config = _PART
 
     ask_ids: list[str]
     total: Usage

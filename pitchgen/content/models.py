@@ -164,6 +164,8 @@ class CheckResult(BaseModel):
 class RejectedOutput(BaseModel):
     """An LLM draft that failed after the re-ask, kept beside its template replacement."""
 
+    model_config = ConfigDict(defer_build=True)  # validated inside a Draft
+
     text: str
     checks: list[CheckResult] = []
     error: str | None = None
@@ -208,6 +210,8 @@ class Draft(BaseModel):
 
 class AskWarning(BaseModel):
     """Something to make concrete in an otherwise valid ask (`ask.vagueness_warnings`)."""
+
+    model_config = ConfigDict(defer_build=True)  # validated inside a DraftSet
 
     path: str
     message: str

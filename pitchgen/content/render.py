@@ -30,9 +30,21 @@ def to_markdown(content: Content, locale: str | None = None) -> str:
 
 def _render(content: Content, kind: str, locale: str | None) -> str:
     template = text_env().get_template(f"render/{content.channel.value}.{kind}.j2")
-    day = partial(written_date, locale=locale)
+    day = partial(written_date, locale=locale, year=_with_year(content))
     # A list's last line ends in a newline; a draft ends with its last word.
     return template.render(c=content, day=day, md=_markdown_escape).rstrip("\n")
+
+
+def _with_year(content: Content) -> bool:
+    """Whether the dates the rendering adds (an agenda's next steps) carry their year: as the
+    draft's own do, which write it only where the ask's dates span more than one year; a
+    draft that writes a year of its steps' somewhere does."""
+    steps = getattr(content, "next_steps", None) or []
+    years = {step.date.year for step in steps}
+    if len(years) > 1:
+        return True
+    words = str(content.model_dump(exclude={"next_steps": {"__all__": {"date"}}}))
+    return any(str(year) in words for year in years)
 
 
 # Characters with a Markdown (or GitHub-flavoured) meaning anywhere in a line: emphasis, code,

@@ -40,6 +40,12 @@ SUBJECT_CHARS = 60
 # Items shown inline ("That means a, b and c") when each is this short; else a short list.
 INLINE_WORDS = 14
 
+# Events a coalition takes part in but does not hold: never "our hearing".
+HELD_BY_OTHERS = frozenset(
+    """hearing hearings vote session election debate inquiry consultation referendum ballot
+    markup""".split()  # noqa: SIM905
+)
+
 _ANGLE = {
     "expertise": "Your expertise for",
     "workspace": "Your space for",
@@ -59,16 +65,27 @@ def _fits(subject: str) -> bool:
 
 
 def our(project: str) -> str:
-    """`our Main Street Licensing Summit`; a name with its own article keeps it."""
+    """`our Main Street Licensing Summit`; a name with its own article keeps it; an event
+    others hold ("Groundwater Protection Act hearing", held by the Assembly) is `the` one."""
     first = project.split()[0].lower() if project.split() else ""
-    return project if first in ("the", "a", "an", "our") else f"our {project}"
+    if first in ("the", "a", "an", "our"):
+        return project
+    last = project.split()[-1].lower() if project.split() else ""
+    return f"the {project}" if last in HELD_BY_OTHERS else f"our {project}"
 
 
 def subject_line(ask: Ask, o: Outline) -> str:
     """The partner's angle on the project, with the date that binds them where it fits."""
     angle = _ANGLE[ask.need.type.value]
-    event = (o.partner_dates or o.milestones)[-1][0]
     project = our(o.project)
+    # The project's own day, where a milestone names it ("Small Exporters Day", "Heat Safety
+    # Week begins"): "Read Ohio Week on October 21" would date the week by its last step.
+    named = [day for (day, what), m in zip(o.milestones, ask.timeline, strict=True)
+             if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+    if not named:
+        mark = "" if ask.tone.value == "formal" else "?"
+        return next((s for s in (f"{angle} {project}{mark}",) if _fits(s)), f"{angle} our project")
+    event = named[0]
     candidates = {
         "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
         "warm": [f"{angle} {project} on {event}", f"{angle} {project}?"],
@@ -138,14 +155,15 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     shown = [d for d in o.deliverables_at if d]
     offered = [b for b in o.benefits_at if b]
     listed = (*shown, *offered)
-    if many_d:
+    summing = limits.get("brief", True)
+    if many_d and summing:
         shown = briefs(shown, named, listed)
-    if many_b:
+    if many_b and summing:
         offered = briefs(offered, named, listed)
     many = many_d or many_b
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
-        many_d and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
+        many_d and summing and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
     )
     return {
         "g": g,
@@ -153,7 +171,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_ask": lambda text: g(text, "ask"),
         # A need spelled out by a long list is said in brief before it.
         "g_need": (lambda text: brief(g(text, "ask"), named))
-        if many_d
+        if many_d and summing
         else (lambda text: g(text, "ask")),
         "summary": o.summary if limits.get("summary", True) else None,
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],

@@ -24,9 +24,9 @@ from pitchgen.content.models import (
     NextStep,
 )
 from pitchgen.content.templates import template_hash, text_env
-from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, where
+from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, our, where
 from pitchgen.drafting.nextsteps import next_steps
-from pitchgen.drafting.outline import SPOKEN_ITEMS, Outline, amount, outline
+from pitchgen.drafting.outline import EMAIL_ITEMS, SPOKEN_ITEMS, Outline, amount, outline, with_year
 from pitchgen.drafting.phrasing import (
     as_offer,
     bare,
@@ -49,23 +49,23 @@ _TEMPLATES = {
 }
 _DEFAULT_MEETING_MINUTES = 30
 
-# Relative weight of each agenda item, in order: the ask and their questions get the most time.
+# Relative weight of each agenda item, in order: the ask with what they gain in return (their
+# gain said before they are asked what they can take on) and their questions get the most time.
 _AGENDA_WEIGHTS = (
     ("priorities", 2),
-    ("ask", 3),
+    ("ask", 5),
     ("capacity", 3),
-    ("benefits", 2),
     ("terms", 2),
     ("questions", 2),
     ("next_steps", 2),
 )
 # Who owns each item: the partner what is theirs to say, we what is ours, both what is agreed
-# (the terms and dates, the next steps). No item reads the timeline aloud: its dates are a note.
+# (the terms and dates, the next steps); the owners alternate. No item reads the timeline
+# aloud: its dates are a note.
 _AGENDA_OWNERS = {
     "priorities": "partner",
     "ask": "sender",
     "capacity": "partner",
-    "benefits": "sender",
     "terms": "both",
     "questions": "partner",
     "next_steps": "both",
@@ -118,7 +118,7 @@ def _context(ask: Ask) -> dict:
         "o": plan,
         "tone": ask.tone.value,
         "negotiates": _negotiates(ask),
-        "day": partial(written_date, locale=ask.locale_tag),
+        "day": partial(written_date, locale=ask.locale_tag, year=with_year(ask)),
         "cash": partial(amount, ask),
         "lf": partial(lower_first, common=plan.vocabulary),
         "sen": sentence,
@@ -129,6 +129,9 @@ def _context(ask: Ask) -> dict:
         "split_ours": split_ours,
         "as_offer": as_offer,
         "share_said": _share_said(ask, plan),
+        "our_project": our(plan.project),
+        # An event others hold (a hearing): we prepare for it rather than work on it.
+        "held_by_others": our(plan.project) == f"the {plan.project}",
         # Call script and agenda carry every text whole; only the email cuts (see _email).
         "g": lambda text, kind="item": text,
         "g_long": lambda text: text,
@@ -159,13 +162,33 @@ def _field(value: object) -> str:
 
 
 def _email(ask: Ask, context: dict) -> Email:
-    """The email at the first level of cutting whose body fits the advised length."""
+    """The email at the first level of cutting whose body fits the advised length. A long list
+    summed up item by item is checked as the rubric reads it; where a summary falls short
+    (an ask text the brief rule did not foresee), the items are named in full instead."""
     for limits in EMAIL_CUTS:
-        module = _module(Channel.email, {**context, **email_context(ask, context, limits)})
-        email = Email(subject=_field(module.subject), body=_field(module.body))
+        email = _email_at(ask, context, limits)
         if len(email.body.split()) <= EMAIL_MAX_WORDS:
             break
+    if _summed_up(ask) and not _covers(ask, email):
+        email = _email_at(ask, context, {**limits, "brief": False})
     return email
+
+
+def _email_at(ask: Ask, context: dict, limits: dict) -> Email:
+    module = _module(Channel.email, {**context, **email_context(ask, context, limits)})
+    return Email(subject=_field(module.subject), body=_field(module.body))
+
+
+def _summed_up(ask: Ask) -> bool:
+    return len(ask.need.deliverables) > EMAIL_ITEMS or len(ask.benefits) > EMAIL_ITEMS
+
+
+def _covers(ask: Ask, email: Email) -> bool:
+    from pitchgen.checks.rubric import run_checks
+    from pitchgen.content.render import to_text
+
+    wanted = {"states_ask", "partner_benefit"}
+    return all(r.passed for r in run_checks(ask, email, to_text(email)) if r.id in wanted)
 
 
 def _spoken(o: Outline) -> dict:
@@ -233,7 +256,7 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS),
              # A shared document names the partner in the third person: "its members".
-             "theirs": lambda text: re.sub(r"\byour\b", "its", text)}  # fmt: skip
+             "theirs": _third_person}  # fmt: skip
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
@@ -266,6 +289,11 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
             for action, who, day in next_steps(ask, o)
         ],
     )
+
+
+def _third_person(text: str) -> str:
+    """ "your logo" as a shared document says it: "its logo"."""
+    return re.sub(r"\b([Yy])our\b", lambda m: "Its" if m[1] == "Y" else "its", text)
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:

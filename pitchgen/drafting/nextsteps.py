@@ -13,7 +13,7 @@ from datetime import date
 from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.wordstems import stems
 from pitchgen.drafting.outline import PAYMENT, THEIR_ANSWER, Outline, milestone_owner, reply_date
-from pitchgen.drafting.phrasing import bare, is_event, sentence
+from pitchgen.drafting.phrasing import bare, is_event, lower_first, sentence, the
 
 __all__ = ["CONFIRM_STEP", "MAX_STEPS", "next_steps", "task_owner"]
 
@@ -107,6 +107,11 @@ def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
         if owner == "partner" and THEIR_ANSWER.search(m.milestone):
             answers.add(action)
     answer = f"Let {lead} know whether {o.org} takes this on"
+    if before:
+        # Asked *before* that day, as the email and the call say: the step names what happens.
+        that_day = next(what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)
+                        if m.date == reply)  # fmt: skip
+        answer += f", before {the(lower_first(that_day))}"
     if (meeting is None or reply >= meeting) and not answers:
         steps.append((answer, "partner", reply))
         answers.add(answer)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pitchgen.ask import Ask, Milestone
-from pitchgen.ask.suspicious import suspicious_fields
+from pitchgen.ask.suspicious import plain_part, suspicious_fields
 from pitchgen.checks.grounding import answer_by, partner_milestones
 from pitchgen.content.formats import (
     clock,
@@ -22,6 +22,7 @@ from pitchgen.content.formats import (
     money,
     spoken_clock,
     written_date,
+    years_shown,
     zone_label,
     zone_name,
 )
@@ -140,10 +141,23 @@ class Outline:
     spoken_org: str
 
 
+# Names keep their plain part when markup or an instruction is mixed in ("<b>Greenway</b>
+# Neighbors"): the partner is still greeted by name. Other texts are written around whole.
+_NAMES = frozenset(
+    """partner.organization partner.short_name partner.contact_name partner.greet_as
+    sender.name sender.organization project.name""".split()  # noqa: SIM905
+)
+
+
 def _clean(ask: Ask, path: str, value: str | None) -> str | None:
-    """The ask's text, or None where it looks like markup or an instruction (written around)."""
-    if value is None or path in suspicious_fields(ask):
+    """The ask's text, or None where it looks like markup or an instruction (written around);
+    a name, its plain part (`plain_part`)."""
+    if value is None:
         return None
+    if path in suspicious_fields(ask):
+        value = plain_part(value) if path in _NAMES else None
+        if value is None:
+            return None
     return in_our_form(ask, value)
 
 
@@ -193,6 +207,7 @@ def _slots(ask: Ask) -> list[Slot]:
     if not meeting or not meeting.proposed_times:
         return []
     zone, ours, locale = meeting.time_zone, ask.sender.time_zone, ask.locale_tag
+    year = with_year(ask)
     # With no named zone each time keeps its own offset: a converted time is no fact of the ask.
     offsets = {t.utcoffset() for t in meeting.proposed_times}
     slots = []
@@ -204,12 +219,12 @@ def _slots(ask: Ask) -> list[Slot]:
             theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
             spoken = f"{spoken_clock(mine, locale)} {zone_label(ours, locale)}"
             if mine.date() != here.date():
-                theirs = f"{written_date(mine.date(), locale)}, {theirs}"
-                spoken = f"{written_date(mine.date(), locale)}, {spoken}"
+                theirs = f"{written_date(mine.date(), locale, year)}, {theirs}"
+                spoken = f"{written_date(mine.date(), locale, year)}, {spoken}"
         named = zone_label(zone, locale) if zone else zone_name(here, None, locale)
         slots.append(
             Slot(
-                day=full_date(here.date(), locale),
+                day=full_date(here.date(), locale, year),
                 time=clock(here, locale),
                 spoken=spoken_clock(here, locale),
                 zone=named if theirs or len(offsets) > 1 else None,
@@ -236,7 +251,7 @@ def outline(ask: Ask) -> Outline:
     new_partner = is_no_contact(relationship)
     history = None if new_partner else relationship_clause(relationship, contact)
     benefits = _items(ask, "benefits[{}].description", [b.description for b in ask.benefits])
-    day = partial_day(locale)
+    day = partial_day(locale, with_year(ask))
     reply, before = reply_date(ask)
     need = _clean(ask, "need.description", ask.need.description)
     summary = _clean(ask, "project.summary", ask.project.summary)
@@ -248,7 +263,11 @@ def outline(ask: Ask) -> Outline:
         org_name=_clean(ask, "partner.organization", p.organization) or "your organization",
         short=with_article(_clean(ask, "partner.short_name", p.short_name) or "") or org,
         contact=contact,
-        greet=greeting_name(contact, ask.tone.value, greet_as) if contact else None,
+        greet=greeting_name(
+            contact, ask.tone.value, greet_as, _clean(ask, "partner.contact_role", p.contact_role)
+        )
+        if contact
+        else None,
         pronounce=[n for n in (contact, org) if n and needs_pronunciation(n)],
         history=history,
         history_note=None if new_partner or history else bare(relationship),
@@ -320,8 +339,9 @@ def _ask_for(ask: Ask, contact: str | None) -> str:
     if contact:
         # A name and a role the caller cannot read: whoever answers can still find them.
         return "the person in charge, or whoever looks after partnerships"
-    org = with_article(ask.partner.organization)
-    if contact or needs_pronunciation(org) or "partner.organization" in suspicious_fields(ask):
+    name = _clean(ask, "partner.organization", ask.partner.organization)
+    org = with_article(name or "")
+    if contact or not name or needs_pronunciation(org):
         return "whoever looks after partnerships"
     return f"whoever looks after partnerships at {org}"
 
@@ -370,8 +390,17 @@ def _dated(ask: Ask, milestones: list[Milestone], day, vocab) -> list[tuple[str,
     ]
 
 
-def partial_day(locale: str):
-    return lambda d: written_date(d, locale)
+def partial_day(locale: str, year: bool = True):
+    return lambda d: written_date(d, locale, year)
+
+
+def with_year(ask: Ask) -> bool:
+    """Whether the drafts of `ask` write each date's year: only where its dates (milestones,
+    reply date, proposed times) fall in more than one year (`years_shown`)."""
+    days = [m.date for m in ask.timeline]
+    days += [ask.respond_by] if ask.respond_by else []
+    days += [t.date() for t in ask.meeting.proposed_times] if ask.meeting else []
+    return years_shown(days)
 
 
 def amount(ask: Ask, value: Decimal) -> str:

@@ -273,15 +273,41 @@ def needs_pronunciation(name: str | None) -> bool:
     return bool(name) and not _latin(name)
 
 
-def greeting_name(contact: str, tone: str, greet_as: str | None = None) -> str:
+def _han(text: str) -> bool:
+    """Written in Chinese or Japanese characters, where a title follows the name unspaced."""
+    return all(not ch.isalpha() or unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA",
+               "KATAKANA")) for ch in text)  # fmt: skip
+
+
+# Roles that stand as a title before a name in English ("Director مريم الحسيني"), and how
+# many characters a Chinese or Japanese role may have to follow the name as one ("王小明主任").
+TITLE_ROLES = frozenset(
+    """director president chair chairman chairwoman chairperson principal dean professor mayor
+    councillor councilor senator pastor reverend rabbi imam chief superintendent commissioner
+    secretary treasurer coordinator manager""".split()  # noqa: SIM905
+)
+HAN_TITLE_CHARS = 3
+
+
+def greeting_name(
+    contact: str, tone: str, greet_as: str | None = None, role: str | None = None
+) -> str:
     """How a greeting addresses the contact: `greet_as` when the ask gives it; a title and last
     name as written ("Dr. Weiss"); else the first name, in every tone: "Dear Priya Raman" reads
     as a mail merge, and "Dear Ms. Raman" would guess an honorific the ask does not give (the
-    tone sets "Dear" or "Hi"). A name in another script, or of one word, is used whole."""
+    tone sets "Dear" or "Hi"). A name in another script is used whole, with the contact's role
+    as its title where it reads as one ("Director مريم الحسيني", "王小明主任": a first name or a
+    guessed honorific would be worse); a name of one word is used whole."""
     if greet_as:
         return greet_as
     words = contact.split()
-    if len(words) < 2 or not _latin(contact):
+    if not _latin(contact):
+        if role and _han(contact) and _han(role) and len(role) <= HAN_TITLE_CHARS:
+            return f"{contact}{role}"
+        if role and role.strip().lower() in TITLE_ROLES:
+            return f"{role.strip().capitalize()} {contact}"
+        return contact
+    if len(words) < 2:
         return contact
     if words[0].lower() in _TITLES and len(words) >= 3:
         return f"{words[0]} {words[-1]}"

@@ -22,7 +22,7 @@ from pitchgen.checks.kinds import FollowContext, run_kind_checks
 from pitchgen.content.formats import gist, written_date
 from pitchgen.content.models import Draft, Email
 from pitchgen.content.render import to_text
-from pitchgen.drafting.outline import Outline, amount, outline
+from pitchgen.drafting.outline import Outline, amount, outline, with_year
 from pitchgen.drafting.phrasing import lower_first
 from pitchgen.follow.ledger import stated_day
 from pitchgen.store.followrows import Commitment, NewCommitment
@@ -62,6 +62,13 @@ _PITCHED_BY = {
 class Written:
     draft: Draft
     step: str
+
+
+def _day(ask: Ask, day: dt.date) -> str:
+    """A date as the pitch writes it: without its year where the ask's dates all fall in one
+    year and this one does too (a slipped date can move past it)."""
+    year = with_year(ask) or day.year != ask.timeline[0].date.year
+    return written_date(day, ask.locale_tag, year)
 
 
 def _greeting(ask: Ask, o: Outline) -> str:
@@ -223,7 +230,7 @@ def said(ask: Ask, c: Commitment | NewCommitment) -> str:
 def _item(ask: Ask, o: Outline, c: Commitment | NewCommitment) -> str:
     # A date the item states already is not said twice ("payment by April 1").
     written_day = c.due is None or stated_day(ask, c.what) == c.due
-    due = "" if written_day else f" (by {written_date(c.due, ask.locale_tag)})"
+    due = "" if written_day else f" (by {_day(ask, c.due)})"
     what = said(ask, c)
     if c.source == "budget.covers" and o.covers and what == c.what.rstrip("."):
         what = f"Our budget covers {lower_first(o.covers.rstrip('.'), o.vocabulary)}"
@@ -251,7 +258,7 @@ def kickoff(ask: Ask, ledger: list[Commitment] | list[NewCommitment]) -> Written
         what, day = min(dated, key=lambda item: item[1])
         what = lower_first(what.rstrip("."), o.vocabulary)
         paragraphs.append(
-            f"The next date is {written_date(day, ask.locale_tag)}: {what}. Could you let me"
+            f"The next date is {_day(ask, day)}: {what}. Could you let me"
             " know before then if anything here needs to change?"
         )
     subject = f"Next steps for {_our_project(o)}"
@@ -274,7 +281,7 @@ def to_ourselves(ask: Ask) -> Ask:
 def reminder(ask: Ask, commitment: Commitment) -> Written:
     """Before a commitment falls due: to us, a reminder of our promise; to them, a nudge."""
     o = outline(ask)
-    due = written_date(commitment.due, ask.locale_tag)
+    due = _day(ask, commitment.due)
     what = said(ask, commitment)
     in_ask = {m.date for m in ask.timeline}
     extra = () if commitment.due in in_ask else (commitment.due,)

@@ -94,7 +94,10 @@ class PartnerFields(BaseModel):
     the kind of organization ("think tank", "university"), which the ranker uses to find allies
     beyond the usual kind."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+    # Built on first use (defer_build): saving a draft loads this module, and seldom an entry.
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, frozen=True, defer_build=True
+    )
 
     organization: Name
     contact_name: OptHeaderName = None
@@ -167,7 +170,7 @@ class PartnerPatch(BaseModel):
     """A partial update (`PATCH /v1/partners/{id}`): only the fields given change; an empty
     value clears an optional field."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     organization: str | None = None
     contact_name: str | None = None

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, PrivateAttr
+from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 from pitchgen.ask.text import STORED
 from pitchgen.content.models import CheckResult, Draft, Status
@@ -38,6 +38,9 @@ __all__ = [
 class StoredDraft(Draft):
     """A draft as the store keeps it: the envelope plus where it came from and its send state."""
 
+    # The rows' validators are built on first read (defer_build): saving loads this module.
+    model_config = ConfigDict(defer_build=True)
+
     ask_id: str
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -54,6 +57,8 @@ class StoredDraft(Draft):
 
 
 class Revision(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     draft_id: str
     version: int
     content: dict
@@ -65,6 +70,8 @@ class Revision(BaseModel):
 
 
 class Event(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     draft_id: str
     at: dt.datetime
     actor: str

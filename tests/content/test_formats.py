@@ -56,8 +56,9 @@ def test_times_keep_the_offset_they_were_given(moment, written):
         (None, "March 4, 2027", "$2,500"),
         ("en-US", "March 4, 2027", "$2,500"),
         ("en-GB", "4 March 2027", "US$2,500"),
-        ("es-ES", "4 March 2027", "2.500 US$"),  # Spain's grouping and symbol place
-        ("de-DE", "4 March 2027", "2.500 US$"),
+        # Spain's and Germany's date order; English figures in an English draft.
+        ("es-ES", "4 March 2027", "US$2,500"),
+        ("de-DE", "4 March 2027", "US$2,500"),
         ("not-a-locale", "March 4, 2027", "$2,500"),
     ],
 )
@@ -70,18 +71,20 @@ def test_the_locale_sets_one_form_for_dates_and_money(locale, day, amount):
     ("currency", "locale", "written"),
     [
         ("GBP", "en-GB", "£4,500"),
-        ("EUR", "es-ES", "4.500 €"),
+        ("EUR", "es-ES", "€4,500"),
         ("JPY", "en-GB", "JPY 4,500"),
-        ("CHF", "es-ES", "4.500 CHF"),
+        ("CHF", "es-ES", "CHF 4,500"),
     ],
 )
 def test_the_currency_symbol_is_used_where_it_has_one_known_everywhere(currency, locale, written):
     assert money(Decimal(4500), currency, locale) == written
 
 
-def test_a_decimal_comma_region_writes_cents_after_a_comma():
-    assert money(Decimal("15000.50"), "EUR", "es-ES") == "15.000,50 €"
-    assert money(Decimal("15000.50"), "EUR", "fr-FR") == "15 000,50 €"
+def test_a_decimal_comma_region_still_reads_english_figures_in_an_english_draft():
+    # A draft in English writes English figures whatever the region: one form per draft.
+    assert money(Decimal("15000.50"), "EUR", "es-ES") == "€15,000.50"
+    assert money(Decimal("15000.50"), "EUR", "fr-FR") == "€15,000.50"
+    assert money(Decimal("4500"), "EUR", "de-DE") == "€4,500"
     assert money(Decimal("15000.50"), "EUR", "en-US") == "€15,000.50"
 
 

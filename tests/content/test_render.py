@@ -43,14 +43,18 @@ def shown(markdown: str) -> str:
 
 
 def texts(content: Content) -> list[str]:
-    """Every text a reader must see, dates written out."""
+    """Every text a reader must see, dates written out: with their year where the draft
+    writes years, as the rest of a draft whose dates fall in one year does not."""
     out: list[str] = []
+    steps = getattr(content, "next_steps", None) or []
+    others = content.model_dump_json(exclude={"next_steps"})
+    year = len({s.date.year for s in steps}) > 1 or any(str(s.date.year) in others for s in steps)
 
     def walk(value: object) -> None:
         if isinstance(value, str):
             out.append(value)
         elif isinstance(value, dt.date):
-            out.append(f"{value:%B} {value.day}, {value.year}")
+            out.append(f"{value:%B} {value.day}" + (f", {value.year}" if year else ""))
         elif isinstance(value, int):
             out.append(str(value))
         elif isinstance(value, list):

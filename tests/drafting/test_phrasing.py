@@ -106,6 +106,22 @@ def test_a_greeting_uses_a_form_of_the_name_that_fits(contact, tone, greet_as, n
     assert greeting_name(contact, tone, greet_as) == name
 
 
+@pytest.mark.parametrize(
+    ("contact", "role", "name"),
+    [
+        # A name in another script keeps a title: the role, where it reads as one; never a
+        # first name or an honorific guessed from a script the template cannot read.
+        ("مريم الحسيني", "Director", "Director مريم الحسيني"),
+        ("王小明", "主任", "王小明主任"),
+        ("王小明", "Events Director", "王小明"),
+        ("王小明", "社区服务外展协调员", "王小明"),
+        ("Marcus Lee", "Director", "Marcus"),
+    ],
+)
+def test_a_name_in_another_script_is_greeted_with_its_role_as_title(contact, role, name) -> None:
+    assert greeting_name(contact, "formal", None, role) == name
+
+
 def test_names_outside_the_latin_script_come_with_a_pronunciation_note() -> None:
     assert needs_pronunciation("王小明") and needs_pronunciation("مريم الحسيني")
     assert not needs_pronunciation("Ana María Núñez-Ortiz")

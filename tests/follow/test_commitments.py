@@ -34,8 +34,8 @@ def test_acceptance_drafts_one_kick_off_restating_who_does_what_by_when(
     assert not kickoff.must_failures, kickoff.must_failures
     body = kickoff.content.body
     assert body.index("Main Street Business Alliance:") < body.index("Liberty Policy Forum:")
-    assert "A projector and two microphones (by March 4, 2027)" in body
-    assert "The next date is February 19, 2027: final run of show shared with you." in body
+    assert "A projector and two microphones (by March 4)" in body
+    assert "The next date is February 19: final run of show shared with you." in body
     assert "costs you nothing" in body
     assert service.follow.run(at("2027-01-07")).drafted == []  # never a second kick-off
 
@@ -112,7 +112,7 @@ def test_reminders_are_drafted_once_per_commitment_and_move_with_a_slip(
     made = service.get_draft(reminder.draft_id)
     assert not made.must_failures, made.must_failures
     assert "Final run of show shared with you" in made.content.body
-    assert "February 19, 2027" in made.content.body
+    assert "February 19" in made.content.body
     assert service.follow.run(at("2027-02-17")).drafted == []
     target = next(
         c for c in service.follow.commitments(ask_id=pitch.ask_id) if c.source == "timeline[1]"
@@ -122,7 +122,7 @@ def test_reminders_are_drafted_once_per_commitment_and_move_with_a_slip(
     assert service.follow.run(at("2027-02-22")).drafted == []
     (moved,) = service.follow.run(at("2027-02-23")).drafted
     nudge = service.get_draft(moved.draft_id)
-    assert "February 26, 2027" in nudge.content.body
+    assert "February 26" in nudge.content.body
     assert not nudge.must_failures, nudge.must_failures  # a slip's date is ours to state
 
 

