@@ -1,13 +1,16 @@
 """What `POST /v1/drafts` adds to drafting and storing, in one process (not a test).
 
-    .venv/bin/python bench/post_overhead.py [--requests 200] [--profile]
+    .venv/bin/python bench/post_overhead.py [--requests 200] [--profile] [--vs PATH --rounds 5]
 
-The HTTP app is driven as the server drives it (one ASGI call per request, the guard, FastAPI's
+The HTTP app is driven as the server drives it (one ASGI call per request, the guard, the
 routing and body validation, the store's thread, the JSON answer) but without sockets, so what
 is measured is the app's own cost. Side by side, request by request: the POST's CPU time, and
 the in-process cost of the same work from the same JSON body (the ask validated afresh, the
-three drafts, the set stored, the answer serialized). Target (issue 17): the POST adds at most
-1 ms. `--profile` lists where the POST's time goes outside drafting and checking.
+three drafts, the over-asking guard, the set stored, the answer serialized: what `pitchgen
+draft` does too). Target (issue 17): the POST adds at most 1 ms. `--profile` lists where the
+POST's time goes outside drafting and checking. `--vs PATH` runs the figure in this checkout
+and in another (a `git worktree` of the revision before a change) by turns, `--rounds` times
+each, in fresh processes, and prints both medians.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ import argparse
 import asyncio
 import cProfile
 import json
+import os
 import pstats
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -81,21 +87,23 @@ async def measure(requests: int, profile: bool) -> None:
         def in_process() -> None:
             data = json.loads(body)
             fresh = validate_ask(data["ask"])
-            draft_set = service.draft(fresh)
+            draft_set = service.guarded(fresh, service.draft(fresh), None)
             service.save(fresh, draft_set, "bench")
             draft_set.model_dump_json()
 
-        for _ in range(20):  # warm-up: imports, templates, the stores' first writes
-            await post()
-            in_process()
         posts, cores = [], []
-        for _ in range(requests):
-            start = time.process_time()
-            await post()
-            posts.append(time.process_time() - start)
-            start = time.process_time()
-            in_process()
-            cores.append(time.process_time() - start)
+        # Started as the server starts it (the store opened, its start-up work done).
+        async with app.router.lifespan_context(app):
+            for _ in range(20):  # warm-up: imports, templates, the stores' first writes
+                await post()
+                in_process()
+            for _ in range(requests):
+                start = time.process_time()
+                await post()
+                posts.append(time.process_time() - start)
+                start = time.process_time()
+                in_process()
+                cores.append(time.process_time() - start)
         post_ms, core_ms = statistics.median(posts) * 1000, statistics.median(cores) * 1000
         print(f"POST /v1/drafts in process, CPU median of {requests}, taking turns:")
         print(f"  the POST through the app        {post_ms:7.2f} ms")
@@ -103,21 +111,45 @@ async def measure(requests: int, profile: bool) -> None:
         print(f"  the POST adds                   {post_ms - core_ms:7.2f} ms   (target <= 1 ms)")
         if profile:
             profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(requests):
-                await post()
-            profiler.disable()
+            async with app.router.lifespan_context(app):
+                profiler.enable()
+                for _ in range(requests):
+                    await post()
+                profiler.disable()
             stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime")
             stats.print_stats(r"^(?!.*(pitchgen/(checks|drafting)|prompts/|jinja2))", 30)
         service.close()
+
+
+def side_by_side(other: Path, requests: int, rounds: int) -> None:
+    """The figure here and in `other`, by turns, each run a fresh process."""
+    trees = {"this checkout": ROOT, str(other): other.resolve()}
+    adds: dict[str, list[float]] = {name: [] for name in trees}
+    for _ in range(rounds):
+        for name, tree in trees.items():
+            run = subprocess.run(
+                [sys.executable, __file__, "--requests", str(requests)],
+                env={**os.environ, "PYTHONPATH": str(tree)},
+                capture_output=True, text=True, check=True,
+            )  # fmt: skip
+            adds[name].append(float(re.search(r"the POST adds\s+(-?[\d.]+)", run.stdout)[1]))
+    print(f"what the POST adds, ms, {rounds} rounds by turns of {requests} requests each:")
+    for name, figures in adds.items():
+        listed = " ".join(f"{f:.2f}" for f in figures)
+        print(f"  {name:<30} median {statistics.median(figures):5.2f}   ({listed})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--vs", type=Path, help="another checkout, measured by turns")
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    asyncio.run(measure(args.requests, args.profile))
+    if args.vs:
+        side_by_side(args.vs, args.requests, args.rounds)
+    else:
+        asyncio.run(measure(args.requests, args.profile))
 
 
 if __name__ == "__main__":
