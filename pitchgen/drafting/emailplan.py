@@ -74,6 +74,16 @@ def our(project: str) -> str:
     return f"the {project}" if last in HELD_BY_OTHERS else f"our {project}"
 
 
+def project_span(ask: Ask, o: Outline) -> str | None:
+    """`October 11–October 17` for a project that runs over days, from the milestone that names
+    it to the one where it "ends": one day alone would read as a one-day event."""
+    own = [(day, m.milestone.lower().rstrip(". "))
+           for (day, _), m in zip(o.milestones, ask.timeline, strict=True)
+           if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+    ends = [day for day, what in own if what.endswith(("ends", "closes"))]
+    return f"{own[0][0]}–{ends[-1]}" if ends and ends[-1] != own[0][0] else None
+
+
 def subject_line(ask: Ask, o: Outline) -> str:
     """The partner's angle on the project, with the date that binds them where it fits."""
     angle = _ANGLE[ask.need.type.value]
@@ -85,13 +95,14 @@ def subject_line(ask: Ask, o: Outline) -> str:
     if not named:
         # A subject names; a question mark on a noun phrase reads as unsure.
         return next((s for s in (f"{angle} {project}",) if _fits(s)), f"{angle} our project")
-    event = named[0]
+    span = project_span(ask, o)
+    on = f", {span}" if span else f" on {named[0]}"
     candidates = {
-        "formal": [f"{angle} {project}", f"{angle} our project on {event}"],
-        "warm": [f"{angle} {project} on {event}", f"{angle} {project}"],
-        "concise": [f"{angle} {project}, {event}", f"{angle} {project}"],
+        "formal": [f"{angle} {project}", f"{angle} our project{on}"],
+        "warm": [f"{angle} {project}{on}", f"{angle} {project}"],
+        "concise": [f"{angle} {project}{on.replace(' on ', ', ')}", f"{angle} {project}"],
     }[ask.tone.value]
-    candidates += [f"{angle} our project on {event}", f"{angle} our project"]
+    candidates += [f"{angle} our project{on}", f"{angle} our project"]
     return next((s for s in candidates if _fits(s)), candidates[-1])
 
 
@@ -229,6 +240,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "summarised": len(o.milestones) > EMAIL_ITEMS and not many,
         "many_benefits": many_b,
         "subject_line": subject_line(ask, o),
+        "project_span": project_span(ask, o),
         # At the tightest cut the meeting's place is left to the agenda and the invite.
         "meet_where": where(o.location, o.org_name)
         if o.location and limits.get("place", True)

@@ -197,9 +197,11 @@ def test_subjects_name_the_partners_angle_not_a_request() -> None:
     subjects = {name: email(ask).subject for name, ask in {**EXAMPLES, **EDGE_ASKS}.items()}
     assert subjects["summit"] == "Your space for our Main Street Licensing Summit"
     assert subjects["negotiable-en-gb"] == "Sponsoring our Small Exporters Day on 9 June"
-    # A date only where it is the project's own: the week begins on October 11, not on the
-    # day of its last step; the canvass has no one day.
-    assert subjects["many-items"] == "Introductions for our Read Ohio Week on October 11"
+    # A date only where it is the project's own: the week runs from its "begins" milestone to
+    # its "ends" one (one day would read as a one-day event), not to the day of its last step;
+    # the canvass has no one day.
+    assert subjects["many-items"] == "Introductions for our Read Ohio Week, October 11–October 17"
+    assert "Read Ohio Week (October 11–October 17), a week" in email(EDGE_ASKS["many-items"]).body
     assert subjects["no-contact-volunteers"] == "Volunteers for our Toll Transparency Canvass"
     for subject in subjects.values():
         assert not subject.endswith("?"), subject
