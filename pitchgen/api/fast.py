@@ -23,6 +23,7 @@ from starlette.routing import Match, Route
 
 from pitchgen.api.bodies import DraftRequest
 from pitchgen.api.routes import DRAFT_ID_MAX, _draft, _read, _service, create_drafts
+from pitchgen.asgi import replay
 from pitchgen.errors import InvalidInput, Problem
 
 __all__ = ["draft_route", "post_drafts_route"]
@@ -69,14 +70,14 @@ class _PostDrafts(_Route):
 
     async def handle(self, scope: Scope, receive: Any, send: Any) -> None:  # type: ignore[override]
         body = await _body(receive)
-        replay = _replay(body, receive)
+        receive = replay(body, receive)
         validated = _plain(scope, body)
         if validated is None:
             scope[_DOCUMENTED] = True
-            await scope["app"].router(scope, replay, send)
+            await scope["app"].router(scope, receive, send)
             return
         scope[_VALIDATED] = validated
-        await self.app(scope, replay, send)
+        await self.app(scope, receive, send)
 
 
 def post_drafts_route() -> Route:
@@ -109,16 +110,3 @@ async def _body(receive: Any) -> bytes:
         chunks.append(message.get("body", b""))
         if message["type"] != "http.request" or not message.get("more_body", False):
             return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Any) -> Any:
-    done = False
-
-    async def replay() -> dict:
-        nonlocal done
-        if done:
-            return await receive()
-        done = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay

@@ -20,6 +20,7 @@ from pydantic import SecretStr
 
 from pitchgen import telemetry
 from pitchgen.api.problems import MEDIA_TYPE, problem_bytes
+from pitchgen.asgi import replay
 from pitchgen.peers import Network, Peers, host_name, limit_key
 from pitchgen.server import observe
 from pitchgen.server.limits import FAILED_KEYS, RateLimit, TokenBuckets
@@ -153,7 +154,7 @@ class Guard:
                 if path == LOGIN_PATH and self._guessing(address, _form_key(body)):
                     await refuse(*self._too_many(address))
                     return
-                receive = _replay(body, receive)
+                receive = replay(body, receive)
             await self.app(scope, receive, send_secured)
         except Exception:
             # Logged with the request id the client sees, and without headers or body, which
@@ -274,19 +275,6 @@ def _form_key(body: bytes) -> str | None:
     """The `key` field of the sign-in form, if the body is one."""
     keys = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20).get("key")
     return keys[0] if keys else None
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    done = False
-
-    async def replay() -> Message:
-        nonlocal done
-        if done:
-            return await receive()
-        done = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 async def _send_problem(send: Send, scope: Scope, status: int, detail: str, headers: list) -> None:
