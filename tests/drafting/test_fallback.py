@@ -332,6 +332,15 @@ def test_past_three_items_the_letter_names_the_first_and_lists_every_one_below()
     assert "- Your advice on which 10 districts to invite first\n" in full
 
 
+@pytest.mark.parametrize("name", [*EXAMPLES, *EDGE_ASKS])
+def test_up_to_three_items_a_side_the_email_has_no_full_list(name: str) -> None:
+    ask = {**EXAMPLES, **EDGE_ASKS}[name]
+    many = len(ask.need.deliverables) > 3 or len(ask.benefits) > 3
+    _, full = letter_and_list(email(ask).body)
+    assert bool(full) is many
+    assert (FULL_LIST_HEADING in email(ask).body) is many
+
+
 @pytest.mark.parametrize("label", ["deliverable 8", "deliverable 10", "benefit 9", "benefit 10"])
 def test_an_item_dropped_from_the_full_list_is_caught_by_name(label: str) -> None:
     ask = EDGE_ASKS["many-items"]
