@@ -28,11 +28,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fastapi import FastAPI, Request, Response
@@ -90,25 +90,29 @@ def _serve(which: str) -> None:
 
 @contextmanager
 def server(which: str, env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--serve", which],
-        env={**os.environ, **env},
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        for line in process.stderr:
-            if found := re.search(r"running on (http://127\.0\.0\.1:\d+)", line):
-                break
-        else:
-            raise SystemExit(f"the {which} server did not start")
-        # pitchgen writes a log line per request: keep reading, or the pipe fills and stalls it.
-        threading.Thread(target=process.stderr.read, daemon=True).start()
-        yield found.group(1), process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+    # The server's log goes to a file, as a deployment's goes to its log driver: drained
+    # through a pipe, each line pitchgen writes would cost this process, the load
+    # generator, CPU time that the bare server (which writes none) never takes from it.
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(
+            [sys.executable, __file__, "--serve", which], env={**os.environ, **env}, stderr=log
+        )
+        try:
+            yield _started(which, process, log), process.pid
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _started(which: str, process: subprocess.Popen, log: Any) -> str:
+    """The server's address, from its start-up line."""
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        log.seek(0)
+        if found := re.search(r"running on (http://127\.0\.0\.1:\d+)", log.read()):
+            return found.group(1)
+        time.sleep(0.05)
+    raise SystemExit(f"the {which} server did not start")
 
 
 def cpu_seconds(pid: int) -> float:

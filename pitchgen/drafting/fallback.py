@@ -297,8 +297,15 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     )
 
 
+_BRACKETS = frozenset("[]{}<>")
+
+
 def _third_person(text: str) -> str:
-    """ "your logo" as a shared document says it: "its logo"."""
+    """ "your logo" as a shared document says it: "its logo". Text with brackets or braces
+    stays as the ask wrote it: the checks pass placeholder-like text only in the ask's own words,
+    and "[ your ]" rewritten as "[ its ]" would read as a placeholder the draft made up."""
+    if not _BRACKETS.isdisjoint(text):
+        return text
     return re.sub(r"\b([Yy])our\b", lambda m: "Its" if m[1] == "Y" else "its", text)
 
 

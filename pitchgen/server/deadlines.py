@@ -43,6 +43,7 @@ class _Deadlines:
     write_seconds = WRITE_SECONDS
     _header_timer: asyncio.TimerHandle | None = None
     _write_timer: asyncio.TimerHandle | None = None
+    _head_due = 0.0
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
 
@@ -82,9 +83,12 @@ class _Deadlines:
         self.transport.abort()
 
     def _arm(self) -> None:
-        self._disarm()
-        if not self.transport.is_closing():
-            self._header_timer = self.loop.call_later(self.header_seconds, self._headers_due)
+        # One timer per connection, moved lazily: a response only notes when its deadline is
+        # (a timer cancelled and made afresh on each of thousands of keep-alive requests a
+        # second cost more than the check), and the timer, when it fires early, waits again.
+        self._head_due = self.loop.time() + self.header_seconds
+        if self._header_timer is None and not self.transport.is_closing():
+            self._header_timer = self.loop.call_at(self._head_due, self._headers_due)
 
     def _disarm(self) -> None:
         if self._header_timer is not None:
@@ -93,7 +97,11 @@ class _Deadlines:
 
     def _headers_due(self) -> None:
         self._header_timer = None
-        if self._awaiting_head() and not self.transport.is_closing():
+        if self.transport.is_closing():
+            return
+        if self.loop.time() < self._head_due:
+            self._header_timer = self.loop.call_at(self._head_due, self._headers_due)
+        elif self._awaiting_head():
             self.transport.close()
 
 

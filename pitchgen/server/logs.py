@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from itertools import islice
 from typing import Any
 
 from pitchgen import telemetry
@@ -22,6 +23,9 @@ __all__ = ["JsonFormatter", "TextFormatter", "log_config"]
 # What every LogRecord has; anything else on a record came from `extra=` and is a field, but
 # for uvicorn's `color_message` (its message again, with terminal colours).
 _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+# LogRecord's own attributes come first in its __dict__, `extra=` after them: only the tail is
+# read (a line per request: the 20-odd standard names need not be tested each time).
+_OWN = len(logging.makeLogRecord({}).__dict__)
 _second: list[Any] = [None, ""]
 
 
@@ -35,13 +39,24 @@ def _stamp(created: float) -> str:
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
-    fields = {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+    extra = islice(record.__dict__.items(), _OWN, None)
+    fields = {k: v for k, v in extra if k not in _STANDARD}
     if "request_id" not in fields and (request_id := telemetry.request_id.get()) is not None:
         fields["request_id"] = request_id
     return fields
 
 
-class JsonFormatter(logging.Formatter):
+class _Formatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__()
+        # Neither form writes the caller's file and line, the thread or the process, so records
+        # need not gather them (the logging module's own advice for speed): a sixth of what a
+        # line costs, on every request.
+        logging._srcfile = None  # type: ignore[attr-defined]
+        logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
+
+
+class JsonFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
             "time": _stamp(record.created),
@@ -55,7 +70,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str, ensure_ascii=False)
 
 
-class TextFormatter(logging.Formatter):
+class TextFormatter(_Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = f"{_stamp(record.created)} {record.levelname} {record.name}: {record.getMessage()}"
         fields = " ".join(f"{k}={v}" for k, v in _fields(record).items() if v is not None)
