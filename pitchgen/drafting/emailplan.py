@@ -36,18 +36,19 @@ ASK_WORDS = NEED_WORDS
 # Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
 # a milestone beside its date. Past three items the letter names fewer as it tightens: "core"
 # briefs of the deliverables, "gain" benefits, what we take on in its first clause ("ours"),
-# and at the last without the need's reason ("why"); the full list below the signature has all.
+# then without the need's reason ("why"), at the last without what we take on; the full list
+# below the signature has every item.
 EMAIL_CUTS = (
     {"long": 1000, "item": 1000, "date": 1000, "ask": 1000},
     {"long": 40, "item": 25, "date": 12, "ask": ASK_WORDS},
     {"long": 25, "item": 15, "date": 8, "ask": ASK_WORDS, "core": 2},
     {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS, "core": 2, "gain": 2},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "core": 2, "gain": 2,
-     "ours": False},
+     "ours": "clause"},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False,
-     "core": 2, "gain": 2, "ours": False, "why": False},
+     "core": 2, "gain": 2, "ours": "clause", "why": False},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False,
-     "middle": False, "core": 2, "gain": 2, "ours": False, "why": False},
+     "middle": False, "core": 2, "gain": 2, "ours": None, "why": False},
 )  # fmt: skip
 SUBJECT_WORDS = (3, 9)
 SUBJECT_CHARS = 60
@@ -165,20 +166,20 @@ def _dated_items(
 def _core(ask: Ask, o: Outline, named: str, listed: tuple[str, ...], limits: dict) -> dict:
     """The first few items, in brief (items that open alike count once: `limits["core"]`
     briefs, EMAIL_ITEMS unless cut), the reason the need gives and what we do ourselves (the
-    sentence whole, else its first clause): the rest is in the full list."""
+    sentence whole, else its first clause, else left out): the rest is in the full list."""
     full = [d for d in o.deliverables_at if d]
     most = limits.get("core", EMAIL_ITEMS)
     n = most
     while n < len(full) and len(briefs(full[: n + 1], named, listed)) <= most:
         n += 1
-    ours = our_part(o.need)
-    if ours and not limits.get("ours", True):
+    ours, keep = our_part(o.need), limits.get("ours", "whole")
+    if ours and keep == "clause":
         ours = ours.split(";", 1)[0].rstrip(" .") + "."
     return {
         "core_dates": _their_steps(ask, o),
         "core": briefs(full[:n], named, listed),
         "core_why": purpose(o.need) if limits.get("why", True) else None,
-        "core_ours": ours,
+        "core_ours": ours if keep else None,
     }
 
 

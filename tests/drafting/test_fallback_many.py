@@ -107,3 +107,48 @@ def test_a_long_list_reads_as_a_core_ask_then_says_where_the_rest_is(tone) -> No
 def test_the_core_ask_gives_the_reason_the_need_gives() -> None:
     letter, _ = letter_and_list(render_content(many(), Channel.email).body)
     assert ", so that we can invite each shop to host a repair stand on the day." in letter
+
+
+# The contract's limits (docs/ask.md): ten deliverables, ten benefits, ten milestones, and
+# texts as long as a person writes them.
+AT_LIMITS = load_ask(ROOT / "tests" / "data" / "asks" / "many-items.yaml")
+LONG_DELIVERABLES = [
+    "A list of the 12 counties where your summer reading program runs, with a contact in each"
+    " county office, a phone number and the name of the coordinator who runs the program there",
+    "Introductions by email to the superintendents in those counties, copying our coordinator so"
+    " that we can follow up within a week of each introduction being made",
+    "Introductions to the reading coaches your program works with, and a short word to each of"
+    " them about why the week matters for the families they already serve",
+    "Your advice on which 10 districts to invite first, based on where your program already has"
+    " the trust of families and teachers and where a reading night would be welcome",
+]
+LONG_BENEFITS = [
+    "Co-sponsor credit for Buckeye Institute for Education on every Read Ohio Week event, in"
+    " every press release and on the website, with a link to your summer program page",
+    "Your logo on all flyers, posters and the briefing programme, printed in the size and colour"
+    " your design team prefers and approved by them before printing",
+    "A five-minute slot at the statehouse briefing for your director, placed just before the"
+    " parents speak so that your research frames what legislators will hear",
+    "The opt-in list of families who attend a reading night and agree to hear from partners,"
+    " shared within a week of the event and kept under our privacy policy",
+]
+
+
+@pytest.mark.parametrize("tone", list(Tone))
+@pytest.mark.parametrize("long_items", [False, True], ids=["as-written", "long-items"])
+def test_at_the_contracts_limits_the_letter_keeps_to_200_words_and_lists_every_item(
+    tone, long_items
+) -> None:
+    data = AT_LIMITS.model_dump(mode="json", exclude_none=True) | {"tone": tone.value}
+    if long_items:
+        data["need"]["deliverables"][:4] = LONG_DELIVERABLES
+        data["benefits"][:4] = [{"type": "other", "description": b} for b in LONG_BENEFITS]
+    ask = validate_ask(data)
+    assert len(ask.need.deliverables) == len(ask.benefits) == len(ask.timeline) == 10
+    content = render_content(ask, Channel.email)
+    letter, full = letter_and_list(content.body)
+    assert 75 <= len(letter.split()) <= 200
+    items = [*ask.need.deliverables, *(b.description for b in ask.benefits[1:])]
+    assert all(f"- {item}" in full for item in items)
+    failed = [r for r in run_checks(ask, content, to_text(content)) if not r.passed]
+    assert failed == []
