@@ -196,12 +196,12 @@ def _their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
     return steps[:2]
 
 
-def full_list(ask: Ask, o: Outline) -> dict[str, list[str]]:
+def full_list(ask: Ask, o: Outline) -> dict[str, list[str]] | None:
     """The full list set apart below the signature: every deliverable as a list line with the
     day it is due where the ask gives one, and every benefit; texts written around are left
-    out, as everywhere. Items whole while the list fits in half an email body (`LINE_CHARS`,
-    the letter has the rest); else each by its gist, as the rubric judges an email's long item;
-    else (texts of one run-on clause) each cut to its share."""
+    out, as everywhere (no list when that leaves none). Items whole while the list fits in half
+    an email body (`LINE_CHARS`, the letter has the rest); else each by its gist, as the rubric
+    judges an email's long item; else (texts of one run-on clause) each cut to its share."""
     due = _deliverable_days(ask, o)
     asked = [(text, f" ({day})" if day else "")
              for text, day in zip(o.deliverables_at, due, strict=True) if text]  # fmt: skip
@@ -212,7 +212,7 @@ def full_list(ask: Ask, o: Outline) -> dict[str, list[str]]:
         lines = [f"{BULLET}{bare(sentence(cut(text)))}{day}" for text, day in items]
         if sum(len(line) + 1 for line in lines) <= budget:
             break
-    return {"asked": lines[: len(asked)], "gained": lines[len(asked) :]}
+    return {"asked": lines[: len(asked)], "gained": lines[len(asked) :]} if lines else None
 
 
 def _share(text: str, budget: int, items: list) -> str:
