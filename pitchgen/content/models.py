@@ -46,6 +46,7 @@ __all__ = [
     "FALLBACK_REASONS",
     "KINDS",
     "QA",
+    "RENDERING_ONLY",
     "AgendaItem",
     "AskWarning",
     "CallScript",
@@ -124,11 +125,21 @@ class AgendaItem(BaseModel):
     notes: Line = ""
 
 
+# How a next step's date is said: "by May 3"; "before May 3" (an answer needed before a day the
+# partner takes part in, as the email and call ask for it); or "the day after the meeting" (our
+# write-up, whose day is the meeting's, not a date of the ask).
+Due = Literal["by", "before", "after_meeting"]
+# Marks a field in the JSON schema as the rendering's, not a model's to write.
+RENDERING_ONLY = "x-rendering-only"
+
+
 class NextStep(BaseModel):
     model_config = _Content
     action: Line
     owner: Line
     date: BoundedDate
+    # Out of the schema the model is shown (pitchgen.llm.prompts), which writes "by" dates.
+    due: Due = Field("by", json_schema_extra={RENDERING_ONLY: True})
 
 
 class MeetingAgenda(BaseModel):

@@ -9,7 +9,6 @@ shared phrases (`_common.j2`) once per ask, passed to each channel's template as
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
 from pitchgen.ask import Ask, Channel, NeedType
@@ -28,6 +27,7 @@ from pitchgen.content.templates import template_hash, text_env
 from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, our, where
 from pitchgen.drafting.nextsteps import next_steps
 from pitchgen.drafting.outline import EMAIL_ITEMS, SPOKEN_ITEMS, Outline, amount, outline, with_year
+from pitchgen.drafting.person import third_person
 from pitchgen.drafting.phrasing import (
     as_offer,
     bare,
@@ -154,6 +154,11 @@ def _share_said(ask: Ask, plan: Outline) -> bool:
     return any(figure in text for text in [plan.need or "", *plan.deliverables])
 
 
+def _fixed_share(ask: Ask) -> bool:
+    budget = ask.budget
+    return budget is not None and budget.partner_contribution > 0 and not budget.negotiable
+
+
 def _negotiates(ask: Ask) -> bool:
     budget = ask.budget
     return budget is not None and (budget.partner_contribution > 0 or budget.negotiable)
@@ -262,8 +267,10 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     brief = {"when": when, "brief": lambda text: gist(text, BRIEF_WORDS),
              "pitch": lambda text: gist(text, PITCH_WORDS),
              # A shared document names the partner in the third person: "its members".
-             "theirs": _third_person}  # fmt: skip
+             "theirs": partial(third_person, org=_named(o))}  # fmt: skip
     brief["whole"] = ask.need.type in _WHOLE or len(o.deliverables) < 2
+    # Materials name the deliverables as the items do, in the same person.
+    brief["their_deliverables"] = [brief["theirs"](d) for d in o.deliverables]
     module = _module(Channel.meeting_agenda, {**context, **brief})
     duration = ask.meeting.duration_minutes if ask.meeting else _DEFAULT_MEETING_MINUTES
     weights = list(_AGENDA_WEIGHTS)
@@ -274,6 +281,9 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
     owners_of = {"partner": partner, "sender": sender, "partner_org": o.short}
     materials = ["outline", "items", "timeline", *(["budget"] if ask.budget else [])]
     decisions = ["ask", *(["contribution"] if _negotiates(ask) else []), "owners"]
+    if _fixed_share(ask):
+        # "Whether they can commit £6,000" is whether they take this on: one decision.
+        decisions.remove("ask")
     return MeetingAgenda(
         title=_field(module.title),
         duration_minutes=duration,
@@ -291,22 +301,20 @@ def _meeting_agenda(ask: Ask, context: dict) -> MeetingAgenda:
         decisions_needed=[_field(getattr(module, f"decision_{key}")) for key in decisions],
         materials=[_field(getattr(module, f"material_{key}")) for key in materials],
         next_steps=[
-            NextStep(action=action, owner=owners_of.get(who, f"{sender} and {partner}"), date=day)
-            for action, who, day in next_steps(ask, o)
+            NextStep(
+                action=action,
+                owner=owners_of.get(who, f"{sender} and {partner}"),
+                date=day,
+                due=due,
+            )
+            for action, who, day, due in next_steps(ask, o)
         ],
     )
 
 
-_BRACKETS = frozenset("[]{}<>")
-
-
-def _third_person(text: str) -> str:
-    """ "your logo" as a shared document says it: "its logo". Text with brackets or braces
-    stays as the ask wrote it: the checks pass placeholder-like text only in the ask's own words,
-    and "[ your ]" rewritten as "[ its ]" would read as a placeholder the draft made up."""
-    if not _BRACKETS.isdisjoint(text):
-        return text
-    return re.sub(r"\b([Yy])our\b", lambda m: "Its" if m[1] == "Y" else "its", text)
+def _named(o: Outline) -> str | None:
+    """The partner's own name for "your council": none where the ask's is written around."""
+    return o.org if o.org_name != "your organization" else None
 
 
 def _allocate(total: int, weights: list[int]) -> list[int]:

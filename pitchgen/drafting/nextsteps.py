@@ -8,12 +8,12 @@ payment falls to the partner organization, not to the person we meet.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.wordstems import stems
 from pitchgen.drafting.outline import PAYMENT, THEIR_ANSWER, Outline, milestone_owner, reply_date
-from pitchgen.drafting.phrasing import bare, is_event, lower_first, sentence, the
+from pitchgen.drafting.phrasing import bare, is_event, sentence
 
 __all__ = ["CONFIRM_STEP", "DONE_WORDS", "MAX_STEPS", "next_steps", "task_owner"]
 
@@ -77,10 +77,10 @@ def as_action(text: str, owner: str, lead: str) -> str:
     return sentence(text).rstrip(".")
 
 
-def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
-    """(action, who, day) in date order; `who` is "partner", "partner_org" (a payment),
-    "sender" or "both". An event both sides attend (the summit itself) is no step; nor is a
-    date before the meeting."""
+def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date, str]]:
+    """(action, who, day, due) in date order; `who` is "partner", "partner_org" (a payment),
+    "sender" or "both"; `due` how the day is said (`NextStep.due`). An event both sides attend
+    (the summit itself) is no step; nor is a date before the meeting."""
     meeting = ask.meeting.proposed_times[0].date() if o.slots and ask.meeting else None
     reply, before = reply_date(ask)
     lead = o.sender_name or o.sender_org or "us"
@@ -104,23 +104,23 @@ def next_steps(ask: Ask, o: Outline) -> list[tuple[str, str, date]]:
             and not THEIR_ANSWER.search(m.milestone)
         ):
             owner = "partner_org"
-        steps.append((action, owner, m.date))
+        steps.append((action, owner, m.date, "by"))
         if owner == "partner" and THEIR_ANSWER.search(m.milestone):
             answers.add(action)
     answer = f"Let {lead} know whether {o.org} takes this on"
-    if before:
-        # Asked *before* that day, as the email and the call say: the step names what happens.
-        that_day = next(what for m, (_, what) in zip(ask.timeline, o.milestones, strict=True)
-                        if m.date == reply)  # fmt: skip
-        answer += f", before {the(lower_first(that_day))}"
     if (meeting is None or reply >= meeting) and not answers:
-        steps.append((answer, "partner", reply))
+        # Asked *before* that day when it is one the partner takes part in, as the email and
+        # the call ask for it ("We'd need your answer before May 3"): never by the day itself.
+        steps.append((answer, "partner", reply, "before" if before else "by"))
         answers.add(answer)
-    # The write-up follows the meeting at once: by the last proposed day, a date of the ask.
-    days = [day for _, _, day in steps] or [m.date for m in later] or [ask.last_milestone.date]
+    # The write-up follows the meeting, the day after it: a day of no date of the ask, so it is
+    # said so, and dated for sorting by the day after the last proposed time.
+    days = [step[2] for step in steps] or [m.date for m in later] or [ask.last_milestone.date]
     last_slot = max(t.date() for t in ask.meeting.proposed_times) if meeting else None
-    steps.append((CONFIRM_STEP, "sender", last_slot or min(days)))
-    # On one day the answer comes first, then our confirmation, then what follows a yes.
-    rank = {CONFIRM_STEP: 1} | dict.fromkeys(answers, 0)
+    due = last_slot + timedelta(days=1) if last_slot else min(days)
+    steps.append((CONFIRM_STEP, "sender", due, "after_meeting"))
+    # The write-up comes first (it is the day after the meeting); on one day the answer comes
+    # first, then what follows a yes.
+    rank = {CONFIRM_STEP: -1} | dict.fromkeys(answers, 0)
     ordered = sorted(steps, key=lambda s: (s[2], rank.get(s[0], 2)))
     return ordered[:MAX_STEPS]

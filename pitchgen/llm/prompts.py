@@ -23,7 +23,7 @@ from pitchgen.ask import Ask, Budget, Channel
 from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.grounding import answer_by
 from pitchgen.content.formats import money, written_date, written_time
-from pitchgen.content.models import CONTENT_MODELS
+from pitchgen.content.models import CONTENT_MODELS, RENDERING_ONLY
 from pitchgen.content.templates import template_hash, text_env
 
 __all__ = [
@@ -244,12 +244,18 @@ def ask_data(ask: Ask, channel: Channel) -> str:
     return _data_json(data)
 
 
+def _rendering(node: Any) -> bool:
+    """A field the drafts' rendering reads and a model never writes (`NextStep.due`): kept out of
+    the schema the model is shown, so recorded model exchanges still match."""
+    return isinstance(node, dict) and node.get(RENDERING_ONLY) is True
+
+
 def _clean(node: Any, defs: dict[str, Any]) -> Any:
     if isinstance(node, dict):
         if "$ref" in node:
             return _clean(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
         return {
-            k: {name: _clean(sub, defs) for name, sub in v.items()}
+            k: {name: _clean(sub, defs) for name, sub in v.items() if not _rendering(sub)}
             if k == "properties"
             else _clean(v, defs)
             for k, v in node.items()

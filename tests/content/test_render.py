@@ -51,7 +51,13 @@ def texts(content: Content) -> list[str]:
     year = len({s.date.year for s in steps}) > 1 or any(str(s.date.year) in others for s in steps)
 
     def walk(value: object) -> None:
-        if isinstance(value, str):
+        if isinstance(value, NextStep) and value.due == "after_meeting":
+            # Our write-up is due the day after the meeting, whichever time is chosen.
+            out.extend([value.action, value.owner, "the day after the meeting"])
+        elif isinstance(value, NextStep):
+            out.extend([value.action, value.owner])
+            walk(value.date)
+        elif isinstance(value, str):
             out.append(value)
         elif isinstance(value, dt.date):
             out.append(f"{value:%B} {value.day}" + (f", {value.year}" if year else ""))

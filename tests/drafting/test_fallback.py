@@ -236,8 +236,11 @@ def test_every_channel_asks_for_the_answer_by_the_same_day() -> None:
     assert "we'd need your answer before May 3." in texts[Channel.call_script]
     steps = render_content(ask, Channel.meeting_agenda).next_steps
     answer = next(s for s in steps if s.action.startswith("Let Marcus Reed know"))
-    assert answer.date == date(2027, 5, 3)
-    assert answer.action.endswith("takes this on, before the newsletter post goes out")
+    assert (answer.date, answer.due) == (date(2027, 5, 3), "before")
+    # The agenda asks for it as the email does: before the newsletter day, never by it.
+    agenda = texts[Channel.meeting_agenda]
+    assert "takes this on (Elena Vargas, before May 3)" in agenda
+    assert "(Elena Vargas, by May 3)" not in agenda.split("If agreed")[0]
 
 
 def test_a_call_script_gives_the_reply_date_once_where_it_is_asked_for() -> None:
