@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pitchgen.ask import Ask
 from pitchgen.checks.draftview import Draft, Verdict, and_, count_words, verdict
+from pitchgen.content.emailparts import letter_and_list
 from pitchgen.content.models import CallScript, Content, Email, MeetingAgenda
 
 __all__ = ["DEFAULT_MEETING_MINUTES", "channel_lengths", "channel_structure"]
@@ -84,16 +85,16 @@ def channel_lengths(d: Draft) -> Verdict:
         return True, f"voicemail {words} words"
     if not isinstance(content, Email):
         return True, "agendas have no length limits"
-    words, chars, body = (
-        count_words(content.subject),
-        len(content.subject),
-        count_words(content.body),
-    )
+    # Greeting to signature (rubric.md): a full list set apart after the signature is reference.
+    letter, full_list = letter_and_list(content.body)
+    words, chars, body = count_words(content.subject), len(content.subject), count_words(letter)
     problems = []
     if not SUBJECT_WORDS[0] <= words <= SUBJECT_WORDS[1]:
         problems.append(f"the subject has {words} words; aim for 3 to 9")
     if chars > SUBJECT_CHARS:
         problems.append(f"the subject is {chars} characters; keep it to {SUBJECT_CHARS}")
     if not BODY_WORDS[0] <= body <= BODY_WORDS[1]:
-        problems.append(f"the body has {body} words; aim for 75 to 200")
-    return verdict(problems, f"subject {words} words, {chars} characters; body {body} words")
+        where = " before the full list" if full_list else ""
+        problems.append(f"the body has {body} words{where}; aim for 75 to 200")
+    after = f" before the full list ({count_words(full_list)} words)" if full_list else ""
+    return verdict(problems, f"subject {words} words, {chars} characters; body {body} words{after}")

@@ -105,6 +105,13 @@ _DATES = (
     re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
     re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
+# A range of days in one month, "October 11–17" ("11–17 October" in British order): the end
+# not beside the month is a date of that month (the group `day` is the fact).
+_RANGE = r"(?:st|nd|rd|th)?\s?[–-]\s?"
+_DAY_RANGES = (
+    re.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?![\d:]){_YEAR}"),
+    re.compile(rf"(?P<day>\d(?<!\w.)\d?){_RANGE}[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}"),
+)
 # Where each pattern can start (`pitchgen.checks.textindex`): a pattern that begins with a digit
 # at a run of digits, "March 4" at a month's name before one, "USD 2,500" four characters before
 # one, "$2,500" at its symbol; and not at all in a text without "-12-31" or "/31/2027" (ISO and
@@ -265,6 +272,17 @@ def _date(match: re.Match) -> date | MonthDay | None:
     return MonthDay(month, day)
 
 
+def _range_days(index: TextIndex) -> list[Found]:
+    found = []
+    for pattern, where in zip(_DAY_RANGES, (_month_starts, lambda ix: ix.starts), strict=True):
+        for match in matches_at(pattern, index.text, where(index)):
+            # The later end takes the year after it: "October 11–17, 2027".
+            end = match.end() if match.start("day") > match.start() else match.end("day")
+            if (value := _date(match)) is not None:
+                found.append((match.start("day"), end, value))
+    return found
+
+
 def phone_digits(text: str) -> str:
     """Digits only, without the North American country code, so +1 202 … matches (202) …."""
     digits = re.sub(r"\D", "", text)
@@ -345,6 +363,7 @@ _FINDERS: tuple[tuple[Kind, Callable[[TextIndex], list[Found]]], ...] = (
     ("email", lambda ix: _emails(ix.text)),
     ("phone", lambda ix: _regex_facts((_PHONE,), _phone, ix, (_phone_starts,))),
     ("date", lambda ix: _regex_facts(_DATES, _date, ix, _DATE_STARTS)),
+    ("date", _range_days),
     ("time", times),
     ("money", lambda ix: _regex_facts(_MONEY, _money, ix, _MONEY_STARTS)),
     ("count", numbers),  # and the money and percentages written with a number

@@ -32,6 +32,7 @@ from pitchgen.checks.needles import Guarded
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
 from pitchgen.checks.readability import grade_level
+from pitchgen.content.emailparts import letter_and_list
 from pitchgen.content.formats import gist, money, written_date
 from pitchgen.content.models import CallScript, CheckResult, Content, Email, MeetingAgenda
 
@@ -335,8 +336,9 @@ def _signed(d: Draft) -> Verdict:
     content = d.content
     if isinstance(content, MeetingAgenda):
         return True, "agendas are not signed"
-    part, text = ("email body", content.body) if isinstance(content, Email) else (
-        "voicemail", content.voicemail)  # fmt: skip
+    # An email closes at its signature; a full list set apart after it is no closing.
+    part, text = ("email body", letter_and_list(content.body)[0]) if isinstance(
+        content, Email) else ("voicemail", content.voicemail)  # fmt: skip
     if missing := _closing_lacks(d.ask, text, d.odd, part == "voicemail"):
         return False, f"the {part} does not close with the sender's {and_(missing)}"
     return True, f"the {part} closes with the sender's details"
@@ -345,7 +347,8 @@ def _signed(d: Draft) -> Verdict:
 def _reading_ease(d: Draft) -> Verdict:
     if not isinstance(d.content, Email):
         return True, "applies to emails only"
-    grade = grade_level(d.content.body)
+    # The letter is what is read as prose; the full list after the signature is a list.
+    grade = grade_level(letter_and_list(d.content.body)[0])
     if grade > MAX_GRADE:
         advice = f"shorten sentences and prefer short words to reach {MAX_GRADE:.0f}"
         return False, f"reads at US grade {grade:.1f}; {advice}"

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 __all__ = [
     "DEFAULT_LOCALE",
     "clock",
+    "date_span",
     "full_date",
     "gist",
     "in_zone",
@@ -66,6 +67,25 @@ def written_date(day: dt.date, locale: str | None = None, year: bool = True) -> 
 @lru_cache(maxsize=1024)
 def _date(day: dt.date, locale: str | None, year: bool = True) -> str:
     return _formatted(day, "long", locale, year)
+
+
+def date_span(start: dt.date, end: dt.date, locale: str | None = None, year: bool = True) -> str:
+    """The days something runs, as the locale writes an interval (CLDR): `October 11–17`
+    (en-US), `11–17 October` (en-GB). With the year (CLDR has no interval of long dates with
+    one), the two dates written in full."""
+    if year:
+        return f"{written_date(start, locale)}–{written_date(end, locale)}"
+    return _span(start, end, locale)
+
+
+@lru_cache(maxsize=256)
+def _span(start: dt.date, end: dt.date, locale: str | None) -> str:
+    from babel.dates import format_interval
+
+    # CLDR sets the dash between thin spaces; in a plain-text email and a subject line the
+    # closed dash reads as one range ("October 11–17") and counts as one word.
+    span = format_interval(start, end, "MMMMd", locale=_locale(locale))
+    return span.replace("\u2009–\u2009", "–")
 
 
 # The year in a CLDR date pattern, with the separator before it: "MMMM d, y" is "MMMM d".

@@ -82,7 +82,8 @@ KINDS: tuple[str, ...] = get_args(Kind)
 # Text is still refused when it holds a control character (safetext), and numbers and dates
 # are bounded to what the exports can write.
 _Content = ConfigDict(extra="forbid")
-Line = Annotated[str, Field(max_length=20_000), AfterValidator(_no_controls)]
+LINE_CHARS = 20_000
+Line = Annotated[str, Field(max_length=LINE_CHARS), AfterValidator(_no_controls)]
 # A validator, not Field(ge=, le=): the bound stays out of the JSON schema the model is shown,
 # so recorded model exchanges still match.
 Minutes = Annotated[int, AfterValidator(_minutes)]

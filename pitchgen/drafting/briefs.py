@@ -9,12 +9,11 @@ the item, cut before a clause, that still carries what the rubric looks for in a
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from pitchgen.checks.coverage import sums_up
 from pitchgen.drafting.phrasing import shape
 
-__all__ = ["MIN_WORDS", "brief", "briefs", "clause", "grouped", "our_part", "purpose"]
+__all__ = ["MIN_WORDS", "brief", "briefs", "clause", "our_part", "purpose"]
 
 # Where an item may be cut: before a clause or a phrase that qualifies it, or a purpose ("to
 # attach to each invitation"). Never before "to the …" or "by" ("introductions to the reading
@@ -113,36 +112,3 @@ def our_part(text: str | None) -> str | None:
         if _OURS.match(part) and "ourselves" in part.lower():
             return part.rstrip(" .") + "."
     return None
-
-
-_MONTHS = frozenset(
-    """january february march april may june july august september october november
-    december""".split()  # noqa: SIM905
-)
-_PLAIN = frozenset(
-    """your our their with from about into each every other this that these those them have
-    will would which where when what""".split()  # noqa: SIM905
-)
-
-
-def grouped(
-    texts: list[str], shown: list[str], named: str = ""
-) -> list[tuple[str | None, list[str]]]:
-    """`shown` (the briefs of `texts`) in groups: those whose full texts share a word that
-    names what they are for ("briefing") first, as ("briefing", [...]), then the rest as
-    (None, [...])."""
-    names = set(re.findall(r"[a-z]+", named.lower()))
-    used = [set(re.findall(r"[a-z]+", text.lower())) for text in texts]
-    counts = Counter(
-        w
-        for ws in used
-        for w in ws
-        if len(w) > 3 and w not in _PLAIN and w not in _MONTHS and w not in names
-    )
-    first = {w: next(i for i, ws in enumerate(used) if w in ws) for w in counts}
-    best = max(counts, key=lambda w: (counts[w], -first[w]), default=None)
-    if best is None or counts[best] < 2 or counts[best] == len(texts):
-        return [(None, shown)]
-    inside = [b for ws, b in zip(used, shown, strict=True) if best in ws]
-    outside = [b for ws, b in zip(used, shown, strict=True) if best not in ws]
-    return [(best, inside), *([(None, outside)] if outside else [])]

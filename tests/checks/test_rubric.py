@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from pitchgen.ask import Ask, validate_ask
 from pitchgen.checks.rubric import must_failures, run_checks
+from pitchgen.content.emailparts import FULL_LIST_HEADING
 from pitchgen.content.models import (
     QA,
     AgendaItem,
@@ -22,6 +23,27 @@ from pitchgen.content.models import (
 )
 from pitchgen.content.render import to_text
 
+# Set apart below the signature (a template email past three items): what the letter sums up.
+FULL_LIST = "\n\n".join(
+    [
+        FULL_LIST_HEADING,
+        "What we'd ask of Main Street Business Alliance:\n"
+        + "\n".join(
+            [
+                "- Use of your Capitol Hill conference room, which seats 80, on the morning of the"
+                " summit",
+                "- Room access from 7:30 to 13:00 on summit day",
+                "- A projector and two microphones",
+            ]
+            * 4
+        ),
+        "What Main Street Business Alliance would gain:\n- Your logo on all summit materials",
+    ]
+)
+PROSE = (
+    "We look forward to seeing you at the summit. If anything in this note is unclear, or if"
+    " the room is not free that morning, please tell us and we will find another way."
+)
 SIGNATURE = """Warm regards,
 Ava Thompson
 Director of Coalitions, Liberty Policy Forum
@@ -265,6 +287,26 @@ CASES = [
     ("signed at the top only", "email", [("body", SIGNATURE, "See you soon."), ("body",
      "Hello Marcus Lee,", "Hello Marcus Lee,\n" + SIGNATURE)], {}, "signed", "must", False,
      "the email body does not close with the sender's name (Ava Thompson), organization"),
+    ("a full list below the signature", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n"
+     f"{FULL_LIST}")], {}, "signed", "must", True, "closes with the sender's details"),
+    ("prose below the signature", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n{PROSE}")],
+     {}, "signed", "must", False, "does not close with the sender's name (Ava Thompson)"),
+    ("prose under the full list's heading", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n"
+     f"{FULL_LIST_HEADING}\n\n{PROSE}")], {}, "signed", "must", False,
+     "does not close with the sender's name (Ava Thompson)"),
+    ("prose after the full list", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n{FULL_LIST}"
+     f"\n{PROSE}")], {}, "signed", "must", False,
+     "does not close with the sender's name (Ava Thompson)"),
+    ("a long full list below the signature", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n"
+     f"{FULL_LIST}")], {}, "channel_fit", "advice", True,
+     "body 143 words before the full list (157 words)"),
+    ("the same list as prose", "email", [("body", SIGNATURE, f"{SIGNATURE}\n\n"
+     + FULL_LIST.removeprefix(FULL_LIST_HEADING))], {}, "channel_fit", "advice", False,
+     "the body has 297 words; aim for 75 to 200"),
+    ("a long letter above the full list", "email", [("body", "It costs you nothing.", "It costs"
+     " you nothing." + " It costs you nothing." * 20), ("body", SIGNATURE, f"{SIGNATURE}\n\n"
+     f"{FULL_LIST}")], {}, "channel_fit", "advice", False,
+     "the body has 223 words before the full list; aim for 75 to 200"),
     ("a long subject", "email", [("subject", "Your room", "Would you consider lending us your"
      " room")], {}, "channel_fit", "advice", False, "the subject has 13 words; aim for 3 to 9"),
     ("an empty subject", "email", [("subject", " ")], {}, "channel_fit", "must", False,

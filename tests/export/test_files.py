@@ -129,6 +129,22 @@ def test_non_ascii_subject_and_body_round_trip():
     assert message["Content-Transfer-Encoding"] == "quoted-printable"
 
 
+def test_an_email_with_its_full_list_exports_it_below_the_signature_line_by_line():
+    ask = make_ask("summit-venue.yaml")
+    full_list = (
+        "Ava Thompson\n\nThe full list\n\nWhat we'd ask of Main Street Business Alliance:\n"
+        "- Use of your conference room, which seats 80\n- A projector and two microphones"
+    )
+    draft = make_draft(Channel.email, body=EMAIL["body"].replace("Ava Thompson", full_list))
+    sent = body(parse_eml(export(draft, ask, "eml", now=NOW).data))
+    assert sent.endswith(f"{full_list}\n")
+    assert f"{full_list}" in export(draft, ask, "txt", now=NOW).data.decode()
+    # Markdown keeps each line and shows the dashes as written, not as a list of its own.
+    markdown = export(draft, ask, "md", now=NOW).data.decode()
+    assert "Ava Thompson\n\nThe full list\n\n" in markdown
+    assert "80\\\n\\- A projector and two microphones" in markdown
+
+
 def test_without_addresses_the_names_still_show_and_no_address_is_invented():
     ask = make_ask("expertise-no-budget.json")
     message = parse_eml(export(make_draft(Channel.email), ask, "eml", now=NOW).data)
