@@ -38,6 +38,8 @@ class Column:
     key: str
     label: str
     kind: ColumnKind = "text"
+    # Left blank, the model's default applies (a next step's "by").
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ FIELDS: dict[Channel, tuple[Field, ...]] = {
                 Column("action", "Action"),
                 Column("owner", "Owner"),
                 Column("date", "Date", "date"),
+                # How the date is said: "by", "before", or "after_meeting" (the day after it).
+                Column("due", "Due (by, before or after_meeting)", optional=True),
             ),
             item="Step",
         ),
@@ -178,7 +182,8 @@ def _rows(f: Field, form: Mapping[str, str]) -> list[dict[str, str]]:
             break
         row = {k: _typed(form.get(n, "")) for k, n in names.items()}
         if any(v.strip() for v in row.values()):
-            rows.append(row)
+            blank = {c.key for c in f.columns if c.optional and not row[c.key].strip()}
+            rows.append({k: v for k, v in row.items() if k not in blank})
     return rows
 
 
