@@ -277,7 +277,9 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     core = _core(ask, o, named, listed, limits) if many_d else None
     # The days given beside the items: the core's, or every item's; and the full list's.
     listing = full_list(ask, o) if many else None
-    said = [*core["core"], *(f"{a} by {day}" for a, day in core["core_dates"])] if core else shown
+    said = (
+        [*core["core"], *(f"{a} by {day}" for a, day in core["core_dates"])] if core else [*shown]
+    )
     said += [*listing["asked"], *listing["gained"]] if listing else []
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(
