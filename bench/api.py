@@ -10,11 +10,15 @@ On 127.0.0.1, each server is one uvicorn worker in its own process with the acce
 2. the same requests against a bare FastAPI app whose endpoints return a stored JSON document
    of the same size as pitchgen's answer, served the same way.
 
-Targets: POST >= 0.5 and GET >= 0.8 of the bare endpoint's throughput. Then pitchgen's resident
+Target (issue 17): GET >= 0.8 of the bare endpoint's throughput; what POST adds over drafting and
+storing in process is `bench/post_overhead.py`'s figure (target <= 1 ms). Then pitchgen's resident
 memory (VmRSS from /proc) once it has answered 10,000 requests.
 
 The load generator shares the machine with the server, so ratios read lower than a server on
-its own hardware would show, never higher.
+its own hardware would show, never higher. Where `wrk` and two cores are there, `GET` is also
+measured as the issue measured it: each server pinned to one core and wrk on the other, the
+servers taking turns (the Python client above tops out near the server's own rate, which
+flattens the ratio).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import asyncio
 import itertools
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -201,6 +206,11 @@ async def run(requests: int, clients: int, rounds: int) -> None:
                         runs.setdefault(name, []).append((wall, latencies))
                         sent += requests if base == url else 0
 
+                pinned, answered = _pinned_get(
+                    {"pitchgen": (url, pid), "bare": (bare_url, bare_pid)}, ids[0]
+                )
+                sent += answered
+
             if sent < MEMORY_AFTER:
                 await load(url, MEMORY_AFTER - sent, clients, get)
             memory = rss_mib(pid)
@@ -222,7 +232,9 @@ async def run(requests: int, clients: int, rounds: int) -> None:
 
     post_ratio = ratio("POST /v1/drafts", "bare POST, same size")
     get_ratio = ratio("GET /v1/drafts/{id}", "bare GET, same size")
-    print(f"POST throughput vs bare: {post_ratio:.2f} (target >= 0.5)")
+    print(
+        f"POST throughput vs bare: {post_ratio:.2f} (drafting is the work; bench/post_overhead.py)"
+    )
     print(f"GET throughput vs bare:  {get_ratio:.2f} (target >= 0.8)")
     # Server CPU per request, bare over ours: what throughput would be with a core each, and
     # steadier than wall-clock ratios while other work shares the machine.
@@ -233,8 +245,43 @@ async def run(requests: int, clients: int, rounds: int) -> None:
         f"{per['bare GET, same size'] / per['GET /v1/drafts/{id}']:.2f}; POST adds "
         f"{(per['POST /v1/drafts'] - per['bare POST, same size']) * 1000:.2f} ms over bare"
     )
+    if pinned:
+        listed = ", ".join(
+            f"{name} {statistics.median(rps):,.0f} req/s" for name, rps in pinned.items()
+        )
+        ratio_ = statistics.median(a / b for a, b in zip(*pinned.values(), strict=True))
+        print(f"GET pinned (server on core 0, wrk on core 1, 16 connections): {listed};")
+        print(f"  pitchgen vs bare {ratio_:.2f} (target >= 0.8)")
     print(f"pitchgen RSS after {max(sent, MEMORY_AFTER):,} requests: {memory:.0f} MiB")
     in_process()
+
+
+def _pinned_get(
+    servers: dict[str, tuple[str, int]], draft_id: str
+) -> tuple[dict[str, list[float]], int]:
+    """GET req/s per server, by turns, each pinned to core 0 and wrk to core 1 ({} without
+    wrk or a second core), and how many requests pitchgen answered."""
+    if not shutil.which("wrk") or len(os.sched_getaffinity(0)) < 2:
+        return {}, 0
+    answered = 0
+    found: dict[str, list[float]] = {name: [] for name in servers}
+    for _ in range(3):
+        for name, (url, pid) in servers.items():
+            os.sched_setaffinity(pid, {0})
+            command = [
+                "taskset",
+                "-c",
+                "1",
+                "wrk",
+                "-t1",
+                "-c16",
+                "-d3s",
+                f"{url}/v1/drafts/{draft_id}",
+            ]
+            out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+            found[name].append(float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]))
+            answered += int(re.search(r"(\d+) requests in", out)[1]) if name == "pitchgen" else 0
+    return found, answered
 
 
 def in_process() -> None:

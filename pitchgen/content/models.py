@@ -84,6 +84,10 @@ KINDS: tuple[str, ...] = get_args(Kind)
 _Content = ConfigDict(extra="forbid")
 LINE_CHARS = 20_000
 Line = Annotated[str, Field(max_length=LINE_CHARS), AfterValidator(_no_controls)]
+# An email's body may carry, below its letter, every list item of the ask whole (the full
+# list): up to 20 items of 1,000 characters each, with their days.
+BODY_CHARS = 40_000
+Body = Annotated[str, Field(max_length=BODY_CHARS), AfterValidator(_no_controls)]
 # A validator, not Field(ge=, le=): the bound stays out of the JSON schema the model is shown,
 # so recorded model exchanges still match.
 Minutes = Annotated[int, AfterValidator(_minutes)]
@@ -93,7 +97,7 @@ class Email(BaseModel):
     model_config = _Content
     channel: ClassVar[Channel] = Channel.email
     subject: Line
-    body: Line
+    body: Body
 
 
 class QA(BaseModel):

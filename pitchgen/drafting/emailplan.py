@@ -14,7 +14,6 @@ from pitchgen.checks.facts import parse_facts
 from pitchgen.checks.wordstems import stems
 from pitchgen.content.emailparts import BULLET, FULL_LIST_HEADING
 from pitchgen.content.formats import date_span, gist
-from pitchgen.content.models import LINE_CHARS
 from pitchgen.drafting.briefs import brief, briefs, clause, our_part, purpose
 from pitchgen.drafting.nextsteps import DONE_WORDS, as_action, task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline, with_year
@@ -199,27 +198,15 @@ def their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
 
 
 def full_list(ask: Ask, o: Outline) -> dict[str, list[str]] | None:
-    """The full list set apart below the signature: every deliverable as a list line with the
-    day it is due where the ask gives one, and every benefit; texts written around are left
-    out, as everywhere (no list when that leaves none). Items whole while the list fits in half
-    an email body (`LINE_CHARS`, the letter has the rest); else each by its gist, as the rubric
-    judges an email's long item; else (texts of one run-on clause) each cut to its share."""
+    """The full list set apart below the signature: every deliverable, whole, as a list line
+    with the day it is due where the ask gives one, and every benefit (the body has room for
+    every item at the ask's limits: `BODY_CHARS`); texts written around are left out, as
+    everywhere (no list when that leaves none)."""
     due = _deliverable_days(ask, o)
-    asked = [(text, f" ({day})" if day else "")
+    asked = [f"{BULLET}{bare(sentence(text))}{f' ({day})' if day else ''}"
              for text, day in zip(o.deliverables_at, due, strict=True) if text]  # fmt: skip
-    gained = [(text, "") for text in o.benefits_at if text]
-    items = [*asked, *gained]
-    budget = LINE_CHARS // 2
-    for cut in (lambda t: t, lambda t: gist(t, ASK_WORDS), lambda t: _share(t, budget, items)):
-        lines = [f"{BULLET}{bare(sentence(cut(text)))}{day}" for text, day in items]
-        if sum(len(line) + 1 for line in lines) <= budget:
-            break
-    return {"asked": lines[: len(asked)], "gained": lines[len(asked) :]} if lines else None
-
-
-def _share(text: str, budget: int, items: list) -> str:
-    share = budget // len(items) - len(BULLET) - 30  # room for the day beside it
-    return text if len(text) <= share else text[:share].rsplit(" ", 1)[0] + "…"
+    gained = [f"{BULLET}{bare(sentence(text))}" for text in o.benefits_at if text]
+    return {"asked": asked, "gained": gained} if asked or gained else None
 
 
 def _deliverable_days(ask: Ask, o: Outline) -> list[str | None]:
