@@ -106,10 +106,12 @@ _DATES = (
     re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
 # A range of days in one month, "October 11–17" ("11–17 October" in British order): the end
-# not beside the month is a date of that month (the group `day` is the fact).
+# not beside the month is a date of that month (the group `day` is the fact), unless it is a
+# clock time ("October 11, 9–11:30"); a colon that ends a label ("October 11–17: the week") is
+# no time.
 _RANGE = r"(?:st|nd|rd|th)?\s?[–-]\s?"
 _DAY_RANGES = (
-    re.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?![\d:]){_YEAR}"),
+    re.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?!\d|:\d){_YEAR}"),
     re.compile(rf"(?P<day>\d(?<!\w.)\d?){_RANGE}[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}"),
 )
 # Where each pattern can start (`pitchgen.checks.textindex`): a pattern that begins with a digit

@@ -25,7 +25,9 @@ __all__ = [
     "EMAIL_MAX_WORDS",
     "email_context",
     "full_list",
+    "project_span",
     "subject_line",
+    "their_steps",
 ]
 
 EMAIL_MAX_WORDS = 200
@@ -175,14 +177,14 @@ def _core(ask: Ask, o: Outline, named: str, listed: tuple[str, ...], limits: dic
     if ours and keep == "clause":
         ours = ours.split(";", 1)[0].rstrip(" .") + "."
     return {
-        "core_dates": _their_steps(ask, o),
+        "core_dates": their_steps(ask, o),
         "core": briefs(full[:n], named, listed),
         "core_why": purpose(o.need) if limits.get("why", True) else None,
         "core_ours": ours if keep else None,
     }
 
 
-def _their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
+def their_steps(ask: Ask, o: Outline) -> list[tuple[str, str]]:
     """The partner's first two steps after their answer, as things to do by a day ("share the
     county list and contacts", "August 16"): the dates that bind them in a long ask."""
     steps = []
@@ -262,7 +264,9 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     core = _core(ask, o, named, listed, limits) if many_d else None
     # The days given beside the items: the core's, or every item's; and the full list's.
     listing = full_list(ask, o) if many else None
-    said = [*core["core"], *(f"{a} by {day}" for a, day in core["core_dates"])] if core else shown
+    said = (
+        [*core["core"], *(f"{a} by {day}" for a, day in core["core_dates"])] if core else [*shown]
+    )
     said += [*listing["asked"], *listing["gained"]] if listing else []
     # A long list that sums up the need says it: the need is not said again before it.
     need_in_items = bool(

@@ -24,9 +24,10 @@ from pitchgen.content.models import (
     NextStep,
 )
 from pitchgen.content.templates import template_hash, text_env
+from pitchgen.drafting.callcard import BRIEF_WORDS, PITCH_WORDS, spoken
 from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, our, where
 from pitchgen.drafting.nextsteps import next_steps
-from pitchgen.drafting.outline import EMAIL_ITEMS, SPOKEN_ITEMS, Outline, amount, outline, with_year
+from pitchgen.drafting.outline import EMAIL_ITEMS, Outline, amount, outline, with_year
 from pitchgen.drafting.person import third_person
 from pitchgen.drafting.phrasing import (
     as_offer,
@@ -36,7 +37,6 @@ from pitchgen.drafting.phrasing import (
     possessive,
     sentence,
     series,
-    shape,
     split_ours,
     the,
 )
@@ -73,12 +73,6 @@ _AGENDA_OWNERS = {
     "next_steps": "both",
 }
 MIN_QUESTIONS = 3
-# The words a caller can say in about twenty seconds, for the project and the partner's focus.
-PITCH_WORDS = 30
-# Past this many items of a list, a card names SPOKEN_ITEMS of them aloud.
-SPOKEN_LIMIT = 3
-# The partner's focus, said or noted in passing.
-BRIEF_WORDS = 15
 # Timeboxes in multiples of this many minutes when the meeting's length allows it.
 _ROUND_MINUTES = 5
 
@@ -194,32 +188,13 @@ def _summed_up(ask: Ask) -> bool:
     return len(ask.need.deliverables) > EMAIL_ITEMS or len(ask.benefits) > EMAIL_ITEMS
 
 
-def _covers(ask: Ask, email: Email) -> bool:
+def _covers(ask: Ask, content: Email | CallScript) -> bool:
     from pitchgen.checks.rubric import run_checks
     from pitchgen.content.render import to_text
 
     wanted = {"states_ask", "partner_benefit"}
-    return all(r.passed for r in run_checks(ask, email, to_text(email)) if r.id in wanted)
-
-
-def _spoken(o: Outline) -> dict:
-    """The items a caller names aloud: every one up to three, else the two that matter most
-    (the first the ask lists), the rest promised in writing, as in the email."""
-    many_d, many_b = len(o.deliverables_at) > SPOKEN_LIMIT, len(o.benefits_at) > SPOKEN_LIMIT
-    named_d = [d for d in o.deliverables_at[: SPOKEN_ITEMS if many_d else SPOKEN_LIMIT] if d]
-    named_b = [b for b in o.benefits_at[: SPOKEN_ITEMS if many_b else SPOKEN_LIMIT] if b]
-    return {
-        "pitch": lambda text: gist(text, PITCH_WORDS),
-        "brief": lambda text: gist(text, BRIEF_WORDS),
-        "spoken_benefits": [b for b in named_b if shape(b) != "sentence"],
-        "spoken_benefit_sentences": [b for b in named_b if shape(b) == "sentence"],
-        "more_benefits": many_b,
-        "spoken_deliverables": named_d,
-        "more_deliverables": many_d,
-        "firm": o.partner_dates[0] if o.partner_dates else None,
-        # The milestone after the day we ask an answer by, whoever's it is.
-        "next_date": o.milestones[o.reply_index] if o.reply_index < len(o.milestones) else None,
-    }
+    text = to_text(content, ask.locale_tag)
+    return all(r.passed for r in run_checks(ask, content, text) if r.id in wanted)
 
 
 # Asks for money are one thing: their deliverables (an agreement, a payment) are not offered
@@ -230,15 +205,24 @@ _FILLERS = ("who", "next")
 
 
 def _call_script(ask: Ask, context: dict) -> CallScript:
+    """The card. Items that restate the need are said once, as the request, where the card
+    then still states the need as the checks read it; else the need, then the items."""
     o: Outline = context["o"]
-    extra = _spoken(o)
+    extra = spoken(ask, o)
     extra["splittable"] = len(o.deliverables) > 1 and ask.need.type not in _WHOLE
     extra["meet_where"] = where(o.location, o.org_name) if o.location else None
-    module = _module(Channel.call_script, {**context, **extra})
+    card = _card(ask, {**context, **extra})
+    if extra["items_as_need"] and not _covers(ask, card):
+        card = _card(ask, {**context, **extra, "items_as_need": False})
+    return card
+
+
+def _card(ask: Ask, context: dict) -> CallScript:
+    module = _module(Channel.call_script, context)
     topics = [
         *(["cost"] if ask.budget else []),
-        *(["part"] if extra["splittable"] else []),
-        *(["more"] if extra["more_deliverables"] or extra["more_benefits"] else []),
+        *(["part"] if context["splittable"] else []),
+        *(["more"] if context["more_deliverables"] or context["more_benefits"] else []),
         "when",
     ]
     topics += list(_FILLERS[: max(0, MIN_QUESTIONS - len(topics))])

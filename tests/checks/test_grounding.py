@@ -42,6 +42,12 @@ FACTS = [
     ("by March 4th", [("date", MonthDay(3, 4), "March 4th")]),
     ("on Thursday, March 4, 2027", [("date", date(2027, 3, 4), "March 4, 2027")]),
     ("the 4th of March, 2027", [("date", date(2027, 3, 4), "4th of March, 2027")]),
+    # a span of days: both ends are dates, also where a label follows ("- October 11–17: the
+    # week" on a call script's plan); a clock time after it is a time
+    ("- October 11–17: the week", [("date", MonthDay(10, 11), "October 11"),
+     ("date", MonthDay(10, 17), "17")]),
+    ("October 11–17:30", [("date", MonthDay(10, 11), "October 11"),
+     ("time", Clock(1050, True), "17:30")]),
     ("3/4/2027", [("date", date(2027, 3, 4), "3/4/2027")]),
     ("at 2027-02-10T10:00:00-05:00", [("date", date(2027, 2, 10), "2027-02-10")]),
     ("2027-02-30 is not a day", [("count", 2027, "2027")]),

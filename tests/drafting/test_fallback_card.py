@@ -30,7 +30,10 @@ def everything(content) -> str:
 
 def test_the_card_has_a_line_for_whoever_answers() -> None:
     opener = script(SUMMIT).opener
-    assert opener.startswith('If someone else answers: "Hi, this is (your first name), calling for')
+    # Whom they are calling is the caller's to know, before anyone answers.
+    note, answers, *_ = opener.splitlines()
+    assert note == "(Before you call: you're calling Marcus Lee at Main Street Business Alliance.)"
+    assert answers.startswith('If someone else answers: "Hi, this is (your first name), calling')
     assert "Could I speak with Marcus Lee, please?" in opener
     assert 'When Marcus comes on: "Hi Marcus, this is (your first name), calling for Ava' in opener
     cold = script(EDGE_ASKS["no-contact-volunteers"]).opener
@@ -121,7 +124,7 @@ def test_the_voicemail_gives_the_callback_number_at_the_start_and_the_end() -> N
 )
 def test_a_name_the_caller_may_not_read_is_shown_as_written_with_a_note(name, written) -> None:
     opener = script(EDGE_ASKS[name]).opener
-    assert opener.startswith("(Before you call: the ")
+    assert opener.startswith("(Before you call: ")
     assert f"name is written {written}" in opener
     assert "don't guess: ask for " in opener  # a note the caller can follow
     spoken = [line for line in opener.splitlines() if not line.startswith("(")]

@@ -163,3 +163,18 @@ def test_items_all_written_around_leave_no_empty_full_list() -> None:
     assert FULL_LIST_HEADING not in content.body
     assert "below my signature" not in content.body
     assert must_failures(run_checks(ask, content, to_text(content))) == []
+
+
+def test_with_many_benefits_and_few_deliverables_the_letter_asks_each_thing_once() -> None:
+    # Past three benefits only: the full list is below the signature, never also in the ask.
+    ask = many()
+    data = ask.model_dump(mode="json", exclude_none=True)
+    data["need"]["deliverables"] = DELIVERABLES[:2]
+    ask = validate_ask(data)
+    letter, full = letter_and_list(render_content(ask, Channel.email).body)
+    assert full
+    assert "- - " not in letter
+    for benefit in BENEFITS[2:]:
+        assert benefit.lower() not in letter.lower()
+    for item in DELIVERABLES[:2]:
+        assert letter.lower().count(item[1:].lower()) == 1
