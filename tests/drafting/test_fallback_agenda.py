@@ -57,7 +57,7 @@ def test_with_no_respond_by_the_agenda_asks_for_the_answer_before_the_day_as_the
 def test_the_agenda_names_the_partner_where_the_ask_says_your_council() -> None:
     text = agenda_text(EDGE_ASKS["town-hall-no-respond-by"])
     assert "its council" not in text
-    assert "Pilsen Neighbors Council named as co-host on every flyer" in text
+    assert "In return: Pilsen Neighbors Council named as co-host on every flyer" in text
     assert "a five-minute welcome from the director" in text
 
 
