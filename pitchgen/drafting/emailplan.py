@@ -154,11 +154,13 @@ def _dated_items(
         named = [p for p in between if ask.project.name.lower() in p[0].milestone.lower()][:1]
         picked = [p for p in between if p in theirs or p in named][:2] if middle else []
         pairs = [pairs[0], *picked, pairs[-1]]
-    days = {(d.month, d.day) for text in said for d in _days(text)}
+    # A text's "April 1" (no year) is the milestone's day; its "March 4, 2027" is not a
+    # milestone on March 4, 2026.
+    days = {(d.month, d.day, getattr(d, "year", None)) for text in said for d in _days(text)}
     return [
         written
         for m, written in pairs
-        if (m.date.month, m.date.day) not in days
+        if not {(m.date.month, m.date.day, m.date.year), (m.date.month, m.date.day, None)} & days
         # The day we ask an answer by is said there, unless something happens on it.
         and (written[0] != o.reply_day or o.reply_before or not THEIR_ANSWER.search(m.milestone))
     ]

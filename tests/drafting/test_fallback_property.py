@@ -58,11 +58,25 @@ LONG_ITEMS = validate_ask({
 })  # fmt: skip
 
 
+# Found by this test: the need says "March 4, 2027", a milestone falls on March 4, 2026; the
+# email took the milestone's day as said and left it out.
+OTHER_YEAR = validate_ask({
+    "sender": {"organization": "Main Street Business Alliance", "name": "Ava Lee"},
+    "partner": {"organization": "Riverside Library"},
+    "project": {"name": "Reading Week", "summary": "a week of reading events"},
+    "need": {"type": "expertise", "description": "March 4, 2027", "deliverables": []},
+    "benefits": [{"type": "co_sponsorship", "description": "room"}],
+    "timeline": [{"date": "2026-01-01", "milestone": "room"},
+                 {"date": "2026-03-04", "milestone": "room"}],
+})  # fmt: skip
+
+
 @settings(max_examples=200, deadline=None)
 @given(ask=asks())
 @example(ask=COMMON_NOUN_PARTNER)
 @example(ask=BRACKETED_YOUR)
 @example(ask=LONG_ITEMS)
+@example(ask=OTHER_YEAR)
 def test_the_template_draft_of_any_valid_ask_passes_every_must_check(ask: Ask) -> None:
     failures = [f for channel in Channel for f in _failures(ask, channel, advice=False)]
     assert not failures, "\n".join(failures)
