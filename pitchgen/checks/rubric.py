@@ -149,7 +149,9 @@ def _partner_benefit(d: Draft) -> Verdict:
     _, benefits = _judged(d)
     missing, found = _coverage(d, benefits, "benefit")
     org = d.ask.partner.organization
-    if not (_YOU_.search(d.text, d.low) or d.says(org)):
+    # A name that looks like markup or an instruction is written around: counted as said.
+    named = "partner.organization" in d.odd or d.says(org)
+    if not (named or _YOU_.search(d.text, d.low)):
         missing.append(f"never addresses {org} as 'you' or by name")
     if missing:
         return False, "; ".join(missing) + ("; found " + and_(found) if found else "")

@@ -535,3 +535,15 @@ def test_a_meeting_with_no_time_yet_is_offered_where_it_would_be() -> None:
     assert "I'd be glad to go through it with you by video call first." in email(SUMMIT).body
     close = render_content(EDGE_ASKS["negotiable-en-gb"], Channel.call_script).close
     assert "3:30 pm at your office to go through it?" in close
+
+
+@pytest.mark.parametrize("channel", list(Channel), ids=str)
+@pytest.mark.parametrize("name", sorted(EDGE_ASKS))
+def test_every_edge_ask_drafts_in_every_channel_passing_every_must_check(
+    name: str, channel: Channel
+) -> None:
+    # Channels an ask does not list too: `pitchgen draft --channel` asks for any of them.
+    ask = EDGE_ASKS[name]
+    content = render_content(ask, channel)
+    failed = [r for r in run_checks(ask, content, to_text(content)) if r.level == "must"]
+    assert [f"{r.id}: {r.detail}" for r in failed if not r.passed] == []
