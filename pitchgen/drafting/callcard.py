@@ -6,19 +6,14 @@ the email puts its full list below the signature. The words live in
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
-
 from pitchgen.ask import Ask
 from pitchgen.ask.timeline import partner_milestones
-from pitchgen.checks.facts import parse_facts
 from pitchgen.checks.figures import NUMBER_WORDS
-from pitchgen.checks.wordstems import stem, stems, words
 from pitchgen.content.formats import gist
-from pitchgen.drafting.briefs import purpose
 from pitchgen.drafting.emailplan import project_span, their_steps
 from pitchgen.drafting.outline import SPOKEN_ITEMS, Outline
 from pitchgen.drafting.phrasing import is_event, lower_first, shape
+from pitchgen.drafting.restated import need_purpose, restates
 
 __all__ = [
     "BRIEF_WORDS",
@@ -27,8 +22,6 @@ __all__ = [
     "SPOKEN_DATES",
     "SPOKEN_LIMIT",
     "in_words",
-    "need_purpose",
-    "restates",
     "spoken",
     "spoken_plan",
 ]
@@ -44,9 +37,6 @@ SPOKEN_LIMIT = 3
 SPOKEN_DATES = 4
 # Asked "what else is involved?", a caller names this many of the items not yet said.
 MORE_NAMED = 3
-# A deliverable restates the need when at least this share of its words and figures are the
-# need's: said after it, it reads as the same clause twice.
-_RESTATED = Decimal("0.5")
 _SAID = {value: word for word, value in NUMBER_WORDS.items() if value <= 12 and word != "dozen"}
 
 
@@ -80,8 +70,8 @@ def spoken(ask: Ask, o: Outline) -> dict:
             [b for b in rest_b if not b.lower().startswith("our ")][:MORE_NAMED] if many_b else [],
             o,
         ),
-        "items_as_need": restates(o, named_d),
-        "need_purpose": need_purpose(o.need),
+        "items_as_need": restates(o, named_d, PITCH_WORDS),
+        "need_purpose": need_purpose(o.need, PITCH_WORDS),
         "firm": o.partner_dates[0] if o.partner_dates else None,
         # The milestone after the day we ask an answer by, whoever's it is.
         "next_date": o.milestones[o.reply_index] if o.reply_index < len(o.milestones) else None,
@@ -96,70 +86,6 @@ def _aloud(items: list[str], o: Outline) -> str:
     if len(said) < 3:
         return " and ".join(said)
     return ", ".join(said[:-1]) + ", and " + said[-1]
-
-
-def _terms(text: str) -> set:
-    """A text's words (by stem) and figures, as the checks read what it states."""
-    figures = {(f.kind, str(f.value)) for f in parse_facts(text) if f.kind != "date"}
-    dates = {("date", f.value.month, f.value.day) for f in parse_facts(text) if f.kind == "date"}
-    return stems(text) | figures | dates
-
-
-def _opening(text: str, n: int = 2) -> set:
-    """The first `n` terms of a text, as `_terms` writes them: "Six volunteers on …" is
-    the count 6 and "volunteer"."""
-    found: list = []
-    for token in words(text):
-        low = token.lower()
-        if low in NUMBER_WORDS or low.isdigit():
-            found.append(("count", str(Decimal(NUMBER_WORDS.get(low, low)))))
-        elif root := stem(token):
-            found.append(root)
-        if len(found) == n:
-            break
-    return set(found)
-
-
-def restates(o: Outline, items: list[str]) -> bool:
-    """Whether the items said aloud are the need again, made concrete: each opens with the
-    need's own count and noun ("Ten volunteers from 8:00 to noon on cleanup day" after "Ten
-    volunteers from your members for the cleanup morning"), or at least half its words and
-    figures are the need's ("a list of the 12 counties where your summer reading program
-    runs" after "… in the rural districts where your summer reading program runs"). Said once,
-    as the request, they read as one ask, not the same clause twice."""
-    if not o.need or o.need_shape != "noun" or not items:
-        return False
-    if any(shape(item) != "noun" for item in items):
-        return False
-    need = _terms(gist(o.need, PITCH_WORDS))
-    for item in items:
-        own = _terms(item)
-        opens = _opening(item)
-        if not own or not (opens <= need or len(own & need) >= _RESTATED * len(own)):
-            return False
-    return True
-
-
-# What a need is for, said after the thing it asks for ("… to collect litter from the water"),
-# up to where it says when or where (the items said instead give that).
-_INFINITIVE = re.compile(
-    r"\bto\s+(?!(?:the|a|an|your|our|their|its|each|every|all|be)\b)[a-z]+\b.*?"
-    r"(?=\s+(?:on|at|in|during|by|between|over)\s|[,;:.]|$)"
-)
-
-
-def need_purpose(need: str | None) -> str | None:
-    """The reason the need gives for itself, as said aloud after the items that stand for it:
-    "so that we can …", or what the people asked for would do ("to canvass with us")."""
-    said = gist(need or "", PITCH_WORDS)
-    if found := purpose(said):
-        return found
-    m = _INFINITIVE.search(said)
-    verb = m[0].split()[1] if m else ""
-    # "to three senior centres", "to members": a place or a people it goes to, not a reason.
-    if not m or verb in NUMBER_WORDS or (verb.endswith("s") and not verb.endswith("ss")):
-        return None
-    return m[0] if len(m[0].split()) >= 3 else None
 
 
 def spoken_plan(ask: Ask, o: Outline) -> list[tuple[str, str]] | None:

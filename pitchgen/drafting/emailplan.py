@@ -18,11 +18,13 @@ from pitchgen.drafting.briefs import brief, briefs, clause, our_part, purpose
 from pitchgen.drafting.nextsteps import DONE_WORDS, as_action, task_owner
 from pitchgen.drafting.outline import EMAIL_ITEMS, NEED_WORDS, THEIR_ANSWER, Outline, with_year
 from pitchgen.drafting.phrasing import bare, is_event, sentence, shape
+from pitchgen.drafting.restated import after_need, need_purpose, restates
 
 __all__ = [
     "ASK_WORDS",
     "EMAIL_CUTS",
     "EMAIL_MAX_WORDS",
+    "as_need_modes",
     "email_context",
     "full_list",
     "project_span",
@@ -238,6 +240,21 @@ def _days(text: str):
     return [f.value for f in parse_facts(text) if f.kind == "date"]
 
 
+def as_need_modes(o: Outline) -> list[str]:
+    """How the letter may say its few items where they restate the need, in the order tried
+    (the first the draft still states the need with): as the request itself, once ("items":
+    "We're hoping for ten volunteers from 8:00 AM to noon on cleanup day", as the call card
+    says them), or the need whole with what each item adds ("rest": "… for the cleanup
+    morning, from 8:00 AM to noon on cleanup day"); never the need and then "It would mean
+    ten volunteers …". Only items short enough to say inline."""
+    shown = [d for d in o.deliverables_at if d]
+    if len(o.deliverables_at) > EMAIL_ITEMS or any(len(d.split()) > INLINE_WORDS for d in shown):
+        return []
+    if not restates(o, shown, ASK_WORDS):
+        return []
+    return ["items", "rest"] if after_need(o, shown, ASK_WORDS) else ["items"]
+
+
 def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     """What the email template needs beyond the shared context, at one level of cutting."""
     o: Outline = context["o"]
@@ -274,6 +291,8 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
     need_in_items = bool(
         many_d and o.need and sums_up(g(o.need, "ask"), " ".join(shown), named, listed)
     )
+    modes = as_need_modes(o)
+    as_need = limits.get("as_need", modes[0] if modes else None)
     return {
         "g": g,
         "g_long": lambda text: g(text, "long"),
@@ -298,6 +317,10 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         or all(shape(d) == "noun" and len(g(d).split()) <= INLINE_WORDS for d in shown),
         "more_items": EMAIL_ITEMS if many_d else len(shown),
         "need_in_items": need_in_items,
+        # Items that restate the need are the request, said once with the need's reason.
+        "items_as_need": as_need == "items",
+        "need_purpose": need_purpose(o.need, ASK_WORDS) if as_need == "items" else None,
+        "need_then": after_need(o, shown, ASK_WORDS) if as_need == "rest" else None,
         # A benefit that names the partner reads oddly after their name: "you" gains it.
         "dated_items": (
             dated := _dated_items(ask, o, [o.need or "", *said], limits.get("middle", True))

@@ -25,7 +25,14 @@ from pitchgen.content.models import (
 )
 from pitchgen.content.templates import template_hash, text_env
 from pitchgen.drafting.callcard import BRIEF_WORDS, PITCH_WORDS, spoken
-from pitchgen.drafting.emailplan import EMAIL_CUTS, EMAIL_MAX_WORDS, email_context, our, where
+from pitchgen.drafting.emailplan import (
+    EMAIL_CUTS,
+    EMAIL_MAX_WORDS,
+    as_need_modes,
+    email_context,
+    our,
+    where,
+)
 from pitchgen.drafting.nextsteps import next_steps
 from pitchgen.drafting.outline import EMAIL_ITEMS, Outline, amount, outline, with_year
 from pitchgen.drafting.person import third_person
@@ -167,14 +174,25 @@ def _email(ask: Ask, context: dict) -> Email:
     """The email at the first level of cutting whose letter fits the advised length. Past three
     items, the core ask stands for the need and the full list below the signature has every
     item; where that leaves the need unstated (an ask whose need its items do not sum up), the
-    need is said too, and the letter cut to fit with it."""
-    for said in ({}, {"need": True}):
-        for limits in EMAIL_CUTS:
-            email = _email_at(ask, context, {**limits, **said})
-            # Greeting to signature, as the rubric counts it: the full list below is apart.
-            if len(letter_and_list(email.body)[0].split()) <= EMAIL_MAX_WORDS:
-                break
-        if not _summed_up(ask) or _covers(ask, email):
+    need is said too, and the letter cut to fit with it. Items that restate the need are said
+    once, as the request, where the letter then still states the need as the checks read it;
+    else the need, then what it would mean."""
+    email = _fitted(ask, context, {})
+    if _summed_up(ask) and not _covers(ask, email):
+        email = _fitted(ask, context, {"need": True})
+    modes = as_need_modes(context["o"])
+    for mode in [*modes[1:], None] if modes else []:
+        if _covers(ask, email):
+            break
+        email = _fitted(ask, context, {"as_need": mode})
+    return email
+
+
+def _fitted(ask: Ask, context: dict, said: dict) -> Email:
+    for limits in EMAIL_CUTS:
+        email = _email_at(ask, context, {**limits, **said})
+        # Greeting to signature, as the rubric counts it: the full list below is apart.
+        if len(letter_and_list(email.body)[0].split()) <= EMAIL_MAX_WORDS:
             break
     return email
 
