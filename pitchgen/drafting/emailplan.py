@@ -299,7 +299,7 @@ def email_context(ask: Ask, context: dict, limits: dict[str, int]) -> dict:
         "g_ask": lambda text: g(text, "ask"),
         # A need spelled out by a long list is said in brief before it.
         "g_need": (lambda text: brief(g(text, "ask"), named))
-        if many_d
+        if many_d and not limits.get("need_whole")
         else (lambda text: g(text, "ask")),
         # The core ask stands for the need, unless the draft would not state it then.
         "say_need": limits.get("need", False),

@@ -185,6 +185,12 @@ def _email(ask: Ask, context: dict) -> Email:
         if _covers(ask, email):
             break
         email = _fitted(ask, context, {"as_need": mode})
+    if (_summed_up(ask) or modes) and not _covers(ask, email):
+        # No letter within the advised length states the whole ask (a need of one long run-on
+        # clause, which no gist shortens): the tightest that does, as must checks come first.
+        whole = {"need": True, "need_whole": True}
+        covering = (_email_at(ask, context, {**cut, **whole}) for cut in EMAIL_CUTS[::-1])
+        email = next((e for e in covering if _covers(ask, e)), email)
     return email
 
 
