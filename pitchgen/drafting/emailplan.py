@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pitchgen.ask import Ask
+from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
 from pitchgen.checks.wordstems import stems
@@ -92,12 +92,18 @@ def our(project: str) -> str:
     return f"the {project}" if last in HELD_BY_OTHERS else f"our {project}"
 
 
+def _project_milestones(ask: Ask, o: Outline) -> list[tuple[str, str, Milestone]]:
+    """(written day, what, milestone) of each milestone that names the project ("Small
+    Exporters Day", "Heat Safety Week begins")."""
+    return [(day, what, m)
+            for (day, what), m in zip(o.milestones, ask.timeline, strict=True)
+            if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+
+
 def project_span(ask: Ask, o: Outline) -> str | None:
     """`October 11–17` for a project that runs over days, from the milestone that names it to
     the one where it "ends" (`date_span`): one day alone would read as a one-day event."""
-    own = [(m.date, what.lower().rstrip(". "))
-           for (_, what), m in zip(o.milestones, ask.timeline, strict=True)
-           if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+    own = [(m.date, what.lower().rstrip(". ")) for _, what, m in _project_milestones(ask, o)]
     ends = [day for day, what in own if what.endswith(("ends", "closes"))]
     if not ends or ends[-1] == own[0][0]:
         return None
@@ -110,8 +116,7 @@ def subject_line(ask: Ask, o: Outline) -> str:
     project = our(o.project)
     # The project's own day, where a milestone names it ("Small Exporters Day", "Heat Safety
     # Week begins"): "Read Ohio Week on October 21" would date the week by its last step.
-    named = [day for (day, what), m in zip(o.milestones, ask.timeline, strict=True)
-             if ask.project.name.lower() in m.milestone.lower()]  # fmt: skip
+    named = [day for day, _, _ in _project_milestones(ask, o)]
     if not named:
         # A subject names; a question mark on a noun phrase reads as unsure.
         return next((s for s in (f"{angle} {project}",) if _fits(s)), f"{angle} our project")

@@ -22,10 +22,11 @@ __all__ = ["JsonFormatter", "TextFormatter", "log_config"]
 
 # What every LogRecord has; anything else on a record came from `extra=` and is a field, but
 # for uvicorn's `color_message` (its message again, with terminal colours).
-_STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+_OWN_ATTRS = tuple(logging.makeLogRecord({}).__dict__)
+_STANDARD = frozenset(_OWN_ATTRS) | {"message", "asctime", "color_message"}
 # LogRecord's own attributes come first in its __dict__, `extra=` after them: only the tail is
 # read (a line per request: the 20-odd standard names need not be tested each time).
-_OWN = len(logging.makeLogRecord({}).__dict__)
+_OWN = len(_OWN_ATTRS)
 _second: list[Any] = [None, ""]
 
 
