@@ -3,6 +3,7 @@ a range of days ("October 11–17"), each found where it can start (`checks.text
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date
 from typing import NamedTuple
@@ -61,13 +62,21 @@ def _month_starts(index: TextIndex) -> list[int]:
 
 
 def _day_starts(index: TextIndex) -> list[int]:
-    """ "4 March", "4th of March": one or two digits, then a space or st, nd, rd, th."""
-    text = index.text
-    return [
-        start
-        for start, end in index.runs
-        if end - start <= 2 and (text[end : end + 1].isspace() or text[end : end + 2] in _ORDINALS)
-    ]
+    """ "4 March", "4th of March": one or two digits, perhaps st, nd, rd or th, perhaps "of",
+    then spacing and the next month's name (a gap holds no capital, so no other name)."""
+    text, months = index.text, index.once(_month_starts)
+    if not months:
+        return []
+    found = []
+    for start, end in index.runs:
+        if end - start > 2 or (i := bisect.bisect_left(months, end)) == len(months):
+            continue
+        gap = text[end : months[i]]
+        if gap[:2] in _ORDINALS:
+            gap = gap[2:]
+        if gap[:1].isspace() and gap[-1:].isspace() and gap.split() in ([], ["of"]):
+            found.append(start)
+    return found
 
 
 def _dash_starts(index: TextIndex) -> list[int]:
