@@ -69,8 +69,11 @@ def _day_starts(index: TextIndex) -> list[int]:
         return []
     found = []
     for start, end in index.runs:
-        if end - start > 2 or (i := bisect.bisect_left(months, end)) == len(months):
+        after = text[end : end + 2]
+        if end - start > 2 or not (after[:1].isspace() or after in _ORDINALS):
             continue
+        if (i := bisect.bisect_left(months, end)) == len(months):
+            break  # no month's name after this run, nor after any later one
         gap = text[end : months[i]]
         if gap[:2] in _ORDINALS:
             gap = gap[2:]
