@@ -7,22 +7,23 @@ member newsletter" names a guide, a newsletter and a month.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 __all__ = ["what_it_lacks"]
 
-_QUANTITY = re.compile(
+# A quantity, a date or a place is looked for only in a need that names no object, which few
+# do: the three are compiled then, not by every process that reads an ask.
+_QUANTITY = (
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"forty|fifty|hundred|thousand|dozen|single|half|both|pair|couple)\b",
-    re.IGNORECASE,
+    r"forty|fifty|hundred|thousand|dozen|single|half|both|pair|couple)\b"
 )
-_DATE = re.compile(
+_DATE = (
     r"\b(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|"
     r"thursday|friday|saturday|sunday|weekend|morning|afternoon|evening|tonight|tomorrow|"
-    r"spring|summer|autumn|fall|winter|(?:by|before|until|on) (?:the )?\d)",
-    re.IGNORECASE,
+    r"spring|summer|autumn|fall|winter|(?:by|before|until|on) (?:the )?\d)"
 )
-_PLACE = re.compile(
+_PLACE = (
     r"\b(?:room|office|hall|venue|building|auditorium|studio|center|centre|campus|park|"
     r"library|church|school|gym|stage|booth|street|square|capitol|plaza)s?\b|"
     r"\b(?:at|in) (?:the )?[A-Z][\w-]+"
@@ -49,9 +50,15 @@ def _has_object(text: str) -> bool:
     return any(w.lower().split("'")[0] not in _EMPTY for w in _WORDS.findall(text))
 
 
+@cache
+def _concrete() -> tuple[re.Pattern[str], ...]:
+    flags = re.IGNORECASE
+    return re.compile(_QUANTITY, flags), re.compile(_DATE, flags), re.compile(_PLACE)
+
+
 def what_it_lacks(text: str) -> list[str] | None:
     """None when `text` names a concrete object, a quantity, a date or a place; else the four
     things it lacks, for the warning."""
-    if _has_object(text) or _QUANTITY.search(text) or _DATE.search(text) or _PLACE.search(text):
+    if _has_object(text) or any(pattern.search(text) for pattern in _concrete()):
         return None
     return ["a concrete object", "a quantity", "a date", "a place"]

@@ -7,25 +7,32 @@ is confirmed on the text with them blanked out (the common, clean case never pay
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from pitchgen.ask import Ask
 from pitchgen.checks.grounding import blank_ask_text
 
 __all__ = ["unsafe_markup"]
 
+
 # Any HTML tag (the channels are plain text), a javascript: link, a markdown image (a remote
-# fetch when rendered).
-_UNSAFE = re.compile(
-    r"<\s*/?\s*[a-z][a-z0-9-]*(?:\s[^<>]*)?/?\s*>|javascript\s*:|!\[[^\]]*\]\(",
-    re.IGNORECASE,
-)
+# fetch when rendered). Compiled on first use: only a text with "<", "![" or "javascript" in it
+# is searched, and few are.
+@cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(
+        r"<\s*/?\s*[a-z][a-z0-9-]*(?:\s[^<>]*)?/?\s*>|javascript\s*:|!\[[^\]]*\]\(",
+        re.IGNORECASE,
+    )
+
+
 _JAVASCRIPT = re.compile("javascript", re.IGNORECASE)
 
 
 def _markup(text: str) -> re.Match[str] | None:
     if "<" not in text and "![" not in text and not _JAVASCRIPT.search(text):
         return None
-    return _UNSAFE.search(text)
+    return _unsafe().search(text)
 
 
 def unsafe_markup(ask: Ask, text: str) -> str | None:

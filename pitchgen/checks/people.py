@@ -42,15 +42,22 @@ def contact_forms(contact: str, greet_as: str | None) -> tuple[Guarded, ...]:
 
 
 # Chinese and Japanese run words together: a name there ends where its characters do
-# ("王小明主任" addresses 王小明).
-_HAN_EDGE = "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+# ("王小明主任" addresses 王小明). Kana and the Han blocks, by code point: a character class
+# this wide costs the regex compiler ~2 ms per pattern, in every process that drafts.
+_HAN_EDGE = ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+
+
+def _han(char: str) -> bool:
+    return any(low <= ord(char) <= high for low, high in _HAN_EDGE)
 
 
 def _bounded(form: str) -> str:
     """`form` as a whole word: no letter or digit right before or after it, unless it starts
     or ends in a Chinese or Japanese character."""
-    start = "" if re.match(_HAN_EDGE, form) else r"(?<!\w)"
-    end = "" if re.search(_HAN_EDGE + "$", form) else r"(?!\w)"
+    # `form` is escaped: a line break in it follows a backslash, so its last character is the
+    # one a `$` search would find.
+    start = "" if form and _han(form[0]) else r"(?<!\w)"
+    end = "" if form and _han(form[-1]) else r"(?!\w)"
     return f"{start}{form}{end}"
 
 

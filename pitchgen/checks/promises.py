@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from pitchgen.ask import Ask
 from pitchgen.ask.memo import per_ask
@@ -40,7 +41,7 @@ _THEY_GET = (
     r"\byou(?:['’](?:d|ll)|\s+would|\s+will|\s+can|\s+could)?\s+(?:also\s+)?"
     r"(?:get|receive|gain|enjoy)\b"
 )
-_AND_VERB = re.compile(r"(?:,|\band\b|\bor\b|\bplus\b)\s+(?:also\s+)?" + _VERB[3:], re.IGNORECASE)
+_AND_VERB = r"(?:,|\band\b|\bor\b|\bplus\b)\s+(?:also\s+)?" + _VERB[3:]
 # What a promise clause may name without promising anything of value.
 NEUTRAL_WORDS = (
     "detail details information info update updates overview call ring invite invitation "
@@ -58,7 +59,14 @@ NEUTRAL = frozenset(stem(w) for w in NEUTRAL_WORDS.split())
 # "we" and "I" are who promises.
 _PROMISE = re.compile(rf"\b(?:we|i)\b{_AUX}{_VERB}|{_THEY_GET}", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.!?;:\n]")
-_SOFT_END = re.compile(r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\s")
+_SOFT_END = r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\s"
+
+
+@cache
+def _cutting() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    # A promise's clauses are cut only where a draft promises something, which few do: these
+    # are compiled then, not by every process that checks a draft.
+    return re.compile(_AND_VERB, re.IGNORECASE), re.compile(_SOFT_END)
 
 
 @dataclass(frozen=True)
@@ -91,12 +99,13 @@ def _clauses(text: str, start: int, end: int, match: re.Match) -> list[str]:
     rest = text[match.end() : end]
     if stop := _CLAUSE_END.search(rest):
         rest = rest[: stop.start()]
+    and_verb, soft_end = _cutting()
     pieces, at = [], 0
-    for more in _AND_VERB.finditer(rest):
+    for more in and_verb.finditer(rest):
         pieces.append(rest[at : more.start()])
         at = more.end()
     pieces.append(rest[at:])
-    return [piece[: m.start()] if (m := _SOFT_END.search(piece)) else piece for piece in pieces]
+    return [piece[: m.start()] if (m := soft_end.search(piece)) else piece for piece in pieces]
 
 
 def _promises(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:

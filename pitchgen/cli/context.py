@@ -4,7 +4,6 @@ and the name the audit log records for the person at the terminal."""
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -32,6 +31,8 @@ def cli_actor(author: str | None = None) -> str:
     """The name the audit log records for a person at this terminal."""
     if author and author.strip():
         return author.strip()
+    import getpass  # only a command that records an actor asks for it (termios, pwd)
+
     try:
         return f"cli:{getpass.getuser()}"
     except (OSError, KeyError):  # no login name in the environment nor the password database

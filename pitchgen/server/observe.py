@@ -15,6 +15,8 @@ import re
 from collections.abc import MutableMapping
 from typing import Any, Protocol
 
+from pitchgen.server import logs
+
 __all__ = ["RequestObserver", "request_id", "route_of"]
 
 log = logging.getLogger("pitchgen.http")
@@ -53,19 +55,17 @@ def answered(
         metrics.request(route, method, status, seconds)
     if log.isEnabledFor(logging.INFO):
         state = scope.get("state", {})
-        log.info(
-            "%s %s %d",
-            method,
-            route,
-            status,
-            extra={
-                "event": "request",
-                "method": method,
-                "route": route,
-                "status": status,
-                "duration_ms": round(seconds * 1000, 2),
-                "principal": state.get("principal"),
-                "client": state.get("client"),
-                "request_id": state.get("request_id"),
-            },
-        )
+        fields = {
+            "event": "request",
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round(seconds * 1000, 2),
+            "principal": state.get("principal"),
+            "client": state.get("client"),
+            "request_id": state.get("request_id"),
+        }
+        if (handler := logs.direct(log, logging.INFO)) is not None:
+            handler.write("INFO", log.name, f"{method} {route} {status}", fields)
+        else:
+            log.info("%s %s %d", method, route, status, extra=fields)

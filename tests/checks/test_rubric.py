@@ -432,3 +432,21 @@ def test_a_contact_name_of_punctuation_alone_is_checked_without_error() -> None:
 
     (first, *_) = contact_forms(",", None)
     assert first.search("Dear ,") is not None
+
+
+@pytest.mark.parametrize(
+    ("contact", "text", "found"),
+    [
+        ("王小明", "王小明主任您好", True),  # a Han name ends where its characters do
+        ("王小明", "老王小明", True),
+        ("ユキ", "ユキさん", True),
+        ("Marcus", "Dear Marcus,", True),
+        ("Marcus", "Dear Marcusson,", False),  # a Latin name is a whole word
+        ("Marcus", "Dear 王Marcus", False),
+    ],
+)
+def test_a_contact_name_is_bounded_by_its_script(contact: str, text: str, found: bool) -> None:
+    from pitchgen.checks.people import contact_forms
+
+    (first, *_) = contact_forms(contact, None)
+    assert (first.search(text) is not None) is found
