@@ -80,14 +80,26 @@ _RANGE = re.compile(
 )
 
 
+def _joins(text: str, at: int) -> bool:
+    """Whether a dash or "to", "until", "till" may come next: at `at`, or after the minutes
+    (":30") there, or after a space."""
+    if text[at : at + 1] == ":":
+        at += 3
+    if text[at : at + 1].isspace():
+        at += 1
+    return text[at : at + 1] in _JOINS
+
+
+_JOINS = frozenset("-–—tu")
+
+
 def _ranges(index: TextIndex) -> list[tuple[int, int, Clock]]:
     """ "8 to 11 am", "6–8:30 pm": the first time takes the half of the day of the second,
     unless it is later than it on the clock ("11 to 1 pm" starts at 11 am)."""
     text, found = index.text, []
-    # An hour of one or two digits, then a colon, a space, a dash, "to", "until" or "till".
-    starts = [start for start, end in index.runs
-              if end - start <= 2 and (after := text[end : end + 1])
-              and (after in ":-–—tu" or after.isspace())]  # fmt: skip
+    # An hour of one or two digits, perhaps its minutes and a space, then a dash, "to",
+    # "until" or "till".
+    starts = [start for start, end in index.runs if end - start <= 2 and _joins(text, end)]
     for m in matches_at(_RANGE, text, starts):
         h1, h2 = int(m["h"]), int(m["h2"])
         if not (1 <= h1 <= 12 and 1 <= h2 <= 12):

@@ -143,11 +143,13 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     names = frozenset(stems(said_names(ask)))
 
     listed = [*ask.need.deliverables, *(b.description for b in ask.benefits)]
+    # Each text's stems once: every item reads those of all the others.
+    stems_of = {text: stems(text) for text in {ask.need.description, *listed}}
 
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
-        alone = {root for root in stems(text) if counted[root] <= texts.count(text)}
-        others = _others(listed, text)
+        alone = {root for root in stems_of[text] if counted[root] <= texts.count(text)}
+        others = set().union(*(stems_of[other] for other in listed if other != text))
         return _item(label, shorten(text), odd.get(path), set(counted) - alone, names, others)
 
     need = [item("the need", ask.need.description, "need.description")]

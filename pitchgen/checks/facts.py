@@ -11,14 +11,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, NamedTuple
 
 from pitchgen.ask import ISO_4217
+from pitchgen.checks.dates import MonthDay, date_facts, range_days
 from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
-from pitchgen.checks.textindex import TextIndex, matches_at
+from pitchgen.checks.textindex import Found, TextIndex, regex_facts
 
 __all__ = [
     "Clock",
@@ -41,13 +42,6 @@ class Money(NamedTuple):
     currency: str
 
 
-class MonthDay(NamedTuple):
-    """A date written without its year ("March 4th"): it matches that day in any year."""
-
-    month: int
-    day: int
-
-
 @dataclass(frozen=True, slots=True)
 class Fact:
     kind: Kind
@@ -60,10 +54,6 @@ class Fact:
 
 SYMBOLS = {"US$": "USD", "CA$": "CAD", "C$": "CAD", "AU$": "AUD", "A$": "AUD", "$": "USD",
            "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR"}  # fmt: skip
-MONTHS = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-          "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-          "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-          "sept": 9, "oct": 10, "nov": 11, "dec": 12}  # fmt: skip
 URL_TLDS = "org com net edu gov io us info co uk ca"
 
 # --- patterns --------------------------------------------------------------------------------
@@ -95,49 +85,14 @@ _MONEY = (
         rf"(?P<amt>{_AMOUNT}){_SCALE}\s?(?:(?P<code>[A-Z]{{3}})|(?i:(?P<word>{_CURRENCY_WORD})))\b"
     ),
 )
-_MONTH_NAME = _alternation(sorted((m.capitalize() for m in MONTHS), key=len, reverse=True))
-_MONTH = rf"(?P<month>{_MONTH_NAME})\.?"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
-_YEAR = r"(?:,?\s+(?P<year>\d{4})(?!\d))?"
-_DATES = (
-    re.compile(r"(?P<year>\d(?<![\d-].)\d{3})-(?P<mon>\d{2})-(?P<day>\d{2})(?!\d)"),
-    re.compile(r"(?P<mon>\d(?<![\d/].)\d?)/(?P<day>\d{1,2})/(?P<year>\d{4})(?![\d/])"),
-    re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
-    re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
-)
-# A range of days in one month, "October 11–17" ("11–17 October" in British order): the end
-# not beside the month is a date of that month (the group `day` is the fact), unless it is a
-# clock time ("October 11, 9–11:30"); a colon that ends a label ("October 11–17: the week") is
-# no time.
-_RANGE = r"(?:st|nd|rd|th)?\s?[–-]\s?"
-_DAY_RANGES = (
-    re.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?!\d|:\d){_YEAR}"),
-    re.compile(rf"(?P<day>\d(?<!\w.)\d?){_RANGE}[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}"),
-)
 # Where each pattern can start (`pitchgen.checks.textindex`): a pattern that begins with a digit
-# at a run of digits, "March 4" at a month's name before one, "USD 2,500" four characters before
-# one, "$2,500" at its symbol; and not at all in a text without "-12-31" or "/31/2027" (ISO and
-# US dates) or without a phone's shape.
-_ISO_HINT = re.compile(r"-\d\d-\d\d").search
-_US_HINT = re.compile(r"/\d\d?/\d{4}").search
-_MONTH_OPENINGS = sorted({m[:3].capitalize() for m in MONTHS})
+# at a run of digits, "USD 2,500" four characters before one, "$2,500" at its symbol; and not
+# at all in a text without a phone's shape. Dates: `pitchgen.checks.dates`.
 # Digits as "0" (a character outside ASCII may be one: its bytes all are), phone separators as
 # "-": a phone without a "+" ends in "555 0143" (three digits, a separator, four).
 _PHONE_SHAPE = bytes(
     48 if c >= 128 or chr(c).isdigit() else 45 if chr(c) in " .-" else 120 for c in range(256)
 )
-
-
-def _month_starts(index: TextIndex) -> list[int]:
-    """Where a month's name starts ("March 4", "Sept. 4"): every name begins with one of
-    twelve three-letter abbreviations, each found by a plain search."""
-    text, found = index.text, []
-    for abbreviation in _MONTH_OPENINGS:
-        at = text.find(abbreviation)
-        while at != -1:
-            found.append(at)
-            at = text.find(abbreviation, at + 3)
-    return sorted(found)
 
 
 def _where(text: str, chars: str, before: int = 0) -> list[int]:
@@ -164,16 +119,6 @@ def _code_starts(index: TextIndex) -> list[int]:
             if at >= 4 and text[at - 1].isspace() and "A" <= text[at - 2] <= "Z"]  # fmt: skip
 
 
-def _day_starts(index: TextIndex) -> list[int]:
-    """ "4 March", "4th of March": one or two digits, then a space or st, nd, rd, th."""
-    text = index.text
-    return [
-        start
-        for start, end in index.runs
-        if end - start <= 2 and (text[end : end + 1].isspace() or text[end : end + 2] in _ORDINALS)
-    ]
-
-
 def _grouped_starts(index: TextIndex) -> list[int]:
     """ "15.000,50 €", "4 500 £", "1,50 €": a run, a group mark, and at once another run."""
     text, runs = index.text, index.runs
@@ -195,18 +140,11 @@ def _amount_starts(index: TextIndex) -> list[int]:
     return found
 
 
-_ORDINALS = ("st", "nd", "rd", "th")
 _GROUP_MARKS = ". \u00a0\u202f,"
-_DATE_STARTS = (
-    lambda ix: ix.starts if _ISO_HINT(ix.text) else [],
-    lambda ix: ix.starts if _US_HINT(ix.text) else [],
-    _month_starts,
-    _day_starts,
-)
 _MONEY_STARTS = (
     _grouped_starts,
-    _symbol_starts,
-    _symbol_starts,
+    lambda ix: ix.once(_symbol_starts),  # two patterns start at a symbol
+    lambda ix: ix.once(_symbol_starts),
     _code_starts,
     _amount_starts,
 )
@@ -261,56 +199,10 @@ def _money(match: re.Match) -> Money | None:
     return Money(amount, currency)
 
 
-def _date(match: re.Match) -> date | MonthDay | None:
-    groups = match.groupdict()
-    month = int(groups["mon"]) if groups.get("mon") else MONTHS[groups["month"].lower()]
-    day = int(groups["day"])
-    try:
-        if groups.get("year"):
-            return date(int(groups["year"]), month, day)
-        date(2000, month, day)  # a leap year, so February 29 stands
-    except ValueError:
-        return None
-    return MonthDay(month, day)
-
-
-def _range_days(index: TextIndex) -> list[Found]:
-    found = []
-    for pattern, where in zip(_DAY_RANGES, (_month_starts, lambda ix: ix.starts), strict=True):
-        for match in matches_at(pattern, index.text, where(index)):
-            # The later end takes the year after it: "October 11–17, 2027".
-            end = match.end() if match.start("day") > match.start() else match.end("day")
-            if (value := _date(match)) is not None:
-                found.append((match.start("day"), end, value))
-    return found
-
-
 def phone_digits(text: str) -> str:
     """Digits only, without the North American country code, so +1 202 … matches (202) …."""
     digits = re.sub(r"\D", "", text)
     return digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
-
-
-Found = tuple[int, int, object]
-
-
-def _regex_facts(
-    patterns: tuple[re.Pattern[str], ...],
-    value_of,
-    index: TextIndex,
-    starts: tuple[Callable[[TextIndex], list[int]], ...],
-) -> list[Found]:
-    """Matches of `patterns` with a value, each pattern tried where it can start."""
-    found = []
-    for pattern, where in zip(patterns, starts, strict=True):
-        for match in matches_at(pattern, index.text, where(index)):
-            try:
-                value = value_of(match)
-            except (InvalidOperation, KeyError):
-                continue
-            if value is not None:
-                found.append((*match.span(), value))
-    return found
 
 
 def _phone(match: re.Match) -> str | None:
@@ -363,11 +255,11 @@ def lower(text: str) -> str:
 _FINDERS: tuple[tuple[Kind, Callable[[TextIndex], list[Found]]], ...] = (
     ("url", lambda ix: _urls(ix.text)),
     ("email", lambda ix: _emails(ix.text)),
-    ("phone", lambda ix: _regex_facts((_PHONE,), _phone, ix, (_phone_starts,))),
-    ("date", lambda ix: _regex_facts(_DATES, _date, ix, _DATE_STARTS)),
-    ("date", _range_days),
+    ("phone", lambda ix: regex_facts((_PHONE,), _phone, ix, (_phone_starts,))),
+    ("date", date_facts),
+    ("date", range_days),
     ("time", times),
-    ("money", lambda ix: _regex_facts(_MONEY, _money, ix, _MONEY_STARTS)),
+    ("money", lambda ix: regex_facts(_MONEY, _money, ix, _MONEY_STARTS)),
     ("count", numbers),  # and the money and percentages written with a number
 )
 

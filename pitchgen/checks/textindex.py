@@ -11,9 +11,16 @@ since the pattern cannot match anywhere else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from decimal import InvalidOperation
 from functools import cached_property
+from typing import TypeVar
 
-__all__ = ["TextIndex", "matches_at"]
+__all__ = ["Found", "TextIndex", "matches_at", "regex_facts"]
+
+T = TypeVar("T")
+# A fact found: (start, end, value) or (start, end, kind, value).
+Found = tuple[int, int, object]
 
 _DIGIT_RUN = re.compile(r"\d+")
 # Latin-1 text as bytes, one byte a character: digits "0", every other byte a space, so the
@@ -30,6 +37,13 @@ class TextIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        self._found: dict[Callable, object] = {}
+
+    def once(self, find: Callable[[TextIndex], T]) -> T:
+        """`find(self)`, worked out once for this text: where several patterns start."""
+        if find not in self._found:
+            self._found[find] = find(self)
+        return self._found[find]  # type: ignore[return-value]
 
     @cached_property
     def latin1(self) -> bytes | None:
@@ -72,4 +86,23 @@ def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[r
         if at >= done and (m := pattern.match(text, at)):
             found.append(m)
             done = m.end()
+    return found
+
+
+def regex_facts(
+    patterns: tuple[re.Pattern[str], ...],
+    value_of: Callable[[re.Match[str]], object],
+    index: TextIndex,
+    starts: tuple[Callable[[TextIndex], list[int]], ...],
+) -> list[Found]:
+    """Matches of `patterns` with a value, each pattern tried where it can start."""
+    found = []
+    for pattern, where in zip(patterns, starts, strict=True):
+        for match in matches_at(pattern, index.text, where(index)):
+            try:
+                value = value_of(match)
+            except (InvalidOperation, KeyError):
+                continue
+            if value is not None:
+                found.append((*match.span(), value))
     return found

@@ -156,14 +156,10 @@ def _split(shaped: str) -> list[str]:
     if "'" not in shaped:
         return shaped.split()
     # An apostrophe joins two letters ("it's"), no more: "''" parts words, and one at either
-    # end of a token is not the word's.
-    found = []
-    for token in shaped.split():
-        if "'" in token:
-            found += [w for piece in token.split("''") if (w := piece.strip("'"))]
-        else:
-            found.append(token)
-    return found
+    # end of a token is not the word's. Each such apostrophe becomes a space, by replace() in C
+    # rather than a loop over the tokens: "''" first, so the ones left stand alone.
+    spaced = " " + shaped.replace("''", "  ") + " "
+    return spaced.replace(" '", "  ").replace("' ", "  ").split()
 
 
 def stems(text: str) -> set[str]:
