@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from pitchgen.checks.needles import Guarded, plain_case
+from pitchgen.checks.needles import Guarded, plain_case, word_led
 
 __all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
 
@@ -27,6 +27,9 @@ REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|migh
 _CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
 _ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
 _REQUEST = re.compile(REQUEST, re.IGNORECASE)
+# The same, for a sentence in lower case (`needles.word_led`).
+_CUE_LOW, _ANSWER_LOW = word_led(rf"\b(?:{CUES})"), word_led(rf"\b(?:{ANSWER_CUES})")
+_REQUEST_LOW = word_led(REQUEST)
 _BEFORE = re.compile(
     r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
@@ -55,13 +58,7 @@ _NOTHING = re.compile(
     "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHING_PARTS),
     re.IGNORECASE,
 )
-# The same pattern for the lower-cased text, each branch led by its first letter and then the
-# word boundary (`X(?<!\w.)`, as in checks/facts.py): the regex engine skips to those letters
-# rather than trying the case-blind boundary at every character (about half the instructions
-# on a draft). Same order of branches, so the same match.
-_NOTHING_LOW = re.compile(
-    "|".join(rf"{s[0]}(?<!\w.){s[1:]}{rest}" for starts, rest in _NOTHING_PARTS for s in starts)
-)
+_NOTHING_LOW = word_led(_NOTHING.pattern)  # for the lower-cased text
 
 
 _WE_PAY_ALL = re.compile(
@@ -79,12 +76,22 @@ def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
     low = sentence.lower()
+    if len(low) == len(sentence) and plain_case(sentence):  # lower case keeps every offset
+        return bool(
+            _CUE_.may_match(sentence, low)
+            and _CUE_LOW.search(low)
+            and _REQUEST_.may_match(sentence, low)
+            and _REQUEST_LOW.search(low)
+        )
     return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
 
 
 def asks_for_answer(sentence: str) -> bool:
     """Whether a request asks for their answer (a reply, a decision), not for a meeting or
     for one of the deliverables ("the roster by November 5")."""
+    low = sentence.lower()
+    if len(low) == len(sentence) and plain_case(sentence):
+        return bool(_ANSWER_.may_match(sentence, low) and _ANSWER_LOW.search(low))
     return bool(_ANSWER_.search(sentence))
 
 
