@@ -56,7 +56,8 @@ def test_word_led_refuses_a_branch_it_cannot_lead() -> None:
 def test_the_requests_and_costs_are_found_with_odd_cases_too() -> None:
     assert cta.is_request("Could you confirm by May 4?")
     assert cta.is_request("COULD YOU CONFIRM by May 4?")
-    assert cta.is_request("Could you conf\u0130rm by May 4?") is False  # no "confirm" word
+    # Python's case-blind matching reads "İ" as an "i", and so do the checks on such a text.
+    assert cta.is_request("Could you conf\u0130rm by May 4?")
     assert cta.costs_nothing("It COSTS you NOTHING.", "Us") == "COSTS you NOTHING"
     assert cta.costs_nothing("It costs you nothing, İstanbul.", "Us") == "costs you nothing"
     assert cta.asks_for_answer("Let me know your DECISION by May 4.")
