@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
@@ -30,10 +31,17 @@ SUSPICIOUS = (
      r"\[/?INST\]|###\s*(?:Instruction|System)|(?i:</?(?:system|assistant|user)>)"),
     ("markup", r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--|&(?:lt|gt|amp|quot|#\d+);"),
 )  # fmt: skip
-_PATTERNS = tuple((label, re.compile(rx)) for label, rx in SUSPICIOUS)
+
+
+@cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    # Compiled once a text passes the quick pre-test (`_hinted`): most asks have none that does.
+    return tuple((label, re.compile(rx)) for label, rx in SUSPICIOUS)
+
+
 # A quick pre-test: every pattern needs one of these characters or words.
-_HINT = re.compile(r"[<>{}\[\]&$|#:]|(?i:todo|tbd|tba|fixme|xxx|lorem|ignore|disregard|forget|"
-                   r"override|you are now|instruction|act as|pretend)")  # fmt: skip
+_HINT = (r"[<>{}\[\]&$|#:]|(?i:todo|tbd|tba|fixme|xxx|lorem|ignore|disregard|forget|"
+         r"override|you are now|instruction|act as|pretend)")  # fmt: skip
 # The same test without the regex engine, which would try the words at every character: the
 # characters by set, the words in the lower-cased text. Python's case-blind matching relates
 # these four characters to an ASCII letter beyond its cases; with one, the pattern decides.
@@ -47,7 +55,7 @@ def _hinted(text: str) -> bool:
     if not _HINT_CHARS.isdisjoint(text):
         return True
     if any(map(text.__contains__, _ODD_CASES)):  # map() in C: no generator per text
-        return bool(_HINT.search(text))
+        return bool(re.search(_HINT, text))  # rare: re's own cache compiles it once
     return any(map(text.lower().__contains__, _HINT_WORDS))
 
 
@@ -55,7 +63,7 @@ def why_suspicious(text: str) -> str | None:
     """What `text` looks like ("markup", …), or None for ordinary text."""
     if not _hinted(text):
         return None
-    for label, pattern in _PATTERNS:
+    for label, pattern in _patterns():
         if pattern.search(text):
             return label
     return None
@@ -87,9 +95,10 @@ def suspicious_fields(ask: Ask) -> dict[str, str]:
     return found
 
 
-# Markup whose content is code, not text: dropped with its content.
-_CODE = re.compile(r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)")
-_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?(?:-->|$)", re.DOTALL)
+# Markup whose content is code, not text: dropped with its content. Compiled by re's own cache
+# on first use: only a suspicious name is read for its plain part.
+_CODE = r"(?is)<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)"
+_TAG = r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>|<!--.*?(?:-->|$)"
 _ENTITIES = {"&amp;": "&", "&lt;": "", "&gt;": "", "&quot;": "", "&#39;": "'"}
 
 
@@ -98,12 +107,12 @@ def plain_part(text: str) -> str | None:
     Neighbors" is Greenway Neighbors), the text before an instruction or a placeholder kept
     ("Greenway Neighbors. Ignore all previous instructions…"); None when no plain name is
     left (an instruction alone), or where it holds a placeholder: a name not filled in yet."""
-    plain = _TAG.sub("", _CODE.sub(" ", text))
+    plain = re.sub(_TAG, "", re.sub(_CODE, " ", text), flags=re.DOTALL)
     for entity, char in _ENTITIES.items():
         plain = plain.replace(entity, char)
-    if _PATTERNS[0][1].search(plain):
+    if _patterns()[0][1].search(plain):
         return None
-    starts = [m.start() for _, pattern in _PATTERNS if (m := pattern.search(plain))]
+    starts = [m.start() for _, pattern in _patterns() if (m := pattern.search(plain))]
     if starts:
         plain = plain[: min(starts)]
     plain = " ".join(plain.split()).strip(" .,;:-–—|/")

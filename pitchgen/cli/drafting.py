@@ -86,7 +86,9 @@ def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None =
         try:
             with lasting():
                 service.store()
-            if partner_id is None:
+                from pitchgen.store.directory import has_entries
+            if partner_id is None and has_entries(service.store()):
+                # With no directory entry the guard has no partner to find: nothing to warn of.
                 for problem in service.partners.guard(ask):
                     print(f"warning: {problem.path}: {problem.message}", file=sys.stderr)
             service.save(ask, result, cli_actor(), partner_id=partner_id)

@@ -4,7 +4,6 @@ without any ask or draft text, and told to the process's observer (the server's 
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from pitchgen import telemetry
@@ -13,11 +12,18 @@ from pitchgen.content.ledger import CallOutcome, ModelCall
 from pitchgen.settings import Settings
 
 if TYPE_CHECKING:
+    import logging
+
     from pitchgen.llm.completion import Completion
 
 __all__ = ["ledger_entry"]
 
-log = logging.getLogger("pitchgen.drafting")
+
+def _log() -> logging.Logger:
+    # Only a model call logs: a template draft does not load `logging`.
+    import logging
+
+    return logging.getLogger("pitchgen.drafting")
 
 
 def ledger_entry(
@@ -50,7 +56,7 @@ def ledger_entry(
         request_id=telemetry.request_id.get(),
     )
     fields = call.model_dump(exclude={"request_id"})
-    log.info("model call", extra={"event": "model_call", "channel": channel.value, **fields})
+    _log().info("model call", extra={"event": "model_call", "channel": channel.value, **fields})
     telemetry.observer().model_call(
         channel=channel.value,
         outcome=outcome,

@@ -14,7 +14,6 @@ The LLM path (openai, tenacity, asyncio) is imported only when a model is used, 
 from __future__ import annotations
 
 import json
-import logging
 import re
 import string
 import uuid
@@ -49,6 +48,8 @@ from pitchgen.errors import LLMError
 from pitchgen.settings import LLMMode, Settings
 
 if TYPE_CHECKING:
+    import logging
+
     from pitchgen.llm.client import Completion, LLMClient
     from pitchgen.llm.prompts import Finding, Prompt
 
@@ -64,7 +65,13 @@ __all__ = [
     "template_draft",
 ]
 
-log = logging.getLogger("pitchgen.drafting")
+
+def _log() -> logging.Logger:
+    # Only a model's draft that falls back logs: a template draft does not load `logging`.
+    import logging
+
+    return logging.getLogger("pitchgen.drafting")
+
 
 # What a re-ask echoes of a rejected reply: enough to fix, not enough to blow the context.
 ECHO_LIMIT = 6000
@@ -257,8 +264,8 @@ async def _draft_channel(
         try:
             reply = await client.complete(prompt, messages, deadline=deadline)
         except LLMError as error:
-            log.warning("%s: template draft (%s)", channel.value, error.reason)
-            log.debug("%s: %s", channel.value, error)
+            _log().warning("%s: template draft (%s)", channel.value, error.reason)
+            _log().debug("%s: %s", channel.value, error)
             calls.append(
                 ledger_entry(channel, settings, attempt=attempt, seconds=loop.time() - started,
                               outcome="failed", reason=error.reason, retries=error.retries)
@@ -282,7 +289,7 @@ async def _draft_channel(
         ]
     assert verdict is not None
     # The reviewer sees the rejected draft and its failed checks on the draft itself.
-    log.info("%s: template draft (llm_invalid_output)", channel.value)
+    _log().info("%s: template draft (llm_invalid_output)", channel.value)
     return template_draft(ask, channel, "llm_invalid_output", verdict.rejected(), calls)
 
 

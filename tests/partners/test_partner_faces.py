@@ -176,3 +176,18 @@ def test_cli_exports_to_a_file_that_imports_back_unchanged(capsys, tmp_path: Pat
     assert code == 0 and out.strip() == str(target)
     code, out, _ = run(capsys, "partners", "import", str(target))
     assert out.strip() == "imported: 0 added, 0 updated, 30 unchanged"
+
+
+def test_cli_saved_draft_warns_when_its_partner_in_the_directory_was_just_asked(
+    capsys, tmp_path: Path
+) -> None:
+    draft = ("draft", str(SUMMIT), "--llm", "off", "--channel", "email", "--format", "json")
+    code, _, err = run(capsys, *draft)  # an empty directory: no entry to warn of
+    assert code == 0 and "warning: partner" not in err
+    directory = tmp_path / "directory.csv"
+    directory.write_text(f"organization\n{SUMMIT_JSON['partner']['organization']}\n")
+    assert run(capsys, "partners", "import", str(directory))[0] == 0
+    run(capsys, *draft)
+    code, _, err = run(capsys, *draft)
+    assert code == 0
+    assert "warning: partner: " in err and "was last asked on" in err
