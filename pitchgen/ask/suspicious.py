@@ -54,10 +54,9 @@ _ODD_CASES = ("İ", "ı", "K", "ſ")
 def _hinted(text: str) -> bool:
     if not _HINT_CHARS.isdisjoint(text):
         return True
-    if any(c in text for c in _ODD_CASES):
+    if any(map(text.__contains__, _ODD_CASES)):  # map() in C: no generator per text
         return bool(re.search(_HINT, text))  # rare: re's own cache compiles it once
-    low = text.lower()
-    return any(word in low for word in _HINT_WORDS)
+    return any(map(text.lower().__contains__, _HINT_WORDS))
 
 
 def why_suspicious(text: str) -> str | None:

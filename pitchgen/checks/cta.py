@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from pitchgen.checks.needles import Guarded
+from pitchgen.checks.needles import Guarded, plain_case, word_led
 
 __all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
 
@@ -27,6 +27,9 @@ REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|migh
 _CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
 _ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
 _REQUEST = re.compile(REQUEST, re.IGNORECASE)
+# The same, for a sentence in lower case (`needles.word_led`).
+_CUE_LOW, _ANSWER_LOW = word_led(rf"\b(?:{CUES})"), word_led(rf"\b(?:{ANSWER_CUES})")
+_REQUEST_LOW = word_led(REQUEST)
 _BEFORE = re.compile(
     r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
@@ -36,18 +39,26 @@ _BY = re.compile(
     r"(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
 )
+# Plain statements that it costs them nothing: (the words one starts with, what follows them).
+_ANY_MONEY = r"(?:anything|a (?:cent|penny|dime|thing))\b"
+_NOTHING_PARTS = (
+    (("cost",), r"(?:s|ing)?\s+(?:\w+\s+){0,3}?(?:nothing|zero|not a (?:cent|penny|dime|thing))\b"),
+    (("not", "n['’]t", "never"), rf"\s+cost\s+(?:\w+\s+){{0,3}}?{_ANY_MONEY}"),
+    (("free of",), r" (?:charge|cost)\b"),
+    (("at no",), r" (?:cost|charge|expense)\b"),
+    (("no",), r" (?:cost|charge|fee|expense)s?\b(?:\s+(?:to|for)\s+\w+)?"),
+    (("pays?", "owes?", "spends?", "contributes?"), r"\s+nothing\b"),
+    (("nothing",), r" (?:to pay|from you|out of (?:your|their) (?:pocket|budget))\b"),
+    (("free",), r" (?:to|for) (?:you|your|them|their)\b"),
+    (("without",), r" (?:any )?(?:cost|charge)\b"),
+    (("won['’]t", "will not", "wouldn['’]t", "would not", "don['’]t", "do not", "doesn['’]t",
+      "does not", "never"), rf"\s+(?:have to |need to )?(?:pay|spend|contribute)\s+{_ANY_MONEY}"),
+)  # fmt: skip
 _NOTHING = re.compile(
-    r"\bcost(?:s|ing)?\s+(?:\w+\s+){0,3}?(?:nothing|zero|not a (?:cent|penny|dime|thing))\b|"
-    r"\b(?:not|n['’]t|never)\s+cost\s+(?:\w+\s+){0,3}?(?:anything|a (?:cent|penny|dime|thing))\b|"
-    r"\bfree of (?:charge|cost)\b|\bat no (?:cost|charge|expense)\b|"
-    r"\bno (?:cost|charge|fee|expense)s?\b(?:\s+(?:to|for)\s+\w+)?|"
-    r"\b(?:pays?|owes?|spends?|contributes?)\s+nothing\b|"
-    r"\bnothing (?:to pay|from you|out of (?:your|their) (?:pocket|budget))\b|"
-    r"\bfree (?:to|for) (?:you|your|them|their)\b|\bwithout (?:any )?(?:cost|charge)\b|"
-    r"\b(?:won['’]t|will not|wouldn['’]t|would not|don['’]t|do not|doesn['’]t|does not|never)\s+"
-    r"(?:have to |need to )?(?:pay|spend|contribute)\s+(?:anything|a (?:cent|penny|dime|thing))\b",
+    "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHING_PARTS),
     re.IGNORECASE,
 )
+_NOTHING_LOW = word_led(_NOTHING.pattern)  # for the lower-cased text
 
 
 _WE_PAY_ALL = re.compile(
@@ -65,12 +76,22 @@ def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
     low = sentence.lower()
+    if len(low) == len(sentence) and plain_case(sentence):  # lower case keeps every offset
+        return bool(
+            _CUE_.may_match(sentence, low)
+            and _CUE_LOW.search(low)
+            and _REQUEST_.may_match(sentence, low)
+            and _REQUEST_LOW.search(low)
+        )
     return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
 
 
 def asks_for_answer(sentence: str) -> bool:
     """Whether a request asks for their answer (a reply, a decision), not for a meeting or
     for one of the deliverables ("the roster by November 5")."""
+    low = sentence.lower()
+    if len(low) == len(sentence) and plain_case(sentence):
+        return bool(_ANSWER_.may_match(sentence, low) and _ANSWER_LOW.search(low))
     return bool(_ANSWER_.search(sentence))
 
 
@@ -87,7 +108,12 @@ def answer_day(before_text: str, day: date) -> tuple[date, bool]:
 def costs_nothing(text: str, sender: str) -> str | None:
     """The words saying the partner pays nothing, in any plain form, or None: "costs you
     nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
-    if m := _NOTHING_.search(text):
+    low = text.lower()
+    if len(low) == len(text) and plain_case(text):  # lower case keeps every offset
+        m = _NOTHING_LOW.search(low) if _NOTHING_.may_match(text, low) else None
+        if m:
+            return text[m.start() : m.end()]
+    elif m := _NOTHING_.search(text):
         return m[0]
     low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
     return m[0] if (m := _WE_PAY_ALL_.search(low)) else None

@@ -3,7 +3,6 @@ a range of days ("October 11–17"), each found where it can start (`checks.text
 
 from __future__ import annotations
 
-import bisect
 import re
 from datetime import date
 from typing import NamedTuple
@@ -63,23 +62,31 @@ def _month_starts(index: TextIndex) -> list[int]:
 
 def _day_starts(index: TextIndex) -> list[int]:
     """ "4 March", "4th of March": one or two digits, perhaps st, nd, rd or th, perhaps "of",
-    then spacing and the next month's name (a gap holds no capital, so no other name)."""
-    text, months = index.text, index.once(_month_starts)
-    if not months:
-        return []
-    found = []
-    for start, end in index.runs:
-        after = text[end : end + 2]
-        if end - start > 2 or not (after[:1].isspace() or after in _ORDINALS):
+    then spacing and a month's name. Read backwards from each month's name (a few a draft),
+    not forwards from every run of digits."""
+    text, found = index.text, []
+    for month in index.once(_month_starts):
+        at = _spacing_before(text, month)
+        if at == month:
             continue
-        if (i := bisect.bisect_left(months, end)) == len(months):
-            break  # no month's name after this run, nor after any later one
-        gap = text[end : months[i]]
-        if gap[:2] in _ORDINALS:
-            gap = gap[2:]
-        if gap[:1].isspace() and gap[-1:].isspace() and gap.split() in ([], ["of"]):
+        if text[max(0, at - 2) : at] == "of" and at >= 3 and text[at - 3].isspace():
+            at = _spacing_before(text, at - 2)
+        if text[max(0, at - 2) : at] in _ORDINALS:
+            at -= 2
+        # One or two digits end there (`\d` is a decimal digit: str.isdecimal), no more.
+        if not (at and text[at - 1].isdecimal()):
+            continue
+        start = at - 2 if at >= 2 and text[at - 2].isdecimal() else at - 1
+        if not (start and text[start - 1].isdecimal()):
             found.append(start)
     return found
+
+
+def _spacing_before(text: str, at: int) -> int:
+    """Where the spacing that ends at `at` starts."""
+    while at and text[at - 1].isspace():
+        at -= 1
+    return at
 
 
 def _dash_starts(index: TextIndex) -> list[int]:

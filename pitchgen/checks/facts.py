@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -42,8 +41,10 @@ class Money(NamedTuple):
     currency: str
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
+class Fact(NamedTuple):
+    """A fact and where it stands: a named tuple, made in C (a frozen dataclass's __init__
+    sets each field through object.__setattr__, twice the cost, for a few dozen a draft)."""
+
     kind: Kind
     value: Money | date | MonthDay | Clock | Decimal | int | str
     span: tuple[int, int]

@@ -93,10 +93,11 @@ def _scan(index: TextIndex, taken: bytearray | None = None) -> list[_Number]:
     text = index.text
     found: list[_Number] = []
     done = 0
+    size = len(taken) if taken is not None else 0
     for at in _candidates(index):
-        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
+        if at < size and taken[at]:  # first: most runs of digits are dates and times
             continue
-        if taken is not None and taken[at]:
+        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in "'’-")):
             continue
         if text[at].isdigit():  # the common case, matched at once
             if at and (text[at - 1] in "._:" or (text[at - 1] in "+-−" and is_offset(text, at))):

@@ -98,3 +98,62 @@ class Guarded:
 
     def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if self.may_match(text, low) else iter(())
+
+
+# --- case-blind word patterns, for lower-cased text ------------------------------------------
+
+
+def word_led(alternation: str) -> re.Pattern[str]:
+    """The case-blind `alternation` (branches such as `\\bplease\\b`, `\\b(?:could|would) you`)
+    as a case-sensitive pattern for the lower-cased text, each branch led by its first letter
+    and then the word boundary (`p(?<!\\w.)lease\\b`): the engine skips to those letters, where
+    a boundary first is tried at every character. Same branches in the same order. Only for
+    text whose lower case keeps its length and has none of `_ODD_CASES`."""
+    return re.compile("|".join(_led(branch) for branch in _branches(alternation)))
+
+
+def _led(branch: str) -> str:
+    if not branch.startswith(r"\b"):
+        return branch  # "\?": no word to lead with
+    body = branch[2:]
+    if body.startswith("(?:"):
+        end = _close(body)
+        rest = body[end + 1 :]
+        return "|".join(_led(rf"\b{word}{rest}") for word in _branches(body[3:end]))
+    if not (body[:1].isascii() and body[:1].isalpha()):
+        raise ValueError(f"a branch must start with a letter: {branch!r}")
+    return rf"{body[0]}(?<!\w.){body[1:]}"
+
+
+def _branches(alternation: str) -> list[str]:
+    """The top-level branches of `alternation`."""
+    found, depth, start, i = [], 0, 0, 0
+    while i < len(alternation):
+        char = alternation[i]
+        if char == "\\":
+            i += 1  # an escaped character is literal
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            found.append(alternation[start:i])
+            start = i + 1
+        i += 1
+    return [*found, alternation[start:]]
+
+
+def _close(text: str) -> int:
+    """Where the group that opens `text` closes."""
+    depth, i = 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 1
+        elif text[i] == "(":
+            depth += 1
+        elif text[i] == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced: {text!r}")

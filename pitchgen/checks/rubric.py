@@ -54,6 +54,8 @@ PLACEHOLDERS = (
     (r"lorem ipsum\b", True),
 )
 _PLACEHOLDERS = tuple((Guarded(re.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS)
+_PLACEHOLDER_HINTS = ("[", "{{", "}}", "{%", "%}", "<", "todo", "tbd", "tba", "fixme", "xxx",
+                      "lorem ipsum")  # fmt: skip
 _YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # --- the checks ------------------------------------------------------------------------------
 
@@ -305,6 +307,10 @@ def _grounded(d: Draft) -> Verdict:
 
 
 def _no_placeholders(d: Draft) -> Verdict:
+    # Every placeholder pattern needs one of these (the patterns are case-sensitive, run on
+    # lower-cased text): a dozen plain searches in C, where five guarded patterns cost more.
+    if not any(map(d.blanked.__contains__, _PLACEHOLDER_HINTS)):
+        return True, "none found"
     found = [
         f"'{short(d.text[m.start() : m.end()], 30)}'"
         for rx, whole_word in _PLACEHOLDERS

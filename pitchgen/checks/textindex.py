@@ -23,6 +23,7 @@ T = TypeVar("T")
 Found = tuple[int, int, object]
 
 _DIGIT_RUN = re.compile(r"\d+")
+_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")  # a range: tested at each character cheaply
 # Latin-1 text as bytes, one byte a character: digits "0", every other byte a space, so the
 # runs are found by a search for a literal (fast) rather than by a class.
 _DIGIT_SHAPE = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
@@ -58,7 +59,11 @@ class TextIndex:
         """(start, end) of each run of decimal digits, in order."""
         data = self.latin1
         if data is None:
-            return [m.span() for m in _DIGIT_RUN.finditer(self.text)]
+            # A few characters beyond Latin-1 ("–" of a range of days, "—"): each read as one
+            # "?", offsets kept, unless one of them is a decimal digit ("٣"), which `\d` finds.
+            if any(c.isdecimal() for c in _BEYOND_LATIN1.findall(self.text)):
+                return [m.span() for m in _DIGIT_RUN.finditer(self.text)]
+            data = self.text.encode("latin-1", "replace")
         # Latin-1 has no decimal digits beyond 0-9 (superscripts are not decimal).
         return [m.span() for m in _ZEROS.finditer(data.translate(_DIGIT_SHAPE))]
 
