@@ -39,7 +39,22 @@ GIST_WORDS = 30
 
 @lru_cache(maxsize=64)
 def _locale(tag: str | None):
-    """The CLDR locale whose forms an English draft for `tag` uses."""
+    """The CLDR locale whose forms an English draft for `tag` uses, its data loaded (from the
+    cache of `localecache` when it is there)."""
+    return _loaded(str(_parsed(tag)))
+
+
+@cache
+def _loaded(identifier: str):
+    # One per locale, whichever tags lead to it ("en-US", "en_US", none).
+    from babel import Locale
+
+    from pitchgen.content.localecache import loaded
+
+    return loaded(Locale.parse(identifier))
+
+
+def _parsed(tag: str | None):
     from babel import Locale, UnknownLocaleError  # imported on use: CLI start-up
 
     tag = (tag or DEFAULT_LOCALE).replace("-", "_")
@@ -192,7 +207,8 @@ def _money(amount: Decimal, currency: str, locale: str | None) -> str:
 def _figure(amount: Decimal, whole: bool) -> str:
     from babel.numbers import format_decimal
 
-    return format_decimal(amount, "#,##0" if whole else "#,##0.00", locale="en_US")
+    # en_US's data as `_locale` keeps it, not a second copy read afresh.
+    return format_decimal(amount, "#,##0" if whole else "#,##0.00", locale=_loaded("en_US"))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
