@@ -103,6 +103,21 @@ class Draft:
         return sorted(self.known.dates)
 
     @cached_property
+    def named(self) -> list[tuple[int, int]]:
+        """Where the text gives a name of the ask's that holds a figure (an organization called
+        "March 4, 2027"): a date or time inside a name is the name, not a day the draft sets."""
+        names = (self.ask.sender.organization, self.ask.sender.name,
+                 self.ask.partner.organization, self.ask.partner.contact_name)  # fmt: skip
+        spans = []
+        for name in {n for n in names if n and any(c.isdigit() for c in n)}:
+            folded = fold(straight_quotes(name))
+            start = self.text.find(folded)
+            while start != -1:
+                spans.append((start, start + len(folded)))
+                start = self.text.find(folded, start + 1)
+        return spans
+
+    @cached_property
     def odd(self) -> dict[str, str]:
         return suspicious_fields(self.ask)
 

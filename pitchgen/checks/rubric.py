@@ -225,7 +225,10 @@ def _dated_sentences(d: Draft) -> list[tuple[int, int, list[Fact]]]:
     each fact placed by its start (sentences tile the text), not every sentence scanned."""
     starts = [start for start, _ in d.sentences]
     found: dict[int, list[Fact]] = {}
+    named = d.named
     for f in d.facts:
+        if named and any(a <= f.span[0] and f.span[1] <= b for a, b in named):
+            continue
         if f.kind in ("date", "time") and d.known.grounds(f):
             found.setdefault(bisect.bisect_right(starts, f.span[0]) - 1, []).append(f)
     return [(*d.sentences[i], facts) for i, facts in sorted(found.items())]

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pitchgen.errors import StoreError
+from pitchgen.store.direct import PRAGMAS
 
 __all__ = ["describe_url", "error_message", "open_engine"]
 
@@ -89,11 +90,6 @@ def _configure_sqlite(engine: sa.Engine) -> None:
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in (
-            "journal_mode = WAL",
-            "synchronous = NORMAL",
-            "foreign_keys = ON",
-            "busy_timeout = 10000",
-        ):
+        for pragma in PRAGMAS:
             cur.execute(f"PRAGMA {pragma}")
         cur.close()

@@ -8,16 +8,13 @@ from dataclasses import asdict
 
 import sqlalchemy as sa
 
-from pitchgen import telemetry
 from pitchgen.ask import Ask
 from pitchgen.content.models import Draft, DraftSet
 from pitchgen.store.migrations.schema import api_idempotency, asks, drafts, events, revisions
+from pitchgen.store.newrows import ask_row, draft_rows
 from pitchgen.store.rows import IdempotencyRecord
 
 __all__ = ["KeyTaken", "insert_draft_set", "insert_drafts", "keep"]
-
-_DRAFT_FIELDS = set(Draft.model_fields) & set(drafts.c.keys())
-_NO_LEDGER = _DRAFT_FIELDS - {"model_calls"}
 
 
 class KeyTaken(Exception):
@@ -41,15 +38,7 @@ def insert_draft_set(
     now: dt.datetime,
     partner_id: str | None = None,
 ) -> None:
-    # Written only when there is one: a store not yet migrated to 0004_partners can still take
-    # an ask typed by hand.
-    linked = {"partner_id": partner_id} if partner_id is not None else {}
-    conn.execute(
-        asks.insert().values(
-            id=draft_set.ask_id, ask=ask.model_dump(mode="json"),
-            partner=ask.partner.organization, created_at=now, **linked,
-        )
-    )  # fmt: skip
+    conn.execute(asks.insert().values(**ask_row(ask, draft_set, now, partner_id)))
     insert_drafts(conn, draft_set.ask_id, draft_set.drafts, actor, now)
 
 
@@ -57,33 +46,8 @@ def insert_drafts(
     conn: sa.Connection, ask_id: str, new: list[Draft], actor: str, now: dt.datetime
 ) -> None:
     """Drafts of a stored ask, each with revision 1 and a "created" event."""
-    # Only what there is: drafts made without a model write no ledger column (NULL reads back
-    # as none), nor an event a request id outside a request, as before migration 0007.
-    fields = _DRAFT_FIELDS if any(d.model_calls for d in new) else _NO_LEDGER
-    rows = [d.model_dump(mode="json", include=fields) for d in new]
-    if not rows:
+    if not new:
         return
-    if all(r["kind"] == "pitch" for r in rows):
-        # The column's default: a pitch is written as an older schema (before 0004) takes it.
-        rows = [{k: v for k, v in r.items() if k != "kind"} for r in rows]
-    stamp = {"ask_id": ask_id, "created_at": now, "updated_at": now}
-    conn.execute(drafts.insert(), [r | stamp for r in rows])
-    conn.execute(
-        revisions.insert(),
-        [
-            {"draft_id": r["id"], "author": actor, "created_at": now}
-            | {k: r[k] for k in ("version", "content", "text", "checks")}
-            for r in rows
-        ],
-    )
-    request_id = telemetry.request_id.get()
-    conn.execute(
-        events.insert(),
-        [
-            {"draft_id": r["id"], "at": now, "actor": actor, "action": "created"}
-            | ({"request_id": request_id} if request_id else {})
-            | {"from_status": None, "to_status": r["status"]}
-            | {"detail": {"source": r["source"], "fallback_reason": r["fallback_reason"]}}
-            for r in rows
-        ],
-    )
+    written = draft_rows(ask_id, new, actor, now)
+    for table, rows in zip((drafts, revisions, events), written, strict=True):
+        conn.execute(table.insert(), rows)

@@ -37,6 +37,7 @@ from pitchgen.store.migrations.schema import (
     events,
     revisions,
 )
+from pitchgen.store.newrows import SCHEMA_REVISION
 from pitchgen.store.pages import (
     MAX_PAGE,
     MAX_REVISION_PAGE,
@@ -70,9 +71,6 @@ __all__ = [
     "describe_url",
 ]
 
-# The newest Alembic revision; a database already there is opened without loading Alembic,
-# which keeps CLI start-up fast. tests/test_store.py checks it against the migration scripts.
-SCHEMA_REVISION = "0007_model_calls"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -84,6 +84,18 @@ LONG_NEED = validate_ask({
 })  # fmt: skip
 
 
+# Found by this test: a sender organization named "March 4, 2027" read as the day the call
+# script asks its answer by, after the partner's first milestone.
+DATE_NAMED_SENDER = validate_ask({
+    "sender": {"organization": "March 4, 2027", "name": "? by"},
+    "partner": {"organization": "room"},
+    "project": {"name": "room", "summary": "room"},
+    "need": {"type": "expertise", "description": "room", "deliverables": []},
+    "benefits": [{"type": "co_sponsorship", "description": "Main Street Business Alliance"}],
+    "timeline": [{"date": "2026-01-01", "milestone": "Main Street Business Alliance"}],
+})  # fmt: skip
+
+
 @settings(max_examples=200, deadline=None)
 @given(ask=asks())
 @example(ask=COMMON_NOUN_PARTNER)
@@ -91,6 +103,7 @@ LONG_NEED = validate_ask({
 @example(ask=LONG_ITEMS)
 @example(ask=OTHER_YEAR)
 @example(ask=LONG_NEED)
+@example(ask=DATE_NAMED_SENDER)
 def test_the_template_draft_of_any_valid_ask_passes_every_must_check(ask: Ask) -> None:
     failures = [f for channel in Channel for f in _failures(ask, channel, advice=False)]
     assert not failures, "\n".join(failures)
