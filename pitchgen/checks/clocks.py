@@ -48,7 +48,8 @@ def _hour_start(text: str, end: int) -> int | None:
 def _colon_starts(text: str) -> list[int]:
     found, at = [], text.find(":")
     while at != -1:
-        if (start := _hour_start(text, at)) is not None:
+        # Most colons end a label ("Duration:"): no digit before them, no hour.
+        if at and text[at - 1].isdigit() and (start := _hour_start(text, at)) is not None:
             found.append(start)
         at = text.find(":", at + 1)
     return found

@@ -241,8 +241,9 @@ def judge(item: Item, draft: DraftTerms, brief: bool = False) -> Verdict:
     but of its other words only its key ones (`Item.named`)."""
     if item.suspicious:
         return Verdict(item, (f"counted as present: it looks like {item.suspicious}",), ())
-    found = [f.text for f in item.figures if draft.has_figure(f)]
-    missing = [f.text for f in item.figures if not draft.has_figure(f)]
+    found, missing = [], []
+    for f in item.figures:
+        (found if draft.has_figure(f) else missing).append(f.text)
     # "two microphones" names its unit already: do not list "microphones" twice.
     for root, word in item.required:
         if root not in draft.all and not any(word in text for text in missing):

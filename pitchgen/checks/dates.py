@@ -66,9 +66,9 @@ def _day_starts(index: TextIndex) -> list[int]:
     not forwards from every run of digits."""
     text, found = index.text, []
     for month in index.once(_month_starts):
-        at = _spacing_before(text, month)
-        if at == month:
+        if not (month and text[month - 1].isspace()):
             continue
+        at = _spacing_before(text, month - 1)
         if text[max(0, at - 2) : at] == "of" and at >= 3 and text[at - 3].isspace():
             at = _spacing_before(text, at - 2)
         if text[max(0, at - 2) : at] in _ORDINALS:

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 from typing import Literal, NamedTuple
 
 from pitchgen.ask import ISO_4217
@@ -273,22 +274,28 @@ def parse_facts(text: str) -> list[Fact]:
     for kind, finder in _FINDERS:
         # The last finder, numbers, skips what the stronger kinds have taken.
         results = finder(index, taken) if finder is numbers else finder(index)
-        for start, end, *found in sorted(results, key=lambda f: (f[0], -f[1])):
+        if len(results) > 1:
+            results = sorted(results, key=_first_longest)
+        # A finder gives (start, end, value), or (start, end, kind, value) where it finds
+        # several kinds.
+        for found in results:
+            start, end = found[0], found[1]
             if taken.find(1, start, end) == -1:
                 taken[start:end] = b"\x01" * (end - start)
-                facts.append(_fact(kind, found, (start, end), text))
-    return sorted(facts, key=lambda f: f.span)
+                if len(found) == 4:
+                    value = Money(*found[3]) if found[2] == "money" else found[3]
+                    facts.append(Fact(found[2], value, (start, end), text[start:end]))
+                else:
+                    facts.append(Fact(kind, found[2], (start, end), text[start:end]))
+    facts.sort(key=_SPAN)
+    return facts
 
 
-def _fact(kind: Kind, found: list, span: tuple[int, int], text: str) -> Fact:
-    """A finder gives (value,), or (kind, value) where it finds several kinds."""
-    if len(found) == 2:
-        kind, value = found
-        if kind == "money":
-            value = Money(*value)
-    else:
-        (value,) = found
-    return Fact(kind, value, span, text[span[0] : span[1]])
+def _first_longest(found: Found) -> tuple[int, int]:
+    return found[0], -found[1]
+
+
+_SPAN = itemgetter(2)  # Fact.span, in C
 
 
 @lru_cache(maxsize=1024)

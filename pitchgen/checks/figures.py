@@ -116,6 +116,9 @@ def _scan(index: TextIndex, taken: bytearray | None = None) -> list[_Number]:
 
 
 _DIGITS = re.compile(r"\d+")
+# The same few figures ("2", "30", "2027") come back in every draft; a Decimal is immutable, and
+# parsing one from text costs more than a lookup (a failed parse still raises each time).
+_decimal = lru_cache(maxsize=4096)(Decimal)
 _DIGIT_NUMBER = re.compile(
     r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?P<scale>k|K|m|M|mn|bn|thousand|million|billion)\b)?"
 )
@@ -129,7 +132,7 @@ def _digits_at(text: str, at: int) -> _Number | None:
     if m["scale"]:
         figure = figure[: m.start("scale") - at].rstrip()
     try:
-        value = Decimal(figure.replace(",", ""))
+        value = _decimal(figure.replace(",", ""))
     except InvalidOperation:
         return None
     if m["scale"]:
