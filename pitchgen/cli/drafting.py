@@ -82,16 +82,15 @@ def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None =
     from pitchgen.loading import lasting
 
     sys.stdout.flush()
-    if partner_id is None and service.opened is None and _saved_directly(service, ask, result):
+    if partner_id is None and service.save_plain(ask, result, cli_actor()):
         _report_saved(result)
         return
     try:
         try:
             with lasting():
                 service.store()
-                from pitchgen.store.directory import has_entries
-            if partner_id is None and has_entries(service.store()):
-                # With no directory entry the guard has no partner to find: nothing to warn of.
+                listed = partner_id is None and service.has_partners()
+            if listed:
                 for problem in service.partners.guard(ask):
                     print(f"warning: {problem.path}: {problem.message}", file=sys.stderr)
             service.save(ask, result, cli_actor(), partner_id=partner_id)
@@ -100,16 +99,6 @@ def _save(service: Service, ask: Ask, result: DraftSet, partner_id: str | None =
     except StoreError as exc:
         raise StoreError(f"the drafts above were not saved: {exc.message}") from None
     _report_saved(result)
-
-
-def _saved_directly(service: Service, ask: Ask, result: DraftSet) -> bool:
-    # A SQLite file at the newest schema with no partner directory takes the rows through
-    # sqlite3, without SQLAlchemy (about a third of a saving draft's start-up); anything
-    # else goes through the store (`pitchgen.store.direct` says which).
-    from pitchgen.cli.context import cli_actor
-    from pitchgen.store.direct import save_new
-
-    return save_new(service.settings.store_url(), ask, result, cli_actor())
 
 
 def _report_saved(result: DraftSet) -> None:

@@ -181,6 +181,20 @@ class Service:
             ask, draft_set, actor=actor, idempotency=idempotency, partner_id=partner_id
         )
 
+    def save_plain(self, ask: Ask, draft_set: DraftSet, actor: str) -> bool:
+        """`save` without opening the store, where it has nothing else to do (`store.direct`
+        says when); False, with nothing written, else."""
+        from pitchgen.store.direct import save_new
+
+        url = self.settings.store_url()
+        return self._store is None and save_new(url, ask, draft_set, actor)
+
+    def has_partners(self) -> bool:
+        """Whether the partner directory has an entry (without loading the directory's code)."""
+        from pitchgen.store.directory import has_entries
+
+        return has_entries(self.store())
+
     def guarded(self, ask: Ask, draft_set: DraftSet, partner_id: str | None) -> DraftSet:
         """`draft_set` with the over-asking guard's warnings added (see `Partners.guard`)."""
         from pitchgen.content.models import AskWarning
