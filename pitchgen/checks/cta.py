@@ -24,9 +24,12 @@ REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|migh
            r" forward\b|\bif you could\b|\bwould love\b|\bkindly\b|\b(?:i|we)['’]?d like\b|"
            r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b|"
            r"\b(?:i|we)(?:['’]?d| would) love\b")  # fmt: skip
-_CUE = re.compile(rf"\b(?:{CUES})", re.IGNORECASE)
-_ANSWER = re.compile(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
-_REQUEST = re.compile(REQUEST, re.IGNORECASE)
+# Case-blind, searched only in a text whose lower case moves offsets or that holds one of
+# `needles._ODD_CASES` (compiled then: `Guarded`); the others search the lower-cased text with
+# the patterns below.
+_CUE_ = Guarded(rf"\b(?:{CUES})", re.IGNORECASE)
+_ANSWER_ = Guarded(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
+_REQUEST_ = Guarded(REQUEST, re.IGNORECASE)
 # The same, for a sentence in lower case (`needles.word_led`).
 _CUE_LOW, _ANSWER_LOW = word_led(rf"\b(?:{CUES})"), word_led(rf"\b(?:{ANSWER_CUES})")
 _REQUEST_LOW = word_led(REQUEST)
@@ -54,11 +57,9 @@ _NOTHING_PARTS = (
     (("won['’]t", "will not", "wouldn['’]t", "would not", "don['’]t", "do not", "doesn['’]t",
       "does not", "never"), rf"\s+(?:have to |need to )?(?:pay|spend|contribute)\s+{_ANY_MONEY}"),
 )  # fmt: skip
-_NOTHING = re.compile(
-    "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHING_PARTS),
-    re.IGNORECASE,
-)
-_NOTHING_LOW = word_led(_NOTHING.pattern)  # for the lower-cased text
+NOTHING = "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHING_PARTS)
+_NOTHING_ = Guarded(NOTHING, re.IGNORECASE)
+_NOTHING_LOW = word_led(NOTHING)  # for the lower-cased text
 
 
 _WE_PAY_ALL = re.compile(
@@ -67,9 +68,8 @@ _WE_PAY_ALL = re.compile(
 )
 
 
-# Each searched only where one of its words is there (`pitchgen.checks.needles`).
-_CUE_, _ANSWER_, _REQUEST_ = Guarded(_CUE), Guarded(_ANSWER), Guarded(_REQUEST)
-_NOTHING_, _WE_PAY_ALL_ = Guarded(_NOTHING), Guarded(_WE_PAY_ALL)
+# Searched only where one of its words is there (`pitchgen.checks.needles`).
+_WE_PAY_ALL_ = Guarded(_WE_PAY_ALL)
 
 
 def is_request(sentence: str) -> bool:

@@ -76,14 +76,25 @@ def plain_case(text: str) -> bool:
 
 
 class Guarded:
-    """A compiled pattern searched only in a text that holds one of its needles."""
+    """A pattern searched only in a text that holds one of its needles. Given as its source
+    and flags, it is compiled on the first search: a case-blind pattern that most texts only
+    test for needles, or that a faster path replaces, costs no process its compiling."""
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
-        self.pattern = pattern
+    def __init__(self, pattern: re.Pattern[str] | str, flags: int = 0) -> None:
+        if isinstance(pattern, re.Pattern):
+            self.__dict__["pattern"] = pattern
+            self.source, self.flags = pattern.pattern, pattern.flags
+        else:
+            self.source, self.flags = pattern, flags
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, self.flags)
 
     @cached_property
     def needles(self) -> list[tuple[str, ...]]:
-        return needles(self.pattern)  # on first use: parsing a pattern costs start-up time
+        # On first use, from the source: parsing a pattern costs start-up time.
+        return _options(_parser.parse(self.source, self.flags).data)[:2]
 
     def may_match(self, text: str, low: str | None = None) -> bool:
         """False only when the pattern cannot match `text`; `low` is `text.lower()`."""

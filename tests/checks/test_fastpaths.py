@@ -33,7 +33,7 @@ def texts(n: int, seed: int) -> list[str]:
 
 @pytest.mark.parametrize(
     "alternation",
-    [cta.REQUEST, rf"\b(?:{cta.CUES})", rf"\b(?:{cta.ANSWER_CUES})", cta._NOTHING.pattern],
+    [cta.REQUEST, rf"\b(?:{cta.CUES})", rf"\b(?:{cta.ANSWER_CUES})", cta.NOTHING],
 )
 def test_word_led_matches_the_case_blind_pattern_on_lower_case(alternation: str) -> None:
     blind, led = re.compile(alternation, re.IGNORECASE), word_led(alternation)
