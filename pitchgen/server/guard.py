@@ -164,8 +164,10 @@ class Guard:
                 raise
             await refuse(500, f"an unexpected error; quote request {request_id} when reporting it")
         finally:
-            observe.answered(scope, status, time.perf_counter() - began, self._metrics)
-            telemetry.request_id.reset(context)
+            try:
+                observe.answered(scope, status, time.perf_counter() - began, self._metrics)
+            finally:
+                telemetry.request_id.reset(context)
 
     def _admit(
         self, scope: Scope, headers: dict[bytes, bytes], address: str, path: str

@@ -33,18 +33,21 @@ _STANDARD = frozenset(_OWN_ATTRS) | {"message", "asctime", "color_message"}
 # LogRecord's own attributes come first in its __dict__, `extra=` after them: only the tail is
 # read (a line per request: the 20-odd standard names need not be tested each time).
 _OWN = len(_OWN_ATTRS)
-_second: list[Any] = [None, ""]
+_second: tuple[int, str] = (-1, "")
 # One encoder for every line: `json.dumps` with options builds a new encoder on each call.
 _encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
 
 
 def _stamp(created: float) -> str:
     """ISO 8601 in UTC to the millisecond; the seconds part written once a second, as a server
-    writes many lines in each."""
+    writes many lines in each (kept as one pair: threads never mix one's second with another's)."""
+    global _second
     second = int(created)
-    if _second[0] != second:
-        _second[:] = [second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))]
-    return f"{_second[1]}.{int((created - second) * 1000):03d}Z"
+    kept, text = _second
+    if kept != second:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        _second = (second, text)
+    return f"{text}.{int((created - second) * 1000):03d}Z"
 
 
 def _fields(record: logging.LogRecord) -> dict[str, Any]:
@@ -124,14 +127,19 @@ class LineHandler(logging.StreamHandler):
             self.handleError(record)
 
     def write(self, level: str, logger: str, message: str, fields: dict[str, Any]) -> None:
+        # As `emit` under `Handler.handle`: under the lock, and a line that cannot be written
+        # (stderr closed, a full or broken pipe) is dropped, never raised into the request.
         line = cast(_Formatter, self.formatter).line(time.time(), level, logger, message, fields)
-        self._put(line)
+        try:
+            with self.lock:  # type: ignore[union-attr]
+                self._put(line)
+        except Exception:  # noqa: S110 - the logging module's own rule: logging never fails a caller
+            pass
 
     def _put(self, line: str) -> None:
         if self._fd is None:  # a stream of Python's own (a test's, say)
-            with self.lock:  # type: ignore[union-attr]
-                self.stream.write(line + "\n")
-                self.stream.flush()
+            self.stream.write(line + "\n")
+            self.stream.flush()
             return
         data = (line + "\n").encode("utf-8", "backslashreplace")
         while data:  # a signal may cut a write short
@@ -162,6 +170,7 @@ def direct(logger: logging.Logger, level: int) -> LineHandler | None:
         return None
     handler = owner.handlers[0]
     ours = type(handler) is LineHandler and isinstance(handler.formatter, _Formatter)
+    ours = ours and handler.stream is not None
     return handler if ours and not handler.filters and handler.level <= level else None
 
 

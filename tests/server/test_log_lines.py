@@ -9,6 +9,7 @@ import io
 import json
 import logging
 import logging.config
+import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -119,3 +120,15 @@ def test_each_record_is_one_line_in_one_piece_whatever_it_holds(tmp_path: Path, 
     first, second = [json.loads(line) for line in written.splitlines()]
     assert first["message"].startswith("Grüße from São Paulo")
     assert second["message"] == "failed" and "ValueError: broken" in second["exception"]
+
+
+def test_a_request_line_that_cannot_be_written_never_fails_the_request(served) -> None:
+    served("text")
+    handler = logging.getLogger("pitchgen").handlers[0]
+    reading, writing = os.pipe()
+    os.close(reading)  # the collector at the other end is gone: every write is EPIPE
+    handler.setStream(os.fdopen(writing, "w"))
+    assert logs.direct(observe.log, logging.INFO) is handler
+    observe.answered(SCOPE, 200, 0.01, None)  # nothing raised
+    handler.setStream(None)  # stderr closed (`2>&-`): no short way to a stream that is not there
+    assert logs.direct(observe.log, logging.INFO) is None
