@@ -71,7 +71,9 @@ def save_new(
         strict=True,
     )  # fmt: skip
     try:
-        conn = sqlite3.connect(path, isolation_level=None)
+        # timeout=0 and busy_timeout 0 below: a file another writer holds is left to the store,
+        # which waits its own busy timeout once and reports the lock its own way.
+        conn = sqlite3.connect(path, isolation_level=None, timeout=0)
     except sqlite3.Error:
         return False
     try:
@@ -85,6 +87,7 @@ def save_new(
 def _write(conn: sqlite3.Connection, tables: list[tuple[str, list[Row]]]) -> bool:
     for pragma in PRAGMAS:
         conn.execute(f"PRAGMA {pragma}")
+    conn.execute("PRAGMA busy_timeout = 0")
     # IMMEDIATE, as the store's writes: the checks below and the rows are one transaction.
     conn.execute("BEGIN IMMEDIATE")
     try:

@@ -115,6 +115,23 @@ def test_it_writes_nothing_where_the_store_has_more_to_do(
     assert all(rows == [] for rows in _rows(url).values())
 
 
+def test_a_file_another_writer_holds_is_left_to_the_store_at_once(
+    tmp_path, summit: Ask, make_set
+) -> None:
+    # Waiting here too would make a locked file wait twice: this busy timeout, then the store's.
+    url = _migrated(tmp_path, "held.db")
+    holder = sqlite3.connect(sqlite_file(url), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        began = dt.datetime.now(dt.UTC)
+        assert not save_new(url, summit, make_set(), "cli:someone")
+        assert (dt.datetime.now(dt.UTC) - began).total_seconds() < 5  # not the 10 s timeout
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert all(rows == [] for rows in _rows(url).values())
+
+
 def test_it_creates_no_database(tmp_path, summit: Ask, make_set) -> None:
     assert not save_new(f"sqlite:///{tmp_path / 'new.db'}", summit, make_set(), "cli:x")
     assert not (tmp_path / "new.db").exists()
