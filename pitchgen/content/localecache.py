@@ -48,16 +48,33 @@ def loaded(locale: Any, folder: Path | None = None) -> Any:
     py = "".join(map(str, sys.version_info[:2]))
     path = folder / f"{locale}-babel{babel.__version__}-py{py}.pickle"
     try:
-        with path.open("rb") as kept:
-            found = pickle.load(kept)  # noqa: S301 - written by this user only (above)
+        with _own_file(path) as kept:
+            found = pickle.load(kept)  # noqa: S301 - a file of this user's only (`_own_file`)
         if isinstance(found, babel.Locale) and str(found) == str(locale):
             return found
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError,
             TypeError):  # fmt: skip
-        pass  # not there, or not whole: load it afresh
+        pass  # not there, not ours, or not whole: load it afresh
     locale.date_formats  # noqa: B018 - loads the locale's data (all of it, at once)
     _write(path, locale)
     return locale
+
+
+def _own_file(path: Path) -> Any:
+    """`path` opened for reading if it is a file of this user's that no one else may write,
+    checked on the open file itself (not followed if a link): the folder's check alone would
+    trust whatever a rename put under its name between the check and the open."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    found = os.fstat(fd)
+    others_write = stat.S_IWGRP | stat.S_IWOTH
+    if (
+        not stat.S_ISREG(found.st_mode)
+        or found.st_uid != os.getuid()
+        or found.st_mode & others_write
+    ):
+        os.close(fd)
+        raise PermissionError(f"{path} is not a private file of this user's")
+    return os.fdopen(fd, "rb")
 
 
 def _write(path: Path, locale: Any) -> None:

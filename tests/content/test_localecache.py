@@ -59,6 +59,38 @@ def test_a_broken_or_foreign_entry_is_loaded_afresh(tmp_path) -> None:
     assert str(loaded(Locale.parse("en_GB"), first)) == "en_GB"
 
 
+@pytest.mark.parametrize("how", ["others may write it", "a link"])
+def test_an_entry_that_is_not_a_private_file_is_never_unpickled(tmp_path, how) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    loaded(Locale.parse("en_GB"), folder)
+    (kept,) = folder.iterdir()
+    planted = tmp_path / "planted.pickle"
+    planted.write_bytes(pickle.dumps(_Planted()))
+    if how == "a link":
+        kept.unlink()
+        kept.symlink_to(planted)
+    else:
+        kept.write_bytes(planted.read_bytes())
+        kept.chmod(0o666)
+    assert str(loaded(Locale.parse("en_GB"), folder)) == "en_GB"
+    assert not _Planted.ran
+
+
+class _Planted:
+    """A pickle that runs code when loaded, as one planted by another user would."""
+
+    ran = False
+
+    def __reduce__(self):
+        return (_Planted._run, ())
+
+    @staticmethod
+    def _run():
+        _Planted.ran = True
+        return None
+
+
 def test_only_a_folder_of_this_users_own_is_used(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(localecache.tempfile, "gettempdir", lambda: str(tmp_path))
     folder = localecache.private_folder()
