@@ -173,7 +173,10 @@ class Store:
 
         False, with nothing stored, if a record under that key was kept first: another server
         process took the same retry, and its record is the response to replay. `partner_id`:
-        the directory entry the ask was drafted for."""
+        the directory entry the ask was drafted for.
+
+        `pitchgen.store.direct` writes the same rows for a saving CLI draft on SQLite without
+        this class: what is added here (a statement, a check) is added there too."""
         now = _now()
         try:
             with self._write() as conn:
