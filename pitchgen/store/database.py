@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pitchgen.errors import StoreError
-from pitchgen.store.direct import PRAGMAS
+from pitchgen.store.sqlite import PRAGMAS
 
 __all__ = ["describe_url", "error_message", "open_engine"]
 

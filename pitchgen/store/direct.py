@@ -27,12 +27,10 @@ from typing import Any
 from pitchgen.ask import Ask
 from pitchgen.content.models import DraftSet
 from pitchgen.store.newrows import SCHEMA_REVISION, Row, ask_row, draft_rows
+from pitchgen.store.sqlite import PRAGMAS
 
-__all__ = ["JSON_COLUMNS", "PRAGMAS", "save_new", "sqlite_file"]
+__all__ = ["JSON_COLUMNS", "save_new", "sqlite_file"]
 
-# What the store's SQLite connections are set to (`pitchgen.store.database`).
-PRAGMAS = ("journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON",
-           "busy_timeout = 10000")  # fmt: skip
 # The columns of type `Json` in the schema, by table; a `DateTime` is any datetime value.
 JSON_COLUMNS = {
     "asks": frozenset({"ask"}),
