@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from pitchgen.checks.needles import Guarded, plain_case, word_led
+from pitchgen.checks.needles import CaseBlind, Guarded
 
 __all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
 
@@ -24,15 +24,10 @@ REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|migh
            r" forward\b|\bif you could\b|\bwould love\b|\bkindly\b|\b(?:i|we)['’]?d like\b|"
            r"\bwe ask\b|\bask(?:ing)? (?:you|for)\b|\bwelcome\b|"
            r"\b(?:i|we)(?:['’]?d| would) love\b")  # fmt: skip
-# Case-blind, searched only in a text whose lower case moves offsets or that holds one of
-# `needles._ODD_CASES` (compiled then: `Guarded`); the others search the lower-cased text with
-# the patterns below.
-_CUE_ = Guarded(rf"\b(?:{CUES})", re.IGNORECASE)
-_ANSWER_ = Guarded(rf"\b(?:{ANSWER_CUES})", re.IGNORECASE)
-_REQUEST_ = Guarded(REQUEST, re.IGNORECASE)
-# The same, for a sentence in lower case (`needles.word_led`).
-_CUE_LOW, _ANSWER_LOW = word_led(rf"\b(?:{CUES})"), word_led(rf"\b(?:{ANSWER_CUES})")
-_REQUEST_LOW = word_led(REQUEST)
+# Case-blind, searched in the lower-cased text where they can be (`needles.CaseBlind`).
+_CUE_ = CaseBlind(rf"\b(?:{CUES})")
+_ANSWER_ = CaseBlind(rf"\b(?:{ANSWER_CUES})")
+_REQUEST_ = CaseBlind(REQUEST)
 _BEFORE = re.compile(
     r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
@@ -58,8 +53,7 @@ _NOTHING_PARTS = (
       "does not", "never"), rf"\s+(?:have to |need to )?(?:pay|spend|contribute)\s+{_ANY_MONEY}"),
 )  # fmt: skip
 NOTHING = "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHING_PARTS)
-_NOTHING_ = Guarded(NOTHING, re.IGNORECASE)
-_NOTHING_LOW = word_led(NOTHING)  # for the lower-cased text
+_NOTHING_ = CaseBlind(NOTHING)
 
 
 _WE_PAY_ALL = re.compile(
@@ -76,22 +70,12 @@ def is_request(sentence: str) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
     the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
     low = sentence.lower()
-    if len(low) == len(sentence) and plain_case(sentence):  # lower case keeps every offset
-        return bool(
-            _CUE_.may_match(sentence, low)
-            and _CUE_LOW.search(low)
-            and _REQUEST_.may_match(sentence, low)
-            and _REQUEST_LOW.search(low)
-        )
     return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
 
 
 def asks_for_answer(sentence: str) -> bool:
     """Whether a request asks for their answer (a reply, a decision), not for a meeting or
     for one of the deliverables ("the roster by November 5")."""
-    low = sentence.lower()
-    if len(low) == len(sentence) and plain_case(sentence):
-        return bool(_ANSWER_.may_match(sentence, low) and _ANSWER_LOW.search(low))
     return bool(_ANSWER_.search(sentence))
 
 
@@ -108,12 +92,7 @@ def answer_day(before_text: str, day: date) -> tuple[date, bool]:
 def costs_nothing(text: str, sender: str) -> str | None:
     """The words saying the partner pays nothing, in any plain form, or None: "costs you
     nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
-    low = text.lower()
-    if len(low) == len(text) and plain_case(text):  # lower case keeps every offset
-        m = _NOTHING_LOW.search(low) if _NOTHING_.may_match(text, low) else None
-        if m:
-            return text[m.start() : m.end()]
-    elif m := _NOTHING_.search(text):
-        return m[0]
+    if m := _NOTHING_.search(text):
+        return text[m.start() : m.end()]  # the words as written (the match may be in lower case)
     low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
     return m[0] if (m := _WE_PAY_ALL_.search(low)) else None

@@ -114,6 +114,27 @@ class Guarded:
 # --- case-blind word patterns, for lower-cased text ------------------------------------------
 
 
+class CaseBlind(Guarded):
+    """A case-blind word pattern (branches that `word_led` can lead), searched where it can be
+    as its word-led twin in the lower-cased text: there the engine skips to each branch's
+    first letter. That holds where lower case keeps every offset and none of `_ODD_CASES` is
+    in the text; elsewhere the pattern itself is searched. A match's offsets are the text's
+    either way (its string may be the lower-cased one)."""
+
+    def __init__(self, alternation: str) -> None:
+        super().__init__(alternation, re.IGNORECASE)
+
+    @cached_property
+    def led(self) -> re.Pattern[str]:
+        return word_led(self.source)
+
+    def search(self, text: str, low: str | None = None) -> re.Match[str] | None:
+        low = text.lower() if low is None else low
+        if len(low) != len(text) or not plain_case(text):
+            return super().search(text, low)
+        return self.led.search(low) if self.may_match(text, low) else None
+
+
 def word_led(alternation: str) -> re.Pattern[str]:
     """The case-blind `alternation` (branches such as `\\bplease\\b`, `\\b(?:could|would) you`)
     as a case-sensitive pattern for the lower-cased text, each branch led by its first letter
