@@ -19,15 +19,14 @@ from pitchgen.settings import LLMMode
 
 __all__ = ["FLAGS", "VALUED", "draft_arguments"]
 
+_CHANNEL = ("channel", lambda v: Channel(v) if v in Channel._value2member_map_ else None)
+_FORMAT = ("fmt", lambda v: Format(v) if v in Format._value2member_map_ else None)
 # Each option taking a value: its parameter and how a token becomes that value (None: not one).
 VALUED: dict[str, tuple[str, Any]] = {
-    "--channel": ("channel", lambda v: Channel(v) if v in Channel._value2member_map_ else None),
-    "-c": ("channel", lambda v: Channel(v) if v in Channel._value2member_map_ else None),
-    "--format": ("fmt", lambda v: Format(v) if v in Format._value2member_map_ else None),
-    "-f": ("fmt", lambda v: Format(v) if v in Format._value2member_map_ else None),
+    "--channel": _CHANNEL, "-c": _CHANNEL, "--format": _FORMAT, "-f": _FORMAT,
     "--llm": ("llm", lambda v: v if v in get_args(LLMMode) else None),
     "--partner": ("partner", lambda v: v),
-}
+}  # fmt: skip
 FLAGS = {"--save": ("save", True), "--no-save": ("save", False)}
 _DEFAULTS = {"fmt": Format.text, "out": None, "llm": None, "save": True, "partner": None}
 
