@@ -5,8 +5,9 @@ about as much as drafting itself.
 
 The rows are those `Store.save_draft_set` writes (`pitchgen.store.newrows` builds them for
 both), each value stored as SQLAlchemy's SQLite types store it: JSON as `json.dumps` writes it,
-a time as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC. The connection is set up as the store sets up
-its own (`pitchgen.store.database`). tests/store/test_direct.py holds the two writes equal.
+a time as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC. The connection is set up as the store's are
+(`pitchgen.store.sqlite`), but for waiting on a lock: that is left to the store.
+tests/store/test_direct.py holds the two writes equal.
 
 Only the plain case is taken here: a `sqlite:///FILE` URL with no query, the file already
 there and at the newest schema, an empty partner directory (else the over-asking guard has
