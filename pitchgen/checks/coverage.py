@@ -8,6 +8,7 @@ within a few sentences of each other. Order, articles and phrasing are free.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -149,7 +150,7 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
     def item(label: str, text: str, path: str) -> Item:
         # A word the rest of the ask never uses is what sets this item apart from the others.
         alone = {root for root in stems_of[text] if counted[root] <= texts.count(text)}
-        others = set().union(*(stems_of[other] for other in listed if other != text))
+        others = _others(listed, text, stems_of.__getitem__)
         return _item(label, shorten(text), odd.get(path), set(counted) - alone, names, others)
 
     need = [item("the need", ask.need.description, "need.description")]
@@ -173,9 +174,9 @@ def said_names(ask: Ask) -> str:
     return f"{ask.partner.organization}. {ask.project.name}. {ask.sender.organization}"
 
 
-def _others(listed: list[str], text: str) -> set[str]:
-    """The stems of every listed item but `text`."""
-    return set().union(set(), *(stems(other) for other in listed if other != text))
+def _others(listed: list[str], text: str, stems_of: Callable[[str], set[str]] = stems) -> set[str]:
+    """The stems of every listed item but `text` (`stems_of`: read for each, or already read)."""
+    return set().union(*(stems_of(other) for other in listed if other != text))
 
 
 class DraftTerms:
