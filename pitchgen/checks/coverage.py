@@ -20,7 +20,7 @@ from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
 from pitchgen.checks.grounding import ask_texts
 from pitchgen.checks.lazy import lazy
-from pitchgen.checks.wordstems import sentence_words, stem, stems, words
+from pitchgen.checks.wordstems import STEMS, sentence_words, stem, stems, words
 
 __all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge", "said_names", "sums_up"]
 
@@ -140,32 +140,48 @@ def ask_items(ask: Ask, cut=None) -> tuple[list[Item], list[Item]]:
         return hit[1]
     shorten = cut or (lambda text: text)
     odd = suspicious_fields(ask)
-    texts = ask_texts(ask)
-    counted = _stems_counted(ask)
     names = frozenset(stems(said_names(ask)))
 
+    def item(label: str, text: str, path: str, elsewhere: set[str], others: set[str]) -> Item:
+        return _item(label, shorten(text), odd.get(path), elsewhere, names, others)
+
+    need, benefits = _item_sources(ask)
+    items = [item(*source) for source in need], [item(*source) for source in benefits]
+    if len(_memo) >= 64:
+        _memo.clear()
+    _memo[key] = (ask, items)
+    return items
+
+
+_Source = tuple[str, str, str, set[str], set[str]]
+
+
+@per_ask  # read by every cut of the items (an email's gists, an agenda's whole texts)
+def _item_sources(ask: Ask) -> tuple[list[_Source], list[_Source]]:
+    """(label, text, path, the stems the rest of the ask uses too, the stems of every other
+    listed item) of the need and each deliverable, and of each benefit."""
+    texts = ask_texts(ask)
+    counted = _stems_counted(ask)
+    used = set(counted)
     listed = [*ask.need.deliverables, *(b.description for b in ask.benefits)]
     # Each text's stems once: every item reads those of all the others.
     stems_of = {text: stems(text) for text in {ask.need.description, *listed}}
 
-    def item(label: str, text: str, path: str) -> Item:
+    def source(label: str, text: str, path: str) -> _Source:
         # A word the rest of the ask never uses is what sets this item apart from the others.
-        alone = {root for root in stems_of[text] if counted[root] <= texts.count(text)}
-        others = _others(listed, text, stems_of.__getitem__)
-        return _item(label, shorten(text), odd.get(path), set(counted) - alone, names, others)
+        times = texts.count(text)
+        alone = {root for root in stems_of[text] if counted[root] <= times}
+        return label, text, path, used - alone, _others(listed, text, stems_of.__getitem__)
 
-    need = [item("the need", ask.need.description, "need.description")]
+    need = [source("the need", ask.need.description, "need.description")]
     need += [
-        item(f"deliverable {i}", text, f"need.deliverables[{i - 1}]")
+        source(f"deliverable {i}", text, f"need.deliverables[{i - 1}]")
         for i, text in enumerate(ask.need.deliverables, 1)
     ]
     benefits = [
-        item(f"benefit {i}", b.description, f"benefits[{i - 1}].description")
+        source(f"benefit {i}", b.description, f"benefits[{i - 1}].description")
         for i, b in enumerate(ask.benefits, 1)
     ]
-    if len(_memo) >= 64:
-        _memo.clear()
-    _memo[key] = (ask, (need, benefits))
     return need, benefits
 
 
@@ -185,7 +201,8 @@ class DraftTerms:
     its figures by value."""
 
     def __init__(self, text: str, spans: list[tuple[int, int]], facts: list[Fact]) -> None:
-        self.sentences = [set(map(stem, found)) for found in sentence_words(text, spans)]
+        stem_of = STEMS.__getitem__  # stem(word), a dict lookup
+        self.sentences = [set(map(stem_of, found)) for found in sentence_words(text, spans)]
         self.all = set().union(*self.sentences) if self.sentences else set()
         self.numbers: set[Decimal] = set()
         self.money: set[Money] = set()
@@ -225,13 +242,19 @@ class DraftTerms:
         ]
 
     def best_window(self, roots: set[str]) -> set[str]:
-        """The most of `roots` that stand within WINDOW sentences of each other."""
+        """The most of `roots` that stand within WINDOW sentences of each other (the first
+        window with the most)."""
         best: set[str] = set()
+        # No window holds more of them than the whole draft: once one holds that many, no
+        # later one can hold more, and the rest need not be read.
+        most = len(roots & self.all)
+        if not most:
+            return best
         for window in self.windows:
             here = roots & window
             if len(here) > len(best):
                 best = here
-                if len(best) == len(roots):
+                if len(best) == most:
                     break
         return best
 

@@ -66,10 +66,11 @@ _WE_PAY_ALL = re.compile(
 _WE_PAY_ALL_ = Guarded(_WE_PAY_ALL)
 
 
-def is_request(sentence: str) -> bool:
+def is_request(sentence: str, low: str | None = None) -> bool:
     """Whether `sentence` asks for a next step (not only mentions one: "January 15: Confirm
-    the room" is a milestone, "Could you confirm the room by January 15?" a request)."""
-    low = sentence.lower()
+    the room" is a milestone, "Could you confirm the room by January 15?" a request). `low`:
+    the sentence lower-cased character for character (`facts.lower`), when the caller has it."""
+    low = sentence.lower() if low is None else low
     return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
 
 

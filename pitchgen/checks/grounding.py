@@ -76,7 +76,7 @@ class AskFacts:
         300 (and 3,000 is its budget)."""
         if fact.kind != "count":
             return False
-        unit = stem(words(fact.text)[-1]) if words(fact.text) else ""
+        unit = stem(said[-1]) if (said := words(fact.text)) else ""
         known = self.units.get(unit)
         return known is not None and fact.value not in known
 

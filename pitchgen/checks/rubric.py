@@ -248,7 +248,7 @@ def _call_to_action(d: Draft) -> Verdict:
     asked, late = None, None
     for start, end, dates in _dated_sentences(d):
         sentence = d.lines[start:end]
-        if not is_request(sentence):
+        if not is_request(sentence, d.low_lines[start:end]):
             continue
         for fact in dates:
             day = _ask_day(d, fact) if fact.kind == "date" else None

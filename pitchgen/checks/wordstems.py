@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["STOP_WORDS", "sentence_words", "stem", "stems", "words"]
+__all__ = ["STEMS", "STOP_WORDS", "sentence_words", "stem", "stems", "words"]
 
 STOP_WORDS = frozenset(
     """
@@ -120,6 +120,21 @@ def stem(word: str) -> str:
     return _EQUIVALENT.get(root, root)
 
 
+class _Stems(dict):
+    """`STEMS[word]` is `stem(word)`, kept once read: a hit is one dict lookup in C, where the
+    LRU cache's wrapper also moves the entry to the front of its list (a draft maps some
+    four hundred words). Emptied at the LRU cache's size, so it stays as small."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= 16384:
+            self.clear()
+        value = self[word] = stem(word)
+        return value
+
+
+STEMS = _Stems()
+
+
 # Speed: the word pattern tests Unicode classes at every character (a few hundred machine
 # instructions each). A Latin-1 text is read as bytes instead, one byte a character: its
 # letters kept, apostrophes kept, everything else a space, then split, all in C.
@@ -140,7 +155,21 @@ def sentence_words(text: str, spans: list[tuple[int, int]]) -> list[list[str]]:
     shaped = _shaped(text)
     if shaped is None:
         return [words(text[start:end]) for start, end in spans]
-    return [_split(shaped[start:end]) for start, end in spans]
+    if "'" not in shaped:
+        return [shaped[start:end].split() for start, end in spans]
+    # The stray apostrophes of the whole text dropped at once (`_split`): the same for each
+    # span that a space (a character not in a word) or the text's edge bounds on both sides,
+    # as sentences are; each other span is read alone.
+    spaced = _spaced(shaped)
+    return [
+        spaced[start + 1 : end + 1].split()
+        if (not start or shaped[start - 1 : start] == " ") and shaped[end : end + 1] in _EDGE
+        else _split(shaped[start:end])
+        for start, end in spans
+    ]
+
+
+_EDGE = (" ", "")
 
 
 def _shaped(text: str) -> str | None:
@@ -155,15 +184,21 @@ def _shaped(text: str) -> str | None:
 def _split(shaped: str) -> list[str]:
     if "'" not in shaped:
         return shaped.split()
+    return _spaced(shaped).split()
+
+
+def _spaced(shaped: str) -> str:
+    """`shaped` with a space on either side and each apostrophe that is not between two
+    letters a space (offsets one on)."""
     # An apostrophe joins two letters ("it's"), no more: "''" parts words, and one at either
     # end of a token is not the word's. Each such apostrophe becomes a space, by replace() in C
     # rather than a loop over the tokens: "''" first, so the ones left stand alone.
     spaced = " " + shaped.replace("''", "  ") + " "
-    return spaced.replace(" '", "  ").replace("' ", "  ").split()
+    return spaced.replace(" '", "  ").replace("' ", "  ")
 
 
 def stems(text: str) -> set[str]:
     """The meaningful stems of `text`."""
-    found = set(map(stem, words(text)))
+    found = set(map(STEMS.__getitem__, words(text)))
     found.discard("")
     return found

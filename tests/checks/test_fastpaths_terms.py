@@ -1,0 +1,74 @@
+"""The coverage and call-to-action fast paths give what the plain way gives: the best window of
+sentences found without reading past one that holds all the draft has of an item, and a
+sentence's request test on the draft's lower case, the words of each sentence read from the
+whole draft, a word's stem kept in a plain dict."""
+
+from __future__ import annotations
+
+import random
+from itertools import pairwise
+
+from pitchgen.checks import cta
+from pitchgen.checks.coverage import DraftTerms
+from pitchgen.checks.facts import lower
+from pitchgen.checks.wordstems import STEMS, sentence_words, stem, words
+
+
+def plain_best_window(terms: DraftTerms, roots: set[str]) -> set[str]:
+    best: set[str] = set()
+    for window in terms.windows:
+        here = roots & window
+        if len(here) > len(best):
+            best = here
+            if len(best) == len(roots):
+                break
+    return best
+
+
+def test_the_best_window_is_the_first_with_the_most() -> None:
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(30)]
+    for _ in range(3000):
+        sentences = [" ".join(rng.sample(vocabulary, rng.randint(0, 6))) + ". "
+                     for _ in range(rng.randint(0, 9))]  # fmt: skip
+        spans, at = [], 0
+        for sentence in sentences:
+            spans.append((at, at + len(sentence)))
+            at += len(sentence)
+        terms = DraftTerms("".join(sentences), spans, [])
+        if rng.random() < 0.3:
+            terms.all |= set(rng.sample(vocabulary, 3))  # as `sums_up` adds the names said
+        for _ in range(5):
+            roots = set(rng.sample(vocabulary, rng.randint(0, 8)))
+            assert terms.best_window(roots) == plain_best_window(terms, roots), (sentences, roots)
+
+
+WORDS = (  # noqa: SIM905 - a table, easier to read as one
+    "please Please let me know could you Could We would love I'd like need your look forward "
+    "reply confirm RSVP decide meet call schedule book by May 4 x_please é İ ı K ſ — ? . ,"
+).split()
+
+
+def test_a_request_on_the_drafts_lower_case_is_as_on_its_own() -> None:
+    rng = random.Random(6)
+    requests = 0
+    for _ in range(5000):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 10)))
+        got = cta.is_request(text, lower(text))
+        assert got == cta.is_request(text), text
+        requests += got
+    assert requests > 300
+
+
+PIECES = ("it's", "we'd", "'quoted'", "''", "'", "rock'n'roll", "o'", "é", "—", "Ça", "x_y", "4")
+
+
+def test_the_words_of_each_sentence_are_those_read_alone() -> None:
+    rng = random.Random(8)
+    for _ in range(4000):
+        text = "".join(rng.choice((*PIECES, *WORDS)) + rng.choice(" \n.'") for _ in range(12))
+        cuts = sorted(rng.sample(range(len(text) + 1), rng.randint(0, 5)))
+        spans = list(pairwise([0, *cuts, len(text)]))  # as sentences tile a draft, or not
+        spans += [(a, b) for a, b in [sorted(rng.sample(range(len(text) + 1), 2))]]
+        assert sentence_words(text, spans) == [words(text[a:b]) for a, b in spans], text
+        assert set(map(STEMS.__getitem__, words(text))) == set(map(stem, words(text)))
