@@ -16,18 +16,20 @@ from decimal import InvalidOperation
 from functools import cached_property
 from typing import TypeVar
 
+from pitchgen import patterns
+
 __all__ = ["Found", "TextIndex", "matches_at", "regex_facts"]
 
 T = TypeVar("T")
 # A fact found: (start, end, value) or (start, end, kind, value).
 Found = tuple[int, int, object]
 
-_DIGIT_RUN = re.compile(r"\d+")
-_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")  # a range: tested at each character cheaply
+_DIGIT_RUN = patterns.compile(r"\d+")
+_BEYOND_LATIN1 = patterns.compile("[^\x00-\xff]")  # a range: tested at each character cheaply
 # Latin-1 text as bytes, one byte a character: digits "0", every other byte a space, so the
 # runs are found by a search for a literal (fast) rather than by a class.
 _DIGIT_SHAPE = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
-_ZEROS = re.compile(rb"00*")
+_ZEROS = patterns.compile(rb"00*")
 # ASCII letters in lower case, every other byte a space: the words a number may be written in.
 _LETTER_SHAPE = bytes(c | 32 if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 
