@@ -28,7 +28,7 @@ from array import array
 from functools import cache
 from pathlib import Path
 from re import _compiler, _parser
-from typing import Any
+from typing import Any, AnyStr
 
 from pitchgen import privatefiles
 
@@ -37,11 +37,11 @@ __all__ = ["compile"]
 # Entries a file holds at most: an edited pattern leaves its old source behind.
 _LIMIT = 2048
 # Patterns this process compiled afresh, written for the next one when it exits.
-_fresh: dict[tuple[str, int], re.Pattern[str]] = {}
+_fresh: dict[tuple[Any, int], re.Pattern] = {}
 _lock = threading.Lock()
 
 
-def compile(source: str, flags: int = 0) -> re.Pattern[str]:
+def compile(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """`re.compile(source, flags)`, from what an earlier process kept where it can be."""
     key = (source, int(flags))
     kept = _kept().get(key)
