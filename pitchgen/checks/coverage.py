@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from pitchgen.ask import ISO_4217, Ask
 from pitchgen.ask.memo import per_ask
@@ -19,6 +19,7 @@ from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.facts import Fact, Money, MonthDay, parse_facts
 from pitchgen.checks.figures import CURRENCY_WORDS, unit_numbers
 from pitchgen.checks.grounding import ask_texts
+from pitchgen.checks.lazy import lazy
 from pitchgen.checks.wordstems import sentence_words, stem, stems, words
 
 __all__ = ["DraftTerms", "Item", "Verdict", "ask_items", "judge", "said_names", "sums_up"]
@@ -215,7 +216,7 @@ class DraftTerms:
             )
         return value in self.numbers
 
-    @cached_property
+    @lazy
     def windows(self) -> list[set[str]]:
         """The stems of each run of WINDOW sentences (fewer when the draft is shorter)."""
         return [

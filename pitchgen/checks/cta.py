@@ -90,10 +90,14 @@ def answer_day(before_text: str, day: date) -> tuple[date, bool]:
     return day, bool(_BY.search(tail))
 
 
-def costs_nothing(text: str, sender: str) -> str | None:
+def costs_nothing(text: str, sender: str, low: str | None = None) -> str | None:
     """The words saying the partner pays nothing, in any plain form, or None: "costs you
-    nothing", "free of charge to you", "at no cost to your team", "we cover all of it"."""
-    if m := _NOTHING_.search(text):
+    nothing", "free of charge to you", "at no cost to your team", "we cover all of it".
+    `low`: the text lower-cased character for character (`facts.lower`), when the caller has
+    it; that is `text.lower()` but where an "İ" lowers to two characters."""
+    if m := _NOTHING_.search(text, low):
         return text[m.start() : m.end()]  # the words as written (the match may be in lower case)
-    low = " ".join(text.lower().replace(" ".join(sender.lower().split()), "we").split())
+    if low is None or "İ" in text:
+        low = text.lower()
+    low = " ".join(low.replace(" ".join(sender.lower().split()), "we").split())
     return m[0] if (m := _WE_PAY_ALL_.search(low)) else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from pitchgen import patterns
 from pitchgen.ask import Ask
@@ -15,6 +15,7 @@ from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.coverage import DraftTerms
 from pitchgen.checks.facts import Fact, fold, lower, parse_facts
 from pitchgen.checks.grounding import AskFacts, ask_facts, blank, verbatim_spans
+from pitchgen.checks.lazy import lazy
 from pitchgen.content.models import Content
 
 __all__ = ["Draft", "Verdict", "and_", "count_words", "short", "straight_quotes", "verdict"]
@@ -42,7 +43,7 @@ class Draft:
     content: Content
     raw: str
 
-    @cached_property
+    @lazy
     def lines(self) -> str:
         """The text with spacing folded within each line; lines kept, for sentence breaks."""
         raw = straight_quotes(self.raw)
@@ -52,57 +53,57 @@ class Draft:
         # fold() per line, in C: " ".join(line.split()); an empty line drops out.
         return "\n".join(filter(None, map(" ".join, map(str.split, raw.splitlines()))))
 
-    @cached_property
+    @lazy
     def text(self) -> str:
         """Whitespace folded: every offset below is into this (and `lines`: same length)."""
         return self.lines.replace("\n", " ")
 
-    @cached_property
+    @lazy
     def low(self) -> str:
         return self.low_lines.replace("\n", " ")  # lower-casing is blind to the break
 
-    @cached_property
+    @lazy
     def low_lines(self) -> str:
         return lower(self.lines)
 
-    @cached_property
+    @lazy
     def facts(self) -> list[Fact]:
         return parse_facts(self.text)
 
-    @cached_property
+    @lazy
     def verbatim(self) -> list[tuple[int, int]]:
         return verbatim_spans(self.ask, self.text, self.low)
 
-    @cached_property
+    @lazy
     def sentences(self) -> list[tuple[int, int]]:
         starts = [0, *_sentence_ends(self.lines)]
         return list(zip(starts, [*starts[1:], len(self.lines)], strict=True))
 
-    @cached_property
+    @lazy
     def claims(self) -> list[Fact]:
         """Facts outside text copied verbatim from the ask: what the draft itself asserts."""
         blanked, low = self.blanked, self.low
         return [f for f in self.facts if blanked[slice(*f.span)] == low[slice(*f.span)]]
 
-    @cached_property
+    @lazy
     def blanked(self) -> str:
         """The lower-cased text with the ask's own words blanked out, offsets kept."""
         return blank(self.low, self.verbatim)
 
-    @cached_property
+    @lazy
     def blanked_lines(self) -> str:
         """`lines` lower-cased, the ask's own words blanked out: what the draft itself says."""
         return blank(self.low_lines, self.verbatim)
 
-    @cached_property
+    @lazy
     def known(self) -> AskFacts:
         return ask_facts(self.ask)
 
-    @cached_property
+    @lazy
     def ask_days(self) -> list[date]:
         return sorted(self.known.dates)
 
-    @cached_property
+    @lazy
     def named(self) -> list[tuple[int, int]]:
         """Where the text gives a name of the ask's that holds a figure (an organization called
         "March 4, 2027"): a date or time inside a name is the name, not a day the draft sets."""
@@ -117,11 +118,11 @@ class Draft:
                 start = self.text.find(folded, start + 1)
         return spans
 
-    @cached_property
+    @lazy
     def odd(self) -> dict[str, str]:
         return suspicious_fields(self.ask)
 
-    @cached_property
+    @lazy
     def terms(self) -> DraftTerms:
         return DraftTerms(self.lines, self.sentences, self.facts)
 

@@ -20,7 +20,7 @@ from pitchgen import patterns
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.dates import MonthDay, date_facts, range_days
 from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
-from pitchgen.checks.textindex import Found, TextIndex, regex_facts
+from pitchgen.checks.textindex import LOWER_LATIN1, Found, TextIndex, regex_facts
 
 __all__ = [
     "Clock",
@@ -244,6 +244,10 @@ def _urls(text: str) -> list[Found]:
 
 def lower(text: str) -> str:
     """`text` in lower case, character for character, so offsets stay valid in both."""
+    try:  # a Latin-1 text by a byte table, in C: str.lower() maps each non-ASCII one in turn
+        return text.encode("latin-1").translate(LOWER_LATIN1).decode("latin-1")
+    except UnicodeEncodeError:
+        pass
     low = text.lower()
     # A few characters lower to two ("İ"); keep offsets aligned with the original text.
     return (

@@ -86,6 +86,8 @@ class _Number(NamedTuple):
     in_words: bool
     unit: str  # the word it counts ("minute" of "five-minute"), lower case, or ""
     unit_end: int
+    # What follows it (`_after`), when read with the number itself (in digits), else None.
+    after: tuple[str | None, str | None, str | None, int] | None = None
 
 
 def _scan(index: TextIndex, taken: bytearray | None = None) -> list[_Number]:
@@ -120,29 +122,41 @@ _DIGITS = patterns.compile(r"\d+")
 # The same few figures ("2", "30", "2027") come back in every draft; a Decimal is immutable, and
 # parsing one from text costs more than a lookup (a failed parse still raises each time).
 _decimal = lru_cache(maxsize=4096)(Decimal)
+# What may follow a number and make it money or a percentage: one match per number.
+_AFTER_SOURCE = (
+    r"\s?(?:(?P<pct>%|[Pp]er\s?cent\b)|(?P<code>[A-Z]{3})\b|(?i:(?P<word>"
+    + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
+    + r"))\b)"
+)
+_UNIT_SOURCE = r"[ -]?(?P<unit>[^\W\d_]+(?:['’-][^\W\d_]+)*)"
+_AFTER = patterns.compile(_AFTER_SOURCE)
+# A number in digits, and at its end, each in a lookahead that may match nothing (so each is
+# what a match of its own there finds), what follows it and the word it counts: one regex
+# call a number, where three cost three calls and their group reads.
 _DIGIT_NUMBER = patterns.compile(
     r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?P<scale>k|K|m|M|mn|bn|thousand|million|billion)\b)?"
+    rf"(?=(?P<after>{_AFTER_SOURCE})|)(?={_UNIT_SOURCE}|)"
 )
-_UNIT = patterns.compile(r"[ -]?([^\W\d_]+(?:['’-][^\W\d_]+)*)")
 
 
 def _digits_at(text: str, at: int) -> _Number | None:
     """The number written in digits at `at` ("2,000", "2.5k") and the word it counts."""
     m = _DIGIT_NUMBER.match(text, at)
     figure = m[0]
-    if m["scale"]:
+    scale, unit, pct, code, word = m.group("scale", "unit", "pct", "code", "word")
+    if scale:
         figure = figure[: m.start("scale") - at].rstrip()
     try:
         value = _decimal(figure.replace(",", ""))
     except InvalidOperation:
         return None
-    if m["scale"]:
-        value *= SCALES[m["scale"].lower()]
+    if scale:
+        value *= SCALES[scale.lower()]
     end = m.end()
-    unit = _UNIT.match(text, end)
-    if unit and unit[1].lower() not in STOP_WORDS:
-        return _Number(at, end, value, False, unit[1].lower().lstrip("-"), unit.end())
-    return _Number(at, end, value, False, "", end)
+    after = (pct, code, word, m.end("after"))
+    if unit and (unit := unit.lower()) not in STOP_WORDS:
+        return _Number(at, end, value, False, unit, m.end("unit"), after)
+    return _Number(at, end, value, False, "", end, after)
 
 
 _PART_LIST = tuple(_PARTS)
@@ -157,8 +171,10 @@ def _candidates(index: TextIndex) -> list[int]:
     word at every character of the draft."""
     at = list(index.starts)
     low, words = index.low, index.ascii_words
-    # A number word starts a token, so it is a whole run of ASCII letters where the text has
-    # only Latin-1 characters: a set lookup each, not a search of the text each.
+    # A number word that counts is a token's first part, its own run of ASCII letters (a
+    # letter beyond them on either side makes the token another word, or the start no
+    # start): a set lookup each, not a search of the text each. Only where "İ" makes the
+    # lower case longer than the text are the words searched in it as they were.
     if words is None:
         present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
     else:
@@ -264,25 +280,23 @@ def numbers(
                 continue
         if n.in_words and n.value == 2 and n.unit.replace("’", "'") in _PARTIES:
             continue
-        after = _AFTER.match(text, n.end)
-        if after and after["word"]:
-            currency = CURRENCY_WORDS[after["word"].lower()]
-            found.append((n.start, after.end(), "money", (n.value, currency)))
-        elif after and after["code"] in ISO_4217:
-            found.append((n.start, after.end(), "money", (n.value, after["code"])))
-        elif after and after["pct"]:
-            found.append((n.start, after.end(), "percent", n.value))
+        pct, code, word, end = n.after or _after(text, n.end)
+        if word:
+            found.append((n.start, end, "money", (n.value, CURRENCY_WORDS[word.lower()])))
+        elif code in ISO_4217:
+            found.append((n.start, end, "money", (n.value, code)))
+        elif pct:
+            found.append((n.start, end, "percent", n.value))
         else:
             found.append((n.start, n.unit_end, "count", n.value))
     return found
 
 
-# What may follow a number and make it money or a percentage: one match per number.
-_AFTER = patterns.compile(
-    r"\s?(?:(?P<pct>%|[Pp]er\s?cent\b)|(?P<code>[A-Z]{3})\b|(?i:(?P<word>"
-    + "|".join(sorted(CURRENCY_WORDS, key=len, reverse=True))
-    + r"))\b)"
-)
+def _after(text: str, at: int) -> tuple[str | None, str | None, str | None, int]:
+    """(percent sign or word, currency code, currency word, where they end) of what follows
+    a number ending at `at`; all None where nothing does."""
+    m = _AFTER.match(text, at)
+    return (None, None, None, -1) if m is None else (*m.group("pct", "code", "word"), m.end())
 
 
 def number_values(text: str) -> set[Decimal]:

@@ -208,7 +208,7 @@ def _budget_clear(d: Draft) -> Verdict:
         if not _states_money(d, budget.partner_contribution, budget.currency):
             problems.append(f"does not state the partner's contribution of {contribution}")
         said = f"the partner's contribution of {contribution}"
-    elif hit := costs_nothing(d.text, d.ask.sender.organization):
+    elif hit := costs_nothing(d.text, d.ask.sender.organization, d.low):
         said = f"that it costs them nothing ('{hit}')"
     else:
         problems.append("does not say plainly that it costs them nothing")

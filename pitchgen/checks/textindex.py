@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import InvalidOperation
-from functools import cached_property
 from typing import TypeVar
 
 from pitchgen import patterns
+from pitchgen.checks.lazy import lazy
 
-__all__ = ["Found", "TextIndex", "matches_at", "regex_facts"]
+__all__ = ["LOWER_LATIN1", "Found", "TextIndex", "matches_at", "regex_facts"]
 
 T = TypeVar("T")
 # A fact found: (start, end, value) or (start, end, kind, value).
@@ -31,6 +31,8 @@ _BEYOND_LATIN1 = patterns.compile("[^\x00-\xff]")  # a range: tested at each cha
 _DIGIT_SHAPE = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 _ZEROS = patterns.compile(rb"00*")
 # ASCII letters in lower case, every other byte a space: the words a number may be written in.
+# Each Latin-1 character's lower case, a Latin-1 character too: `str.lower()` of Latin-1 text.
+LOWER_LATIN1 = bytes(ord(chr(c).lower()) for c in range(256))
 _LETTER_SHAPE = bytes(c | 32 if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 
 
@@ -48,7 +50,7 @@ class TextIndex:
             self._found[find] = find(self)
         return self._found[find]  # type: ignore[return-value]
 
-    @cached_property
+    @lazy
     def latin1(self) -> bytes | None:
         """The text as Latin-1 bytes, offsets kept, or None when it has other characters."""
         try:
@@ -56,7 +58,7 @@ class TextIndex:
         except UnicodeEncodeError:
             return None
 
-    @cached_property
+    @lazy
     def runs(self) -> list[tuple[int, int]]:
         """(start, end) of each run of decimal digits, in order."""
         data = self.latin1
@@ -69,20 +71,26 @@ class TextIndex:
         # Latin-1 has no decimal digits beyond 0-9 (superscripts are not decimal).
         return [m.span() for m in _ZEROS.finditer(data.translate(_DIGIT_SHAPE))]
 
-    @cached_property
+    @lazy
     def starts(self) -> list[int]:
         return [start for start, _ in self.runs]
 
-    @cached_property
+    @lazy
     def low(self) -> str:
         """`text.lower()` (which may be longer than the text: "İ")."""
-        return self.text.lower()
-
-    @cached_property
-    def ascii_words(self) -> frozenset[bytes] | None:
-        """The runs of ASCII letters, lower-cased, of a Latin-1 text; None for other text."""
         data = self.latin1
-        return None if data is None else frozenset(data.translate(_LETTER_SHAPE).split())
+        return self.text.lower() if data is None else data.translate(LOWER_LATIN1).decode("latin-1")
+
+    @lazy
+    def ascii_words(self) -> frozenset[bytes] | None:
+        """The runs of ASCII letters, lower-cased, of the text, each character beyond Latin-1
+        read as a space ("—"); None where lower case moves offsets ("İ")."""
+        data = self.latin1
+        if data is None:
+            if len(self.low) != len(self.text):
+                return None
+            data = self.text.encode("latin-1", "replace")  # "?", a space below
+        return frozenset(data.translate(_LETTER_SHAPE).split())
 
 
 def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:

@@ -38,7 +38,7 @@ def queue_app(service: Service) -> Any:
         raise ConfigError(
             "the batch queue needs Procrastinate: pip install 'pitchgen[postgres]'"
         ) from None
-    from pitchgen.service.batches import owner_id
+    from pitchgen.service.batchruns import owner_id
     from pitchgen.store.batches import queue_conninfo
 
     conninfo = queue_conninfo(service.store())

@@ -3,10 +3,11 @@ SQLAlchemy: what a saving `pitchgen draft` does in the common case. Importing SQ
 the asyncio and ssl it loads whatever the database) and the store's tables costs that command
 about as much as drafting itself.
 
-The rows are those `Store.save_draft_set` writes (`pitchgen.store.newrows` builds them for
-both), each value stored as SQLAlchemy's SQLite types store it: JSON as `json.dumps` writes it,
-a time as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC. The connection is set up as the store's are
-(`pitchgen.store.sqlite`), but for waiting on a lock: that is left to the store.
+The rows are those `Store.save_draft_set` writes (`pitchgen.store.writes`;
+`pitchgen.store.newrows` builds them for both), each value stored as SQLAlchemy's SQLite types
+store it: JSON as `json.dumps` writes it, a time as `YYYY-MM-DD HH:MM:SS.ffffff` in UTC.
+The connection is set up as the store's are (`pitchgen.store.sqlite`), but for waiting on a
+lock: that is left to the store.
 tests/store/test_direct.py holds the two writes equal.
 
 Only the plain case is taken here: a `sqlite:///FILE` URL with no query, the file already

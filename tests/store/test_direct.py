@@ -15,7 +15,7 @@ import pytest
 from pitchgen import telemetry
 from pitchgen.ask import Ask
 from pitchgen.content.ledger import ModelCall
-from pitchgen.store import repository
+from pitchgen.store import writes
 from pitchgen.store.direct import JSON_COLUMNS, save_new, sqlite_file
 from pitchgen.store.migrations import schema
 from pitchgen.store.newrows import DRAFT_COLUMNS
@@ -54,7 +54,7 @@ def test_it_stores_the_rows_the_store_stores(
     calls = [ModelCall(attempt=1, reask=False, model="m", outcome="accepted", latency_ms=10)]
     drafts = make_set(model_calls=calls if ledger else [])
     via_store, direct = _migrated(tmp_path, "a.db"), _migrated(tmp_path, "b.db")
-    monkeypatch.setattr(repository, "_now", lambda: NOW)
+    monkeypatch.setattr(writes, "_now", lambda: NOW)
     token = telemetry.request_id.set(request_id)
     try:
         store = Store.from_url(via_store)
