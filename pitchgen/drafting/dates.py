@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from pitchgen import patterns
 from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.grounding import answer_by
 from pitchgen.content.formats import (
@@ -35,19 +36,19 @@ __all__ = [
 ]
 
 # Whose a milestone is, by the one reading the checks share (ask.timeline.partner_milestones).
-_PLAINLY_OURS = re.compile(
+_PLAINLY_OURS = patterns.compile(
     r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
     r"[^.;]{0,40}\b(?:to|with)\b",
     re.IGNORECASE,
 )
-THEIR_ANSWER = re.compile(
+THEIR_ANSWER = patterns.compile(
     r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
     r"approv\w*|agree\w*|go/no-go)\b",
     re.IGNORECASE,
 )
 
 
-PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
+PAYMENT = patterns.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
 
 
 def milestone_owner(ask: Ask, m: Milestone) -> str:
