@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from pitchgen.cli import main
 from pitchgen.errors import ConfigError
@@ -37,6 +38,32 @@ def test_a_bad_proxy_is_named(monkeypatch):
     with pytest.raises(ConfigError) as caught:
         get_settings()
     assert caught.value.message.startswith("invalid settings: PITCHGEN_TRUSTED_PROXIES")
+
+
+@pytest.mark.parametrize(
+    "given",
+    ["10.0.0.0/8", "192.0.2.1", "::1/128", "2001:db8::/32", "10.0.0.1/8", "proxy.example",
+     "", "300.1.1.1", 5, 2**130, -1, b"1.2.3.4", None, 1.5, ("10.0.0.0", 8)],
+)  # fmt: skip
+def test_a_proxy_is_read_as_pydantics_ip_network_reads_it(given) -> None:
+    # Settings spell out pydantic's IPvAnyNetwork (its module costs start-up): the same
+    # networks, the same error, the same JSON.
+    from pydantic import IPvAnyNetwork, TypeAdapter
+
+    def outcome(read):
+        try:
+            return read()
+        except ValidationError as exc:
+            return [(e["type"], e["msg"]) for e in exc.errors()]
+
+    theirs = TypeAdapter(list[IPvAnyNetwork])
+    ours = outcome(lambda: Settings(trusted_proxies=[given]).trusted_proxies)
+    assert ours == outcome(lambda: theirs.validate_python([given]))
+    if not isinstance(ours[0], tuple):
+        dumped = Settings(trusted_proxies=[given]).model_dump(mode="json")["trusted_proxies"]
+        assert dumped == theirs.dump_python(ours, mode="json")
+    schema = Settings.model_json_schema()["properties"]["trusted_proxies"]["items"]
+    assert schema == theirs.json_schema()["items"]
 
 
 def test_short_keys_are_counted_for_a_warning_not_refused(monkeypatch):

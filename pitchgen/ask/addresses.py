@@ -13,7 +13,7 @@ tests/ask/test_addresses.py holds the two to the same answers.
 
 from __future__ import annotations
 
-import re
+from pitchgen import patterns
 
 __all__ = ["email_address", "is_plain_address"]
 
@@ -21,7 +21,7 @@ __all__ = ["email_address", "is_plain_address"]
 SPECIAL_USE = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
 EMAIL_MAX_LENGTH = 254
 DOMAIN_MAX_LENGTH = 253
-_PLAIN = re.compile(
+_PLAIN = patterns.compile(
     r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?P<tld>[A-Za-z]{2,63})"
 )

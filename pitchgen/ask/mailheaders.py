@@ -10,8 +10,9 @@ character encoded; if even that does not read back, the name is refused.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
+
+from pitchgen import patterns
 
 if TYPE_CHECKING:
     from email.headerregistry import Address, Group
@@ -27,10 +28,10 @@ _PROBE_DOMAIN = "example.invalid"
 # that need no quoting, so folding anywhere keeps one name. Most names are this, and proving it
 # costs microseconds where the email package's parse-back costs milliseconds and its import
 # a large part of `pitchgen draft`'s start-up.
-_PLAIN = re.compile(r"(?:[^\W_]|['’-])+(?: (?:[^\W_]|['’-])+)*")
+_PLAIN = patterns.compile(r"(?:[^\W_]|['’-])+(?: (?:[^\W_]|['’-])+)*")
 # With a stop or a comma ("Dr. Hannah Weiss, PhD") the name is quoted, which is safe while the
 # name fits on the header's first line: only a fold inside it drops the quotes.
-_SHORT_PUNCTUATED = re.compile(r"(?:[^\W_]|['’.,-])+(?: (?:[^\W_]|['’.,-])+)*")
+_SHORT_PUNCTUATED = patterns.compile(r"(?:[^\W_]|['’.,-])+(?: (?:[^\W_]|['’.,-])+)*")
 _UNFOLDED = 40
 
 

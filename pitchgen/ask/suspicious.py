@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
+from pitchgen import patterns
 from pitchgen.ask.fields import ask_texts
 from pitchgen.ask.memo import per_ask
 
@@ -36,7 +37,7 @@ SUSPICIOUS = (
 @cache
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     # Compiled once a text passes the quick pre-test (`_hinted`): most asks have none that does.
-    return tuple((label, re.compile(rx)) for label, rx in SUSPICIOUS)
+    return tuple((label, patterns.compile(rx)) for label, rx in SUSPICIOUS)
 
 
 # A quick pre-test: every pattern needs one of these characters or words.

@@ -9,10 +9,11 @@ overflows when a meeting's duration is added to it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated
 
 from pydantic import AfterValidator, ValidationInfo
+
+from pitchgen import patterns
 
 __all__ = [
     "FIRST_DAY",
@@ -30,7 +31,7 @@ __all__ = [
 
 # C0 and C1 controls other than tab, line feed and carriage return; the bidi embeddings,
 # overrides and isolates (U+202A–U+202E, U+2066–U+2069).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = patterns.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Generous for any plan, and far enough from year 9999 that adding a day or a meeting's
 # length never overflows.
 FIRST_DAY = dt.date(1900, 1, 1)

@@ -7,20 +7,21 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pitchgen import patterns
 from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask, Milestone
 
 __all__ = ["answer_by", "our_milestones", "partner_milestones"]
 
 # A milestone is plainly ours when its text says we do it, or that something goes to them.
-_OURS = re.compile(
+_OURS = patterns.compile(
     r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
     r"[^.;]{0,40}\b(?:to|with)\b",
     re.IGNORECASE,
 )
 # A milestone that is the partner's answer itself (a decision, a confirmation) is what we ask
 # for, not an event they take part in.
-_ANSWER = re.compile(
+_ANSWER = patterns.compile(
     r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
     r"approv\w*|agree\w*|go/no-go)\b",
     re.IGNORECASE,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pitchgen import patterns
+
 __all__ = ["what_it_lacks"]
 
 # A quantity, a date or a place is looked for only in a need that names no object, which few
@@ -42,7 +44,7 @@ _EMPTY = frozenset(
     input resources backing endorsement contribution contributions part together us how
     doing done let lend provide offer share""".split()  # noqa: SIM905 - a word list
 )
-_WORDS = re.compile(r"[^\W\d_][\w'-]*")
+_WORDS = patterns.compile(r"[^\W\d_][\w'-]*")
 
 
 def _has_object(text: str) -> bool:
@@ -53,7 +55,11 @@ def _has_object(text: str) -> bool:
 @cache
 def _concrete() -> tuple[re.Pattern[str], ...]:
     flags = re.IGNORECASE
-    return re.compile(_QUANTITY, flags), re.compile(_DATE, flags), re.compile(_PLACE)
+    return (
+        patterns.compile(_QUANTITY, flags),
+        patterns.compile(_DATE, flags),
+        patterns.compile(_PLACE),
+    )
 
 
 def what_it_lacks(text: str) -> list[str] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from pitchgen import patterns
 from pitchgen.checks.textindex import TextIndex, matches_at
 
 __all__ = ["Clock", "is_offset", "times"]
@@ -20,12 +21,12 @@ class Clock(NamedTuple):
 
 
 _HALF = r"\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
-_CLOCK = re.compile(
+_CLOCK = patterns.compile(
     rf"(?P<h>\d(?<![\w:.,$].)\d?)"
     rf"(?::(?P<m>[0-5]\d)(?!\d)(?:{_HALF})?|{_HALF.replace('half', 'h2')})"
 )
 # "UTC-05:00" is an offset, not a time of day.
-_OFFSET = re.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
+_OFFSET = patterns.compile(r"(?:(?:UTC|GMT)\s?|T\d\d:\d\d(?::\d\d(?:\.\d+)?)?)[+\-−]\Z")
 
 
 def is_offset(text: str, at: int) -> bool:
@@ -34,7 +35,7 @@ def is_offset(text: str, at: int) -> bool:
     return bool(_OFFSET.search(text, max(0, at - 16), at))
 
 
-_HALF = re.compile(r"[ap]\.?\s?m\b")
+_HALF = patterns.compile(r"[ap]\.?\s?m\b")
 
 
 def _hour_start(text: str, end: int) -> int | None:
@@ -72,10 +73,10 @@ def _half_starts(index: TextIndex) -> list[int]:
     return [start for end in ends if (start := _hour_start(text, end)) is not None]
 
 
-_NOON = re.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
+_NOON = patterns.compile(r"\b(?:(?P<noon>noon|midday)|(?P<midnight>midnight))\b", re.IGNORECASE)
 
 
-_RANGE = re.compile(
+_RANGE = patterns.compile(
     r"(?P<h>\d(?<![\w:.,$].)\d?)(?::(?P<m>[0-5]\d))?\s?(?:-|–|—|to|until|till)\s?"
     r"(?P<h2>\d\d?)(?::(?P<m2>[0-5]\d))?\s?(?P<half>[AaPp])\.?\s?[Mm]\b\.?"
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from pitchgen import patterns
 from pitchgen.checks.needles import CaseBlind, Guarded
 
 __all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
@@ -28,11 +29,11 @@ REQUEST = (r"\?|\bplease\b|\blet (?:me|us) know\b|\b(?:could|would|can|will|migh
 _CUE_ = CaseBlind(rf"\b(?:{CUES})")
 _ANSWER_ = CaseBlind(rf"\b(?:{ANSWER_CUES})")
 _REQUEST_ = CaseBlind(REQUEST)
-_BEFORE = re.compile(
+_BEFORE = patterns.compile(
     r"\b(?:before|ahead of|prior to|earlier than|in advance of)\s+(?:the\s+)?(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
 )
-_BY = re.compile(
+_BY = patterns.compile(
     r"\b(?:by|until|till|no later than|not later than|on or before|through|due)\s+(?:the\s+)?"
     r"(?:\w+,?\s+)?\Z",
     re.IGNORECASE,
@@ -56,7 +57,7 @@ NOTHING = "|".join(rf"\b(?:{'|'.join(starts)}){rest}" for starts, rest in _NOTHI
 _NOTHING_ = CaseBlind(NOTHING)
 
 
-_WE_PAY_ALL = re.compile(
+_WE_PAY_ALL = patterns.compile(
     r"\bwe(?:['’]ll|['’]d| will| would)?\s+(?:also\s+)?(?:cover|covers|pay|pays|handle|"
     r"handles)\s+(?:for\s+)?(?:all|everything|every cost|the (?:full|whole|entire))"
 )

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from pitchgen import patterns
 from pitchgen.checks.textindex import Found, TextIndex, matches_at, regex_facts
 
 __all__ = ["MONTHS", "MonthDay", "date_facts", "range_days"]
@@ -29,10 +30,10 @@ _MONTH = rf"(?P<month>{_MONTH_NAME})\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)"
 _YEAR = r"(?:,?\s+(?P<year>\d{4})(?!\d))?"
 _DATES = (
-    re.compile(r"(?P<year>\d(?<![\d-].)\d{3})-(?P<mon>\d{2})-(?P<day>\d{2})(?!\d)"),
-    re.compile(r"(?P<mon>\d(?<![\d/].)\d?)/(?P<day>\d{1,2})/(?P<year>\d{4})(?![\d/])"),
-    re.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
-    re.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
+    patterns.compile(r"(?P<year>\d(?<![\d-].)\d{3})-(?P<mon>\d{2})-(?P<day>\d{2})(?!\d)"),
+    patterns.compile(r"(?P<mon>\d(?<![\d/].)\d?)/(?P<day>\d{1,2})/(?P<year>\d{4})(?![\d/])"),
+    patterns.compile(rf"{_MONTH}\s+{_DAY}{_YEAR}"),
+    patterns.compile(rf"(?P<day>\d(?<!\w.)\d?)(?:st|nd|rd|th)?(?:\s+of)?\s+{_MONTH}{_YEAR}"),
 )
 # A range of days in one month, "October 11–17" ("11–17 October" in British order): the end
 # not beside the month is a date of that month (the group `day` is the fact), unless it is a
@@ -40,18 +41,18 @@ _DATES = (
 # no time.
 _RANGE = r"(?:st|nd|rd|th)?\s?[–-]\s?"
 _DAY_RANGES = (
-    re.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?!\d|:\d){_YEAR}"),
-    re.compile(rf"(?P<day>\d(?<!\w.)\d?){_RANGE}[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}"),
+    patterns.compile(rf"{_MONTH}\s+[0-3]?\d{_RANGE}(?P<day>[0-3]?\d)(?!\d|:\d){_YEAR}"),
+    patterns.compile(rf"(?P<day>\d(?<!\w.)\d?){_RANGE}[0-3]?\d(?:st|nd|rd|th)?\s+{_MONTH}{_YEAR}"),
 )
 # Where each pattern can start: not at all in a text without "-12-31" or "/31/2027" (ISO and
 # US dates); "March 4" at a month's name before one.
-_ISO_HINT = re.compile(r"-\d\d-\d\d").search
-_US_HINT = re.compile(r"/\d\d?/\d{4}").search
+_ISO_HINT = patterns.compile(r"-\d\d-\d\d").search
+_US_HINT = patterns.compile(r"/\d\d?/\d{4}").search
 # Every month's name begins with one of twelve three-letter openings; no two of them can
 # overlap (each is a capital and two small letters), so one scan finds what twelve plain
 # searches would. A pattern of literals that all start with a capital is skipped to by its
 # first character's set, not tried at every character.
-_MONTH_OPENING = re.compile("|".join(sorted({m[:3].capitalize() for m in MONTHS})))
+_MONTH_OPENING = patterns.compile("|".join(sorted({m[:3].capitalize() for m in MONTHS})))
 _ORDINALS = ("st", "nd", "rd", "th")
 
 

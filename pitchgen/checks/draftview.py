@@ -4,12 +4,12 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.ask.suspicious import suspicious_fields
 from pitchgen.checks.coverage import DraftTerms
@@ -131,7 +131,7 @@ class Draft:
         return _needle(phrase) in self.low
 
 
-_INDENTS = re.compile(r"\n +")  # the spaces that start a line (an agenda item's detail)
+_INDENTS = patterns.compile(r"\n +")  # the spaces that start a line (an agenda item's detail)
 
 
 def _single_spaced(text: str) -> bool:

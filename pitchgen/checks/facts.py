@@ -16,6 +16,7 @@ from itertools import pairwise
 from operator import itemgetter
 from typing import Literal, NamedTuple
 
+from pitchgen import patterns
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.dates import MonthDay, date_facts, range_days
 from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
@@ -77,13 +78,13 @@ _COMMA_AMOUNT = (
     r"\d(?<![\w.,].)(?:\d{0,2}(?:[. \u00a0\u202f]\d{3})+(?:,\d{1,2})?|\d*,\d{1,2})(?!\d)"
 )
 _MONEY = (
-    re.compile(
+    patterns.compile(
         rf"(?P<camt>{_COMMA_AMOUNT})[ \u00a0\u202f]?(?:(?P<sym>{_SYMBOL})|(?P<code>[A-Z]{{3}})\b)"
     ),
-    re.compile(rf"(?P<sym>{_SYMBOL})[ \u00a0\u202f]?(?P<camt>{_COMMA_AMOUNT})"),
-    re.compile(rf"(?P<sym>{_SYMBOL})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
-    re.compile(rf"(?P<code>[A-Z](?<!\w.)[A-Z]{{2}})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
-    re.compile(
+    patterns.compile(rf"(?P<sym>{_SYMBOL})[ \u00a0\u202f]?(?P<camt>{_COMMA_AMOUNT})"),
+    patterns.compile(rf"(?P<sym>{_SYMBOL})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    patterns.compile(rf"(?P<code>[A-Z](?<!\w.)[A-Z]{{2}})\s?(?P<amt>{_AMOUNT}){_SCALE}"),
+    patterns.compile(
         rf"(?P<amt>{_AMOUNT}){_SCALE}\s?(?:(?P<code>[A-Z]{{3}})|(?i:(?P<word>{_CURRENCY_WORD})))\b"
     ),
 )
@@ -164,18 +165,18 @@ def _may_hold_phone(text: str) -> bool:
     return b"000-0000" in text.encode("utf-8", "surrogatepass").translate(_PHONE_SHAPE)
 
 
-_PHONE = re.compile(
+_PHONE = patterns.compile(
     r"[+(\d](?<![\w+].)(?:"
     r"(?<=\+)\d{1,3}[ .-]?(?:\(\d{1,4}\)[ .-]?)?\d{1,4}(?:[ .-]?\d{2,4}){1,4}"
     r"|(?<=\()\d{3}\) ?\d{3}[ .-]\d{4}"
     r"|(?<=1)[ .-](?:\(\d{3}\) ?|\d{3}[ .-])\d{3}[ .-]\d{4}"
     r"|(?<=\d)\d{2}[ .-]\d{3}[ .-]\d{4})(?!\w)"
 )
-_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+")
-_BARE_TLD = re.compile(r"\.(?:{})\b(?![@.\w-])".format(URL_TLDS.replace(" ", "|")))
-_URL_SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?")
-_URL_PATH = re.compile(r"/[^\s<>\"']*")
+_EMAIL_DOMAIN = patterns.compile(r"@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+_URL = patterns.compile(r"(?:https?://|www\.)[^\s<>\"']+")
+_BARE_TLD = patterns.compile(r"\.(?:{})\b(?![@.\w-])".format(URL_TLDS.replace(" ", "|")))
+_URL_SCHEME = patterns.compile(r"^(?:https?://)?(?:www\.)?")
+_URL_PATH = patterns.compile(r"/[^\s<>\"']*")
 _URL_TRAILER = ".,;:!?)]}'\""
 _LOCAL_PART = frozenset("._+-")
 _HOST_PART = frozenset(".-")

@@ -14,6 +14,7 @@ from functools import lru_cache
 from itertools import islice
 from typing import NamedTuple
 
+from pitchgen import patterns
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.clocks import Clock, is_offset, times
 from pitchgen.checks.textindex import TextIndex
@@ -47,7 +48,7 @@ _PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
 _PARTIES = frozenset(
     ("organizations", "organisations", "groups", "sides", "teams", "parties", "of")
 )
-_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
+_TOKEN = patterns.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+(?:[-'’][^\W\d_]+)*|\S")
 
 
 def words_value(parts: list[str]) -> int:
@@ -117,7 +118,7 @@ def _scan(index: TextIndex, taken: bytearray | None = None) -> list[_Number]:
     return found
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = patterns.compile(r"\d+")
 # The same few figures ("2", "30", "2027") come back in every draft; a Decimal is immutable, and
 # parsing one from text costs more than a lookup (a failed parse still raises each time).
 _decimal = lru_cache(maxsize=4096)(Decimal)
@@ -128,11 +129,11 @@ _AFTER_SOURCE = (
     + r"))\b)"
 )
 _UNIT_SOURCE = r"[ -]?(?P<unit>[^\W\d_]+(?:['’-][^\W\d_]+)*)"
-_AFTER = re.compile(_AFTER_SOURCE)
+_AFTER = patterns.compile(_AFTER_SOURCE)
 # A number in digits, and at its end, each in a lookahead that may match nothing (so each is
 # what a match of its own there finds), what follows it and the word it counts: one regex
 # call a number, where three cost three calls and their group reads.
-_DIGIT_NUMBER = re.compile(
+_DIGIT_NUMBER = patterns.compile(
     r"\d+(?:,\d{3})*(?:\.\d+)?(?:\s?(?P<scale>k|K|m|M|mn|bn|thousand|million|billion)\b)?"
     rf"(?=(?P<after>{_AFTER_SOURCE})|)(?={_UNIT_SOURCE}|)"
 )
@@ -161,7 +162,7 @@ def _digits_at(text: str, at: int) -> _Number | None:
 _PART_LIST = tuple(_PARTS)
 _PART_KEYS = tuple((word, word.encode()) for word in _PART_LIST)
 _SCALE_WORDS = frozenset(("hundred", "thousand", "million", "billion", "dozen", "pair"))
-_ARTICLE = re.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen|pair)\b)")
+_ARTICLE = patterns.compile(r"\ban?\s+(?=(?:hundred|thousand|million|billion|dozen|pair)\b)")
 
 
 def _candidates(index: TextIndex) -> list[int]:
@@ -303,7 +304,7 @@ def number_values(text: str) -> set[Decimal]:
     return {n.value for n in _scan_once(text)}
 
 
-_NEXT_WORDS = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]")
+_NEXT_WORDS = patterns.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|[^\w\s]")
 
 
 def counted(text: str, span: int = 4) -> list[tuple[Decimal, list[str]]]:

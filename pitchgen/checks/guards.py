@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.checks.grounding import blank_ask_text
 
@@ -20,13 +21,13 @@ __all__ = ["unsafe_markup"]
 # is searched, and few are.
 @cache
 def _unsafe() -> re.Pattern[str]:
-    return re.compile(
+    return patterns.compile(
         r"<\s*/?\s*[a-z][a-z0-9-]*(?:\s[^<>]*)?/?\s*>|javascript\s*:|!\[[^\]]*\]\(",
         re.IGNORECASE,
     )
 
 
-_JAVASCRIPT = re.compile("javascript", re.IGNORECASE)
+_JAVASCRIPT = patterns.compile("javascript", re.IGNORECASE)
 
 
 def _markup(text: str) -> re.Match[str] | None:

@@ -15,6 +15,8 @@ from functools import cached_property
 from re import _constants as C  # the parser's op codes
 from re import _parser
 
+from pitchgen import patterns
+
 __all__ = ["Guarded", "needles", "plain_case"]
 
 # Python's case-blind matching relates these (all outside Latin-1) to an ASCII letter beyond
@@ -89,7 +91,7 @@ class Guarded:
 
     @cached_property
     def pattern(self) -> re.Pattern[str]:
-        return re.compile(self.source, self.flags)
+        return patterns.compile(self.source, self.flags)
 
     @cached_property
     def needles(self) -> list[tuple[str, ...]]:
@@ -141,7 +143,7 @@ def word_led(alternation: str) -> re.Pattern[str]:
     and then the word boundary (`p(?<!\\w.)lease\\b`): the engine skips to those letters, where
     a boundary first is tried at every character. Same branches in the same order. Only for
     text whose lower case keeps its length and has none of `_ODD_CASES`."""
-    return re.compile("|".join(_led(branch) for branch in _branches(alternation)))
+    return patterns.compile("|".join(_led(branch) for branch in _branches(alternation)))
 
 
 def _led(branch: str) -> str:

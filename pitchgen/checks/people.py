@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from pitchgen import patterns
 from pitchgen.checks.needles import Guarded
 
 __all__ = ["closing_form", "contact_forms", "name_occurrences", "spoken"]
@@ -89,8 +90,8 @@ def name_occurrences(name: str, lines: str, low: str) -> tuple[int, list[str]]:
 
 # A word of a longer name: one space, then a capital (not "I", a pronoun).
 _SENTENCE_ENDS = (".", "…", "!", "?")
-_NEXT_NAME_WORD = re.compile(r" (?!I\b)[A-Z][\w&'’.-]*")
-_SYMBOLS = re.compile(r"[^\w@.+\s-]|_")
+_NEXT_NAME_WORD = patterns.compile(r" (?!I\b)[A-Z][\w&'’.-]*")
+_SYMBOLS = patterns.compile(r"[^\w@.+\s-]|_")
 
 
 def spoken(text: str) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.ask.memo import per_ask
 from pitchgen.checks.needles import plain_case
@@ -36,7 +37,11 @@ _AUX = (
     r"certainly|pleased|delighted|ready|willing|able|more|than|further|additionally|in|addition|"
     r"turn|return|of\s+course))*"
 )
-_VERB = r"\s+(?:" + "|".join(sorted(set(PROMISE_VERBS.split()), key=len, reverse=True)) + r")\b"
+# Longest first, then alphabetical: the same source in every process (a set's order is not), so
+# the compiled pattern can be kept (`pitchgen.patterns`); words of one length never match alike.
+_VERB = (
+    r"\s+(?:" + "|".join(sorted(set(PROMISE_VERBS.split()), key=lambda w: (-len(w), w))) + r")\b"
+)
 _THEY_GET = (
     r"\byou(?:['’](?:d|ll)|\s+would|\s+will|\s+can|\s+could)?\s+(?:also\s+)?"
     r"(?:get|receive|gain|enjoy)\b"
@@ -57,8 +62,8 @@ NEUTRAL_WORDS = (
 NEUTRAL = frozenset(stem(w) for w in NEUTRAL_WORDS.split())
 # Run on the draft with the ask's own words blanked out (the sender's name among them), so
 # "we" and "I" are who promises.
-_PROMISE = re.compile(rf"\b(?:we|i)\b{_AUX}{_VERB}|{_THEY_GET}", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[.!?;:\n]")
+_PROMISE = patterns.compile(rf"\b(?:we|i)\b{_AUX}{_VERB}|{_THEY_GET}", re.IGNORECASE)
+_CLAUSE_END = patterns.compile(r"[.!?;:\n]")
 _SOFT_END = r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\s"
 
 
@@ -66,7 +71,7 @@ _SOFT_END = r",\s+(?:and|but|so|which|while|because)\b|\s+(?:but|so|because|if)\
 def _cutting() -> tuple[re.Pattern[str], re.Pattern[str]]:
     # A promise's clauses are cut only where a draft promises something, which few do: these
     # are compiled then, not by every process that checks a draft.
-    return re.compile(_AND_VERB, re.IGNORECASE), re.compile(_SOFT_END)
+    return patterns.compile(_AND_VERB, re.IGNORECASE), patterns.compile(_SOFT_END)
 
 
 @dataclass(frozen=True)

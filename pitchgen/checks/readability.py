@@ -3,16 +3,16 @@ dictionary so that checking a draft costs no start-up time."""
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
+from pitchgen import patterns
 from pitchgen.checks.wordstems import words as text_words
 
 __all__ = ["grade_level"]
 
-_FK_BREAK = re.compile(r"[.!?]+(?=\s|$)|\n")
-_FK_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_VOWEL_GROUP = re.compile(r"[aeiouy]+")
+_FK_BREAK = patterns.compile(r"[.!?]+(?=\s|$)|\n")
+_FK_WORD = patterns.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_VOWEL_GROUP = patterns.compile(r"[aeiouy]+")
 
 
 @lru_cache(maxsize=8192)

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.checks.channelfit import channel_lengths, channel_structure
 from pitchgen.checks.coverage import Item, ask_items, judge
@@ -53,10 +54,12 @@ PLACEHOLDERS = (
     (r"(?:todo|tbd|tba|fixme|xxx+)\b", True),
     (r"lorem ipsum\b", True),
 )
-_PLACEHOLDERS = tuple((Guarded(re.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS)
+_PLACEHOLDERS = tuple(
+    (Guarded(patterns.compile(rx)), whole_word) for rx, whole_word in PLACEHOLDERS
+)
 _PLACEHOLDER_HINTS = ("[", "{{", "}}", "{%", "%}", "<", "todo", "tbd", "tba", "fixme", "xxx",
                       "lorem ipsum")  # fmt: skip
-_YOU = re.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
+_YOU = patterns.compile(r"\byou(?:rs?)?\b", re.IGNORECASE)
 # --- the checks ------------------------------------------------------------------------------
 
 
@@ -111,7 +114,7 @@ def _coverage(d: Draft, items: list[tuple[Item, bool]], what: str) -> tuple[list
 # aloud, which stand for the list when it says where the full list is.
 EMAIL_GIST_WORDS = 25
 EMAIL_LIST, EMAIL_NAMED = 3, 2
-_REST_OFFERED = re.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
+_REST_OFFERED = patterns.compile(r"\bfull list\b|\bthe rest of (?:the|our) list\b", re.IGNORECASE)
 _REST_OFFERED_, _YOU_ = Guarded(_REST_OFFERED), Guarded(_YOU)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from decimal import InvalidOperation
 from typing import TypeVar
 
+from pitchgen import patterns
 from pitchgen.checks.lazy import lazy
 
 __all__ = ["LOWER_LATIN1", "Found", "TextIndex", "matches_at", "regex_facts"]
@@ -23,12 +24,12 @@ T = TypeVar("T")
 # A fact found: (start, end, value) or (start, end, kind, value).
 Found = tuple[int, int, object]
 
-_DIGIT_RUN = re.compile(r"\d+")
-_BEYOND_LATIN1 = re.compile("[^\x00-\xff]")  # a range: tested at each character cheaply
+_DIGIT_RUN = patterns.compile(r"\d+")
+_BEYOND_LATIN1 = patterns.compile("[^\x00-\xff]")  # a range: tested at each character cheaply
 # Latin-1 text as bytes, one byte a character: digits "0", every other byte a space, so the
 # runs are found by a search for a literal (fast) rather than by a class.
 _DIGIT_SHAPE = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
-_ZEROS = re.compile(rb"00*")
+_ZEROS = patterns.compile(rb"00*")
 # ASCII letters in lower case, every other byte a space: the words a number may be written in.
 # Each Latin-1 character's lower case, a Latin-1 character too: `str.lower()` of Latin-1 text.
 LOWER_LATIN1 = bytes(ord(chr(c).lower()) for c in range(256))

@@ -8,8 +8,9 @@ consistent, not a dictionary word; and the whole rubric must stay well under a m
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
+
+from pitchgen import patterns
 
 __all__ = ["STEMS", "STOP_WORDS", "sentence_words", "stem", "stems", "words"]
 
@@ -68,7 +69,7 @@ EQUIVALENTS = (
     "free nothing",
 )
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = patterns.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 # (suffix, replacement), tried in order, each only where a stem of three letters remains.
 _RULES = (
     ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, TextIO
 
+from pitchgen import patterns
 from pitchgen.content.models import CheckResult, Draft, DraftSet
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ TITLES = {"email": "Email", "call_script": "Call script", "meeting_agenda": "Mee
 
 
 # Terminal escapes in a model's (or an edit's) text could hide words from the person reading it.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CONTROL = patterns.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def printable(text: str) -> str:

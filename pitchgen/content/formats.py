@@ -10,10 +10,11 @@ The prose itself is English, so a locale's forms are taken from CLDR's English f
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache, lru_cache
+
+from pitchgen import patterns
 
 __all__ = [
     "DEFAULT_LOCALE",
@@ -104,7 +105,7 @@ def _span(start: dt.date, end: dt.date, locale: str | None) -> str:
 
 
 # The year in a CLDR date pattern, with the separator before it: "MMMM d, y" is "MMMM d".
-_YEAR = re.compile(r"[,\s]*\by+\b")
+_YEAR = patterns.compile(r"[,\s]*\by+\b")
 
 
 def _formatted(day: dt.date, width: str, locale: str | None, year: bool) -> str:
@@ -211,9 +212,11 @@ def _figure(amount: Decimal, whole: bool) -> str:
     return format_decimal(amount, "#,##0" if whole else "#,##0.00", locale=_loaded("en_US"))
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
+_SENTENCE_END = patterns.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])")
 # Where a long text may be cut and still read as a whole phrase: before a clause.
-_CLAUSE = re.compile(r",? so that |, which |, where |, while |, with |; |: | — | – |, and |, ")
+_CLAUSE = patterns.compile(
+    r",? so that |, which |, where |, while |, with |; |: | — | – |, and |, "
+)
 
 
 def gist(text: str, words: int = GIST_WORDS) -> str:

@@ -7,9 +7,9 @@ same once rendered but cannot start a heading, a link, a table, a code block or 
 
 from __future__ import annotations
 
-import re
 from functools import partial
 
+from pitchgen import patterns
 from pitchgen.content.formats import written_date
 from pitchgen.content.models import Content
 from pitchgen.content.templates import text_env
@@ -49,10 +49,10 @@ def _with_year(content: Content) -> bool:
 
 # Characters with a Markdown (or GitHub-flavoured) meaning anywhere in a line: emphasis, code,
 # links and images, raw HTML and autolinks, tables, strikethrough, entity references.
-_INLINE = re.compile(r"([\\`*_\[\]<|~&])")
+_INLINE = patterns.compile(r"([\\`*_\[\]<|~&])")
 # Markers with a meaning only at the start of a line: headings, quotes, list items, setext
 # underlines, thematic breaks, ordered lists.
-_LINE_START = re.compile(r"^(?:([#>+=-])|(\d+)([.)]))")
+_LINE_START = patterns.compile(r"^(?:([#>+=-])|(\d+)([.)]))")
 
 
 def _markdown_escape(text: str) -> str:

@@ -7,8 +7,8 @@ the ask writes it: it is a value of the ask's text, which the checks compare aga
 from __future__ import annotations
 
 import datetime as dt
-import re
 
+from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.checks.facts import Money, parse_facts
 from pitchgen.content.formats import clock, money
@@ -21,7 +21,7 @@ def in_our_form(ask: Ask, text: str) -> str:
     return _clock_in_our_form(ask, _money_in_our_form(ask, text))
 
 
-_HHMM = re.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|\s?(?:[AaPp]\.?[Mm]\b))")
+_HHMM = patterns.compile(r"(?<![\d:.,])([01]?\d|2[0-3]):([0-5]\d)(?![\d:]|\s?(?:[AaPp]\.?[Mm]\b))")
 
 
 def _clock_in_our_form(ask: Ask, text: str) -> str:
@@ -43,7 +43,7 @@ def _clock_in_our_form(ask: Ask, text: str) -> str:
 
 
 # A morning written on the 24-hour clock: "from 9:00 to 12:00" ends at noon, not midnight.
-_TO_NOON = re.compile(
+_TO_NOON = patterns.compile(
     r"(?<![\d:.,])(?:[5-9]|0[5-9]|1[01]):[0-5]\d\s*(?:to|until|till|-|–|—)\s*12:[0-5]\d(?![\d:]"
     r"|\s?[AaPp]\.?[Mm]\b)"
 )
@@ -54,7 +54,9 @@ def _twelve_hour(locale: str) -> bool:
 
 
 # Money needs a digit and a currency: a symbol, a code or a word ("4000 dollars").
-_MONEY_HINT = re.compile(r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|pound)))|[$€£¥₹]\s?\d")
+_MONEY_HINT = patterns.compile(
+    r"\d(?=.*(?:[$€£¥₹]|\b[A-Z]{3}\b|(?i:dollar|euro|pound)))|[$€£¥₹]\s?\d"
+)
 
 
 def _money_in_our_form(ask: Ask, text: str) -> str:

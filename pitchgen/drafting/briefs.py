@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from pitchgen import patterns
 from pitchgen.checks.coverage import sums_up
 from pitchgen.drafting.phrasing import shape
 
@@ -18,7 +19,7 @@ __all__ = ["MIN_WORDS", "brief", "briefs", "clause", "our_part", "purpose"]
 # Where an item may be cut: before a clause or a phrase that qualifies it, or a purpose ("to
 # attach to each invitation"). Never before "to the …" or "by" ("introductions to the reading
 # coaches", "introductions by email"), inside a name, nor inside a sentence of ours.
-_CUT = re.compile(
+_CUT = patterns.compile(
     r",\s+|\s+(?=(?:where|with|for|about|who|which|that|so|during|because|in|on|at|from)\s)"
     r"|\s+(?=to\s+(?!(?:the|a|an|your|our|their|its|each|every|all)\b)[a-z]+\b)",
     re.IGNORECASE,
@@ -26,10 +27,10 @@ _CUT = re.compile(
 # A brief says what the thing is, not only its kind ("a 30-minute call with your research
 # team", not "a 30-minute call").
 MIN_WORDS = 4
-_QUESTION = re.compile(r"\b(?:which|what|how|where|whom|when|whether)\b", re.IGNORECASE)
+_QUESTION = patterns.compile(r"\b(?:which|what|how|where|whom|when|whether)\b", re.IGNORECASE)
 # Never cut so little is left after it that the cut word dangles ("works with").
 _MIN_REST = 2
-_RELATIVE = re.compile(r"(?:where|who|that|which|whose)\s", re.IGNORECASE)
+_RELATIVE = patterns.compile(r"(?:where|who|that|which|whose)\s", re.IGNORECASE)
 _DETERMINERS = frozenset("a an the your our their its".split())  # noqa: SIM905
 
 
@@ -79,9 +80,11 @@ def briefs(items: list[str], named: str = "", listed: tuple[str, ...] = ()) -> l
 
 # An aside that gives examples ("from family reading nights … to pop-up libraries,"): a clause
 # that says what the project is drops it first.
-_ASIDE = re.compile(r",\s+(?:from|including|such as|like|e\.g\.)\s[^,;:]*,", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
-_RELATIVE_TAIL = re.compile(r",?\s+(?:where|who|which|whose|while|so that)\s.*$", re.IGNORECASE)
+_ASIDE = patterns.compile(r",\s+(?:from|including|such as|like|e\.g\.)\s[^,;:]*,", re.IGNORECASE)
+_SENTENCE = patterns.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_RELATIVE_TAIL = patterns.compile(
+    r",?\s+(?:where|who|which|whose|while|so that)\s.*$", re.IGNORECASE
+)
 
 
 def clause(text: str) -> str:
@@ -92,7 +95,7 @@ def clause(text: str) -> str:
     return _RELATIVE_TAIL.sub("", _ASIDE.sub(",", first)).rstrip(" ,;:")
 
 
-_PURPOSE = re.compile(r"\bso(?: that)? (?:we|our)\b[^,;:.]*", re.IGNORECASE)
+_PURPOSE = patterns.compile(r"\bso(?: that)? (?:we|our)\b[^,;:.]*", re.IGNORECASE)
 
 
 def purpose(text: str | None) -> str | None:
@@ -102,7 +105,7 @@ def purpose(text: str | None) -> str | None:
     return m[0].strip() if m and len(m[0].split()) >= MIN_WORDS else None
 
 
-_OURS = re.compile(r"^(?:We will|We'll|We would|We'd|We can)\b", re.IGNORECASE)
+_OURS = patterns.compile(r"^(?:We will|We'll|We would|We'd|We can)\b", re.IGNORECASE)
 
 
 def our_part(text: str | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from pitchgen import patterns
 from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.coverage import said_names, sums_up
 from pitchgen.checks.facts import parse_facts
@@ -131,7 +132,7 @@ def subject_line(ask: Ask, o: Outline) -> str:
     return next((s for s in candidates if _fits(s)), candidates[-1])
 
 
-_REMOTE = re.compile(r"\b(?:call|video|zoom|teams|meet|online|phone|webex)\b", re.IGNORECASE)
+_REMOTE = patterns.compile(r"\b(?:call|video|zoom|teams|meet|online|phone|webex)\b", re.IGNORECASE)
 
 
 def where(location: str, org: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from pitchgen import patterns
 from pitchgen.ask import Ask, Milestone
 from pitchgen.checks.wordstems import stems
 from pitchgen.drafting.outline import PAYMENT, THEIR_ANSWER, Outline, milestone_owner, reply_date
@@ -29,7 +30,7 @@ _DONE = {
 }  # fmt: skip
 DONE_WORDS = frozenset(_DONE)
 _DETERMINERS = frozenset("the a an our your their its this these his her".split())  # noqa: SIM905
-_DUE = re.compile(r"\s+(?:is\s+)?due\b.*$", re.IGNORECASE)
+_DUE = patterns.compile(r"\s+(?:is\s+)?due\b.*$", re.IGNORECASE)
 
 
 def task_owner(ask: Ask, m: Milestone) -> str:

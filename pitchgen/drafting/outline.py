@@ -1,32 +1,31 @@
 """What a template draft says, decided from the ask before any words are chosen: whom it
 greets, which dates bind the partner, when it asks for an answer, which items it names and
 which it summarises, and on which clock it gives proposed times. The words live in
-`prompts/fallback/`; every fact here is the ask's own.
+`prompts/fallback/`; every fact here is the ask's own. The dates and times are worked out in
+`pitchgen.drafting.dates`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from pitchgen.ask import Ask, Milestone
 from pitchgen.ask.suspicious import plain_part, suspicious_fields
-from pitchgen.checks.grounding import answer_by, partner_milestones
-from pitchgen.content.formats import (
-    clock,
-    full_date,
-    gist,
-    in_zone,
-    money,
-    spoken_clock,
-    written_date,
-    years_shown,
-    zone_label,
-    zone_name,
-)
+from pitchgen.checks.grounding import partner_milestones
+from pitchgen.content.formats import gist, money
 from pitchgen.drafting.asktext import in_our_form
+from pitchgen.drafting.dates import (
+    PAYMENT,
+    THEIR_ANSWER,
+    Slot,
+    meeting_slots,
+    milestone_owner,
+    partial_day,
+    reply_date,
+    with_year,
+)
 from pitchgen.drafting.phrasing import (
     bare,
     greeting_name,
@@ -38,52 +37,29 @@ from pitchgen.drafting.phrasing import (
     shape,
 )
 
-__all__ = ["EMAIL_ITEMS", "Outline", "Slot", "outline", "partner_milestones"]
+# The names of `dates` stay importable from here, where the email plan, the next steps, the
+# template draft and the follow-ups import them.
+__all__ = [
+    "EMAIL_ITEMS",
+    "NEED_WORDS",
+    "PAYMENT",
+    "SPOKEN_ITEMS",
+    "THEIR_ANSWER",
+    "Outline",
+    "Slot",
+    "amount",
+    "milestone_owner",
+    "outline",
+    "partial_day",
+    "partner_milestones",
+    "reply_date",
+    "with_year",
+]
 
 # An email names up to this many deliverables, benefits or dates; past it, it summarises.
 EMAIL_ITEMS = 3
 # A call script names this many of each aloud, the ones that matter most; the rest in writing.
 SPOKEN_ITEMS = 2
-# Whose a milestone is, by the one reading the checks share (ask.timeline.partner_milestones).
-_PLAINLY_OURS = re.compile(
-    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
-    r"[^.;]{0,40}\b(?:to|with)\b",
-    re.IGNORECASE,
-)
-THEIR_ANSWER = re.compile(
-    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
-    r"approv\w*|agree\w*|go/no-go)\b",
-    re.IGNORECASE,
-)
-
-
-PAYMENT = re.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
-
-
-def milestone_owner(ask: Ask, m: Milestone) -> str:
-    """Who a milestone falls to: "partner" for their answer (and their payment, when money is
-    asked of them), "sender" for what we hand them, "both" for the rest (the event itself)."""
-    if THEIR_ANSWER.search(m.milestone):
-        return "partner"
-    if ask.budget and ask.budget.partner_contribution > 0 and PAYMENT.search(m.milestone):
-        return "partner"
-    ours = _PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
-    return "sender" if ours else "both"
-
-
-@dataclass(frozen=True)
-class Slot:
-    """A proposed time on the meeting's clock (its zone named only where someone's clock
-    differs), ours in brackets where it differs, and the time as said aloud."""
-
-    day: str
-    time: str
-    spoken: str
-    zone: str | None
-    ours: str | None
-    ours_spoken: str | None
-
-
 # An organization named by what it is ("Institute for…") takes "the" inside a sentence.
 _GENERIC_HEADS = frozenset(
     """institute center centre coalition association alliance society council foundation
@@ -194,47 +170,6 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def reply_date(ask: Ask) -> tuple[dt.date, bool]:
-    """The day we ask for an answer, and whether it is asked *before* that day: the reply
-    date, or the first milestone the partner takes part in when the reply falls on or after it
-    (`pitchgen.grounding.answer_by`, the rule the checks hold drafts to)."""
-    how, day = answer_by(ask)
-    return day, how == "before"
-
-
-def _slots(ask: Ask) -> list[Slot]:
-    meeting = ask.meeting
-    if not meeting or not meeting.proposed_times:
-        return []
-    zone, ours, locale = meeting.time_zone, ask.sender.time_zone, ask.locale_tag
-    year = with_year(ask)
-    # With no named zone each time keeps its own offset: a converted time is no fact of the ask.
-    offsets = {t.utcoffset() for t in meeting.proposed_times}
-    slots = []
-    for moment in meeting.proposed_times:
-        here = in_zone(moment, zone) if zone else moment
-        mine = in_zone(moment, ours) if ours else None
-        theirs = spoken = None
-        if mine is not None and mine.utcoffset() != here.utcoffset():
-            theirs = f"{clock(mine, locale)} {zone_label(ours, locale)}"
-            spoken = f"{spoken_clock(mine, locale)} {zone_label(ours, locale)}"
-            if mine.date() != here.date():
-                theirs = f"{written_date(mine.date(), locale, year)}, {theirs}"
-                spoken = f"{written_date(mine.date(), locale, year)}, {spoken}"
-        named = zone_label(zone, locale) if zone else zone_name(here, None, locale)
-        slots.append(
-            Slot(
-                day=full_date(here.date(), locale, year),
-                time=clock(here, locale),
-                spoken=spoken_clock(here, locale),
-                zone=named if theirs or len(offsets) > 1 else None,
-                ours=theirs,
-                ours_spoken=spoken,
-            )
-        )
-    return slots
-
-
 def _items(ask: Ask, path: str, texts: list[str]) -> list[str]:
     """The listed texts that are not written around; `path` has `{}` for the index."""
     return [t for i, x in enumerate(texts) if (t := _clean(ask, path.format(i), x))]
@@ -296,7 +231,7 @@ def outline(ask: Ask) -> Outline:
         reply_day=day(reply),
         reply_index=sum(1 for m in ask.timeline if m.date <= reply),
         reply_before=before,
-        slots=_slots(ask),
+        slots=meeting_slots(ask),
         sender_name=_clean(ask, "sender.name", ask.sender.name) or "",
         sender_org=_clean(ask, "sender.organization", ask.sender.organization) or "",
         covers=covers.split("; ", 1)[0] if covers else None,
@@ -388,19 +323,6 @@ def _dated(ask: Ask, milestones: list[Milestone], day, vocab) -> list[tuple[str,
         )
         for m in milestones
     ]
-
-
-def partial_day(locale: str, year: bool = True):
-    return lambda d: written_date(d, locale, year)
-
-
-def with_year(ask: Ask) -> bool:
-    """Whether the drafts of `ask` write each date's year: only where its dates (milestones,
-    reply date, proposed times) fall in more than one year (`years_shown`)."""
-    days = [m.date for m in ask.timeline]
-    days += [ask.respond_by] if ask.respond_by else []
-    days += [t.date() for t in ask.meeting.proposed_times] if ask.meeting else []
-    return years_shown(days)
 
 
 def amount(ask: Ask, value: Decimal) -> str:

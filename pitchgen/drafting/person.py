@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from pitchgen import patterns
+
 __all__ = ["third_person"]
 
 _BRACKETS = frozenset("[]{}<>")
@@ -21,7 +23,7 @@ _ALWAYS = frozenset({"organization", "organisation"})
 _ROLES = frozenset(
     "director president chair chairperson ceo founder head principal dean editor".split()  # noqa: SIM905
 )
-_YOUR = re.compile(r"\b([Yy])our\s+([\w-]+)")
+_YOUR = patterns.compile(r"\b([Yy])our\s+([\w-]+)")
 
 
 def third_person(text: str, org: str | None = None) -> str:

@@ -13,6 +13,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Literal
 
+from pitchgen import patterns
+
 __all__ = [
     "Shape",
     "as_offer",
@@ -74,7 +76,7 @@ _COMMON_STARTS = (
     | IMPERATIVES
 )
 # Relationship text that says there is none: the drafts treat the partner as new.
-_NO_CONTACT = re.compile(
+_NO_CONTACT = patterns.compile(
     r"^\s*(?:none|n/?a|no(?:ne)?\s*(?:yet|so far)?|no (?:prior |previous |past )?"
     r"(?:contact|relationship|history|connection|ties)\b.*|(?:this is )?(?:a )?(?:first|cold)"
     r" (?:contact|outreach|approach)\b.*|(?:we )?(?:have )?never (?:worked|met|spoken)\b.*|"
@@ -82,7 +84,7 @@ _NO_CONTACT = re.compile(
     re.IGNORECASE,
 )
 # Past tense that opens a relationship written as a verb phrase ("Co-signed our letter").
-_PAST = re.compile(
+_PAST = patterns.compile(
     r"^(?:[a-z-]+ed|spoke|wrote|led|ran|gave|sent|took|met|made|joined|hosted|came|sat|"
     r"brought|built|paid|held|won|taught|shared|lent|sold|bought|did|saw)$",
     re.IGNORECASE,
@@ -123,7 +125,7 @@ _MONTHS = frozenset(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec""".split()  # noqa: SIM905
 )
-_NOUNISH = re.compile(r"(?:ing|ed|tion|sion|ment|ness|ship|ity|ance|ence|ies|ers|als)s?$")
+_NOUNISH = patterns.compile(r"(?:ing|ed|tion|sion|ment|ness|ship|ity|ance|ence|ies|ers|als)s?$")
 
 
 def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
@@ -150,7 +152,7 @@ def lower_first(text: str, common: frozenset[str] = frozenset()) -> str:
     return text
 
 
-_WORD = re.compile(r"(?<![.!?]\s)(?<!^)\b([a-z][a-z-]+)\b")
+_WORD = patterns.compile(r"(?<![.!?]\s)(?<!^)\b([a-z][a-z-]+)\b")
 
 
 def lower_case_words(texts: list[str]) -> frozenset[str]:
@@ -358,7 +360,9 @@ def split_ours(items: list[str]) -> tuple[list[str], list[str]]:
     return [i for i in items if i not in ours], ours
 
 
-_COSTS = re.compile(r"^(?P<thing>.+?)\s+(?:costs?|will cost|would cost)\s+(?P<figure>\S.*?)\.?$")
+_COSTS = patterns.compile(
+    r"^(?P<thing>.+?)\s+(?:costs?|will cost|would cost)\s+(?P<figure>\S.*?)\.?$"
+)
 
 
 def costed(text: str | None, figure: str) -> str | None:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from pitchgen import telemetry
+from pitchgen import patterns, telemetry
 from pitchgen.ask import Ask, Channel, vagueness_warnings
 from pitchgen.checks.grounding import blank_ask_text
 from pitchgen.checks.guards import unsafe_markup
@@ -75,7 +75,7 @@ def _log() -> logging.Logger:
 
 # What a re-ask echoes of a rejected reply: enough to fix, not enough to blow the context.
 ECHO_LIMIT = 6000
-_FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
+_FENCE = patterns.compile(r"^\s*```(?:json)?\s*\n(.*?)\n\s*```\s*$", re.DOTALL)
 _LEAK_WORDS = 8
 _PUNCTUATION = str.maketrans({c: " " for c in string.punctuation + "’‘“”"})
 

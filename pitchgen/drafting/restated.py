@@ -6,9 +6,9 @@ The call card and the email both say such items as the request itself, with the 
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
+from pitchgen import patterns
 from pitchgen.checks.facts import parse_facts
 from pitchgen.checks.figures import NUMBER_WORDS
 from pitchgen.checks.wordstems import stem, stems
@@ -86,7 +86,7 @@ def _need_terms(o: Outline, items: list[str], words: int) -> set | None:
     return _terms(gist(o.need, words))
 
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_TOKEN = patterns.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def _after_opening(text: str, n: int = 2) -> str:
@@ -103,7 +103,7 @@ def _after_opening(text: str, n: int = 2) -> str:
 
 # What a need is for, said after the thing it asks for ("… to collect litter from the water"),
 # up to where it says when or where (the items said instead give that).
-_INFINITIVE = re.compile(
+_INFINITIVE = patterns.compile(
     r"\bto\s+(?!(?:the|a|an|your|our|their|its|each|every|all|be)\b)[a-z]+\b.*?"
     r"(?=\s+(?:on|at|in|during|by|between|over)\s|[,;:.]|$)"
 )

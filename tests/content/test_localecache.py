@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pickle
+import tempfile
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -92,7 +93,7 @@ class _Planted:
 
 
 def test_only_a_folder_of_this_users_own_is_used(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(localecache.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
     folder = localecache.private_folder()
     assert folder == tmp_path / f"pitchgen-locales-{os.getuid()}"
     folder.chmod(0o777)  # others could plant a pickle there

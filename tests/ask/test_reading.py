@@ -1,0 +1,103 @@
+"""An ask read through LibYAML is the ask the pure-Python parser reads, and a document either
+refuses is refused with the pure-Python parser's words: every shared example, every generated
+ask written as YAML in several styles, and documents at the edges of YAML."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from strategies import ask_data
+
+from pitchgen.ask import reading
+from pitchgen.errors import InvalidInput
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = sorted(
+    [*(ROOT / "fixtures" / "asks").glob("*.yaml"), *(ROOT / "tests" / "data").rglob("*.yaml")]
+)
+
+EDGES = [
+    "a: 2027-03-04\nb: 2027-03-04T10:00:00-05:00\nc: 10:30\nd: 1:20:30\n",
+    "a: yes\nb: No\nc: on\nd: ~\ne: null\nf: .inf\ng: -.Inf\nh: .nan\ni: 0x1F\nj: 0o17\nk: 017\n",
+    "a: 1_000\nb: +12\nc: 1e3\nd: 6.02e+23\ne: '12'\nf: !!str 12\ng: !!binary aGVsbG8=\n",
+    "base: &b {x: 1, y: [1, 2]}\nother:\n  <<: *b\n  y: 3\nlist: [*b, *b]\n",
+    "folded: >\n  one\n  two\n\n  three\nliteral: |-\n  keep\n    indented\n\n",
+    'plain: a line\n  continued here\n  and here\nquoted: "tab\\there \\u00e9 \\x41 \\U0001F600"\n',
+    "nel: a\x85b\nls: a\u2028b\nps: a\u2029b\ncrlf: a\r\n  b\r\n",
+    "\ufeffbom: first\n",
+    "single: 'it''s'\nempty: ''\nspaces: '  lead and trail  '\n# a comment\n",
+    "? complex key\n: value\n? [1, 2]\n: list key\n",
+    "--- \na: 1\n...\n",
+    "a: 1\na: 2\n",  # duplicate key
+    "a: [1, 2\n",
+    "a: {b: 1\n",
+    "a:\n\t- tab\n",
+    "a: b: c\n",
+    "- a\nb: c\n",
+    "a: 1\n--- \nb: 2\n",
+    "a: *missing\n",
+    "a: !!python/object:os.system x\n",
+    "a: \x07bell\n",
+    "a: \ud7ff\ue000\ufffd\n",
+    "a: '\x01'\n",
+    'a: "\\q"\n',
+    "&a [*a]\n",
+    "%YAML 1.1\n---\na: 1\n",
+    "%YAML 2.0\n---\na: 1\n",
+    "a: |\n text\n  more\n less\n",
+    "'" + "k" * 1100 + "': v\n",
+    "",
+    "   \n# only a comment\n",
+]
+
+
+def _python(text: str) -> object:
+    """What the pure-Python parser makes of `text`: its data (as written out, so that the order
+    of keys counts too), or its error."""
+    try:
+        return ("data", repr(yaml.load(text, Loader=reading._DocumentLoader)))
+    except Exception as exc:
+        return ("error", str(exc))
+
+
+def _read(text: str) -> object:
+    """What `_yaml` makes of `text`, LibYAML first."""
+    try:
+        return ("data", repr(reading._yaml(text)))
+    except Exception as exc:
+        return ("error", str(exc))
+
+
+def test_libyaml_is_used_where_it_is_installed() -> None:
+    assert reading._FastLoader is not None
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_every_shared_document_reads_alike(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert _read(text) == _python(text)
+
+
+@pytest.mark.parametrize("text", EDGES)
+def test_documents_at_the_edges_read_or_fail_alike(text: str) -> None:
+    assert _read(text) == _python(text)
+
+
+def test_a_refused_document_is_reported_in_the_python_parsers_words() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        reading.read_document("a: 1\na: 2\n", "yaml")
+    assert (
+        caught.value.problems[0].message == "not valid YAML at line 2, column 1: duplicate key 'a'"
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(ask_data())
+def test_generated_asks_read_alike_in_every_style(data: dict) -> None:
+    for style in ({}, {"default_flow_style": True}, {"default_style": '"'}, {"width": 20}):
+        for unicode in (True, False):
+            text = yaml.safe_dump(data, allow_unicode=unicode, sort_keys=False, **style)
+            assert _read(text) == _python(text)
