@@ -1,12 +1,14 @@
 """The ask: pitchgen's input contract (shared/spec/ask.md), loaded from YAML or JSON.
 
-Every problem is reported at once by its path; nothing is truncated silently.
+Every problem is reported at once by its path; nothing is truncated silently. The types of
+its fields and their checks (limits, names, texts, addresses, zones, locales, currencies) are
+in `pitchgen.ask.fieldtypes`; the names other modules import from here are importable still.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
@@ -19,95 +21,52 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
-    ValidationInfo,
     field_validator,
 )
 from pydantic.functional_validators import model_validator
 
-from pitchgen.ask.addresses import email_address
+from pitchgen.ask.fieldtypes import (
+    DEFAULT_LOCALE,
+    ISO_4217,
+    LIST_LIMIT,
+    NAME_LIMIT,
+    TEXT_LIMIT,
+    HeaderName,
+    LocaleTag,
+    Name,
+    OptEmail,
+    OptHeaderName,
+    OptName,
+    OptText,
+    OptZone,
+    Text,
+    blank_to_none,
+    no_duplicates,
+    with_offset,
+)
 from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
-from pitchgen.ask.text import BoundedDate, BoundedDateTime, is_stored, text_problem
+from pitchgen.ask.text import BoundedDate, BoundedDateTime
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [
+    "ISO_4217",
+    "LIST_LIMIT",
     "MAX_DOCUMENT_BYTES",
+    "NAME_LIMIT",
+    "TEXT_LIMIT",
     "Ask",
     "Channel",
+    "HeaderName",
+    "Name",
+    "OptEmail",
+    "OptHeaderName",
+    "OptName",
+    "OptText",
     "load_ask",
     "parse_ask",
     "vagueness_warnings",
     "validate_ask",
 ]
-
-NAME_LIMIT = 200
-TEXT_LIMIT = 1000
-LIST_LIMIT = 10
-
-
-def _blank_to_none(value: Any) -> Any:
-    # Forms and spreadsheets send "" for a field left empty; an optional field treats it as absent.
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
-
-
-def _no_control_characters(value: str) -> str:
-    # Terminal escapes and bidi overrides could hide words from a reviewer (see safetext).
-    if problem := text_problem(value):
-        raise ValueError(problem)
-    return value
-
-
-Name = Annotated[
-    str, Field(min_length=1, max_length=NAME_LIMIT), AfterValidator(_no_control_characters)
-]
-Text = Annotated[
-    str, Field(min_length=1, max_length=TEXT_LIMIT), AfterValidator(_no_control_characters)
-]
-OptName = Annotated[Name | None, BeforeValidator(_blank_to_none)]
-
-
-def _header_name(value: str, info: ValidationInfo) -> str:
-    # Imported on use, like the email validator: most commands never build a header.
-    from pitchgen.ask.mailheaders import header_name_problem
-
-    if not is_stored(info) and (problem := header_name_problem(value)):
-        raise ValueError(problem)
-    return value
-
-
-# A name that becomes an email header's display name (From, To) and a calendar's CN.
-HeaderName = Annotated[Name, AfterValidator(_header_name)]
-OptHeaderName = Annotated[HeaderName | None, BeforeValidator(_blank_to_none)]
-OptText = Annotated[Text | None, BeforeValidator(_blank_to_none)]
-
-
-def _iana_zone(value: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # imported on use: CLI start-up
-
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"not an IANA time zone: {value!r} (e.g. America/New_York)") from None
-    return value
-
-
-OptZone = Annotated[
-    Annotated[str, Field(max_length=64), AfterValidator(_iana_zone)] | None,
-    BeforeValidator(_blank_to_none),
-]
-
-
-# Not pydantic's EmailStr: it loads email-validator (and package metadata) for every ask,
-# address or not, and CLI start-up pays for it; `email_address` imports it only when needed.
-Email = Annotated[str, Field(max_length=NAME_LIMIT), AfterValidator(email_address)]
-OptEmail = Annotated[Email | None, BeforeValidator(_blank_to_none)]
-
-
-def _no_duplicates(values: list) -> list:
-    if len(set(values)) != len(values):
-        raise ValueError("lists a value twice")
-    return values
 
 
 class Channel(StrEnum):
@@ -217,33 +176,12 @@ class Budget(_Strict):
         return code
 
 
-def _bcp47(value: str) -> str:
-    # Imported on use: Babel's locale data costs start-up time, and most asks have no locale.
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        Locale.parse(value, sep="-")
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise ValueError(f"not a known BCP 47 locale tag: {value!r} (e.g. en-US, en-GB)") from None
-    return value
-
-
-LocaleTag = Annotated[str, Field(max_length=35), AfterValidator(_bcp47)]
-DEFAULT_LOCALE = "en-US"
-
-
-def _with_offset(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"needs a UTC offset: '{value.isoformat()}' (add +00:00 or Z)")
-    return value
-
-
 class Meeting(_Strict):
     duration_minutes: Annotated[int, Field(ge=15, le=180)] = 30
     location: OptText = None
     time_zone: OptZone = None  # IANA name: proposed times are written on this clock
     proposed_times: Annotated[
-        list[Annotated[BoundedDateTime, AfterValidator(_with_offset)]],
+        list[Annotated[BoundedDateTime, AfterValidator(with_offset)]],
         Field(max_length=LIST_LIMIT),
     ] = []
 
@@ -260,8 +198,8 @@ class Ask(_Strict):
     meeting: Meeting | None = None
     tone: Tone = Tone.warm
     # None is en-US: an ask that names no locale serializes as it did before the field existed.
-    locale: Annotated[LocaleTag | None, BeforeValidator(_blank_to_none)] = None
-    channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(_no_duplicates)] = list(
+    locale: Annotated[LocaleTag | None, BeforeValidator(blank_to_none)] = None
+    channels: Annotated[list[Channel], Field(min_length=1), AfterValidator(no_duplicates)] = list(
         Channel
     )
 
@@ -286,19 +224,6 @@ class Ask(_Strict):
     def reply_date(self) -> date:
         """The date we need an answer by: `respond_by`, else the first milestone."""
         return self.respond_by or self.timeline[0].date
-
-
-# Currencies in use (ISO 4217, 2024), held as data so an unknown code is named at once.
-ISO_4217 = frozenset(
-    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN
-    BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD
-    FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY
-    KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP
-    MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR
-    RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
-    TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR
-    ZMW ZWG""".split()  # noqa: SIM905 - a table, easier to read as one
-)
 
 
 # --- loading -------------------------------------------------------------------------------
