@@ -9,10 +9,11 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["open_own", "private_folder", "write_whole"]
+__all__ = ["STALE_AFTER", "open_own", "private_folder", "prune", "write_whole"]
 
 
 def private_folder(kind: str) -> Path | None:
@@ -47,9 +48,15 @@ def open_own(path: Path) -> BinaryIO:
     return os.fdopen(fd, "rb")
 
 
-def write_whole(path: Path, data: bytes) -> None:
+# A kept file no process has rewritten for this long is taken to be of a Python or Babel no
+# longer used here; one still in use is only written again, once.
+STALE_AFTER = 30 * 24 * 3600
+
+
+def write_whole(path: Path, data: bytes, now: float | None = None) -> None:
     """`data` as `path`, whole or not at all: another process may read it the moment it is
-    there. A file that cannot be written is left as it was."""
+    there. A file that cannot be written is left as it was. A file is written when none fits
+    (after an upgrade, say), and then the folder's stale files go (`prune`)."""
     try:
         out = tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False)  # noqa: SIM115
     except OSError:
@@ -60,3 +67,22 @@ def write_whole(path: Path, data: bytes) -> None:
         os.replace(out.name, path)
     except OSError:
         Path(out.name).unlink(missing_ok=True)
+        return
+    prune(path, time.time() if now is None else now)
+
+
+def prune(kept: Path, now: float) -> None:
+    """Remove the files beside `kept` last written more than `STALE_AFTER` before `now`: each
+    is named by the versions that wrote it, so an upgrade would otherwise leave the old ones in
+    the temp directory for good (and a write cut short, its temporary file)."""
+    try:
+        entries = list(os.scandir(kept.parent))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            stale = entry.stat(follow_symlinks=False).st_mtime < now - STALE_AFTER
+            if stale and entry.name != kept.name:
+                os.unlink(entry.path)
+        except OSError:
+            continue  # gone already, or not ours to remove: only slower, never an error

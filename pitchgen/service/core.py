@@ -153,6 +153,13 @@ class Service(Reviewing):
 
         return draft(ask, channels, settings=self.settings, llm=llm)
 
+    def asks_model(self, llm: LLMMode | None = None) -> bool:
+        """Whether drafting in model mode `llm` (default: the settings') asks a model at all,
+        rather than writing every draft from the templates."""
+        from pitchgen.drafting.pipeline import llm_fallback_reason
+
+        return llm_fallback_reason(llm or self.settings.llm, self.settings) is None
+
     def save(
         self,
         ask: Ask,

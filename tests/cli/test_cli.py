@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import re
@@ -158,3 +159,22 @@ def test_at_a_terminal_each_draft_is_a_panel_with_its_checks():
     assert "╭─ Email · template (llm_off)" in shown
     assert "✓ names_partner (must)" in shown
     assert "[bold]Summit[/bold]" in shown  # text from the ask is never read as markup
+
+
+@pytest.mark.parametrize(("mode", "collecting"), [("off", False), ("replay", True)])
+def test_the_collector_waits_while_a_draft_loads_but_not_through_model_calls(
+    capsys, monkeypatch, mode: str, collecting: bool
+):
+    from pitchgen.service import Service
+
+    seen: list[bool] = []
+    real = Service.draft
+
+    def draft(self, ask, channels=None, *, llm=None):
+        seen.append(gc.isenabled())
+        return real(self, ask, channels, llm="off")
+
+    monkeypatch.setattr(Service, "draft", draft)
+    code, _, _ = run(capsys, "draft", str(SUMMIT), "--llm", mode, "--no-save")
+    assert (code, seen) == (0, [collecting])
+    assert gc.isenabled()
