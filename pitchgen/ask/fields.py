@@ -20,7 +20,7 @@ def ask_texts(ask: Ask) -> tuple[str, ...]:
 
     def walk(value: object) -> None:
         if isinstance(value, BaseModel):
-            for name in type(value).model_fields:
+            for name in _field_names(type(value)):
                 walk(getattr(value, name))
         elif isinstance(value, list):
             for item in value:
@@ -30,3 +30,15 @@ def ask_texts(ask: Ask) -> tuple[str, ...]:
 
     walk(ask)
     return tuple(out)
+
+
+_FIELD_NAMES: dict[type[BaseModel], tuple[str, ...]] = {}
+
+
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """`model.model_fields`, in order, read once per class: pydantic serves that attribute
+    through a descriptor on every read, a dozen times per ask here."""
+    names = _FIELD_NAMES.get(model)
+    if names is None:
+        names = _FIELD_NAMES[model] = tuple(model.model_fields)
+    return names

@@ -26,6 +26,21 @@ def _syllables(word: str) -> int:
     return max(count, 1)
 
 
+class _Syllables(dict):
+    """`_SYLLABLES[word]` is `_syllables(word.lower())`, kept once read: one dict lookup in C
+    a word, where lower() and the LRU cache's wrapper cost two calls. Emptied at the LRU
+    cache's size."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 8192:
+            self.clear()
+        value = self[word] = _syllables(word.lower())
+        return value
+
+
+_SYLLABLES = _Syllables()
+
+
 def grade_level(text: str) -> float:
     """Flesch-Kincaid grade. A line break ends a sentence too: a greeting and a signature are
     not run-on sentences. Addresses and links are not words a reader sounds out."""
@@ -35,5 +50,5 @@ def grade_level(text: str) -> float:
     if not words:
         return 0.0
     sentences = sum(1 for s in _FK_BREAK.split(text) if _FK_WORD.search(s)) or 1
-    syllables = sum(map(_syllables, map(str.lower, words)))
+    syllables = sum(map(_SYLLABLES.__getitem__, words))
     return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59

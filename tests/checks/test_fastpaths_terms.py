@@ -1,16 +1,19 @@
 """The coverage and call-to-action fast paths give what the plain way gives: the best window of
 sentences found without reading past one that holds all the draft has of an item, and a
 sentence's request test on the draft's lower case, the words of each sentence read from the
-whole draft, a word's stem kept in a plain dict."""
+whole draft, a word's stem and syllables kept in a plain dict, an ask's texts pre-tested for
+suspicious text all at once."""
 
 from __future__ import annotations
 
 import random
 from itertools import pairwise
 
+from pitchgen.ask.suspicious import _hinted
 from pitchgen.checks import cta
 from pitchgen.checks.coverage import DraftTerms
 from pitchgen.checks.facts import lower
+from pitchgen.checks.readability import _SYLLABLES, _syllables
 from pitchgen.checks.wordstems import STEMS, sentence_words, stem, words
 
 
@@ -72,3 +75,23 @@ def test_the_words_of_each_sentence_are_those_read_alone() -> None:
         spans += [(a, b) for a, b in [sorted(rng.sample(range(len(text) + 1), 2))]]
         assert sentence_words(text, spans) == [words(text[a:b]) for a, b in spans], text
         assert set(map(STEMS.__getitem__, words(text))) == set(map(stem, words(text)))
+
+
+HINTS = ("todo", "ToDo", "act as", "act\nas", "you are now", "lorem", "x:", "<b>", "{{", "#",
+         "İgnore", "ıgnore", "K", "ſ", "plain", "words", "to", "do", "\n", " ")  # fmt: skip
+
+
+def test_an_asks_texts_joined_are_hinted_where_one_of_them_is() -> None:
+    rng = random.Random(9)
+    hinted = 0
+    for _ in range(6000):
+        texts = ["".join(rng.choice(HINTS) for _ in range(rng.randint(0, 4))) for _ in range(3)]
+        if any(map(_hinted, texts)):
+            hinted += 1
+            assert _hinted("\n".join(texts)), texts
+    assert hinted > 1000
+
+
+def test_syllables_by_the_dict_are_by_the_function() -> None:
+    for word in words(" ".join([*WORDS, "Élan", "NAME", "table", "Ça", "queue", "rhythm"])):
+        assert _SYLLABLES[word] == _syllables(word.lower())
