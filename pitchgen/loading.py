@@ -14,17 +14,30 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["lasting"]
+__all__ = ["lasting", "resume"]
+
+# For each `lasting()` block open, whether the collector ran before it.
+_ran_before: list[bool] = []
 
 
 @contextmanager
 def lasting() -> Iterator[None]:
     """Pause the collector while the block runs; then freeze what exists and resume it."""
     was_enabled = gc.isenabled()
+    _ran_before.append(was_enabled)
     gc.disable()
     try:
         yield
     finally:
+        _ran_before.pop()
         gc.freeze()
         if was_enabled:
             gc.enable()
+
+
+def resume() -> None:
+    """Let the collector run again inside `lasting()` where it ran before the block: for work
+    that is not loading and may take long (a model's answer). A collector its caller had
+    paused stays paused."""
+    if _ran_before and _ran_before[0]:
+        gc.enable()

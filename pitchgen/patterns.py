@@ -9,8 +9,11 @@ hands it straight to the engine, as `re.compile` itself ends by doing (`_sre.com
 
 What is kept is checked when it is written: the pattern built from it must equal the one
 `re.compile` made (patterns compare their flags, source and code) and have the same groups.
-The file is named by Python's version and the engine's, so no other Python reads it; a file
-that is missing, foreign or broken only means compiling afresh.
+The file is named by Python's version and the engine's, so no other Python reads it, and is
+read back only whole and unaltered (its digest), with groups the code can hold: the engine
+does not check every word of the code it is given, and a damaged word could crash it. So the
+file is trusted as Python's own bytecode cache is: a file this user wrote and no one else may
+write. One that is missing, foreign, altered or broken only means compiling afresh.
 
 Only patterns fixed in the source go through here (module constants, patterns made once from
 them), never one built from an ask's text: the file would only grow.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import _sre  # the engine: what `re.compile` hands the code it generates to
 import atexit
+import hashlib
 import marshal
 import re
 import sys
@@ -36,6 +40,8 @@ __all__ = ["compile"]
 
 # Entries a file holds at most: an edited pattern leaves its old source behind.
 _LIMIT = 2048
+# The digest the file starts with, of what follows it.
+_DIGEST = 16
 # Patterns this process compiled afresh, written for the next one when it exits.
 _fresh: dict[tuple[Any, int], re.Pattern] = {}
 _lock = threading.Lock()
@@ -45,7 +51,7 @@ def compile(source: AnyStr, flags: int = 0) -> re.Pattern[AnyStr]:
     """`re.compile(source, flags)`, from what an earlier process kept where it can be."""
     key = (source, int(flags))
     kept = _kept().get(key)
-    if kept is not None:
+    if kept is not None and _sane(*kept):
         try:
             return _sre.compile(source, *_unpacked(*kept))
         except (TypeError, ValueError, RuntimeError, OverflowError):
@@ -66,7 +72,7 @@ def keep(folder: Path | None = None) -> None:
         _fresh.clear()
     if path is None or not fresh:
         return
-    entries = dict(_kept(folder))
+    entries = _read(path)  # as it is now: other processes may have written since this one began
     if len(entries) + len(fresh) > _LIMIT:
         entries = {}
     for key, pattern in fresh:
@@ -77,7 +83,7 @@ def keep(folder: Path | None = None) -> None:
         data = marshal.dumps(entries)
     except ValueError:  # a value marshal cannot write: nothing is kept
         return
-    privatefiles.write_whole(path, data)
+    privatefiles.write_whole(path, _digest(data) + data)
 
 
 def _engine_input(source: str, flags: int, pattern: re.Pattern[str]) -> tuple | None:
@@ -106,14 +112,35 @@ def _unpacked(flags: int, code: bytes, *groups: Any) -> tuple:
     return (flags, array("I", code).tolist(), *groups)
 
 
+def _sane(flags: Any, code: Any, groups: Any, groupindex: Any, indexgroup: Any) -> bool:
+    """Whether an entry has the shape `_engine_input` writes, with no more groups than its code
+    can mark (the engine sizes each match by `groups`, unchecked)."""
+    if not (isinstance(code, bytes) and isinstance(groups, int) and isinstance(flags, int)):
+        return False
+    if not (isinstance(groupindex, dict) and isinstance(indexgroup, tuple)):
+        return False
+    fits = 0 <= groups <= len(code) // 8 and len(indexgroup) == groups + 1
+    return fits and all(isinstance(i, int) and 0 < i <= groups for i in groupindex.values())
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_DIGEST).digest()
+
+
 @cache
 def _kept(folder: Path | None = None) -> dict[tuple[str, int], Any]:
     path = _path(folder)
-    if path is None:
-        return {}
+    return {} if path is None else _read(path)
+
+
+def _read(path: Path) -> dict[tuple[str, int], Any]:
+    """The entries the file holds, if it is this user's own, whole and unaltered; else none."""
     try:
         with privatefiles.open_own(path) as file:
-            found = marshal.loads(file.read())  # noqa: S302 - this user's own (`open_own`)
+            data = file.read()
+        if len(data) <= _DIGEST or _digest(data[_DIGEST:]) != data[:_DIGEST]:
+            return {}
+        found = marshal.loads(data[_DIGEST:])  # noqa: S302 - this user's own (`open_own`)
     except (OSError, EOFError, ValueError, TypeError):
         return {}
     return found if isinstance(found, dict) else {}

@@ -21,14 +21,25 @@ def private_folder(kind: str) -> Path | None:
     this user's that no one else may read or write."""
     if not hasattr(os, "getuid"):
         return None
-    folder = Path(tempfile.gettempdir()) / f"pitchgen-{kind}-{os.getuid()}"
     try:
+        # With no temp directory it can write, `tempfile` names the working directory (a
+        # container's data volume, say) or raises: no cache, then.
+        temp = tempfile.gettempdir()
+        if temp not in _temp_dirs() and os.path.samefile(temp, os.getcwd()):
+            return None
+        folder = Path(temp) / f"pitchgen-{kind}-{os.getuid()}"
         folder.mkdir(mode=stat.S_IRWXU, exist_ok=True)
         found = os.lstat(folder)
     except OSError:
         return None
     mine = found.st_uid == os.getuid() and stat.S_ISDIR(found.st_mode)
     return folder if mine and stat.S_IMODE(found.st_mode) == stat.S_IRWXU else None
+
+
+def _temp_dirs() -> set[str]:
+    """Where `tempfile` looks before it settles for the working directory."""
+    named = (os.environ.get(name) for name in ("TMPDIR", "TEMP", "TMP"))
+    return {d for d in named if d} | {"/tmp", "/var/tmp", "/usr/tmp"}  # noqa: S108 - its list
 
 
 def open_own(path: Path) -> BinaryIO:

@@ -58,18 +58,62 @@ def test_a_kept_pattern_is_the_one_re_compile_makes(folder) -> None:
         _same(made, re.compile(source, flags))
 
 
+def _signed(entries: object) -> bytes:
+    data = marshal.dumps(entries)
+    return patterns._digest(data) + data
+
+
+def _read_back(kept, data: bytes, source: str, flags: int) -> bool:
+    """Whether `source` was read back from `data` kept (else compiled afresh)."""
+    kept.write_bytes(data)
+    patterns._kept.cache_clear()
+    patterns._fresh.clear()
+    _same(patterns.compile(source, flags), re.compile(source, flags))
+    return not patterns._fresh
+
+
 def test_a_broken_file_only_means_compiling_afresh(folder) -> None:
     source, flags = SOURCES[0]
     patterns.compile(source, flags)
     patterns.keep()
     (kept,) = folder.iterdir()
-    # Code the engine refuses (an op code it does not have).
-    no_code = {(source, int(flags)): (int(flags), array("I", [99999, 7]).tobytes(), 0, {}, (None,))}
-    odd = (b"not marshal", kept.read_bytes()[:-9], marshal.dumps([1]), marshal.dumps(no_code))
+    whole = kept.read_bytes()
+    assert _read_back(kept, whole, source, flags)
+    key = (source, int(flags))
+    # Code the engine refuses (an op code it does not have), kept with its digest.
+    no_code = {key: (int(flags), array("I", [99999, 7]).tobytes(), 0, {}, (None,))}
+    odd = (b"not marshal", whole[:-9], _signed([1]), _signed(no_code), whole[16:])
     for broken in odd:
-        kept.write_bytes(broken)
-        patterns._kept.cache_clear()
-        _same(patterns.compile(source, flags), re.compile(source, flags))
+        assert not _read_back(kept, broken, source, flags)
+
+
+def test_an_altered_file_is_never_handed_to_the_engine(folder) -> None:
+    # The engine takes code it does not fully check: one word changed in a literal makes a
+    # pattern that matches otherwise, and a word changed elsewhere may crash the process.
+    source, flags = r"confirm", 0
+    patterns.compile(source, flags)
+    patterns.keep()
+    (kept,) = folder.iterdir()
+    whole = kept.read_bytes()
+    at = whole.index(array("I", [ord("f")]).tobytes(), 16)
+    altered = whole[:at] + array("I", [ord("x")]).tobytes() + whole[at + 4 :]
+    assert not _read_back(kept, altered, source, flags)
+
+
+def test_an_entry_with_more_groups_than_its_code_marks_is_not_read(folder) -> None:
+    # The engine sizes every match by the groups it is told: a billion would ask for gigabytes.
+    source, flags = SOURCES[4]
+    made = patterns._engine_input(source, flags, re.compile(source, flags))
+    flags_in, code, groups, groupindex, indexgroup = made
+    for odd in ((flags_in, code, 10**9, groupindex, indexgroup),
+                (flags_in, code, groups, {"x": 5}, indexgroup),
+                (flags_in, code, groups + 1, groupindex, indexgroup)):  # fmt: skip
+        assert not _read_back(folder_file(folder), _signed({(source, flags): odd}), source, flags)
+
+
+def folder_file(folder):
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / patterns._path(folder).name
 
 
 def test_a_file_others_may_write_is_never_read(folder) -> None:

@@ -4,9 +4,10 @@ upgrade leaves behind removed when a new one is written."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
-from pitchgen.privatefiles import STALE_AFTER, open_own, write_whole
+from pitchgen.privatefiles import STALE_AFTER, open_own, private_folder, write_whole
 
 NOW = 2_000_000_000.0
 
@@ -40,3 +41,23 @@ def test_a_file_that_cannot_be_written_removes_nothing(tmp_path: Path) -> None:
     write_whole(taken, b"new", now=NOW)
     assert old.exists() and taken.is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.pickle", "b.pickle"]
+
+
+def test_no_folder_when_no_temp_directory_can_be_written(tmp_path, monkeypatch) -> None:
+    def nowhere() -> str:
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", nowhere)
+    assert private_folder("patterns") is None
+
+
+def test_the_working_directory_is_never_taken_for_the_temp_directory(tmp_path, monkeypatch):
+    # tempfile's last resort when no temp directory can be written: a container's data volume.
+    for name in ("TMPDIR", "TEMP", "TMP"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path))
+    assert private_folder("patterns") is None
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # named as the temp directory: used
+    assert private_folder("patterns") == tmp_path / f"pitchgen-patterns-{os.getuid()}"

@@ -237,10 +237,11 @@ class DraftTerms:
     @lazy
     def windows(self) -> list[set[str]]:
         """The stems of each run of WINDOW sentences (fewer when the draft is shorter)."""
-        return [
-            set().union(*self.sentences[i : i + WINDOW])
-            for i in range(max(1, len(self.sentences) - WINDOW + 1))
-        ]
+        found = self.sentences
+        if len(found) <= WINDOW:
+            return [set().union(*found)]
+        # Each window is its first sentence's set joined with the next ones, mapped in C.
+        return list(map(set.union, *(found[i:] for i in range(WINDOW))))
 
     def best_window(self, roots: set[str]) -> set[str]:
         """The most of `roots` that stand within WINDOW sentences of each other (the first

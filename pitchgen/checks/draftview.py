@@ -110,7 +110,7 @@ class Draft:
         names = (self.ask.sender.organization, self.ask.sender.name,
                  self.ask.partner.organization, self.ask.partner.contact_name)  # fmt: skip
         spans = []
-        for name in {n for n in names if n and any(c.isdigit() for c in n)}:
+        for name in {n for n in names if n and any(map(str.isdigit, n))}:
             folded = fold(straight_quotes(name))
             start = self.text.find(folded)
             while start != -1:

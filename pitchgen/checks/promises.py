@@ -15,7 +15,7 @@ from pitchgen import patterns
 from pitchgen.ask import Ask
 from pitchgen.ask.memo import per_ask
 from pitchgen.checks.needles import plain_case
-from pitchgen.checks.textindex import matches_at
+from pitchgen.checks.textindex import LOWER_LATIN1, matches_at
 from pitchgen.checks.wordstems import stem, stems, words
 
 __all__ = ["invented_promises"]
@@ -117,7 +117,10 @@ def _promises(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
     """`pattern.finditer(text)`, tried only where a promise can start, at "we", "I" or "you"
     as a word: a case-blind pattern led by a word boundary is otherwise tried at every
     character, half a million instructions on a draft."""
-    low = text if text.islower() else text.lower()
+    try:  # Latin-1 text by a byte table, where islower() alone reads every character
+        low = text.encode("latin-1").translate(LOWER_LATIN1).decode("latin-1")
+    except UnicodeEncodeError:
+        low = text if text.islower() else text.lower()
     if len(low) != len(text) or not plain_case(text):
         return list(pattern.finditer(text))
     try:  # word characters kept, every other character a space, offsets kept

@@ -3,7 +3,6 @@ the plain reading of a common call (`pitchgen.cli.quick`): nothing here imports 
 
 from __future__ import annotations
 
-import gc
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -48,7 +47,9 @@ def draft(
     if service.asks_model(llm):
         # The collector waits while the command loads (`pitchgen.loading`), not through model
         # calls that may take minutes, retries and re-asks: their garbage is collected as usual.
-        gc.enable()
+        from pitchgen.loading import resume
+
+        resume()
     result = service.draft(ask, channel or None, llm=llm)
     if partner is not None:
         # The over-asking guard reads the store, open already for the partner's entry: its

@@ -2,7 +2,8 @@
 sentences found without reading past one that holds all the draft has of an item, and a
 sentence's request test on the draft's lower case, the words of each sentence read from the
 whole draft, a word's stem and syllables kept in a plain dict, an ask's texts pre-tested for
-suspicious text all at once."""
+suspicious text all at once, the windows of sentences joined in C, promises sought in a
+Latin-1 draft lowered by its table."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from itertools import pairwise
 
 from pitchgen.ask.suspicious import _hinted
 from pitchgen.checks import cta
-from pitchgen.checks.coverage import DraftTerms
+from pitchgen.checks.coverage import WINDOW, DraftTerms
 from pitchgen.checks.facts import lower
+from pitchgen.checks.promises import _PROMISE, _promises
 from pitchgen.checks.readability import _SYLLABLES, _syllables
 from pitchgen.checks.wordstems import STEMS, sentence_words, stem, words
 
@@ -95,3 +97,30 @@ def test_an_asks_texts_joined_are_hinted_where_one_of_them_is() -> None:
 def test_syllables_by_the_dict_are_by_the_function() -> None:
     for word in words(" ".join([*WORDS, "Élan", "NAME", "table", "Ça", "queue", "rhythm"])):
         assert _SYLLABLES[word] == _syllables(word.lower())
+
+
+def test_the_windows_are_each_run_of_sentences_joined() -> None:
+    rng = random.Random(10)
+    for n in range(9):
+        sentences = [set(rng.sample("abcdefgh", rng.randint(0, 4))) for _ in range(n)]
+        terms = DraftTerms("", [], [])
+        terms.sentences = sentences
+        plain = [set().union(*sentences[i : i + WINDOW]) for i in range(max(1, n - WINDOW + 1))]
+        assert terms.windows == plain
+
+
+def test_promises_found_on_a_latin1_draft_are_those_the_pattern_finds() -> None:
+    rng, found = random.Random(11), 0
+    for _ in range(3000):
+        text = " ".join(rng.choice(PROMISES) for _ in range(8))
+        for variant in (text, text.lower()):
+            got = [m.span() for m in _promises(_PROMISE, variant)]
+            assert got == [m.span() for m in _PROMISE.finditer(variant)], variant
+            found += bool(got)
+    assert found > 500
+
+
+PROMISES = (  # noqa: SIM905 - a table, easier to read as one
+    "We we I i you You'll we'd I’d will also gladly cover send the slides get a seat travel "
+    "WE YOU É é ß — İ K x_we ."
+).split()

@@ -178,3 +178,22 @@ def test_the_collector_waits_while_a_draft_loads_but_not_through_model_calls(
     code, _, _ = run(capsys, "draft", str(SUMMIT), "--llm", mode, "--no-save")
     assert (code, seen) == (0, [collecting])
     assert gc.isenabled()
+
+
+def test_a_collector_the_caller_paused_stays_paused(capsys, monkeypatch):
+    from pitchgen.service import Service
+
+    seen: list[bool] = []
+    real = Service.draft
+
+    def draft(self, ask, channels=None, *, llm=None):
+        seen.append(gc.isenabled())
+        return real(self, ask, channels, llm="off")
+
+    monkeypatch.setattr(Service, "draft", draft)
+    gc.disable()
+    try:
+        code, _, _ = run(capsys, "draft", str(SUMMIT), "--llm", "replay", "--no-save")
+        assert (code, seen, gc.isenabled()) == (0, [False], False)
+    finally:
+        gc.enable()
