@@ -57,10 +57,18 @@ if yaml.__with_libyaml__:
     _FastLoader.yaml_constructors = dict(_DocumentLoader.yaml_constructors)
 
 
+def _libyaml_reads_alike(text: str) -> bool:
+    """Whether LibYAML reads `text` as the Python parser does, or else refuses it too. LibYAML
+    takes a tab where the Python parser refuses one (`a:\tb`, `{a:\t1}`, `a: x\ty`, a tab
+    after a value) and reads a BOM after the first character otherwise: such a text is left to
+    the Python parser, so whether an ask is accepted never depends on how PyYAML was built."""
+    return "\t" not in text and "\ufeff" not in text[1:]
+
+
 def _yaml(text: str) -> Any:
-    """The data in `text`: parsed by LibYAML where it is installed; a text it does not take is
-    parsed again in Python, whose words report the problem, as before."""
-    if _FastLoader is not None:
+    """The data in `text`: parsed by LibYAML where it is installed and reads it alike; a text
+    it does not take is parsed again in Python, whose words report the problem, as before."""
+    if _FastLoader is not None and _libyaml_reads_alike(text):
         try:
             return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - SafeConstructor only
         except Exception:  # noqa: S110 - parsed again below: its problem, reported as it was

@@ -11,17 +11,18 @@ from pitchgen import patterns
 from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask, Milestone
 
-__all__ = ["answer_by", "our_milestones", "partner_milestones"]
+__all__ = ["PLAINLY_OURS", "THEIR_ANSWER", "answer_by", "our_milestones", "partner_milestones"]
 
 # A milestone is plainly ours when its text says we do it, or that something goes to them.
-_OURS = patterns.compile(
+# The template drafts (`pitchgen.drafting.dates`) read whose a milestone is by these two too.
+PLAINLY_OURS = patterns.compile(
     r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
     r"[^.;]{0,40}\b(?:to|with)\b",
     re.IGNORECASE,
 )
 # A milestone that is the partner's answer itself (a decision, a confirmation) is what we ask
 # for, not an event they take part in.
-_ANSWER = patterns.compile(
+THEIR_ANSWER = patterns.compile(
     r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
     r"approv\w*|agree\w*|go/no-go)\b",
     re.IGNORECASE,
@@ -39,8 +40,8 @@ def partner_milestones(ask: Ask) -> list[Milestone]:
     return [
         m
         for m in ask.timeline
-        if not (_OURS.search(m.milestone) or sender in m.milestone.lower())
-        and not _ANSWER.search(m.milestone)
+        if not (PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower())
+        and not THEIR_ANSWER.search(m.milestone)
     ]
 
 
@@ -57,4 +58,6 @@ def answer_by(ask: Ask) -> tuple[str, date]:
 def our_milestones(ask: Ask) -> list[Milestone]:
     """The milestones that are plainly ours (see `partner_milestones`): what we owe by a date."""
     sender = ask.sender.organization.lower()
-    return [m for m in ask.timeline if _OURS.search(m.milestone) or sender in m.milestone.lower()]
+    return [
+        m for m in ask.timeline if PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower()
+    ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from pitchgen import patterns
 from pitchgen.ask import Ask, Milestone
+from pitchgen.ask.timeline import PLAINLY_OURS, THEIR_ANSWER
 from pitchgen.checks.grounding import answer_by
 from pitchgen.content.formats import (
     clock,
@@ -35,19 +36,8 @@ __all__ = [
     "with_year",
 ]
 
-# Whose a milestone is, by the one reading the checks share (ask.timeline.partner_milestones).
-_PLAINLY_OURS = patterns.compile(
-    r"\b(?:we|our|ours|us)\b|\b(?:sent|send|shared|share|delivered|mailed|emailed|given)\b"
-    r"[^.;]{0,40}\b(?:to|with)\b",
-    re.IGNORECASE,
-)
-THEIR_ANSWER = patterns.compile(
-    r"\b(?:decision|decide|confirm\w*|repl\w*|respon\w*|answer|rsvp|commit\w*|sign[- ]?off|"
-    r"approv\w*|agree\w*|go/no-go)\b",
-    re.IGNORECASE,
-)
-
-
+# Whose a milestone is: by `PLAINLY_OURS` and `THEIR_ANSWER`, the one reading of it the ask's
+# plan (`pitchgen.ask.timeline`) and so the checks use too; only money is read here alone.
 PAYMENT = patterns.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
 
 
@@ -58,7 +48,7 @@ def milestone_owner(ask: Ask, m: Milestone) -> str:
         return "partner"
     if ask.budget and ask.budget.partner_contribution > 0 and PAYMENT.search(m.milestone):
         return "partner"
-    ours = _PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
+    ours = PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
     return "sender" if ours else "both"
 
 

@@ -51,6 +51,16 @@ EDGES = [
     "'" + "k" * 1100 + "': v\n",
     "",
     "   \n# only a comment\n",
+    # LibYAML takes these tabs and BOMs, the Python parser refuses them or reads them otherwise
+    "a:\tb\n",
+    "{a:\t1,\tb: 2}\n",
+    "a: x\ty\n",
+    "sender:\n  role: Director\t\n",
+    "a: 1\t# a comment after a tab\n",
+    "a: [1,\t2]\n",
+    "a: 1\n\ufeffb: 2\n",
+    "---\na: 1\n...\n\ufeff---\nb: 2\n",
+    "a: |\n  x\n\ufeff",
 ]
 
 
