@@ -4,10 +4,12 @@ shared by every check. And the small phrases the checks' details are written wit
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import accumulate
 
 from pitchgen import patterns
 from pitchgen.ask import Ask
@@ -117,6 +119,18 @@ class Draft:
                 spans.append((start, start + len(folded)))
                 start = self.text.find(folded, start + 1)
         return spans
+
+    def in_name(self, span: tuple[int, int]) -> bool:
+        """Whether `span` lies within one of `named`: by a search of their starts, each with
+        the furthest end of the names that start there or before."""
+        starts, reach = self._named_reach
+        i = bisect.bisect_right(starts, span[0])
+        return bool(i) and reach[i - 1] >= span[1]
+
+    @lazy
+    def _named_reach(self) -> tuple[list[int], list[int]]:
+        spans = sorted(self.named)
+        return [start for start, _ in spans], list(accumulate((end for _, end in spans), max))
 
     @lazy
     def odd(self) -> dict[str, str]:

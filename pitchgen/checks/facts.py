@@ -279,7 +279,9 @@ def parse_facts(text: str) -> list[Fact]:
     for kind, finder in _FINDERS:
         # The last finder, numbers, skips what the stronger kinds have taken.
         results = finder(index, taken) if finder is numbers else finder(index)
-        if len(results) > 1:
+        # Numbers come in reading order already, never two at one start (each is found past
+        # the last one's end): sorting them would call the key for each.
+        if len(results) > 1 and finder is not numbers:
             results = sorted(results, key=_first_longest)
         # A finder gives (start, end, value), or (start, end, kind, value) where it finds
         # several kinds.

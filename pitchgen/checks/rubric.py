@@ -230,7 +230,7 @@ def _dated_sentences(d: Draft) -> list[tuple[int, int, list[Fact]]]:
     found: dict[int, list[Fact]] = {}
     named = d.named
     for f in d.facts:
-        if named and any(a <= f.span[0] and f.span[1] <= b for a, b in named):
+        if named and d.in_name(f.span):
             continue
         if f.kind in ("date", "time") and d.known.grounds(f):
             found.setdefault(bisect.bisect_right(starts, f.span[0]) - 1, []).append(f)

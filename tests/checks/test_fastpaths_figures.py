@@ -79,3 +79,11 @@ def test_costs_nothing_with_the_drafts_lower_case_is_as_without() -> None:
         assert got == cta.costs_nothing(text, "Young Leaders Network"), text
         found += got is not None
     assert found > 100
+
+
+def test_numbers_come_in_reading_order_as_the_facts_merge_reads_them() -> None:
+    rng = random.Random(5)
+    for text in texts(4000, seed=5):
+        taken = bytearray(rng.random() < 0.2 for _ in text)
+        found = figures.numbers(TextIndex(text), taken)
+        assert found == sorted(found, key=lambda f: (f[0], -f[1])), text

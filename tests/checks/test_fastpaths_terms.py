@@ -13,6 +13,7 @@ from itertools import pairwise
 from pitchgen.ask.suspicious import _hinted
 from pitchgen.checks import cta
 from pitchgen.checks.coverage import WINDOW, DraftTerms
+from pitchgen.checks.draftview import Draft
 from pitchgen.checks.facts import lower
 from pitchgen.checks.promises import _PROMISE, _promises
 from pitchgen.checks.readability import _SYLLABLES, _syllables
@@ -124,3 +125,16 @@ PROMISES = (  # noqa: SIM905 - a table, easier to read as one
     "We we I i you You'll we'd I’d will also gladly cover send the slides get a seat travel "
     "WE YOU É é ß — İ K x_we ."
 ).split()
+
+
+def test_a_span_is_in_a_name_as_a_walk_of_the_names_finds() -> None:
+    rng = random.Random(12)
+    for _ in range(3000):
+        names = [(a, a + rng.randint(1, 12)) for a in rng.sample(range(40), rng.randint(0, 5))]
+        draft = Draft(None, None, "")  # type: ignore[arg-type]
+        draft.__dict__["named"] = names
+        for _ in range(10):
+            start = rng.randint(0, 50)
+            span = (start, start + rng.randint(0, 8))
+            plain = any(a <= span[0] and span[1] <= b for a, b in names)
+            assert draft.in_name(span) == plain, (names, span)
