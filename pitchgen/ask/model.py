@@ -44,19 +44,17 @@ from pitchgen.ask.fieldtypes import (
     no_duplicates,
     with_offset,
 )
-from pitchgen.ask.reading import MAX_DOCUMENT_BYTES, read_document
+from pitchgen.ask.reading import read_document
 from pitchgen.ask.text import BoundedDate, BoundedDateTime
 from pitchgen.errors import InvalidInput, Problem, problems_from
 
 __all__ = [
     "ISO_4217",
     "LIST_LIMIT",
-    "MAX_DOCUMENT_BYTES",
     "NAME_LIMIT",
     "TEXT_LIMIT",
     "Ask",
     "Channel",
-    "HeaderName",
     "Name",
     "OptEmail",
     "OptHeaderName",

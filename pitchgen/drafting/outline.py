@@ -46,12 +46,9 @@ __all__ = [
     "SPOKEN_ITEMS",
     "THEIR_ANSWER",
     "Outline",
-    "Slot",
     "amount",
     "milestone_owner",
     "outline",
-    "partial_day",
-    "partner_milestones",
     "reply_date",
     "with_year",
 ]

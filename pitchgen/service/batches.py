@@ -4,7 +4,7 @@ the queue worker (`pitchgen worker`) run them, over `Service.batches`.
 Here: creating a batch (its ask validated once, an item queued per partner), reading it and
 its items, approving its passing drafts, cancelling it, and how a batch and an item read (as
 JSON, and in a line). Running the items, in process or on the queue, is in
-`pitchgen.service.batchruns`, mixed into `Batches`; its names are importable from here too.
+`pitchgen.service.batchruns`, mixed into `Batches`; its `ItemDone` is importable from here too.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pitchgen.ask import Ask, Channel
 from pitchgen.ask.roster import PartnerRow, validate_batch_ask
 from pitchgen.errors import Conflict, InvalidInput, Problem
-from pitchgen.service.batchruns import NOT_FALLBACKS, BatchRuns, ItemDone, owner_gone, owner_id
+from pitchgen.service.batchruns import NOT_FALLBACKS, BatchRuns, ItemDone
 
 if TYPE_CHECKING:
     from pitchgen.content.ledger import AskUsage
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from pitchgen.store.batches import Batch, BatchStore, Item
 
 __all__ = [
-    "NOT_FALLBACKS",
     "Approved",
     "Batches",
     "Created",
@@ -34,8 +33,6 @@ __all__ = [
     "batch_json",
     "item_json",
     "item_summary",
-    "owner_gone",
-    "owner_id",
 ]
 
 
