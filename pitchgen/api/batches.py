@@ -13,6 +13,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 from starlette.responses import Response
 
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.ask import Channel
 from pitchgen.ask.roster import MAX_PARTNERS, PartnerRow, validate_partners
@@ -21,7 +22,9 @@ from pitchgen.service import Service
 
 __all__ = ["BatchCreated", "BatchRequest", "BatchStatus", "router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1", route_class=JsonRoute, responses=problem_responses(401, 422, 429, 500, 503)
+)
 
 
 def _partners(value: Any, _handler: Any) -> list[PartnerRow]:

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from pitchgen.api.bodies import CheckRequest
 from pitchgen.api.examples import CHECK_EXAMPLES
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.checks.report import CheckReport
 from pitchgen.service import Service
@@ -17,7 +18,11 @@ __all__ = ["router"]
 
 # 403 and 415: the guard refuses a state-changing request from another site's page or with a
 # body that is not JSON, before any route sees it.
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 403, 415, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1",
+    route_class=JsonRoute,
+    responses=problem_responses(401, 403, 415, 422, 429, 500, 503),
+)
 
 
 @router.post(

@@ -14,7 +14,6 @@ goes through the router again to the documented route, which answers it exactly 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
@@ -24,6 +23,7 @@ from starlette.routing import Match, Route
 from pitchgen.api.bodies import DraftRequest
 from pitchgen.api.routes import DRAFT_ID_MAX, _draft, _read, _service, create_drafts
 from pitchgen.asgi import replay
+from pitchgen.ask.reading import read_json
 from pitchgen.errors import InvalidInput, Problem
 
 __all__ = ["draft_route", "post_drafts_route"]
@@ -97,7 +97,7 @@ def _plain(scope: Scope, body: bytes) -> DraftRequest | None:
     if media != b"application/json" or not body:
         return None
     try:
-        data = json.loads(body)
+        data = read_json(body)  # as the documented route reads it (`jsonbody`)
         return DraftRequest.model_validate(data) if isinstance(data, dict) else None
     except Exception:  # the documented route says what is wrong, in its own words
         return None

@@ -14,13 +14,16 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import Response
 
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.service import Service
 from pitchgen.store.followrows import Commitment, CommitmentEvent, Outcome
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1", route_class=JsonRoute, responses=problem_responses(401, 422, 429, 500, 503)
+)
 
 
 class _Body(BaseModel):

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, WrapValidator
 from starlette.responses import Response
 
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.ask import Ask
 from pitchgen.errors import InvalidInput, Problem
@@ -21,7 +22,9 @@ from pitchgen.store.followrows import Commitment, Outcome
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1", route_class=JsonRoute, responses=problem_responses(401, 422, 429, 500, 503)
+)
 
 PartnerId = Annotated[str, Path(max_length=64, description="A partner's id (a UUID).")]
 _TYPES = {

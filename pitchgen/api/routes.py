@@ -31,6 +31,7 @@ from pitchgen.api.bodies import (
     SendRequest,
 )
 from pitchgen.api.examples import ASK_EXAMPLES, EDIT_EXAMPLES
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.api.sending import SendPool
 from pitchgen.ask import Channel
@@ -47,7 +48,11 @@ __all__ = ["etag", "router"]
 
 # 403 and 415: the guard refuses a state-changing request from another site's page or with a
 # body that is not JSON, before any route sees it.
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 403, 415, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1",
+    route_class=JsonRoute,
+    responses=problem_responses(401, 403, 415, 422, 429, 500, 503),
+)
 
 
 # --- helpers -------------------------------------------------------------------------------------

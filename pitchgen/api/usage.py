@@ -9,13 +9,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
+from pitchgen.api.jsonbody import JsonRoute
 from pitchgen.api.problems import problem_responses
 from pitchgen.api.routes import _run, _service
 from pitchgen.content.ledger import AskUsage
 
 __all__ = ["router"]
 
-router = APIRouter(prefix="/v1", responses=problem_responses(401, 422, 429, 500, 503))
+router = APIRouter(
+    prefix="/v1", route_class=JsonRoute, responses=problem_responses(401, 422, 429, 500, 503)
+)
 
 AskId = Annotated[str, Path(max_length=64, description="An ask's id (`ask_id` of its drafts).")]
 BatchId = Annotated[str, Path(max_length=64, description="A batch's id (a UUID).")]

@@ -1,5 +1,8 @@
 """Reading a YAML or JSON document from outside, before anything validates it: a size limit,
-UTF-8 only, the format sniffed when not given, YAML safely (no dates, no duplicate keys).
+UTF-8 only, the format sniffed when not given, YAML safely (no dates, no duplicate keys; merge
+keys as PyYAML's SafeLoader reads them), and nested at most `MAX_DEPTH` lists and mappings
+deep, so nothing that walks the data later runs out of stack. `read_json` reads a JSON body
+the same way without the size limit (the server limits a request's body).
 
 Every problem is an `InvalidInput` at the document's root path.
 """
@@ -7,20 +10,46 @@ Every problem is an `InvalidInput` at the document's root path.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from pitchgen.errors import InvalidInput, Problem
 
-__all__ = ["MAX_DOCUMENT_BYTES", "read_document"]
+__all__ = ["MAX_DEPTH", "MAX_DOCUMENT_BYTES", "read_document", "read_json"]
 
 MAX_DOCUMENT_BYTES = 64 * 1024
+# An ask nests five deep; Python's own parsers recurse per level and fail near a thousand.
+MAX_DEPTH = 100
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class _TooDeep(Exception):
+    """Nested deeper than `MAX_DEPTH`: one refusal, however the parser found it."""
 
 
 class _DocumentLoader(yaml.SafeLoader):
     """SafeLoader that keeps dates as text (so pydantic reports '2027-02-30' by its path,
-    instead of PyYAML failing on it) and refuses duplicate keys, which YAML would drop."""
+    instead of PyYAML failing on it) and refuses duplicate keys, which YAML would drop. Its
+    composer recurses per level, so it stops past `MAX_DEPTH` (LibYAML's composes in C)."""
+
+    _nesting = 0
+
+    def compose_sequence_node(self, anchor: str | None) -> yaml.Node:
+        return self._nested(super().compose_sequence_node, anchor)
+
+    def compose_mapping_node(self, anchor: str | None) -> yaml.Node:
+        return self._nested(super().compose_mapping_node, anchor)
+
+    def _nested(self, compose: Any, anchor: str | None) -> yaml.Node:
+        self._nesting += 1
+        try:
+            if self._nesting > MAX_DEPTH:
+                raise _TooDeep
+            return compose(anchor)
+        finally:
+            self._nesting -= 1
 
 
 _DocumentLoader.yaml_implicit_resolvers = {
@@ -29,16 +58,29 @@ _DocumentLoader.yaml_implicit_resolvers = {
 }
 
 
-def _mapping_without_duplicates(loader: _DocumentLoader, node: yaml.MappingNode) -> dict:
+def _mapping_without_duplicates(loader: _DocumentLoader, node: yaml.MappingNode) -> Iterator:
+    """A mapping whose own keys are each written once; a merge key (`<<: *base`) brings in
+    the keys of another, which its own override, as in SafeLoader. Made as SafeLoader makes a
+    mapping (yielded empty, filled after), so a nested one is built in a loop, not a recursion."""
     seen: set = set()
     for key_node, _ in node.value:
+        if key_node.tag == _MERGE:
+            continue
         key = loader.construct_object(key_node)
-        if key in seen:
+        try:
+            duplicate = key in seen
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found unhashable key", key_node.start_mark
+            ) from None
+        if duplicate:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
             )
         seen.add(key)
-    return loader.construct_mapping(node)
+    data: dict = {}
+    yield data
+    data.update(loader.construct_mapping(node))
 
 
 _DocumentLoader.add_constructor(
@@ -76,16 +118,61 @@ def _yaml(text: str) -> Any:
     return yaml.load(text, Loader=_DocumentLoader)  # noqa: S506 - _DocumentLoader is a SafeLoader
 
 
+def _nested_within(data: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether no path into `data` passes more than `limit` lists or mappings (an omap's pairs
+    count as one). Level by level, each shared list or mapping (a YAML anchor's) once a level,
+    so an alias used many times costs once; a list inside itself never ends, and is too deep."""
+    level = [data]  # the lists and mappings at one depth: the first, `data` (or a scalar)
+    for _ in range(limit):
+        inner: dict[int, Any] = {}
+        for item in level:
+            if isinstance(item, dict):
+                item = item.values()
+            elif not isinstance(item, list | tuple):
+                continue
+            for child in item:
+                if isinstance(child, dict | list | tuple):
+                    inner[id(child)] = child
+        if not inner:
+            return True
+        level = list(inner.values())
+    return False  # some are nested at `limit` + 1
+
+
+def _parsed(parse: Any, raw: Any) -> Any:
+    """`parse(raw)`, refused when nested deeper than `MAX_DEPTH`."""
+    try:
+        data = parse(raw)
+        if _nested_within(data):
+            return data
+    except (_TooDeep, RecursionError):
+        pass
+    message = f"the document is nested more than {MAX_DEPTH} lists or mappings deep"
+    raise InvalidInput([Problem("", message)]) from None
+
+
+def _json(raw: bytes | str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InvalidInput([Problem("", f"not valid JSON at {where}: {exc.msg}")]) from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([Problem("", f"not UTF-8 text (byte {exc.start})")]) from None
+
+
+def read_json(raw: bytes) -> Any:
+    """The data in a JSON request body, read as `read_document` reads JSON: the server has
+    limited its size already."""
+    return _parsed(_json, raw)
+
+
 def _decode(raw: bytes | str, fmt: str) -> Any:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            where = f"line {exc.lineno}, column {exc.colno}"
-            raise InvalidInput([Problem("", f"not valid JSON at {where}: {exc.msg}")]) from None
+        return _parsed(_json, text)
     try:
-        return _yaml(text)
+        return _parsed(_yaml, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

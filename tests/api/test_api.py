@@ -530,3 +530,17 @@ async def test_a_model_that_cannot_answer_falls_back_to_the_templates(tmp_path: 
         for _ in range(2):  # one model client serves every request
             result = await drafted(client, channels=["email"])
             assert [d["fallback_reason"] for d in result["drafts"]] == ["replay_miss"]
+
+
+@pytest.mark.parametrize("path", ["/v1/drafts", "/v1/checks", "/v1/recommendation"])
+@pytest.mark.parametrize("depth", [101, 2000])
+async def test_a_body_nested_too_deep_is_invalid_input(
+    client: httpx.AsyncClient, path: str, depth: int
+) -> None:
+    deep = "[" * depth + "]" * depth
+    body = f'{{"ask": {deep}, "channel": "email", "channels": ["email"]}}'
+    response = await client.post(path, content=body, headers={"content-type": "application/json"})
+    problem = assert_problem(response, 422)
+    assert problem["errors"] == [
+        {"path": "", "message": "the document is nested more than 100 lists or mappings deep"}
+    ]

@@ -61,6 +61,12 @@ EDGES = [
     "a: 1\n\ufeffb: 2\n",
     "---\na: 1\n...\n\ufeff---\nb: 2\n",
     "a: |\n  x\n\ufeff",
+    # merge keys, as SafeLoader reads them: the mapping's own keys override what is merged
+    "b: &x {c: 1}\nd:\n  <<: *x\n  c: 2\n",
+    "a: &a {x: 1}\nb: &b {y: 2, x: 3}\nc:\n  <<: [*a, *b]\n",
+    "c:\n  <<: 1\n",
+    "? [1, 2]\n: unhashable\n",
+    "a: &a {b: *a}\n",
 ]
 
 
@@ -111,3 +117,63 @@ def test_generated_asks_read_alike_in_every_style(data: dict) -> None:
         for unicode in (True, False):
             text = yaml.safe_dump(data, allow_unicode=unicode, sort_keys=False, **style)
             assert _read(text) == _python(text)
+
+
+def _problem(raw: str, fmt: str) -> str:
+    with pytest.raises(InvalidInput) as caught:
+        reading.read_document(raw, fmt)
+    [problem] = caught.value.problems
+    assert problem.path == ""
+    return problem.message
+
+
+DEEP = "the document is nested more than 100 lists or mappings deep"
+
+
+@pytest.mark.parametrize("depth", [101, 1000, 20000])
+@pytest.mark.parametrize(
+    ("fmt", "nest"),
+    [
+        ("json", lambda n: "[" * n + "]" * n),
+        ("json", lambda n: '{"a":' * n + "1" + "}" * n),
+        ("yaml", lambda n: "[" * n + "]" * n),
+        ("yaml", lambda n: "- " * n + "1\n"),
+        ("yaml", lambda n: 'tab: "\t"\nb: ' + "{a: " * n + "1" + "}" * n),  # the Python parser
+    ],
+)
+def test_a_document_nested_too_deep_is_refused_at_its_root(fmt: str, nest, depth: int) -> None:
+    text = nest(depth)
+    if len(text.encode()) <= reading.MAX_DOCUMENT_BYTES:
+        assert _problem(text, fmt) == DEEP
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_a_document_nested_as_deep_as_allowed_is_read(fmt: str) -> None:
+    assert reading.read_document("[" * 100 + "]" * 100, fmt) == eval("[" * 100 + "]" * 100)
+
+
+def test_an_anchor_inside_itself_is_too_deep_and_a_shared_one_is_read_once() -> None:
+    assert _problem("&a [*a]\n", "yaml") == DEEP
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n"
+        for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+    assert reading.read_document(laughs, "yaml")["i"][0][0][0][0][0][0][0][0][0] == "x"
+
+
+def test_merge_keys_are_read_and_a_mappings_own_keys_override_them() -> None:
+    data = reading.read_document("b: &x {c: 1, e: 1}\nd:\n  <<: *x\n  c: 2\n", "yaml")
+    assert data == {"b": {"c": 1, "e": 1}, "d": {"c": 2, "e": 1}}
+
+
+def test_an_unhashable_key_is_invalid_input() -> None:
+    assert (
+        _problem("? [1, 2]\n: x\n", "yaml")
+        == "not valid YAML at line 1, column 3: found unhashable key"
+    )
+
+
+def test_a_json_body_is_read_alike_without_the_size_limit() -> None:
+    assert reading.read_json(b'{"a": [' + b"1, " * 30000 + b"1]}")["a"][-1] == 1
+    with pytest.raises(InvalidInput):
+        reading.read_json(b"[" * 5000 + b"]" * 5000)

@@ -197,3 +197,12 @@ def test_a_collector_the_caller_paused_stays_paused(capsys, monkeypatch):
         assert (code, seen, gc.isenabled()) == (0, [False], False)
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("text", ["[" * 2000 + "]" * 2000, "- " * 2000 + "1\n"])
+def test_a_document_nested_too_deep_is_invalid_input(capsys, tmp_path: Path, text: str):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(text)
+    code, out, err = run(capsys, "draft", str(deep), "--llm", "off", "--no-save")
+    assert (code, out) == (2, "")
+    assert "nested more than 100 lists or mappings deep" in err
