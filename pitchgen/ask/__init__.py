@@ -3,8 +3,8 @@
 Owns the ask model (`model`), the types of its fields with their limits and checks
 (`fieldtypes`), reading a YAML or JSON document from outside safely (`reading`), and the
 warnings for an ask that is valid but vague (`model`).
-May import: `pitchgen.errors` only. Its names are re-exported here, as the one public
-surface every other part uses (`from pitchgen.ask import Ask, Channel`).
+May import: `pitchgen.errors` and `pitchgen.patterns` only. Its names are re-exported here,
+as the one public surface every other part uses (`from pitchgen.ask import Ask, Channel`).
 """
 
 from pitchgen.ask.model import (

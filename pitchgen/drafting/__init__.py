@@ -5,6 +5,6 @@
 `ledger`: each model attempt recorded on its draft, logged and counted. `outline`: what a
 template draft says, decided from the ask (its dates and times in `dates`).
 May import: `pitchgen.llm`, `pitchgen.checks`, `pitchgen.content`, `pitchgen.ask`,
-`pitchgen.settings`, `pitchgen.errors`, `pitchgen.telemetry`; never the store, the workflow
-or a face.
+`pitchgen.settings`, `pitchgen.errors`, `pitchgen.patterns`, `pitchgen.telemetry`; never the
+store, the workflow or a face.
 """
