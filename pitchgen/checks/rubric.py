@@ -6,18 +6,17 @@ to the model in the re-ask.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 
 from pitchgen import patterns
 from pitchgen.ask import Ask
+from pitchgen.checks.asking import call_to_action
 from pitchgen.checks.channelfit import channel_lengths, channel_structure
 from pitchgen.checks.coverage import Item, ask_items, judge
-from pitchgen.checks.cta import answer_day, asks_for_answer, costs_nothing, is_request
+from pitchgen.checks.cta import costs_nothing
 from pitchgen.checks.draftview import (
     Draft,
     Verdict,
@@ -28,7 +27,7 @@ from pitchgen.checks.draftview import (
     verdict,
 )
 from pitchgen.checks.facts import Fact, MonthDay, phone_digits
-from pitchgen.checks.grounding import DOLLARS, answer_by, partner_milestones
+from pitchgen.checks.grounding import DOLLARS, answer_by
 from pitchgen.checks.needles import Guarded
 from pitchgen.checks.people import closing_form, contact_forms, name_occurrences, spoken
 from pitchgen.checks.promises import invented_promises
@@ -216,70 +215,6 @@ def _budget_clear(d: Draft) -> Verdict:
     return verdict(problems, f"states the budget of {amount} and {said}")
 
 
-def _ask_day(d: Draft, fact: Fact) -> date | None:
-    """The ask's date a draft's date stands for ("March 4" is the summit's March 4, 2027)."""
-    if isinstance(fact.value, date):
-        return fact.value
-    return next((day for day in d.ask_days if (day.month, day.day) == fact.value), None)
-
-
-def _dated_sentences(d: Draft) -> list[tuple[int, int, list[Fact]]]:
-    """(start, end, the ask's dates and times in it) of each sentence that has any, in order:
-    each fact placed by its start (sentences tile the text), not every sentence scanned."""
-    starts = [start for start, _ in d.sentences]
-    found: dict[int, list[Fact]] = {}
-    named = d.named
-    for f in d.facts:
-        if named and d.in_name(f.span):
-            continue
-        if f.kind in ("date", "time") and d.known.grounds(f):
-            found.setdefault(bisect.bisect_right(starts, f.span[0]) - 1, []).append(f)
-    return [(*d.sentences[i], facts) for i, facts in sorted(found.items())]
-
-
-def _call_to_action(d: Draft) -> Verdict:
-    if isinstance(d.content, MeetingAgenda):
-        steps = d.content.next_steps
-        if not steps:
-            return False, "lists no next step: add one with an owner and a date"
-        unowned = [str(i) for i, s in enumerate(steps, 1) if not s.owner.strip()]
-        if unowned:
-            return False, f"next step {and_(unowned)} has no owner"
-        return True, f"{len(steps)} next steps, each with an owner and a date"
-    theirs = partner_milestones(d.ask)
-    cutoff = theirs[0] if theirs else None
-    asked, late = None, None
-    for start, end, dates in _dated_sentences(d):
-        sentence = d.lines[start:end]
-        if not is_request(sentence, d.low_lines[start:end]):
-            continue
-        for fact in dates:
-            day = _ask_day(d, fact) if fact.kind == "date" else None
-            if day is None:
-                asked = asked or (fact, sentence)
-                continue
-            last, deadline = answer_day(d.lines[start : fact.span[0]], day)
-            if cutoff and last >= cutoff.date and deadline and asks_for_answer(sentence):
-                late = late or (fact, sentence)
-            elif not cutoff or last < cutoff.date:
-                asked = asked or (fact, sentence)
-    if late:
-        fact, sentence = late
-        when = written_date(cutoff.date)
-        return False, (
-            f"asks for an answer by {fact.text} ('{short(sentence, 80)}'), but the partner is"
-            f" part of {short(cutoff.milestone, 40)} on {when}: ask for it before {when}"
-        )
-    if asked:
-        fact, sentence = asked
-        return True, f"asks for a next step by {fact.text}: '{short(sentence, 80)}'"
-    how, day = answer_by(d.ask)
-    return False, (
-        "no sentence asks for a reply or a meeting with a date from the ask"
-        f" (ask for an answer {how} {written_date(day)})"
-    )
-
-
 def _timebox(d: Draft, fact: Fact) -> bool:
     """An agenda's own minutes ("Duration: 45 minutes", "10 min: The ask") are not claims."""
     agenda = d.content
@@ -377,7 +312,7 @@ RUBRIC: tuple[tuple[str, Level, Callable[[Draft], Verdict]], ...] = (
     ("partner_benefit", "must", _partner_benefit),
     ("plan_timeline", "must", _plan_timeline),
     ("budget_clear", "must", _budget_clear),
-    ("call_to_action", "must", _call_to_action),
+    ("call_to_action", "must", call_to_action),
     ("grounded", "must", _grounded),
     ("no_placeholders", "must", _no_placeholders),
     ("channel_fit", "must", channel_structure),
