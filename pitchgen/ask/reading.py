@@ -102,9 +102,13 @@ if yaml.__with_libyaml__:
 def _libyaml_reads_alike(text: str) -> bool:
     """Whether LibYAML reads `text` as the Python parser does, or else refuses it too. LibYAML
     takes a tab where the Python parser refuses one (`a:\tb`, `{a:\t1}`, `a: x\ty`, a tab
-    after a value) and reads a BOM after the first character otherwise: such a text is left to
+    after a value), a `?` inside a plain scalar of a flow collection, and reads a BOM after
+    the first character otherwise: such a text is left to
     the Python parser, so whether an ask is accepted never depends on how PyYAML was built."""
-    return "\t" not in text and "\ufeff" not in text[1:]
+    if "\t" in text or "\ufeff" in text[1:]:
+        return False
+    # In a flow list or mapping LibYAML reads `[x, y?]` as a "y?", the Python parser refuses it.
+    return "?" not in text or ("[" not in text and "{" not in text)
 
 
 def _yaml(text: str) -> Any:

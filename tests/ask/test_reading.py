@@ -61,6 +61,9 @@ EDGES = [
     "a: 1\n\ufeffb: 2\n",
     "---\na: 1\n...\n\ufeff---\nb: 2\n",
     "a: |\n  x\n\ufeff",
+    "b: [x, y?]\n",
+    "b: {a?: 1}\n",
+    "b: {a: b?}\n",
     # merge keys, as SafeLoader reads them: the mapping's own keys override what is merged
     "b: &x {c: 1}\nd:\n  <<: *x\n  c: 2\n",
     "a: &a {x: 1}\nb: &b {y: 2, x: 3}\nc:\n  <<: [*a, *b]\n",
