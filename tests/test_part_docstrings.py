@@ -15,7 +15,7 @@ import pitchgen
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = Path(pitchgen.__file__).parent
 # Parts whose docstring names every part it may import, in `pitchgen.NAME` form.
-PARTS = ["ask", "content", "drafting"]
+PARTS = ["ask", "checks", "content", "drafting"]
 
 
 def _imported_parts(part: str) -> set[str]:
