@@ -161,10 +161,10 @@ def test_at_a_terminal_each_draft_is_a_panel_with_its_checks():
     assert "[bold]Summit[/bold]" in shown  # text from the ask is never read as markup
 
 
-@pytest.mark.parametrize(("mode", "collecting"), [("off", False), ("replay", True)])
-def test_the_collector_waits_while_a_draft_loads_but_not_through_model_calls(
-    capsys, monkeypatch, mode: str, collecting: bool
-):
+@pytest.fixture
+def collector_at_draft(monkeypatch) -> list[bool]:
+    """Whether the collector ran when the service was asked to draft, each time it was (the
+    drafts themselves written from the templates)."""
     from pitchgen.service import Service
 
     seen: list[bool] = []
@@ -175,34 +175,22 @@ def test_the_collector_waits_while_a_draft_loads_but_not_through_model_calls(
         return real(self, ask, channels, llm="off")
 
     monkeypatch.setattr(Service, "draft", draft)
+    return seen
+
+
+@pytest.mark.parametrize(("mode", "collecting"), [("off", False), ("replay", True)])
+def test_the_collector_waits_while_a_draft_loads_but_not_through_model_calls(
+    capsys, collector_at_draft, mode: str, collecting: bool
+):
     code, _, _ = run(capsys, "draft", str(SUMMIT), "--llm", mode, "--no-save")
-    assert (code, seen) == (0, [collecting])
+    assert (code, collector_at_draft) == (0, [collecting])
     assert gc.isenabled()
 
 
-def test_a_collector_the_caller_paused_stays_paused(capsys, monkeypatch):
-    from pitchgen.service import Service
-
-    seen: list[bool] = []
-    real = Service.draft
-
-    def draft(self, ask, channels=None, *, llm=None):
-        seen.append(gc.isenabled())
-        return real(self, ask, channels, llm="off")
-
-    monkeypatch.setattr(Service, "draft", draft)
+def test_a_collector_the_caller_paused_stays_paused(capsys, collector_at_draft):
     gc.disable()
     try:
         code, _, _ = run(capsys, "draft", str(SUMMIT), "--llm", "replay", "--no-save")
-        assert (code, seen, gc.isenabled()) == (0, [False], False)
+        assert (code, collector_at_draft, gc.isenabled()) == (0, [False], False)
     finally:
         gc.enable()
-
-
-@pytest.mark.parametrize("text", ["[" * 2000 + "]" * 2000, "- " * 2000 + "1\n"])
-def test_a_document_nested_too_deep_is_invalid_input(capsys, tmp_path: Path, text: str):
-    deep = tmp_path / "deep.yaml"
-    deep.write_text(text)
-    code, out, err = run(capsys, "draft", str(deep), "--llm", "off", "--no-save")
-    assert (code, out) == (2, "")
-    assert "nested more than 100 lists or mappings deep" in err
