@@ -119,21 +119,22 @@ class DraftReads:
 
     def revisions(self, draft_id: str) -> list[Revision]:
         """Every revision of a draft, oldest first."""
-        known_form(draft_id, "draft")
-        with self._read(snapshot=True) as conn:
-            rows = conn.execute(_REVISIONS_OF, {"id": draft_id}).all()
-            if not rows:
-                self._one(conn, draft_id)
+        rows = self._history(_REVISIONS_OF, draft_id)
         return [row_model(Revision, r, "created_at") for r in rows]
 
     def events(self, draft_id: str) -> list[Event]:
         """The draft's audit log, oldest first: who did what, when, and why."""
+        return [row_model(Event, r, "at") for r in self._history(_EVENTS_OF, draft_id)]
+
+    def _history(self, query: sa.Select, draft_id: str) -> list[sa.Row]:
+        """The draft's rows of `query`, in one snapshot; NotFound if there is no such draft
+        (a stored draft always has its first revision and event)."""
         known_form(draft_id, "draft")
         with self._read(snapshot=True) as conn:
-            rows = conn.execute(_EVENTS_OF, {"id": draft_id}).all()
+            rows = conn.execute(query, {"id": draft_id}).all()
             if not rows:
                 self._one(conn, draft_id)
-        return [row_model(Event, r, "at") for r in rows]
+        return list(rows)
 
     def revision_page(
         self, draft_id: str, *, limit: int = REVISION_PAGE, cursor: str | None = None
