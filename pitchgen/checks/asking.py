@@ -7,10 +7,11 @@ from __future__ import annotations
 import bisect
 from datetime import date
 
-from pitchgen.checks.cta import answer_day, asks_for_answer, is_request
+from pitchgen.checks.cta import answer_day, asks_for_answer, is_request, is_request_plain
 from pitchgen.checks.draftview import Draft, Verdict, and_, short
 from pitchgen.checks.facts import Fact
 from pitchgen.checks.grounding import answer_by, partner_milestones
+from pitchgen.checks.needles import plain_case
 from pitchgen.content.formats import written_date
 from pitchgen.content.models import MeetingAgenda
 
@@ -31,9 +32,10 @@ def _dated_sentences(d: Draft) -> list[tuple[int, int, list[Fact]]]:
     found: dict[int, list[Fact]] = {}
     named = d.named
     for f in d.facts:
-        if named and d.in_name(f.span):
+        # The kind first: most facts are no date or time, and need no search of the names.
+        if f.kind not in ("date", "time") or (named and d.in_name(f.span)):
             continue
-        if f.kind in ("date", "time") and d.known.grounds(f):
+        if d.known.grounds(f):
             found.setdefault(bisect.bisect_right(starts, f.span[0]) - 1, []).append(f)
     return [(*d.sentences[i], facts) for i, facts in sorted(found.items())]
 
@@ -52,9 +54,12 @@ def call_to_action(d: Draft) -> Verdict:
     theirs = partner_milestones(d.ask)
     cutoff = theirs[0] if theirs else None
     asked, late = None, None
+    # A draft without any of the few characters whose case is odd has none in a sentence.
+    plain = plain_case(d.lines)
     for start, end, dates in _dated_sentences(d):
         sentence = d.lines[start:end]
-        if not is_request(sentence, d.low_lines[start:end]):
+        low = d.low_lines[start:end]
+        if not (is_request_plain(low) if plain else is_request(sentence, low)):
             continue
         for fact in dates:
             day = _ask_day(d, fact) if fact.kind == "date" else None

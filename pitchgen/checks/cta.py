@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pitchgen import patterns
 from pitchgen.checks.needles import CaseBlind, Guarded
 
-__all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request"]
+__all__ = ["answer_day", "asks_for_answer", "costs_nothing", "is_request", "is_request_plain"]
 
 # Words that make a sentence about a next step: a reply, a decision, a meeting.
 ANSWER_CUES = (r"repl|respon|let (?:me|us) know|tell (?:me|us)|confirm|answer|decision|decide|"
@@ -73,6 +73,14 @@ def is_request(sentence: str, low: str | None = None) -> bool:
     the sentence lower-cased character for character (`facts.lower`), when the caller has it."""
     low = sentence.lower() if low is None else low
     return bool(_CUE_.search(sentence, low) and _REQUEST_.search(sentence, low))
+
+
+def is_request_plain(low: str) -> bool:
+    """`is_request` of a sentence whose lower case is `low`, for a sentence without any of
+    `needles._ODD_CASES` (so `low` is what `CaseBlind` searches): the word-led patterns alone.
+    Their needles' pre-test only ever skips a search that would find nothing, and costs more
+    than searching a sentence does."""
+    return bool(_CUE_.led.search(low) and _REQUEST_.led.search(low))
 
 
 def asks_for_answer(sentence: str) -> bool:
