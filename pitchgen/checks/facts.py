@@ -19,7 +19,14 @@ from typing import Literal, NamedTuple
 from pitchgen import patterns
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.dates import MonthDay, date_facts, range_days
-from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
+from pitchgen.checks.figures import (
+    CURRENCY_WORDS,
+    Clock,
+    currency_word,
+    number_values,
+    numbers,
+    times,
+)
 from pitchgen.checks.textindex import LOWER_LATIN1, Found, TextIndex, regex_facts
 
 __all__ = [
@@ -192,7 +199,7 @@ def _money(match: re.Match) -> Money | None:
         if currency not in ISO_4217:
             return None
     else:
-        currency = CURRENCY_WORDS[groups["word"].lower()]
+        currency = currency_word(groups["word"])
     if groups.get("camt"):
         figure = re.sub(r"[. \u00a0\u202f]", "", groups["camt"]).replace(",", ".")
         return Money(Decimal(figure), currency)

@@ -24,6 +24,7 @@ __all__ = [
     "CURRENCY_WORDS",
     "NUMBER_WORDS",
     "Clock",
+    "currency_word",
     "number_values",
     "numbers",
     "times",
@@ -43,6 +44,16 @@ CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian do
                   "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR",
                   "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP",
                   "pound": "GBP"}  # fmt: skip
+# The letters beyond ASCII that a case-blind pattern matches as ASCII ones (Python's `re`
+# under IGNORECASE): "poundſ" is matched as "pounds", so it must be looked up as "pounds".
+_AS_ASCII = str.maketrans({"ſ": "s", "\u212a": "k", "ı": "i", "İ": "i"})
+
+
+def currency_word(word: str) -> str:
+    """The code of a currency word matched case-blind ("Dollars", "POUNDſ")."""
+    return CURRENCY_WORDS[word.translate(_AS_ASCII).lower()]
+
+
 _PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
 # "our two organizations" is how an honest draft names the parties, not a figure it claims.
 _PARTIES = frozenset(
@@ -282,7 +293,7 @@ def numbers(
             continue
         pct, code, word, end = n.after or _after(text, n.end)
         if word:
-            found.append((n.start, end, "money", (n.value, CURRENCY_WORDS[word.lower()])))
+            found.append((n.start, end, "money", (n.value, currency_word(word))))
         elif code in ISO_4217:
             found.append((n.start, end, "money", (n.value, code)))
         elif pct:

@@ -108,6 +108,26 @@ def test_facts_are_found_with_their_normal_value(text: str, expected: list) -> N
     assert [(f.kind, f.value, f.text) for f in parse_facts(text)] == expected
 
 
+# Python's case-blind matching reads these four letters as ASCII ones ("poundſ" as "pounds"),
+# so a currency word written with one is money like any other, never a crash of the checks.
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("2 poundſ", 2, "GBP"),
+        ("2,000 POUNDſ", 2000, "GBP"),
+        ("2k DOLLARſ", 2000, "USD"),
+        ("5 dollarſ", 5, "USD"),
+        ("1.5 million poundſ", 1500000, "GBP"),
+        ("3 eurοs", None, None),  # a Greek omicron is another letter: no currency word
+    ],
+)
+def test_a_currency_word_with_a_letter_matched_as_ascii_is_money(
+    text: str, amount: int | None, currency: str | None
+) -> None:
+    money = [f.value for f in parse_facts(text) if f.kind == "money"]
+    assert money == ([Money(Decimal(amount), currency)] if amount else [])
+
+
 def test_a_fact_carries_the_span_it_was_read_from() -> None:
     text = "Reply by March 4, 2027 to ava@example.org."
     for fact in parse_facts(text):
