@@ -27,7 +27,7 @@ from pitchgen.checks.figures import (
     numbers,
     times,
 )
-from pitchgen.checks.textindex import LOWER_LATIN1, Found, TextIndex, regex_facts
+from pitchgen.checks.textindex import Found, TextIndex, lower, regex_facts
 
 __all__ = [
     "Clock",
@@ -247,21 +247,6 @@ def _urls(text: str) -> list[Found]:
         end = start + len(text[start:end].rstrip(_URL_TRAILER))
         found.append((start, end, _URL_SCHEME.sub("", text[start:end].lower()).rstrip("/")))
     return found
-
-
-def lower(text: str) -> str:
-    """`text` in lower case, character for character, so offsets stay valid in both."""
-    try:  # a Latin-1 text by a byte table, in C: str.lower() maps each non-ASCII one in turn
-        return text.encode("latin-1").translate(LOWER_LATIN1).decode("latin-1")
-    except UnicodeEncodeError:
-        pass
-    low = text.lower()
-    # A few characters lower to two ("İ"); keep offsets aligned with the original text.
-    return (
-        low
-        if len(low) == len(text)
-        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
-    )
 
 
 # In priority order: a URL may hold a date, a phone number looks like three numbers, and so on;

@@ -184,12 +184,8 @@ def _candidates(index: TextIndex) -> list[int]:
     low, words = index.low, index.ascii_words
     # A number word that counts is a token's first part, its own run of ASCII letters (a
     # letter beyond them on either side makes the token another word, or the start no
-    # start): a set lookup each, not a search of the text each. Only where "İ" makes the
-    # lower case longer than the text are the words searched in it as they were.
-    if words is None:
-        present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
-    else:
-        present = [word for word, key in _PART_KEYS if key in words]
+    # start): a set lookup each, not a search of the text each.
+    present = [word for word, key in _PART_KEYS if key in words]
     for word in present:  # a plain find beats a pattern of the words (measured)
         i = low.find(word)
         while i != -1:

@@ -128,6 +128,15 @@ def test_a_currency_word_with_a_letter_matched_as_ascii_is_money(
     assert money == ([Money(Decimal(amount), currency)] if amount else [])
 
 
+# "İ" is the one letter whose lower case is two characters: the finders search the lower case
+# at the text's own offsets, so a number word after one was missed or read past the text's end.
+@pytest.mark.parametrize("text", ["İ ten seats", "İİİİİ ten seats", "İZMİR: ten seats"])
+def test_a_number_word_after_a_dotted_capital_i_is_found(text: str) -> None:
+    assert [(f.kind, f.value, f.text) for f in parse_facts(text)] == [
+        ("count", Decimal(10), "ten seats")
+    ]
+
+
 def test_a_fact_carries_the_span_it_was_read_from() -> None:
     text = "Reply by March 4, 2027 to ava@example.org."
     for fact in parse_facts(text):
