@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SPLIT = ["pitchgen.drafting.outline", "pitchgen.service.batches", "pitchgen.ask.model"]
+SPLIT = [
+    "pitchgen.drafting.outline",
+    "pitchgen.service.batches",
+    "pitchgen.ask.model",
+    "pitchgen.review.workflow",
+]
 
 
 def _sources() -> dict[Path, str]:

@@ -11,7 +11,14 @@ from pitchgen import patterns
 from pitchgen.ask.memo import per_ask
 from pitchgen.ask.model import Ask, Milestone
 
-__all__ = ["PLAINLY_OURS", "THEIR_ANSWER", "answer_by", "our_milestones", "partner_milestones"]
+__all__ = [
+    "PLAINLY_OURS",
+    "THEIR_ANSWER",
+    "answer_by",
+    "is_ours",
+    "our_milestones",
+    "partner_milestones",
+]
 
 # A milestone is plainly ours when its text says we do it, or that something goes to them.
 # The template drafts (`pitchgen.drafting.dates`) read whose a milestone is by these two too.
@@ -36,13 +43,7 @@ def partner_milestones(ask: Ask) -> list[Milestone]:
     is not their answer itself (a decision, a confirmation, a reply). An answer is never
     asked for on or after the day of one of these: "before April 22" when April 22 is the
     town hall, never "by April 22"."""
-    sender = ask.sender.organization.lower()
-    return [
-        m
-        for m in ask.timeline
-        if not (PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower())
-        and not THEIR_ANSWER.search(m.milestone)
-    ]
+    return [m for m in ask.timeline if not is_ours(ask, m) and not THEIR_ANSWER.search(m.milestone)]
 
 
 @per_ask
@@ -57,7 +58,12 @@ def answer_by(ask: Ask) -> tuple[str, date]:
 
 def our_milestones(ask: Ask) -> list[Milestone]:
     """The milestones that are plainly ours (see `partner_milestones`): what we owe by a date."""
-    sender = ask.sender.organization.lower()
-    return [
-        m for m in ask.timeline if PLAINLY_OURS.search(m.milestone) or sender in m.milestone.lower()
-    ]
+    return [m for m in ask.timeline if is_ours(ask, m)]
+
+
+def is_ours(ask: Ask, m: Milestone) -> bool:
+    """Whether a milestone is plainly ours: its text says "we" or "our", or that something is
+    sent or shared to or with them, or names our organization in any case."""
+    return bool(PLAINLY_OURS.search(m.milestone)) or (
+        ask.sender.organization.lower() in m.milestone.lower()
+    )

@@ -19,8 +19,15 @@ from typing import Literal, NamedTuple
 from pitchgen import patterns
 from pitchgen.ask import ISO_4217
 from pitchgen.checks.dates import MonthDay, date_facts, range_days
-from pitchgen.checks.figures import CURRENCY_WORDS, Clock, number_values, numbers, times
-from pitchgen.checks.textindex import LOWER_LATIN1, Found, TextIndex, regex_facts
+from pitchgen.checks.figures import (
+    CURRENCY_WORDS,
+    Clock,
+    currency_word,
+    number_values,
+    numbers,
+    times,
+)
+from pitchgen.checks.textindex import Found, TextIndex, lower, regex_facts
 
 __all__ = [
     "Clock",
@@ -192,7 +199,7 @@ def _money(match: re.Match) -> Money | None:
         if currency not in ISO_4217:
             return None
     else:
-        currency = CURRENCY_WORDS[groups["word"].lower()]
+        currency = currency_word(groups["word"])
     if groups.get("camt"):
         figure = re.sub(r"[. \u00a0\u202f]", "", groups["camt"]).replace(",", ".")
         return Money(Decimal(figure), currency)
@@ -240,21 +247,6 @@ def _urls(text: str) -> list[Found]:
         end = start + len(text[start:end].rstrip(_URL_TRAILER))
         found.append((start, end, _URL_SCHEME.sub("", text[start:end].lower()).rstrip("/")))
     return found
-
-
-def lower(text: str) -> str:
-    """`text` in lower case, character for character, so offsets stay valid in both."""
-    try:  # a Latin-1 text by a byte table, in C: str.lower() maps each non-ASCII one in turn
-        return text.encode("latin-1").translate(LOWER_LATIN1).decode("latin-1")
-    except UnicodeEncodeError:
-        pass
-    low = text.lower()
-    # A few characters lower to two ("İ"); keep offsets aligned with the original text.
-    return (
-        low
-        if len(low) == len(text)
-        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
-    )
 
 
 # In priority order: a URL may hold a date, a phone number looks like three numbers, and so on;

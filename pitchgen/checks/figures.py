@@ -24,6 +24,7 @@ __all__ = [
     "CURRENCY_WORDS",
     "NUMBER_WORDS",
     "Clock",
+    "currency_word",
     "number_values",
     "numbers",
     "times",
@@ -43,6 +44,16 @@ CURRENCY_WORDS = {"us dollars": "USD", "canadian dollars": "CAD", "australian do
                   "dollars": "USD", "dollar": "USD", "bucks": "USD", "euros": "EUR",
                   "euro": "EUR", "pounds sterling": "GBP", "pounds": "GBP",
                   "pound": "GBP"}  # fmt: skip
+# The letters beyond ASCII that a case-blind pattern matches as ASCII ones (Python's `re`
+# under IGNORECASE): "poundſ" is matched as "pounds", so it must be looked up as "pounds".
+_AS_ASCII = str.maketrans({"ſ": "s", "\u212a": "k", "ı": "i", "İ": "i"})
+
+
+def currency_word(word: str) -> str:
+    """The code of a currency word matched case-blind ("Dollars", "POUNDſ")."""
+    return CURRENCY_WORDS[word.translate(_AS_ASCII).lower()]
+
+
 _PARTS = frozenset(NUMBER_WORDS) | frozenset(MULTIPLIERS)
 # "our two organizations" is how an honest draft names the parties, not a figure it claims.
 _PARTIES = frozenset(
@@ -173,12 +184,8 @@ def _candidates(index: TextIndex) -> list[int]:
     low, words = index.low, index.ascii_words
     # A number word that counts is a token's first part, its own run of ASCII letters (a
     # letter beyond them on either side makes the token another word, or the start no
-    # start): a set lookup each, not a search of the text each. Only where "İ" makes the
-    # lower case longer than the text are the words searched in it as they were.
-    if words is None:
-        present = [word for word in _PART_LIST if word in low]  # a substring test is C speed
-    else:
-        present = [word for word, key in _PART_KEYS if key in words]
+    # start): a set lookup each, not a search of the text each.
+    present = [word for word, key in _PART_KEYS if key in words]
     for word in present:  # a plain find beats a pattern of the words (measured)
         i = low.find(word)
         while i != -1:
@@ -282,7 +289,7 @@ def numbers(
             continue
         pct, code, word, end = n.after or _after(text, n.end)
         if word:
-            found.append((n.start, end, "money", (n.value, CURRENCY_WORDS[word.lower()])))
+            found.append((n.start, end, "money", (n.value, currency_word(word))))
         elif code in ISO_4217:
             found.append((n.start, end, "money", (n.value, code)))
         elif pct:

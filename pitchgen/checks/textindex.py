@@ -18,7 +18,7 @@ from typing import TypeVar
 from pitchgen import patterns
 from pitchgen.checks.lazy import lazy
 
-__all__ = ["LOWER_LATIN1", "Found", "TextIndex", "matches_at", "regex_facts"]
+__all__ = ["LOWER_LATIN1", "Found", "TextIndex", "lower", "matches_at", "regex_facts"]
 
 T = TypeVar("T")
 # A fact found: (start, end, value) or (start, end, kind, value).
@@ -33,6 +33,23 @@ _ZEROS = patterns.compile(rb"00*")
 # ASCII letters in lower case, every other byte a space: the words a number may be written in.
 # Each Latin-1 character's lower case, a Latin-1 character too: `str.lower()` of Latin-1 text.
 LOWER_LATIN1 = bytes(ord(chr(c).lower()) for c in range(256))
+
+
+def lower(text: str) -> str:
+    """`text` in lower case, character for character, so offsets stay valid in both."""
+    try:  # a Latin-1 text by a byte table, in C: str.lower() maps each non-ASCII one in turn
+        return text.encode("latin-1").translate(LOWER_LATIN1).decode("latin-1")
+    except UnicodeEncodeError:
+        pass
+    low = text.lower()
+    # A few characters lower to two ("İ"); keep offsets aligned with the original text.
+    return (
+        low
+        if len(low) == len(text)
+        else "".join(c if len(c.lower()) > 1 else c.lower() for c in text)
+    )
+
+
 _LETTER_SHAPE = bytes(c | 32 if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 
 
@@ -77,18 +94,17 @@ class TextIndex:
 
     @lazy
     def low(self) -> str:
-        """`text.lower()` (which may be longer than the text: "İ")."""
+        """The text in lower case, character for character (`lower`): its offsets are the
+        text's, which the finders that search it rely on."""
         data = self.latin1
-        return self.text.lower() if data is None else data.translate(LOWER_LATIN1).decode("latin-1")
+        return lower(self.text) if data is None else data.translate(LOWER_LATIN1).decode("latin-1")
 
     @lazy
-    def ascii_words(self) -> frozenset[bytes] | None:
+    def ascii_words(self) -> frozenset[bytes]:
         """The runs of ASCII letters, lower-cased, of the text, each character beyond Latin-1
-        read as a space ("—"); None where lower case moves offsets ("İ")."""
+        read as a space ("—")."""
         data = self.latin1
         if data is None:
-            if len(self.low) != len(self.text):
-                return None
             data = self.text.encode("latin-1", "replace")  # "?", a space below
         return frozenset(data.translate(_LETTER_SHAPE).split())
 

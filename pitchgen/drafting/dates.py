@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pitchgen import patterns
 from pitchgen.ask import Ask, Milestone
-from pitchgen.ask.timeline import PLAINLY_OURS, THEIR_ANSWER
+from pitchgen.ask.timeline import THEIR_ANSWER, is_ours
 from pitchgen.checks.grounding import answer_by
 from pitchgen.content.formats import (
     clock,
@@ -36,8 +36,8 @@ __all__ = [
     "with_year",
 ]
 
-# Whose a milestone is: by `PLAINLY_OURS` and `THEIR_ANSWER`, the one reading of it the ask's
-# plan (`pitchgen.ask.timeline`) and so the checks use too; only money is read here alone.
+# Whose a milestone is: by `is_ours` and `THEIR_ANSWER`, the one reading of it the ask's plan
+# (`pitchgen.ask.timeline`) and so the checks use too; only money is read here alone.
 PAYMENT = patterns.compile(r"\b(?:pay|payment|paid|grant|funds|contribution|sponsorship)\b", re.I)
 
 
@@ -48,8 +48,7 @@ def milestone_owner(ask: Ask, m: Milestone) -> str:
         return "partner"
     if ask.budget and ask.budget.partner_contribution > 0 and PAYMENT.search(m.milestone):
         return "partner"
-    ours = PLAINLY_OURS.search(m.milestone) or ask.sender.organization in m.milestone
-    return "sender" if ours else "both"
+    return "sender" if is_ours(ask, m) else "both"
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,13 @@ from pitchgen.ask.text import text_problem
 from pitchgen.checks.rubric import run_checks
 from pitchgen.content.models import CONTENT_MODELS
 from pitchgen.content.render import to_text
-from pitchgen.content.status import TRANSITIONS, IllegalTransition, allowed_actions, step_to
+from pitchgen.content.status import TRANSITIONS, step_to
 from pitchgen.errors import Conflict, InvalidInput, Problem, problems_from
 from pitchgen.store.repository import StaleVersion, Store
 from pitchgen.store.rows import Change, NewRevision, StoredDraft
 
 __all__ = [
     "DECISIONS",
-    "TRANSITIONS",
-    "IllegalTransition",
-    "allowed_actions",
     "approve",
     "check_override_reason",
     "decide",

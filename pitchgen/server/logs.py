@@ -9,15 +9,21 @@ code that logs passes only such fields; the endpoint's own messages are logged a
 The request's line is the one a server writes most: where `LineHandler` is the only place it
 goes (`direct`, as `log_config` sets it up), it is written there without a LogRecord, the same
 line in fewer steps: on `GET /v1/drafts/{id}` the line cost 25 µs through the logging module
-and costs 10 µs this way, most of the gap to a bare endpoint (docs/performance.md).
+and costs 10 µs this way, most of the gap to a bare endpoint (docs/performance.md). The lines
+written in one turn of the event loop are written together at the start of its next turn, one
+`write` for them all rather than one each; `flush` (which `logging.shutdown` calls at exit)
+writes whatever is kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import os
+import select
 import time
+import weakref
 from itertools import islice
 from typing import Any, TextIO, cast
 
@@ -36,6 +42,8 @@ _OWN = len(_OWN_ATTRS)
 _second: tuple[int, str] = (-1, "")
 # One encoder for every line: `json.dumps` with options builds a new encoder on each call.
 _encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
+# What a pipe writes in one piece, never interleaved with another writer's (POSIX: 512 at least).
+_PIPE_BUF = getattr(select, "PIPE_BUF", 512)
 
 
 def _stamp(created: float) -> str:
@@ -107,18 +115,36 @@ class TextFormatter(_Formatter):
 
 
 class LineHandler(logging.StreamHandler):
-    """stderr, one `write` call a line (lines from several workers sharing it never interleave
-    mid-line); and the short way for the line a server writes most, the request's (`write`),
-    when this handler is the only place that line goes."""
+    """stderr, whole lines only: lines from several workers sharing it never interleave
+    mid-line. Lines written on a running event loop are kept until the loop's next turn and
+    written together, in order, in as few `write` calls as fit in `PIPE_BUF` bytes each (what
+    a pipe writes in one piece); elsewhere (a thread, no loop) at once, after any kept. And the
+    short way for the line a server writes most, the request's (`write`), when this handler is
+    the only place that line goes."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
         super().__init__(stream)
         self._fd = _fd_of(self.stream)
+        self._kept: list[bytes] = []
+        # The loop that will write the kept lines on its next turn, if one was asked to.
+        self._writer: asyncio.AbstractEventLoop | None = None
+        _handlers.add(self)
 
     def setStream(self, stream: TextIO) -> TextIO | None:
+        self.flush()  # lines kept for the old stream go to it
         old = super().setStream(stream)
         self._fd = _fd_of(self.stream)
         return old
+
+    def flush(self) -> None:
+        """Writes the kept lines (`logging.shutdown` calls this at exit)."""
+        with self.lock:  # type: ignore[union-attr]
+            self._write_kept()
+            super().flush()
+
+    def close(self) -> None:
+        self.flush()
+        super().close()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -141,9 +167,52 @@ class LineHandler(logging.StreamHandler):
             self.stream.write(line + "\n")
             self.stream.flush()
             return
-        data = (line + "\n").encode("utf-8", "backslashreplace")
+        self._kept.append((line + "\n").encode("utf-8", "backslashreplace"))
+        # A request's line cost a `write` of its own, a fifth of a cached GET's time in a
+        # server; the lines of one turn of the loop now share one. The loop's next turn comes
+        # before it waits on anything, so no line waits on a timer or on other requests.
+        loop = asyncio._get_running_loop()  # None off the loop; `get_running_loop` raises
+        if loop is None:
+            self._write_kept()
+        elif self._writer is not loop:
+            loop.call_soon(self._write_soon)
+            self._writer = loop
+
+    def _write_soon(self) -> None:
+        try:
+            with self.lock:  # type: ignore[union-attr]
+                self._write_kept()
+        except Exception:  # noqa: S110 - as `write`: lines that cannot be written are dropped
+            pass
+
+    def _write_kept(self) -> None:
+        """The kept lines in order, whole lines in each `write` of at most `PIPE_BUF` bytes (a
+        single longer line alone), so no other process's write lands inside one."""
+        kept, self._kept, self._writer = self._kept, [], None
+        start, size = 0, 0
+        for end, data in enumerate(kept):
+            if size and size + len(data) > _PIPE_BUF:
+                self._write(b"".join(kept[start:end]))
+                start, size = end, 0
+            size += len(data)
+        if size:
+            self._write(b"".join(kept[start:]))
+
+    def _write(self, data: bytes) -> None:
         while data:  # a signal may cut a write short
-            data = data[os.write(self._fd, data) :]
+            data = data[os.write(self._fd, data) :]  # type: ignore[arg-type]
+
+
+# A child forked while lines are kept would write them again: its parent writes them.
+_handlers: weakref.WeakSet[LineHandler] = weakref.WeakSet()
+
+
+def _forget_kept() -> None:
+    for handler in _handlers:
+        handler._kept, handler._writer = [], None
+
+
+os.register_at_fork(after_in_child=_forget_kept)
 
 
 def _fd_of(stream: TextIO) -> int | None:

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 
 from pitchgen.ask import load_ask
+from pitchgen.content.models import DraftSet
 from pitchgen.server import RateLimit, create_app
 from pitchgen.settings import Settings
 
@@ -109,3 +110,20 @@ async def test_reading_a_draft_is_answered_as_the_documented_route_answers_it(
             ]
             answers.append([seen(await client.request(m, p)) for m, p in asked])
     assert answers[0] == answers[1]
+
+
+async def test_a_new_sets_body_is_its_json_as_pydantic_writes_it_and_a_replay_the_same(
+    tmp_path: Path,
+) -> None:
+    transport = httpx.ASGITransport(app=app(tmp_path, "bytes", True))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        keyed = {**JSON, "Idempotency-Key": "k-bytes"}
+        content = json.dumps({"ask": SUMMIT}).encode()
+        first = await client.post("/v1/drafts", content=content, headers=keyed)
+        again = await client.post("/v1/drafts", content=content, headers=keyed)
+        plain = await client.post("/v1/drafts", content=content, headers=JSON)
+    for response in (first, plain):
+        made = DraftSet.model_validate_json(response.content)
+        assert response.content == made.model_dump_json().encode("utf-8")
+        assert not response.content.isascii()  # the set's own text, not escaped
+    assert again.headers["idempotent-replayed"] == "true" and again.content == first.content

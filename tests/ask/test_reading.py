@@ -4,6 +4,7 @@ ask written as YAML in several styles, and documents at the edges of YAML."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,20 @@ def test_a_json_body_is_read_alike_without_the_size_limit() -> None:
     assert reading.read_json(b'{"a": [' + b"1, " * 30000 + b"1]}")["a"][-1] == 1
     with pytest.raises(InvalidInput):
         reading.read_json(b"[" * 5000 + b"]" * 5000)
+
+
+@pytest.mark.parametrize("text", ["[" * 100 + "]" * 100, '{"a": [{"b": "[[[{{{"}]}'])
+def test_json_with_no_more_brackets_than_the_depth_allowed_is_read_without_a_walk(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "_nested_within", lambda data: pytest.fail("walked"))
+    assert reading.read_json(text.encode()) == json.loads(text)
+    assert reading.read_document(text, "json") == json.loads(text)
+
+
+def test_json_with_more_brackets_than_that_is_walked_and_read_when_shallow() -> None:
+    text = "[" + ", ".join(["[]"] * 200) + "]"
+    assert reading.read_json(text.encode("utf-16")) == reading.read_json(text.encode())
+    assert len(reading.read_document(text, "json")) == 200
+    with pytest.raises(InvalidInput):
+        reading.read_json(("[" * 101 + "]" * 101).encode("utf-32"))

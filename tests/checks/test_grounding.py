@@ -108,6 +108,35 @@ def test_facts_are_found_with_their_normal_value(text: str, expected: list) -> N
     assert [(f.kind, f.value, f.text) for f in parse_facts(text)] == expected
 
 
+# Python's case-blind matching reads these four letters as ASCII ones ("poundſ" as "pounds"),
+# so a currency word written with one is money like any other, never a crash of the checks.
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("2 poundſ", 2, "GBP"),
+        ("2,000 POUNDſ", 2000, "GBP"),
+        ("2k DOLLARſ", 2000, "USD"),
+        ("5 dollarſ", 5, "USD"),
+        ("1.5 million poundſ", 1500000, "GBP"),
+        ("3 eurοs", None, None),  # a Greek omicron is another letter: no currency word
+    ],
+)
+def test_a_currency_word_with_a_letter_matched_as_ascii_is_money(
+    text: str, amount: int | None, currency: str | None
+) -> None:
+    money = [f.value for f in parse_facts(text) if f.kind == "money"]
+    assert money == ([Money(Decimal(amount), currency)] if amount else [])
+
+
+# "İ" is the one letter whose lower case is two characters: the finders search the lower case
+# at the text's own offsets, so a number word after one was missed or read past the text's end.
+@pytest.mark.parametrize("text", ["İ ten seats", "İİİİİ ten seats", "İZMİR: ten seats"])
+def test_a_number_word_after_a_dotted_capital_i_is_found(text: str) -> None:
+    assert [(f.kind, f.value, f.text) for f in parse_facts(text)] == [
+        ("count", Decimal(10), "ten seats")
+    ]
+
+
 def test_a_fact_carries_the_span_it_was_read_from() -> None:
     text = "Reply by March 4, 2027 to ava@example.org."
     for fact in parse_facts(text):

@@ -11,6 +11,7 @@ import pytest
 from pitchgen.ask import Ask, Channel
 from pitchgen.content.models import Email
 from pitchgen.content.render import to_text
+from pitchgen.content.status import IllegalTransition
 from pitchgen.errors import Conflict, InvalidInput
 from pitchgen.review import workflow as review
 from pitchgen.store.repository import StaleVersion, Store
@@ -215,7 +216,7 @@ def test_an_illegal_step_names_the_allowed_ones(
     _to(store, email.id, status)
     before = store.events(email.id)
     kwargs = {"reason": "because"} if action is review.reject else {}
-    with pytest.raises(review.IllegalTransition, match=allowed) as caught:
+    with pytest.raises(IllegalTransition, match=allowed) as caught:
         action(store, email.id, "ava", **kwargs)
     assert (caught.value.status, caught.value.draft_status) == (409, status)
     assert store.events(email.id) == before
@@ -226,7 +227,7 @@ def test_a_rejected_or_sent_draft_cannot_be_edited(
     store: Store, email: StoredDraft, status: str
 ) -> None:
     _to(store, email.id, status)
-    with pytest.raises(review.IllegalTransition, match=f"cannot edit .* it is {status}"):
+    with pytest.raises(IllegalTransition, match=f"cannot edit .* it is {status}"):
         review.edit(store, email.id, {"subject": "New", "body": "Text"}, 1, author="marcus")
 
 

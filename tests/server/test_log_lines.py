@@ -5,12 +5,16 @@ operator makes (a filter, another handler) gets its lines through the logging mo
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
 import logging.config
 import os
 import re
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -132,3 +136,96 @@ def test_a_request_line_that_cannot_be_written_never_fails_the_request(served) -
     observe.answered(SCOPE, 200, 0.01, None)  # nothing raised
     handler.setStream(None)  # stderr closed (`2>&-`): no short way to a stream that is not there
     assert logs.direct(observe.log, logging.INFO) is None
+
+
+def _writes(monkeypatch) -> list[bytes]:
+    """What each `os.write` call wrote, as it writes it."""
+    writes: list[bytes] = []
+    write = os.write
+
+    def counted(fd: int, data: bytes) -> int:
+        writes.append(bytes(data))
+        return write(fd, data)
+
+    monkeypatch.setattr(logs.os, "write", counted)
+    return writes
+
+
+def _answered(n: int) -> None:
+    observe.answered(
+        SCOPE | {"state": SCOPE["state"] | {"request_id": f"req-{n}"}}, 200, 0.01, None
+    )
+
+
+def test_the_lines_of_one_turn_of_the_loop_are_written_together_at_its_next(
+    served, monkeypatch
+) -> None:
+    path = served("json")
+    writes = _writes(monkeypatch)
+
+    async def serving() -> None:
+        for n in range(5):
+            _answered(n)
+        logging.getLogger("pitchgen.api").warning("through the logging module")
+        assert writes == []
+        await asyncio.sleep(0)  # the loop's next turn: nothing waits for a timer or a request
+        assert len(writes) == 1
+
+    asyncio.run(serving())
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert [line.get("request_id") for line in lines[:5]] == [f"req-{n}" for n in range(5)]
+    assert lines[5]["message"] == "through the logging module" and len(lines) == 6
+    assert writes[0].decode() == path.read_text(encoding="utf-8")
+
+
+def test_no_write_holds_part_of_a_line_or_more_than_a_pipe_takes_whole(served, monkeypatch) -> None:
+    path = served("text")
+    writes = _writes(monkeypatch)
+    long = {"state": SCOPE["state"] | {"principal": "k" * (logs._PIPE_BUF + 10)}}
+
+    async def serving() -> None:
+        for n in range(60):
+            _answered(n)
+        observe.answered(SCOPE | long, 200, 0.01, None)  # longer alone than a pipe takes whole
+        _answered(60)
+
+    asyncio.run(serving())
+    assert len(writes) > 2 and b"".join(writes) == path.read_bytes()
+    assert all(w.endswith(b"\n") for w in writes)
+    assert all(len(w) <= logs._PIPE_BUF for w in writes if b"k" * 100 not in w)
+    assert [w for w in writes if b"k" * 100 in w] == [writes[-2]] and writes[-2].count(b"\n") == 1
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 62
+
+
+def test_a_line_written_off_the_loop_goes_at_once_after_the_kept_ones(served) -> None:
+    path = served("json")
+
+    async def serving() -> None:
+        _answered(1)
+        thread = threading.Thread(target=_answered, args=(2,))
+        thread.start()
+        thread.join()  # the loop has not turned: its line is still kept
+        lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+        assert [line["request_id"] for line in lines] == ["req-1", "req-2"]
+
+    asyncio.run(serving())
+
+
+def test_lines_kept_when_the_loop_stops_are_written_at_exit() -> None:
+    program = """
+import asyncio, logging.config
+from pitchgen.server import logs, observe
+from pitchgen.settings import Settings
+logging.config.dictConfig(logs.log_config(Settings(llm="off", log_format="json")))
+loop = asyncio.new_event_loop()
+def last_request():
+    observe.answered({"method": "GET", "state": {"request_id": "req-last"}}, 200, 0.01, None)
+    loop.stop()  # the loop ends with this turn, before the one that would write the line
+loop.call_soon(last_request)
+loop.run_forever()
+loop.close()
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert json.loads(done.stderr)["request_id"] == "req-last"

@@ -102,3 +102,38 @@ def test_the_store_reads_a_draft_again_only_when_its_row_changed(
     assert reads == [draft.id, draft.id]
     store.close()
     other.close()
+
+
+def asked(cache: ChangeCache[str]) -> list[str]:
+    """The statements the cache's probe runs from now on."""
+    statements: list[str] = []
+    assert cache._probe is not None
+    cache._probe.set_trace_callback(statements.append)
+    return statements
+
+
+def test_while_nothing_is_committed_a_read_asks_sqlite_nothing(cache, db) -> None:
+    loads: list[str] = []
+    cache.get("a", loader(db, "a", loads))
+    cache.get("a", loader(db, "a", loads))  # the WAL-index header is mapped after a first look
+    statements = asked(cache)
+    assert [cache.get("a", loader(db, "a", loads)) for _ in range(3)] == ["one"] * 3
+    assert statements == []
+    db.execute("UPDATE rows SET value = 'uno' WHERE id = 'a'")
+    assert cache.get("a", loader(db, "a", loads)) == "uno"
+    assert "PRAGMA data_version" in statements
+    statements.clear()
+    assert cache.get("a", loader(db, "a", loads)) == "uno" and statements == []
+
+
+def test_through_a_symbolic_link_every_read_asks_and_sees_each_commit(tmp_path: Path, db) -> None:
+    (tmp_path / "linked").symlink_to(tmp_path, target_is_directory=True)
+    cache = ChangeCache(str(tmp_path / "linked" / "rows.db"), "SELECT * FROM rows WHERE id = ?")
+    loads: list[str] = []
+    cache.get("a", loader(db, "a", loads))
+    statements = asked(cache)
+    assert cache.get("a", loader(db, "a", loads)) == "one"
+    db.execute("UPDATE rows SET value = 'uno' WHERE id = 'a'")
+    assert cache.get("a", loader(db, "a", loads)) == "uno"
+    assert statements.count("PRAGMA data_version") == 2
+    cache.close()
