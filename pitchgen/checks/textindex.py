@@ -30,7 +30,6 @@ _BEYOND_LATIN1 = patterns.compile("[^\x00-\xff]")  # a range: tested at each cha
 # runs are found by a search for a literal (fast) rather than by a class.
 _DIGIT_SHAPE = bytes(48 if 48 <= c <= 57 else 32 for c in range(256))
 _ZEROS = patterns.compile(rb"00*")
-# ASCII letters in lower case, every other byte a space: the words a number may be written in.
 # Each Latin-1 character's lower case, a Latin-1 character too: `str.lower()` of Latin-1 text.
 LOWER_LATIN1 = bytes(ord(chr(c).lower()) for c in range(256))
 
@@ -50,6 +49,7 @@ def lower(text: str) -> str:
     )
 
 
+# ASCII letters in lower case, every other byte a space: the words a number may be written in.
 _LETTER_SHAPE = bytes(c | 32 if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 
 
