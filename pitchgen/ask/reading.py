@@ -165,9 +165,9 @@ def _json(raw: bytes | str) -> Any:
         raise InvalidInput([Problem("", f"not UTF-8 text (byte {exc.start})")]) from None
 
 
-def read_json(raw: bytes) -> Any:
-    """The data in a JSON request body, read as `read_document` reads JSON: the server has
-    limited its size already."""
+def read_json(raw: bytes | str) -> Any:
+    """The data in a JSON text or request body, as `read_document` reads JSON: the server has
+    limited a body's size already."""
     return _json(raw) if _shallow_json(raw) else _parsed(_json, raw)
 
 
@@ -184,7 +184,7 @@ def _shallow_json(raw: bytes | str) -> bool:
 def _decode(raw: bytes | str, fmt: str) -> Any:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     if fmt == "json":
-        return _json(text) if _shallow_json(text) else _parsed(_json, text)
+        return read_json(text)
     try:
         return _parsed(_yaml, text)
     except yaml.MarkedYAMLError as exc:
