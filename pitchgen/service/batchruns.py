@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pitchgen.errors import Conflict, PitchgenError
+from pitchgen.service.threads import in_thread
 
 if TYPE_CHECKING:
     from pitchgen.content.models import DraftSet
@@ -71,12 +72,6 @@ class ItemDone:
 _Call = Callable[..., Awaitable[Any]]
 
 
-async def _blocking(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    from anyio import to_thread
-
-    return await to_thread.run_sync(lambda: fn(*args, **kwargs))
-
-
 def _outcome(draft_set: DraftSet) -> dict[str, Any]:
     return {
         "drafts": [
@@ -102,16 +97,16 @@ class BatchRuns:
     ) -> ItemDone | None:
         """Claim and draft one item (the queue's job); None when it is not there to draft
         (done already: a duplicate delivery; cancelled; another runner's)."""
-        store = await _blocking(self.store)
+        store = await in_thread(self.store)
         if (client := self.service.llm()) is not None:
             await client.pause.wait()  # as in `run`: no deadline starts while we are told to wait
-        item = await _blocking(store.claim, item_id, owner, self.lease, takeover=takeover)
+        item = await in_thread(store.claim, item_id, owner, self.lease, takeover=takeover)
         if item is None:
             return None
         return await self._draft(store, item, owner)
 
     async def _draft(
-        self, store: BatchStore, item: Item, owner: str, call: _Call = _blocking
+        self, store: BatchStore, item: Item, owner: str, call: _Call = in_thread
     ) -> ItemDone:
         batch = self._batches.get(item.batch_id)
         if batch is None:
@@ -144,8 +139,8 @@ class BatchRuns:
         """Draft the batch's queued items in this process, `concurrency` at a time (default:
         PITCHGEN_BATCH_CONCURRENCY). Interrupted (Ctrl-C, cancelled), it puts the items it was
         drafting back in the queue, so `resume` finds them."""
-        store = await _blocking(self.store)
-        batch = await _blocking(store.get, batch_id)
+        store = await in_thread(self.store)
+        batch = await in_thread(store.get, batch_id)
         if batch.cancelled_at is not None:
             raise Conflict(f"batch {batch_id} was cancelled")
         owner = owner_id()
@@ -180,7 +175,7 @@ class BatchRuns:
             # calls: a cancelled task's next await would be cancelled too.
             threads.shutdown(wait=True)
             store.release(owner)
-        return await _blocking(store.get, batch_id)
+        return await in_thread(store.get, batch_id)
 
     def resume(self, batch_id: str) -> list[str]:
         """Queue again what a killed or interrupted run left: items whose runner is gone or

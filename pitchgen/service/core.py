@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from pitchgen.ask import Ask, Channel
 from pitchgen.content.models import DraftSet, Recommendation
 from pitchgen.service.reviewing import DraftView, Reviewing
+from pitchgen.service.threads import in_thread
 
 if TYPE_CHECKING:
     from pitchgen.checks.report import CheckReport
@@ -51,13 +52,6 @@ class Saved:
     body: str | bytes
     status: int
     replayed: bool = False
-
-
-async def _blocking(fn: Any, *args: Any) -> Any:
-    # A store write may wait for SQLite's lock: off the event loop, in the server's thread pool.
-    from anyio import to_thread
-
-    return await to_thread.run_sync(lambda: fn(*args))
 
 
 class Service(Reviewing):
@@ -222,11 +216,11 @@ class Service(Reviewing):
         from pitchgen.store.idempotency import InFlight, replayable
         from pitchgen.store.rows import IdempotencyRecord
 
-        store = await _blocking(self.store)
+        store = await in_thread(self.store)
         # Made on first use: with no await in between, two requests cannot both make one.
         self._in_flight = self._in_flight or InFlight()
         with self._in_flight.claim(actor, idempotency_key):
-            kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
+            kept = await in_thread(store.kept_response, actor, idempotency_key, self._window)
             if kept is None:
 
                 def record(body: str) -> IdempotencyRecord:
@@ -236,7 +230,7 @@ class Service(Reviewing):
                 if body is not None:
                     return Saved(body, 201)
                 # Another server process stored this key's drafts first: theirs is the answer.
-                kept = await _blocking(store.kept_response, actor, idempotency_key, self._window)
+                kept = await in_thread(store.kept_response, actor, idempotency_key, self._window)
             kept = replayable(kept, fingerprint)
         return Saved(kept.body, kept.status, replayed=True)
 
@@ -253,9 +247,9 @@ class Service(Reviewing):
             def drafted() -> bytes | None:
                 return self._kept(ask, self.draft(ask, channels), actor, record, partner_id)
 
-            return await _blocking(drafted)
+            return await in_thread(drafted)
         draft_set = await self.adraft(ask, channels)
-        return await _blocking(self._kept, ask, draft_set, actor, record, partner_id)
+        return await in_thread(self._kept, ask, draft_set, actor, record, partner_id)
 
     def _kept(
         self, ask: Ask, draft_set: DraftSet, actor: str, record: Record, partner_id: str | None
