@@ -1,6 +1,7 @@
 """What `POST /v1/drafts` adds to drafting and storing, in one process (not a test).
 
     .venv/bin/python bench/post_overhead.py [--requests 200] [--profile] [--vs PATH --rounds 5]
+                                            [--instructions [--vs PATH]]
 
 The HTTP app is driven as the server drives it (one ASGI call per request, the guard, the
 routing and body validation, the store's thread, the JSON answer) but without sockets, so what
@@ -10,7 +11,8 @@ three drafts, the over-asking guard, the set stored, the answer serialized: what
 draft` does too). Target (issue 17): the POST adds at most 1 ms. `--profile` lists where the
 POST's time goes outside drafting and checking. `--vs PATH` runs the figure in this checkout
 and in another (a `git worktree` of the revision before a change) by turns, `--rounds` times
-each, in fresh processes, and prints both medians.
+each, in fresh processes, and prints both medians. `--instructions` counts the POST and the
+work under callgrind instead (in both trees with `--vs`): a figure a loaded machine does not move.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,7 +58,10 @@ def _request(body: bytes) -> dict:
     }
 
 
-async def measure(requests: int, profile: bool) -> None:
+@asynccontextmanager
+async def harness() -> AsyncIterator[tuple[Callable[[], Awaitable[None]], Callable[[], None]]]:
+    """The POST through the app, and the same work without HTTP, each a call; the app started
+    as the server starts it (the store opened, its start-up work done) and both warmed up."""
     from pitchgen.ask import load_ask, validate_ask
     from pitchgen.server import RateLimit, create_app
     from pitchgen.service import Service
@@ -91,19 +98,24 @@ async def measure(requests: int, profile: bool) -> None:
             service.save(fresh, draft_set, "bench")
             draft_set.model_dump_json()
 
-        posts, cores = [], []
-        # Started as the server starts it (the store opened, its start-up work done).
         async with app.router.lifespan_context(app):
             for _ in range(20):  # warm-up: imports, templates, the stores' first writes
                 await post()
                 in_process()
-            for _ in range(requests):
-                start = time.process_time()
-                await post()
-                posts.append(time.process_time() - start)
-                start = time.process_time()
-                in_process()
-                cores.append(time.process_time() - start)
+            yield post, in_process
+        service.close()
+
+
+async def measure(requests: int, profile: bool) -> None:
+    posts, cores = [], []
+    async with harness() as (post, in_process):
+        for _ in range(requests):
+            start = time.process_time()
+            await post()
+            posts.append(time.process_time() - start)
+            start = time.process_time()
+            in_process()
+            cores.append(time.process_time() - start)
         post_ms, core_ms = statistics.median(posts) * 1000, statistics.median(cores) * 1000
         print(f"POST /v1/drafts in process, CPU median of {requests}, taking turns:")
         print(f"  the POST through the app        {post_ms:7.2f} ms")
@@ -111,14 +123,44 @@ async def measure(requests: int, profile: bool) -> None:
         print(f"  the POST adds                   {post_ms - core_ms:7.2f} ms   (target <= 1 ms)")
         if profile:
             profiler = cProfile.Profile()
-            async with app.router.lifespan_context(app):
-                profiler.enable()
-                for _ in range(requests):
-                    await post()
-                profiler.disable()
+            profiler.enable()
+            for _ in range(requests):
+                await post()
+            profiler.disable()
             stats = pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime")
             stats.print_stats(r"^(?!.*(pitchgen/(checks|drafting)|prompts/|jinja2))", 30)
-        service.close()
+
+
+async def _count(kind: str, n: int) -> None:
+    # Under valgrind (see `instructions`): the set-up, then `n` of one kind only.
+    async with harness() as (post, in_process):
+        for _ in range(n):
+            await post() if kind == "post" else in_process()
+
+
+def _collected(kind: str, n: int, tree: Path) -> int:
+    run = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+         sys.executable, __file__, "--count", kind, str(n)],
+        env={**os.environ, "PYTHONPATH": str(tree)},
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(re.search(r"Collected : (\d+)", run.stderr)[1])
+
+
+def instructions(requests: int, trees: list[Path]) -> None:
+    """What the POST adds in instructions (callgrind, every thread; a figure that holds on a
+    loaded machine, though it leaves out the kernel's part of a thread hop and of the cache)."""
+    print(f"instructions per request, callgrind, {requests} requests:")
+    for tree in trees:
+        per = {}
+        for kind in ("post", "core"):
+            base = _collected(kind, 0, tree)
+            per[kind] = (_collected(kind, requests, tree) - base) / requests / 1e6
+        print(
+            f"  {tree!s:<30} the POST {per['post']:6.2f} M   the work {per['core']:6.2f} M"
+            f"   the POST adds {per['post'] - per['core']:5.3f} M"
+        )
 
 
 def side_by_side(other: Path, requests: int, rounds: int) -> None:
@@ -145,8 +187,16 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--vs", type=Path, help="another checkout, measured by turns")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--instructions", action="store_true", help="count instructions (with --vs: both trees)"
+    )
+    parser.add_argument("--count", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.vs:
+    if args.count:
+        asyncio.run(_count(args.count[0], int(args.count[1])))
+    elif args.instructions:
+        instructions(args.requests, [ROOT, *([args.vs.resolve()] if args.vs else [])])
+    elif args.vs:
         side_by_side(args.vs, args.requests, args.rounds)
     else:
         asyncio.run(measure(args.requests, args.profile))

@@ -11,7 +11,6 @@ take several turns of the event loop per hop, which cost about 0.15 ms of CPU on
 from __future__ import annotations
 
 import contextvars
-import functools
 import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -53,14 +52,48 @@ async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(*args, **kwargs)` in a worker thread, awaited until it is done."""
     import asyncio
 
-    run = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
-    future = asyncio.get_running_loop().run_in_executor(_pool(), run)
-    cancelled: asyncio.CancelledError | None = None
-    while not future.done():
+    loop = asyncio.get_running_loop()
+    hop = _Hop(loop.create_future())
+    context = contextvars.copy_context()
+
+    def work() -> None:
         try:
-            await asyncio.shield(future)
+            outcome: tuple[bool, Any] = (True, context.run(fn, *args, **kwargs))
+        except BaseException as exc:  # the caller's to raise
+            outcome = (False, exc)
+        loop.call_soon_threadsafe(hop.settle, outcome)
+
+    _pool().submit(work)
+    cancelled: BaseException | None = None
+    while hop.outcome is None:
+        try:
+            await hop.waiter
         except asyncio.CancelledError as exc:
-            cancelled = exc  # delivered once the thread is done, as anyio delivers it
+            # Delivered once the work is done, as anyio delivers it. The cancelled waiter is
+            # replaced: the work settles whichever one is waiting then.
+            cancelled = exc
+            if hop.outcome is None:
+                hop.waiter = loop.create_future()
     if cancelled is not None:
         raise cancelled
-    return future.result()
+    done, value = hop.outcome
+    if not done:
+        raise value
+    return value
+
+
+class _Hop:
+    """One call's outcome, set on the event loop's thread (so no lock), and the future its
+    caller awaits. One future set from the thread, not the executor's future chained to the
+    loop's and shielded: about 100 K instructions less a hop."""
+
+    __slots__ = ("outcome", "waiter")
+
+    def __init__(self, waiter: Any) -> None:
+        self.waiter = waiter
+        self.outcome: tuple[bool, Any] | None = None
+
+    def settle(self, outcome: tuple[bool, Any]) -> None:
+        self.outcome = outcome
+        if not self.waiter.done():
+            self.waiter.set_result(None)
