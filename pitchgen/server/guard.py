@@ -25,7 +25,7 @@ from pitchgen.peers import Network, Peers, host_name, limit_key
 from pitchgen.server import observe
 from pitchgen.server.limits import FAILED_KEYS, RateLimit, TokenBuckets
 from pitchgen.server.observe import RequestObserver
-from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
+from pitchgen.service.keys import LOCAL_REVIEWER, KeyRing
 from pitchgen.settings import LOOPBACK_HOSTS
 
 __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
@@ -79,7 +79,7 @@ class Guard:
     ) -> None:
         self.app = app
         self._metrics = metrics
-        self._keys = list(api_keys)
+        self._keys = KeyRing(api_keys)
         self._buckets = TokenBuckets(rate_limit)
         self._failures = TokenBuckets(failed_keys)
         self._hosts = frozenset(host_name(h) for h in allowed_hosts)
@@ -207,7 +207,7 @@ class Guard:
         """A sign-in without a right key, from an address that has used up its wrong ones."""
         if not self._keys or not self._failures.due(address, time.monotonic()):
             return False
-        return offered is None or matching_key(self._keys, offered) is None
+        return offered is None or self._keys.matching_key(offered) is None
 
     def _authenticate(self, raw: list[tuple[bytes, bytes]]) -> str | None:
         """The key's audit name; "" when no keys are configured; None for a missing or wrong
@@ -223,8 +223,7 @@ class Guard:
                 offered.add(value[7:].strip())
         if len(offered) != 1:
             return None
-        key = matching_key(self._keys, offered.pop().decode("latin-1"))
-        return fingerprint(key) if key else None
+        return self._keys.audit_name(offered.pop().decode("latin-1"))
 
 
 def _limit(path: str) -> int:
