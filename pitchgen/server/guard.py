@@ -25,7 +25,7 @@ from pitchgen.peers import Network, Peers, host_name, limit_key
 from pitchgen.server import observe
 from pitchgen.server.limits import FAILED_KEYS, RateLimit, TokenBuckets
 from pitchgen.server.observe import RequestObserver
-from pitchgen.service.keys import LOCAL_REVIEWER, fingerprint, matching_key
+from pitchgen.service.keys import LOCAL_REVIEWER, KeyRing
 from pitchgen.settings import LOOPBACK_HOSTS
 
 __all__ = ["FAILED_KEYS", "MAX_BODY_BYTES", "Guard", "RateLimit", "TokenBuckets"]
@@ -58,6 +58,8 @@ _HEADERS = [
 _CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _NO_STORE = (b"cache-control", b"no-store")
 _BODY_METHODS = {"POST", "PUT", "PATCH"}
+# The names of the headers above: an answer that sets none of them gets every one.
+_SECURED = frozenset(name for name, _ in (*_HEADERS, _CSP, _NO_STORE))
 
 
 LOGIN_PATH = "/review/login"
@@ -79,7 +81,7 @@ class Guard:
     ) -> None:
         self.app = app
         self._metrics = metrics
-        self._keys = list(api_keys)
+        self._keys = KeyRing(api_keys)
         self._buckets = TokenBuckets(rate_limit)
         self._failures = TokenBuckets(failed_keys)
         self._hosts = frozenset(host_name(h) for h in allowed_hosts)
@@ -111,14 +113,7 @@ class Guard:
                 status = message["status"]
                 if message["status"] == 401:
                     self._failures.take(address, time.monotonic())
-                headers = message.setdefault("headers", [])
-                names = {name.lower() for name, _ in headers}
-                headers.extend(h for h in _HEADERS if h[0] not in names)
-                headers.append((b"x-request-id", request_id.encode()))
-                if b"content-security-policy" not in names:
-                    headers.append(_CSP)
-                if protected and b"cache-control" not in names:
-                    headers.append(_NO_STORE)
+                _secure(message.setdefault("headers", []), request_id, protected)
             await send(message)
 
         def refuse(status: int, detail: str, headers: list | None = None) -> Awaitable[None]:
@@ -207,7 +202,7 @@ class Guard:
         """A sign-in without a right key, from an address that has used up its wrong ones."""
         if not self._keys or not self._failures.due(address, time.monotonic()):
             return False
-        return offered is None or matching_key(self._keys, offered) is None
+        return offered is None or self._keys.matching_key(offered) is None
 
     def _authenticate(self, raw: list[tuple[bytes, bytes]]) -> str | None:
         """The key's audit name; "" when no keys are configured; None for a missing or wrong
@@ -223,8 +218,23 @@ class Guard:
                 offered.add(value[7:].strip())
         if len(offered) != 1:
             return None
-        key = matching_key(self._keys, offered.pop().decode("latin-1"))
-        return fingerprint(key) if key else None
+        return self._keys.audit_name(offered.pop().decode("latin-1"))
+
+
+def _secure(headers: list[tuple[bytes, bytes]], request_id: str, protected: bool) -> None:
+    """Adds the security headers the app did not set itself, and the request id."""
+    names = {name.lower() for name, _ in headers}
+    if names.isdisjoint(_SECURED):  # the usual answer: all of them, in one step
+        headers += (*_HEADERS, (b"x-request-id", request_id.encode()), _CSP)
+        if protected:
+            headers.append(_NO_STORE)
+        return
+    headers.extend(h for h in _HEADERS if h[0] not in names)
+    headers.append((b"x-request-id", request_id.encode()))
+    if b"content-security-policy" not in names:
+        headers.append(_CSP)
+    if protected and b"cache-control" not in names:
+        headers.append(_NO_STORE)
 
 
 def _limit(path: str) -> int:

@@ -11,7 +11,7 @@ import hmac
 
 from pydantic import SecretStr
 
-__all__ = ["LOCAL_REVIEWER", "fingerprint", "matching_key"]
+__all__ = ["LOCAL_REVIEWER", "KeyRing", "fingerprint", "matching_key"]
 
 # The reviewer on a server without keys, which only listens on loopback.
 LOCAL_REVIEWER = "reviewer:local"
@@ -32,3 +32,35 @@ def matching_key(keys: list[SecretStr], candidate: str) -> str | None:
         if hmac.compare_digest(given, hashlib.sha256(secret.encode()).digest()):
             found = secret
     return found
+
+
+class KeyRing:
+    """The configured keys, each hashed once, for a check on every request: `matching_key`
+    hashes every configured key again on each call, which the server's guard cannot afford."""
+
+    def __init__(self, keys: list[SecretStr]) -> None:
+        secrets = [key.get_secret_value() for key in keys]
+        self._keys = [(hashlib.sha256(s.encode()).digest(), s, fingerprint(s)) for s in secrets]
+
+    def __bool__(self) -> bool:
+        return bool(self._keys)
+
+    def matching_key(self, candidate: str) -> str | None:
+        """As `matching_key` answers for these keys."""
+        found = self._found(candidate)
+        return None if found is None else found[0]
+
+    def audit_name(self, candidate: str) -> str | None:
+        """The `fingerprint` of the matching key; None when no key (or only an empty one)
+        matches."""
+        found = self._found(candidate)
+        return found[1] if found is not None and found[0] else None
+
+    def _found(self, candidate: str) -> tuple[str, str] | None:
+        # As `matching_key`: compared in constant time against every key's digest.
+        given = hashlib.sha256(candidate.encode()).digest()
+        found = None
+        for digest, secret, name in self._keys:
+            if hmac.compare_digest(given, digest):
+                found = (secret, name)
+        return found

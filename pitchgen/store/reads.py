@@ -50,8 +50,11 @@ class DraftReads:
         only)."""
         known_form(draft_id, "draft")
         if self._cache is not None:
-            with self._errors():
+            # As `with self._errors()`, without a generator's frame on each cached read.
+            try:
                 return self._cache.get(draft_id, lambda: self._read_draft(draft_id))
+            except sa.exc.SQLAlchemyError as exc:
+                raise self._store_error(exc) from None
         return self._read_draft(draft_id)
 
     def _read_draft(self, draft_id: str) -> StoredDraft:

@@ -134,7 +134,10 @@ class Store(DraftReads, DraftWrites):
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except sa.exc.DBAPIError as exc:
-            raise StoreError(error_message(self._url, exc.orig)) from None
         except sa.exc.SQLAlchemyError as exc:
-            raise StoreError(error_message(self._url, exc)) from None
+            raise self._store_error(exc) from None
+
+    def _store_error(self, exc: sa.exc.SQLAlchemyError) -> StoreError:
+        """What `_errors` raises for `exc` (for a read too frequent for a context manager)."""
+        found = exc.orig if isinstance(exc, sa.exc.DBAPIError) else exc
+        return StoreError(error_message(self._url, found))

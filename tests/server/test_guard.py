@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from pitchgen.cli.serve import uvicorn_options
 from pitchgen.peers import Peers, host_name, limit_key
-from pitchgen.server import create_app
+from pitchgen.server import create_app, guard
 from pitchgen.server.limits import RateLimit, TokenBuckets
 from pitchgen.settings import Settings
 
@@ -388,3 +388,30 @@ async def test_a_body_trickled_past_the_deadline_is_cut_off_with_408() -> None:
     assert response.status_code == 408
     assert response.headers["connection"] == "close"
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def _secured_one_at_a_time(headers: list, request_id: str, protected: bool) -> list:
+    """The security headers as the guard added them before it added them in one step."""
+    names = {name.lower() for name, _ in headers}
+    headers = headers + [h for h in guard._HEADERS if h[0] not in names]
+    headers.append((b"x-request-id", request_id.encode()))
+    if b"content-security-policy" not in names:
+        headers.append(guard._CSP)
+    if protected and b"cache-control" not in names:
+        headers.append(guard._NO_STORE)
+    return headers
+
+
+_SET_BY_APPS = [(b"X-Frame-Options", b"SAMEORIGIN"), (b"content-security-policy", b"default-src"),
+                (b"Cache-Control", b"max-age=60"), (b"referrer-policy", b"origin"),
+                (b"x-content-type-options", b"nosniff")]  # fmt: skip
+
+
+@pytest.mark.parametrize("protected", [True, False])
+@pytest.mark.parametrize("mask", range(2 ** len(_SET_BY_APPS)))
+def test_the_security_headers_an_app_did_not_set_are_added_each_once(protected, mask) -> None:
+    own = [(b"content-type", b"application/json")]
+    own += [h for i, h in enumerate(_SET_BY_APPS) if mask >> i & 1]
+    headers = list(own)
+    guard._secure(headers, "req-1", protected)
+    assert headers == _secured_one_at_a_time(own, "req-1", protected)

@@ -74,6 +74,27 @@ def test_a_request_line_reads_the_same_by_the_short_way_and_through_logging(serv
     assert "req-7" in short and "12.34" in short
 
 
+STATES = [
+    {"principal": None, "client": "203.0.113.9", "request_id": "req-8"},
+    {"principal": "reviewer:3f2a9c1d", "client": None, "request_id": None},
+    {"principal": "reviewer:local", "client": 'São Paulo \u2028 \\ "', "request_id": "r:1"},
+    {},
+]
+
+
+@pytest.mark.parametrize("form", ["json", "text"])
+@pytest.mark.parametrize("state", STATES, ids=["no principal", "nones", "odd text", "empty"])
+@pytest.mark.parametrize(("status", "seconds"), [(404, 0.0), (500, 12.345678), (201, 1e-07)])
+def test_every_request_line_is_written_the_same_both_ways(served, form, state, status, seconds):
+    path = served(form)
+    scope = {"method": "POST", "route": type("R", (), {"path": "/v1/drafts"})(), "state": state}
+    observe.answered(scope, status, seconds, None)
+    logging.getLogger("pitchgen").addFilter(lambda record: True)  # through the logging module
+    observe.answered(scope, status, seconds, None)
+    short, through = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert without_time(short) == without_time(through)
+
+
 @pytest.mark.parametrize(
     "change",
     [
