@@ -1,6 +1,7 @@
 """What `POST /v1/drafts` adds to drafting and storing, in one process (not a test).
 
-    .venv/bin/python bench/post_overhead.py [--requests 200] [--profile] [--vs PATH --rounds 5]
+    .venv/bin/python bench/post_overhead.py [--requests 1000] [--profile] [--vs PATH --rounds 5]
+                                            [--unpinned]
                                             [--instructions [--vs PATH]]
 
 The HTTP app is driven as the server drives it (one ASGI call per request, the guard, the
@@ -13,6 +14,7 @@ POST's time goes outside drafting and checking. `--vs PATH` runs the figure in t
 and in another (a `git worktree` of the revision before a change) by turns, `--rounds` times
 each, in fresh processes, and prints both medians. `--instructions` counts the POST and the
 work under callgrind instead (in both trees with `--vs`): a figure a loaded machine does not move.
+The process runs on one core unless `--unpinned` (as bench/api.py pins the server).
 """
 
 from __future__ import annotations
@@ -167,14 +169,14 @@ def instructions(requests: int, trees: list[Path]) -> None:
         )
 
 
-def side_by_side(other: Path, requests: int, rounds: int) -> None:
+def side_by_side(other: Path, requests: int, rounds: int, extra: list[str]) -> None:
     """The figure here and in `other`, by turns, each run a fresh process."""
     trees = {"this checkout": ROOT, str(other): other.resolve()}
     adds: dict[str, list[float]] = {name: [] for name in trees}
     for _ in range(rounds):
         for name, tree in trees.items():
             run = subprocess.run(
-                [sys.executable, __file__, "--requests", str(requests)],
+                [sys.executable, __file__, "--requests", str(requests), *extra],
                 env={**os.environ, "PYTHONPATH": str(tree)},
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
@@ -187,21 +189,29 @@ def side_by_side(other: Path, requests: int, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--vs", type=Path, help="another checkout, measured by turns")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
         "--instructions", action="store_true", help="count instructions (with --vs: both trees)"
     )
+    parser.add_argument(
+        "--unpinned", action="store_true", help="let the threads run on any core (see below)"
+    )
     parser.add_argument("--count", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not args.unpinned and hasattr(os, "sched_setaffinity"):
+        # On one core, as bench/api.py pins the server: the figure is then the app's cost, not
+        # where the scheduler happens to put the drafting thread (on the other core, with cold
+        # caches, it read about 0.5 ms more; docs/performance.md "Serving, one hop").
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     if args.count:
         asyncio.run(_count(args.count[0], int(args.count[1])))
     elif args.instructions:
         instructions(args.requests, [ROOT, *([args.vs.resolve()] if args.vs else [])])
     elif args.vs:
-        side_by_side(args.vs, args.requests, args.rounds)
+        side_by_side(args.vs, args.requests, args.rounds, ["--unpinned"] * args.unpinned)
     else:
         asyncio.run(measure(args.requests, args.profile))
 
