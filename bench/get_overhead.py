@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from callgrind import collected
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
 BATCH = 512
@@ -166,13 +168,7 @@ def instructions(requests: int) -> None:
     """Instructions per GET, pitchgen's and the bare app's: a run less a run without the GETs."""
 
     def counted(which: str, n: int) -> int:
-        with tempfile.TemporaryDirectory() as tmp:
-            result = subprocess.run(
-                ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/out",
-                 sys.executable, __file__, "--only", which, "--requests", str(n)],
-                capture_output=True, text=True, check=True,
-            )  # fmt: skip
-        return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+        return collected([sys.executable, __file__, "--only", which, "--requests", str(n)])
 
     for which in ("pitchgen", "bare"):
         per = (counted(which, requests) - counted(which, 0)) / requests

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from callgrind import collected
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,17 +57,8 @@ else:
 
 
 def instructions(script: Path, tree: Path, figure: str, n: int, total: int, temp: Path) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        result = subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             sys.executable, str(script), figure, str(n), str(total)],
-            env={**os.environ, "PYTHONPATH": str(tree), "TMPDIR": str(temp)},
-            capture_output=True,
-            text=True,
-            check=True,
-        )  # fmt: skip
-    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
+    command = [sys.executable, str(script), figure, str(n), str(total)]
+    return collected(command, {**os.environ, "PYTHONPATH": str(tree), "TMPDIR": str(temp)})
 
 
 NAMES = {"checks": "checks of the 3 template drafts", "draft": "3 channels drafted"}

@@ -35,6 +35,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from callgrind import collected
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "fixtures" / "asks" / "summit-venue.yaml"
 
@@ -145,13 +147,8 @@ async def _count(kind: str, n: int) -> None:
 
 
 def _collected(kind: str, n: int, tree: Path) -> int:
-    run = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-         sys.executable, __file__, "--count", kind, str(n)],
-        env={**os.environ, "PYTHONPATH": str(tree)},
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return int(re.search(r"Collected : (\d+)", run.stderr)[1])
+    command = [sys.executable, __file__, "--count", kind, str(n)]
+    return collected(command, {**os.environ, "PYTHONPATH": str(tree)})
 
 
 def instructions(requests: int, trees: list[Path]) -> None:
