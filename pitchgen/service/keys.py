@@ -25,13 +25,7 @@ def fingerprint(key: str) -> str:
 def matching_key(keys: list[SecretStr], candidate: str) -> str | None:
     """The configured key equal to `candidate`, compared in constant time against every key so
     that timing tells an attacker neither which key nor how much of it matched."""
-    given = hashlib.sha256(candidate.encode()).digest()
-    found = None
-    for key in keys:
-        secret = key.get_secret_value()
-        if hmac.compare_digest(given, hashlib.sha256(secret.encode()).digest()):
-            found = secret
-    return found
+    return KeyRing(keys).matching_key(candidate)
 
 
 class KeyRing:
@@ -57,7 +51,7 @@ class KeyRing:
         return found[1] if found is not None and found[0] else None
 
     def _found(self, candidate: str) -> tuple[str, str] | None:
-        # As `matching_key`: compared in constant time against every key's digest.
+        # Compared in constant time against every key's digest, each one: see `matching_key`.
         given = hashlib.sha256(candidate.encode()).digest()
         found = None
         for digest, secret, name in self._keys:
